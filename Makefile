@@ -1,0 +1,34 @@
+# chainserve — the two commands a newcomer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: demo test test-sqlite test-postgres test-e2e lint bench clean messages
+
+$(BIN)/chainserve: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## make demo: set up, migrate SQLite, load the demo cluster and serve it on http://127.0.0.1:8000
+demo: $(BIN)/chainserve
+	$(BIN)/chainserve demo --port $(PORT)
+
+## make test: set up and run every test — SQLite, PostgreSQL (started here), browser (Chromium)
+test: $(BIN)/chainserve
+	bash scripts/test.sh
+
+lint: $(BIN)/chainserve
+	$(BIN)/ruff check chainserve tests bench
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(BIN)/chainserve
+	cd chainserve && ../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete && ../$(BIN)/django-admin compilemessages
+
+bench: $(BIN)/chainserve
+	bash bench/run.sh
+
+clean:
+	rm -rf $(VENV) var .tmp *.egg-info

@@ -1,0 +1,184 @@
+"""Chains — 产业链: chains with their 链长 and office, the segment tree, and enterprises placed on it."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chainserve.core.choices import Role, STAFF_ROLES
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.registry.choices import OrgKind
+
+from .choices import ChainLevel, PlacementRole, Stage
+
+
+def chain_scope(user, action, prefix=""):
+    """Q over Chain (or a model reaching it through prefix) of what user may see or change."""
+    if user.role == Role.OFFICE:
+        return Q(**{f"{prefix}staff": user})
+    if action == "view" and user.role in STAFF_ROLES:
+        return None
+    return NOTHING
+
+
+class Chain(ScopedModel, TimeStampedModel):
+    """An industry chain at city or district level — 产业链, led by a 链长 and run by a chain office."""
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=ChainLevel.choices, default=ChainLevel.CITY)
+    district = models.ForeignKey(
+        "registry.District", verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("For a district-level chain."),
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("city chain"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="district_chains",
+    )
+    leader = models.ForeignKey(
+        "registry.Person", verbose_name=_("chain leader (链长)"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="led_chains",
+    )
+    office = models.ForeignKey(
+        "registry.Organization", verbose_name=_("chain office"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="chain_offices",
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("office staff"), blank=True, related_name="chains"
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[], excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("chain")
+        verbose_name_plural = _("chains")
+        ordering = ["level", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "level", "district"], name="chain_unique_name",
+                violation_error_message=_("A chain with this name already exists at this level."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level=ChainLevel.CITY) | Q(district__isnull=False),
+                name="chain_district_level_has_district",
+                violation_error_message=_("A district-level chain needs its district."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("chains:chain", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action)
+
+
+class Segment(ScopedModel, TimeStampedModel):
+    """A link of a chain — 环节 — in a tree: upstream / midstream / downstream, with its GB/T 4754 code."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent segment"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    gbt_code = models.CharField(
+        _("GB/T 4754 code"), max_length=8, blank=True, help_text=_("e.g. C276, C2762, C358, M7340.")
+    )
+    import_dependent = models.BooleanField(
+        _("import-dependent"), default=False, help_text=_("Depends on imports or on a single supplier (卡脖子).")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+        ordering = ["chain", "stage", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "parent", "name"], name="segment_unique_name",
+                violation_error_message=_("This chain already has a segment with this name here."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("chains:segment", args=[self.pk])
+
+    def clean(self):
+        if self.parent_id and self.parent.chain_id != self.chain_id:
+            raise ValidationError({"parent": _("The parent segment belongs to another chain.")})
+        node = self.parent
+        while node is not None:
+            if node.pk == self.pk:
+                raise ValidationError({"parent": _("A segment cannot sit under itself.")})
+            node = node.parent
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action, "chain__")
+
+
+class Placement(ScopedModel, TimeStampedModel):
+    """An organisation placed on a chain segment with its role — 链上企业 (链主, backbone …)."""
+
+    segment = models.ForeignKey(
+        Segment, verbose_name=_("segment"), on_delete=models.CASCADE, related_name="placements"
+    )
+    chain = models.ForeignKey(
+        Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="placements", editable=False
+    )
+    organization = models.ForeignKey(
+        "registry.Organization", verbose_name=_("organisation"), on_delete=models.CASCADE,
+        related_name="placements",
+    )
+    role = models.CharField(_("role"), max_length=12, choices=PlacementRole.choices, default=PlacementRole.SUPPORTING)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["segment", "role", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "organization"], name="placement_unique",
+                violation_error_message=_("This organisation is already placed on this segment."),
+            ),
+        ]
+        indexes = [models.Index(fields=["chain", "segment"], name="placement_chain_segment_idx")]
+
+    def __str__(self):
+        return f"{self.organization} @ {self.segment}"
+
+    def get_absolute_url(self):
+        return self.segment.get_absolute_url()
+
+    def clean(self):
+        if self.organization_id and self.organization.kind not in (OrgKind.ENTERPRISE, OrgKind.UNIVERSITY,
+                                                                   OrgKind.HOSPITAL):
+            raise ValidationError(
+                {"organization": _("Only enterprises, hospitals and institutes are placed on a chain.")}
+            )
+
+    def save(self, *args, **kwargs):
+        # Denormalised so chain-wide counts need no join through segments.
+        self.chain_id = self.segment.chain_id
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action, "chain__")

@@ -1,0 +1,141 @@
+"""API plumbing shared by every app: error shape, scoped viewsets, creates through save_record."""
+
+import json
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .models import IdempotencyKey, can_change_any
+from .services import delete_record, save_record
+
+
+def exception_handler(exc, context):
+    """Answer a model's ValidationError as 400 {"field": ["message"]}, like a serializer's."""
+    if isinstance(exc, DjangoValidationError):
+        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+    return drf_exception_handler(exc, context)
+
+
+class ScopedPermission(permissions.BasePermission):
+    """Reads are scoped by the queryset (what the user may not see is 404); writes need 'change'."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or can_change_any(view.model, request.user)
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return view.model.objects.restrict(request.user, "change").filter(pk=obj.pk).exists()
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """A model viewset whose queryset is always restricted to the requesting user."""
+
+    model = None
+    select_related = ()
+    prefetch_related = ()
+    permission_classes = [permissions.IsAuthenticated, ScopedPermission]
+
+    def get_queryset(self):
+        qs = self.model.objects.restrict(self.request.user, "view")
+        return qs.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        fields = getattr(serializer, "fields", {})
+        # A write may only point at records the user can see.
+        for field in fields.values():
+            queryset = getattr(field, "queryset", None) or getattr(getattr(field, "child_relation", None), "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                target = field.child_relation if hasattr(field, "child_relation") else field
+                target.queryset = queryset.restrict(self.request.user, "view")
+        return serializer
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()[:100]
+        if not key:
+            return super().create(request, *args, **kwargs)
+        return idempotent(request.user, key, request.path, lambda: super(ScopedViewSet, self).create(request, *args, **kwargs))
+
+    def perform_destroy(self, instance):
+        try:
+            delete_record(self.request.user, instance)
+        except DjangoPermissionDenied:
+            raise PermissionDenied from None
+
+
+class ScopedSerializer(serializers.ModelSerializer):
+    """Validates with the model's clean() (the API refuses what the forms refuse, field by field)
+    and saves through save_record, so a write outside the user's scope is refused and rolled back."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        instance = model() if self.instance is None else model.objects.get(pk=self.instance.pk)
+        for key, value in attrs.items():
+            field = model._meta.get_field(key)
+            if not field.many_to_many:
+                setattr(instance, key, value)
+        try:
+            instance.clean()
+        except DjangoValidationError as e:
+            raise ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from None
+        return attrs
+
+    def _write(self, instance, validated_data):
+        m2m = {}
+        for key, value in validated_data.items():
+            if instance._meta.get_field(key).many_to_many:
+                m2m[key] = value
+            else:
+                setattr(instance, key, value)
+
+        def save_related():
+            for key, value in m2m.items():
+                getattr(instance, key).set(value)
+
+        try:
+            return save_record(self.context["request"].user, instance, save_related)
+        except DjangoPermissionDenied:
+            raise PermissionDenied from None
+
+    def create(self, validated_data):
+        return self._write(self.Meta.model(), validated_data)
+
+    def update(self, instance, validated_data):
+        return self._write(instance, validated_data)
+
+
+class _NotStored(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def idempotent(user, key, scope, produce):
+    """Run produce() once per (user, key, scope); a repeat gets the first answer again, and a
+    concurrent repeat waits for the first to commit. A failed create keeps no key, so it can be retried."""
+    try:
+        with transaction.atomic():
+            record, created = IdempotencyKey.objects.get_or_create(user=user, key=key, scope=scope)
+            if not created:
+                return Response(record.body, status=record.status, headers={"Idempotent-Replayed": "true"})
+            response = produce()
+            if response.status_code >= 300:
+                raise _NotStored(response)
+            record.status = response.status_code
+            record.body = json.loads(JSONRenderer().render(response.data))
+            record.save(update_fields=["status", "body"])
+            return response
+    except _NotStored as e:
+        return e.response
+    except IntegrityError:
+        record = IdempotencyKey.objects.filter(user=user, key=key, scope=scope, status__isnull=False).first()
+        if record is None:  # the create itself broke a constraint: not a repeat
+            raise
+        return Response(record.body, status=record.status, headers={"Idempotent-Replayed": "true"})

@@ -1,0 +1,142 @@
+"""Shared page machinery: home, list (filter, search, sort, paginate, export), form, detail; error pages."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from .exports import xlsx_response
+from .models import can_change_any
+from .services import save_record
+
+PAGE_SIZES = (25, 50, 100)
+EXPORT_LIMIT = 200_000
+
+
+class HomeView(LoginRequiredMixin, View):
+    def get(self, request):
+        from chainserve.chains.models import Chain
+        from chainserve.registry.models import Organization
+
+        user = request.user
+        if not user.is_staff_role and user.organization_id:
+            return redirect(user.organization.get_absolute_url())
+        context = {
+            "chains": Chain.objects.restrict(user).select_related("leader", "office")[:20],
+            "org_count": Organization.objects.restrict(user).count(),
+        }
+        return render(request, "core/home.html", context)
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    """A list page: `q` search and the FilterSet's filters, `sort`, `per_page`, `export=xlsx`."""
+
+    model = None
+    filterset_class = None
+    table_class = None
+    template_name = "core/object_list.html"
+    select_related = ()
+    prefetch_related = ()
+    add_url = None
+
+    def get_queryset(self, request):
+        qs = self.model.objects.restrict(request.user, "view")
+        return qs.select_related(*self.select_related).prefetch_related(*self.prefetch_related)
+
+    def get(self, request):
+        table = self.table_class()
+        filterset = self.filterset_class(request.GET, queryset=self.get_queryset(request), request=request)
+        qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        sort = request.GET.get("sort", "")
+        qs = qs.order_by(table.sort_field(sort), "pk")
+        if request.GET.get("export") == "xlsx":
+            headers = [str(c.label) for c in table.columns]
+            return xlsx_response(table.export_name, headers, table.export_rows(qs[:EXPORT_LIMIT]))
+        try:
+            per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
+        except ValueError:
+            per_page = PAGE_SIZES[0]
+        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "table": table,
+            "filterset": filterset,
+            "page": page,
+            "rows": [(obj, [(c, c.value(obj)) for c in table.columns]) for obj in page.object_list],
+            "sort": sort,
+            "params": params.urlencode(),
+            "page_sizes": PAGE_SIZES,
+            "per_page": per_page,
+            "add_url": self.add_url if can_change_any(self.model, request.user) else None,
+            "title": table.title,
+        }
+        context.update(self.extra_context(request))
+        return render(request, self.template_name, context)
+
+    def extra_context(self, request):
+        return {}
+
+
+class ObjectEditView(LoginRequiredMixin, View):
+    """Create (no pk) or edit one record with a form; saved through save_record as the user."""
+
+    model = None
+    form_class = None
+    template_name = "core/object_form.html"
+
+    def get_object(self, request, pk):
+        if pk is None:
+            if not can_change_any(self.model, request.user):
+                raise PermissionDenied
+            return self.model()
+        obj = self.model.objects.restrict(request.user, "view").filter(pk=pk).first()
+        if obj is None:
+            raise Http404
+        if not self.model.objects.restrict(request.user, "change").filter(pk=pk).exists():
+            raise PermissionDenied
+        return obj
+
+    def get_form(self, request, obj, data=None):
+        return self.form_class(data, instance=obj, user=request.user, initial=self.get_initial(request, obj))
+
+    def get_initial(self, request, obj):
+        return {}
+
+    def render_form(self, request, form, obj):
+        context = {"form": form, "object": obj, "model_name": self.model._meta.verbose_name}
+        return render(request, self.template_name, context)
+
+    def get(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        return self.render_form(request, self.get_form(request, obj), obj)
+
+    def post(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        form = self.get_form(request, obj, request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form, obj)
+        instance = form.save(commit=False)
+        save_record(request.user, instance, form.save_m2m)
+        messages.success(request, _("Saved %(name)s.") % {"name": instance})
+        return redirect(self.success_url(instance))
+
+    def success_url(self, instance):
+        return instance.get_absolute_url()
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,301 @@
+"""The demo cluster: a fictional city (明湖市) with its biomedicine and big-health chain. Idempotent."""
+
+import datetime
+import random
+
+from django.db import transaction
+from stdnum.cn import uscc as stdnum_uscc
+
+from chainserve.chains.choices import ChainLevel, PlacementRole, Stage
+from chainserve.chains.models import Chain, Placement, Segment
+from chainserve.core.choices import Role
+from chainserve.core.models import User
+from chainserve.registry.choices import DrugClass, Expedited, ListingStatus, OrgKind, OrgSize, Phase, RelationKind
+from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
+
+DEMO_PASSWORD = "chainserve-demo"
+CITY = "明湖"
+CHAIN_NAME = "明湖市大健康和生物技术产业链"
+
+DISTRICTS = [("420901", "明湖区"), ("420902", "东岸区"), ("420903", "西山区"), ("420904", "南港区"),
+             ("420905", "北城区"), ("420906", "生物城新区")]
+LABELS = [("hitech", "高新技术企业"), ("srdi", "专精特新"), ("little-giant", "专精特新小巨人"),
+          ("chain-owner", "链主"), ("gazelle", "瞪羚企业")]
+PARKS = ["明湖生物城", "东岸医疗器械产业园", "西山中医药产业园", "南港大健康产业园", "北城医药物流园",
+         "生物城新区细胞与基因治疗产业园", "明湖生命科学创新港", "东岸数字医疗产业园"]
+DEPARTMENTS = ["明湖市人民政府", "明湖市发展和改革委员会", "明湖市经济和信息化局", "明湖市科学技术局",
+               "明湖市人力资源和社会保障局", "明湖市地方金融管理局", "明湖市卫生健康委员会", "明湖市药品监督管理局",
+               "明湖市自然资源和规划局", "明湖市市场监督管理局", "明湖市商务局", "明湖市投资促进局",
+               "明湖市大健康产业链办公室", "生物城新区管委会", "生物城新区产业链办公室", "明湖市税务局"]
+PARTY_ORGS = ["明湖市经信局机关党支部", "明湖市科技局机关党支部", "明湖市药监局机关党支部",
+              "明湖市卫健委机关党支部", "明湖市人社局机关党支部", "明湖市金融局机关党支部",
+              "明湖市商务局机关党支部", "生物城新区红链先锋队", "明湖市大健康产业链党建联盟", "东岸区机关工委"]
+HOSPITALS = ["明湖市第一人民医院", "明湖市中心医院", "明湖大学附属协和医院", "明湖市中医医院",
+             "明湖市妇幼保健院", "明湖市肿瘤医院", "东岸区人民医院", "西山区中西医结合医院",
+             "明湖市传染病医院", "生物城新区国际医院"]
+FINANCIAL = ["明湖农商银行", "明湖银行生物城支行", "江汉发展银行明湖分行", "长湖商业银行明湖分行",
+             "明湖科技融资担保有限公司", "明湖产业投资集团有限公司", "澄远创业投资管理有限公司",
+             "岚峰资本管理有限公司", "明湖科技保险有限公司", "东岸融资租赁有限公司", "朗曜私募基金管理有限公司",
+             "明湖小额贷款有限公司"]
+UNIVERSITIES = ["明湖大学", "明湖医科大学", "明湖中医药大学", "明湖生物医药研究院", "明湖药物创新研究院",
+                "明湖医学检验中心", "明湖大学生命科学学院", "国家生物样本库明湖分库"]
+ASSOCIATIONS = ["明湖市医药行业协会", "明湖市医疗器械行业协会", "明湖市生物技术产业联合会", "明湖市健康服务业协会"]
+FUNDS = ["明湖生物医药产业基金", "明湖天使投资引导基金", "生物城新区创新基金", "明湖医疗器械成果转化基金",
+         "明湖大健康产业母基金"]
+
+BRAND_A = "澜岚澄蔚朗曜沐樾翎砚榕岱溪珩霁峤"
+BRAND_B = "瑞康合和恒元启泽禾衡铂芯朔源研宁"
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
+GIVEN = ["伟", "芳", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀兰", "霞",
+         "平", "刚", "桂英", "建华", "志强", "晓东", "海燕", "思远", "子涵", "雨桐"]
+
+# (stage, name, GB/T 4754 code, import-dependent, industry word for firms there, children)
+SEGMENTS = [
+    (Stage.UPSTREAM, "研发外包服务(CRO/CDMO)", "M7340", False, "医药研发", []),
+    (Stage.UPSTREAM, "化学原料药及中间体", "C271", False, "化学制药", []),
+    (Stage.UPSTREAM, "药用辅料及包装材料", "C278", False, "药用材料", []),
+    (Stage.UPSTREAM, "生物试剂与培养基", "", True, "生物试剂", []),
+    (Stage.UPSTREAM, "高端科研仪器与核心部件", "C358", True, "仪器", []),
+    (Stage.UPSTREAM, "合成生物学原料", "", False, "合成生物", []),
+    (Stage.MIDSTREAM, "化学药品制剂", "C272", False, "药业", []),
+    (Stage.MIDSTREAM, "生物药品制品", "C276", False, "生物制药", [
+        ("基因工程药物和疫苗", "C2762", False, "基因技术"),
+        ("抗体药物", "C2761", False, "生物医药"),
+        ("细胞与基因治疗", "C2761", False, "细胞科技"),
+    ]),
+    (Stage.MIDSTREAM, "中药饮片与中成药", "C274", False, "中药", []),
+    (Stage.MIDSTREAM, "医疗器械", "C358", False, "医疗器械", [
+        ("高值医用耗材", "C358", False, "医疗科技"),
+        ("体外诊断", "C358", False, "诊断技术"),
+        ("医学影像设备", "C358", True, "医疗设备"),
+    ]),
+    (Stage.MIDSTREAM, "卫生材料及医药用品", "C277", False, "卫生材料", []),
+    (Stage.DOWNSTREAM, "医药流通与零售", "F5151", False, "医药物流", []),
+    (Stage.DOWNSTREAM, "医疗服务", "Q84", False, "医疗管理", []),
+    (Stage.DOWNSTREAM, "健康管理与康养", "Q85", False, "健康科技", []),
+    (Stage.DOWNSTREAM, "数字医疗", "I65", False, "数字健康", []),
+    (Stage.DOWNSTREAM, "第三方医学检验", "Q8492", False, "医学检验", []),
+]
+EMPTY_SEGMENTS = {"合成生物学原料"}  # left without firms: the demo's gaps
+SINGLE_SEGMENTS = {"医学影像设备", "卫生材料及医药用品"}
+
+ROLE_USERS = [
+    ("admin", Role.ADMIN, None, "平台管理员"),
+    ("office", Role.OFFICE, "明湖市大健康产业链办公室", "链办 周敏"),
+    ("handler", Role.HANDLER, "明湖市药品监督管理局", "药监局 陈杰"),
+    ("specialist", Role.SPECIALIST, "明湖市经济和信息化局", "服务专员 李洋"),
+    ("enterprise", Role.ENTERPRISE, "明湖澜泽基因技术有限公司", "澜泽基因 王思远"),
+    ("partner", Role.PARTNER, "明湖农商银行", "农商银行 刘芳"),
+]
+
+
+def make_uscc(rng, district_code):
+    body = "91" + district_code + "MA" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(7))
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+class DemoBuilder:
+    def __init__(self, seed=2026):
+        self.rng = random.Random(seed)
+        self.used_names = set()
+
+    def person_name(self):
+        return self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
+
+    def phone(self):
+        return "+86" + self.rng.choice(["138", "139", "186", "177", "150"]) + "".join(
+            self.rng.choice("0123456789") for _ in range(8))
+
+    def org(self, name, kind, **fields):
+        self.used_names.add(name)
+        org = Organization(name=name, kind=kind, **fields)
+        org.save()
+        return org
+
+    def enterprise_name(self, word, listed):
+        while True:
+            brand = self.rng.choice(BRAND_A) + self.rng.choice(BRAND_B)
+            prefix = CITY if self.rng.random() < 0.6 else ""
+            name = f"{prefix}{brand}{word}{'股份有限公司' if listed else '有限公司'}"
+            if name not in self.used_names:
+                return name
+
+    def build(self):
+        rng = self.rng
+        districts = [District.objects.create(code=c, name=n) for c, n in DISTRICTS]
+        labels = {slug: Label.objects.create(slug=slug, name=name) for slug, name in LABELS}
+        parks = [self.org(n, OrgKind.PARK, district=rng.choice(districts)) for n in PARKS]
+        simple = [(DEPARTMENTS, OrgKind.DEPARTMENT), (PARTY_ORGS, OrgKind.PARTY_ORG), (HOSPITALS, OrgKind.HOSPITAL),
+                  (FINANCIAL, OrgKind.FINANCIAL), (UNIVERSITIES, OrgKind.UNIVERSITY),
+                  (ASSOCIATIONS, OrgKind.ASSOCIATION), (FUNDS, OrgKind.FUND)]
+        by_name = {}
+        for names, kind in simple:
+            for n in names:
+                by_name[n] = self.org(n, kind, district=districts[0] if n.startswith(CITY) else districts[5],
+                                      uscc=make_uscc(rng, "4209" + ("0" if kind == OrgKind.DEPARTMENT else "1") + "1")
+                                      if kind in (OrgKind.FINANCIAL, OrgKind.FUND) else None)
+
+        chain = Chain.objects.create(name=CHAIN_NAME, level=ChainLevel.CITY,
+                                     office=by_name["明湖市大健康产业链办公室"],
+                                     description="明湖市重点产业链之一,覆盖研发、制造、流通、服务全链条。")
+        leader = Person.objects.create(name="赵建华", organization=by_name["明湖市人民政府"], title="副市长、链长")
+        chain.leader = leader
+        chain.save()
+
+        enterprises = []
+        segment_firms = {}
+        position = 0
+        for stage, name, code, imported, word, children in SEGMENTS:
+            position += 1
+            seg = Segment.objects.create(chain=chain, name=name, stage=stage, gbt_code=code,
+                                         import_dependent=imported, position=position)
+            leaves = [seg]
+            if children:
+                leaves = [Segment.objects.create(chain=chain, parent=seg, name=cn, stage=stage, gbt_code=cc,
+                                                 import_dependent=ci, position=i)
+                          for i, (cn, cc, ci, _w) in enumerate(children)]
+                words = {c[0]: c[3] for c in children}
+            else:
+                words = {name: word}
+            for leaf in leaves:
+                if leaf.name in EMPTY_SEGMENTS:
+                    continue
+                n = 1 if leaf.name in SINGLE_SEGMENTS else rng.randint(8, 22)
+                firms = []
+                for _ in range(n):
+                    firms.append(self.enterprise(words[leaf.name], districts, parks, labels))
+                segment_firms[leaf] = firms
+                enterprises.extend(firms)
+
+        demo_firm = self.enterprise("基因技术", districts, parks, labels, name="明湖澜泽基因技术有限公司",
+                                    district=districts[5], park=parks[5], listing=ListingStatus.RESERVE,
+                                    founded=datetime.date(2016, 3, 18), employees=260)
+        Product.objects.create(organization=demo_firm, name="LZ-082 基因治疗注射液", kind="drug",
+                               indication="遗传性视神经病变", drug_class=DrugClass.BIO_1, phase=Phase.PHASE_3,
+                               expedited=[Expedited.BREAKTHROUGH])
+        gene_leaf = next(s for s in segment_firms if s.name == "细胞与基因治疗")
+        segment_firms[gene_leaf].insert(0, demo_firm)
+        enterprises.append(demo_firm)
+
+        # Roles on the chain: the biggest firm of some segments is a chain owner, a few more are backbone.
+        for seg, firms in segment_firms.items():
+            for i, firm in enumerate(firms):
+                if i == 0 and len(firms) > 10 and seg.stage != Stage.DOWNSTREAM:
+                    role = PlacementRole.CHAIN_OWNER
+                    firm.labels.add(labels["chain-owner"])
+                elif i < 4 and len(firms) > 3:
+                    role = PlacementRole.BACKBONE
+                else:
+                    role = PlacementRole.SUPPORTING
+                Placement.objects.create(segment=seg, organization=firm, role=role)
+        cro = Segment.objects.get(chain=chain, name="研发外包服务(CRO/CDMO)")
+        for name in UNIVERSITIES[:5] + HOSPITALS[:3]:
+            Placement.objects.create(segment=cro, organization=by_name[name], role=PlacementRole.CARRIER)
+
+        # A district chain, under the city chain.
+        dchain = Chain.objects.create(name="生物城新区生物医药产业链", level=ChainLevel.DISTRICT,
+                                      district=districts[5], parent=chain,
+                                      office=by_name["生物城新区产业链办公室"])
+        dchain.leader = Person.objects.create(name="孙志强", organization=by_name["生物城新区管委会"],
+                                              title="管委会主任、区链长")
+        dchain.save()
+        for i, (stage, name) in enumerate([(Stage.UPSTREAM, "研发服务平台"), (Stage.MIDSTREAM, "细胞与基因治疗"),
+                                           (Stage.MIDSTREAM, "抗体药物"), (Stage.DOWNSTREAM, "临床试验服务")]):
+            dseg = Segment.objects.create(chain=dchain, name=name, stage=stage, position=i)
+            local = [f for f in enterprises if f.district_id == districts[5].pk][i::4][:6]
+            for firm in local:
+                Placement.objects.create(segment=dseg, organization=firm, role=PlacementRole.SUPPORTING)
+
+        # People: one or two contacts per organisation.
+        people = []
+        for org in Organization.objects.exclude(pk__in=[leader.organization_id]).order_by("pk"):
+            for title in (["总经理", "办公室主任"] if org.kind == OrgKind.ENTERPRISE else ["主任", "联络员"])[
+                    : rng.randint(1, 2)]:
+                name = self.person_name()
+                people.append(Person(name=name, organization=org, title=title, phone=self.phone(),
+                                     email=f"contact{org.pk}.{len(people)}@example.cn"))
+        for p in people:
+            p.save()
+
+        # Relationships of every kind.
+        def rel(src, kind, dst, year):
+            Relationship.objects.get_or_create(source=src, kind=kind, target=dst,
+                                               started_on=datetime.date(year, rng.randint(1, 12), 1))
+
+        for firm in rng.sample(enterprises, 60):
+            rel(firm, RelationKind.SUPPLIES, rng.choice(enterprises), rng.randint(2019, 2026))
+        for h in HOSPITALS:
+            for firm in rng.sample(enterprises, 3):
+                rel(by_name[h], RelationKind.COOPERATES, firm, rng.randint(2022, 2026))
+        for p in PARTY_ORGS[:8]:
+            for firm in rng.sample(enterprises, 2):
+                rel(by_name[p], RelationKind.PAIRED, firm, rng.randint(2023, 2026))
+        for d in DEPARTMENTS[2:8]:
+            rel(by_name[d], RelationKind.INSTRUCTOR, rng.choice(enterprises), 2025)
+        for firm in rng.sample(enterprises, 40):
+            rel(firm, RelationKind.MEMBER, by_name[rng.choice(ASSOCIATIONS)], rng.randint(2018, 2026))
+        for firm in rng.sample(enterprises, 5):
+            parent = rng.choice(enterprises)
+            if parent != firm:
+                rel(firm, RelationKind.SUBSIDIARY, parent, rng.randint(2015, 2024))
+        rel(by_name[PARTY_ORGS[2]], RelationKind.PAIRED, demo_firm, 2025)
+        rel(by_name[HOSPITALS[2]], RelationKind.COOPERATES, demo_firm, 2024)
+
+        self.users(chain)
+
+    def enterprise(self, word, districts, parks, labels, name=None, district=None, park=None, listing=None,
+                   founded=None, employees=None):
+        rng = self.rng
+        roll = rng.random()
+        listing = listing or (ListingStatus.LISTED if roll < 0.06 else
+                              ListingStatus.RESERVE if roll < 0.14 else ListingStatus.NONE)
+        district = district or rng.choice(districts)
+        employees = employees if employees is not None else int(rng.lognormvariate(4.2, 1.0)) + 5
+        size = (OrgSize.LARGE if employees >= 1000 else OrgSize.MEDIUM if employees >= 300
+                else OrgSize.SMALL if employees >= 20 else OrgSize.MICRO)
+        firm = self.org(
+            name or self.enterprise_name(word, listing == ListingStatus.LISTED), OrgKind.ENTERPRISE,
+            uscc=make_uscc(rng, district.code), district=district,
+            park=park or (rng.choice(parks) if rng.random() < 0.7 else None),
+            founded_on=founded or datetime.date(rng.randint(1995, 2025), rng.randint(1, 12), rng.randint(1, 28)),
+            size=size, employees=employees, listing_status=listing,
+            address=f"{district.name}{rng.choice(['光明', '创新', '高新', '生命', '健康'])}大道{rng.randint(1, 999)}号",
+        )
+        chosen = [labels["hitech"]] if rng.random() < 0.45 else []
+        if rng.random() < 0.2:
+            chosen.append(labels["srdi"])
+        if rng.random() < 0.05:
+            chosen.append(labels["little-giant"])
+        firm.labels.set(chosen)
+        if word in {"生物制药", "基因技术", "生物医药", "细胞科技", "药业", "化学制药", "中药"} and rng.random() < 0.5:
+            phase = rng.choice(list(Phase))
+            Product.objects.create(
+                organization=firm, name=f"{rng.choice('ABCDEFGHJKLMNPRSTXYZ')}{rng.choice('ABCDEFGHJKLMNPRSTXYZ')}-"
+                f"{rng.randint(100, 999)}", kind="drug", indication=rng.choice(
+                    ["非小细胞肺癌", "2型糖尿病", "类风湿关节炎", "阿尔茨海默病", "乙型肝炎", "慢性肾病", "银屑病"]),
+                drug_class=rng.choice(list(DrugClass)), phase=phase,
+                expedited=[rng.choice(list(Expedited))] if rng.random() < 0.2 else [],
+                approved_on=datetime.date(rng.randint(2020, 2026), rng.randint(1, 12), 1)
+                if phase == Phase.APPROVED else None,
+            )
+        return firm
+
+    def users(self, chain):
+        for username, role, org_name, display in ROLE_USERS:
+            user = User(username=username, role=role, first_name=display,
+                        organization=Organization.objects.filter(name=org_name).first() if org_name else None,
+                        is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            if role == Role.OFFICE:
+                chain.staff.add(user)
+                chain.district_chains.first().staff.add(user)
+
+
+def load_demo(stdout=None):
+    """Load the demo cluster once; later calls change nothing. Returns True if it was loaded now."""
+    if Chain.objects.filter(name=CHAIN_NAME).exists():
+        return False
+    with transaction.atomic():
+        DemoBuilder().build()
+    return True

@@ -1,0 +1,86 @@
+from rest_framework import serializers
+
+from chainserve.core.api import ScopedSerializer
+
+from ..choices import OrgKind
+from ..models import District, Label, Organization, Person, Product, Relationship
+from ..validators import clean_phone, clean_uscc
+
+
+def _django_to_drf(fn, value):
+    from django.core.exceptions import ValidationError
+
+    try:
+        return fn(value)
+    except ValidationError as e:
+        raise serializers.ValidationError(e.messages) from None
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = District
+        fields = ["id", "code", "name"]
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Label
+        fields = ["id", "slug", "name"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Product
+        fields = ["id", "name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]
+
+
+class OrganizationSerializer(ScopedSerializer):
+    labels = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Label.objects.all(), required=False)
+    products = ProductSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "id", "name", "short_name", "kind", "uscc", "district", "park", "founded_on", "size", "employees",
+            "listing_status", "labels", "address", "website", "description", "products", "created", "updated",
+        ]
+
+    def validate_uscc(self, value):
+        return _django_to_drf(clean_uscc, value) if value else None
+
+    def validate_park(self, value):
+        if value is not None and value.kind != OrgKind.PARK:
+            raise serializers.ValidationError("not a park")
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        uscc = attrs.get("uscc", getattr(self.instance, "uscc", None))
+        if kind == OrgKind.ENTERPRISE and not uscc:
+            from django.utils.translation import gettext as _
+
+            raise serializers.ValidationError({"uscc": [_("An enterprise needs its unified social credit code.")]})
+        return attrs
+
+
+class PersonSerializer(ScopedSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "organization", "title", "phone", "email", "created", "updated"]
+
+    def validate_phone(self, value):
+        return _django_to_drf(clean_phone, value)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.is_staff_role:
+            data.pop("phone", None)  # phone numbers are for staff only
+        return data
+
+
+class RelationshipSerializer(ScopedSerializer):
+    class Meta:
+        model = Relationship
+        fields = ["id", "source", "kind", "target", "started_on", "ended_on", "note", "created", "updated"]

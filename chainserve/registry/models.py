@@ -1,0 +1,255 @@
+"""The registry — 主体库: organisations of every kind, enterprise profiles, products, people, relationships."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.text import search_document
+
+from .choices import (
+    DrugClass,
+    Expedited,
+    ListingStatus,
+    OrgKind,
+    OrgSize,
+    Phase,
+    ProductKind,
+    RELATION_INVERSE,
+    RelationKind,
+)
+
+
+class District(models.Model):
+    """An administrative district — 区 — of the city."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Label(models.Model):
+    """A label an organisation carries — 标签: 高新技术企业, 专精特新, 链主 …"""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(ScopedModel, TimeStampedModel):
+    """Any organisation in a chain — 主体: enterprise, department, park, hospital, bank, university …"""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices, db_index=True)
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
+        help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."),
+    )
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="organizations",
+    )
+    park = models.ForeignKey(
+        "self", verbose_name=_("park"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="tenants", limit_choices_to={"kind": OrgKind.PARK},
+    )
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=OrgSize.choices, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    listing_status = models.CharField(
+        _("listing status"), max_length=10, choices=ListingStatus.choices, default=ListingStatus.NONE,
+        db_index=True,
+    )
+    labels = models.ManyToManyField(Label, verbose_name=_("labels"), blank=True, related_name="organizations")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name", "id"], name="org_name_idx"),
+            models.Index(fields=["kind", "name"], name="org_kind_name_idx"),
+            models.Index(fields=["district", "name"], name="org_district_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(employees__isnull=True) | Q(employees__gte=0),
+                name="org_employees_nonnegative",
+                violation_error_message=_("The number of employees cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:organization", args=[self.pk])
+
+    def refresh_search_text(self):
+        self.search_text = search_document(self.name, self.short_name, self.uscc or "")
+
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_enterprise(self):
+        return self.kind == OrgKind.ENTERPRISE
+
+    @classmethod
+    def scope(cls, user, action):
+        if action == "view":
+            return None if user.role in STAFF_ROLES else Q(pk=user.organization_id)
+        return None if user.role in EDITOR_ROLES else NOTHING
+
+
+class Product(TimeStampedModel):
+    """A product or pipeline candidate of an enterprise — 产品/管线."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=ProductKind.choices, default=ProductKind.DRUG)
+    indication = models.CharField(_("indication"), max_length=200, blank=True)
+    drug_class = models.CharField(_("registration class"), max_length=8, choices=DrugClass.choices, blank=True)
+    phase = models.CharField(_("phase"), max_length=12, choices=Phase.choices, blank=True, db_index=True)
+    expedited = models.JSONField(
+        _("expedited programmes"), default=list, blank=True,
+        help_text=_("NMPA programmes: breakthrough, conditional, priority, special."),
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["organization", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        bad = [p for p in self.expedited or [] if p not in Expedited.values]
+        if bad:
+            raise ValidationError({"expedited": _("Unknown expedited programme: %s") % ", ".join(map(str, bad))})
+        if self.approved_on and self.phase and self.phase != Phase.APPROVED:
+            raise ValidationError({"approved_on": _("Only an approved product has an approval date.")})
+
+    def expedited_labels(self):
+        return [Expedited(p).label for p in self.expedited or [] if p in Expedited.values]
+
+
+class Person(ScopedModel, TimeStampedModel):
+    """A contact person — 联系人 — of an organisation."""
+
+    name = models.CharField(_("name"), max_length=60)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="people"
+    )
+    title = models.CharField(_("title"), max_length=80, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:person", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_document(self.name, self.title)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope(cls, user, action):
+        if action == "view":
+            return None if user.role in STAFF_ROLES else Q(organization_id=user.organization_id)
+        return None if user.role in EDITOR_ROLES else NOTHING
+
+
+class Relationship(ScopedModel, TimeStampedModel):
+    """A typed, directional, dated relationship between two organisations — 关系."""
+
+    source = models.ForeignKey(
+        Organization, verbose_name=_("from"), on_delete=models.CASCADE, related_name="relations_out"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=RelationKind.choices)
+    target = models.ForeignKey(
+        Organization, verbose_name=_("to"), on_delete=models.CASCADE, related_name="relations_in"
+    )
+    started_on = models.DateField(_("from date"), null=True, blank=True)
+    ended_on = models.DateField(_("to date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="relationship_not_self",
+                violation_error_message=_("An organisation cannot have a relationship with itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(started_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="relationship_dates_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.UniqueConstraint(
+                fields=["source", "kind", "target", "started_on"],
+                name="relationship_unique",
+                violation_error_message=_("This relationship is already recorded."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_kind_display()} {self.target}"
+
+    def inverse_label(self):
+        return RELATION_INVERSE[RelationKind(self.kind)]
+
+    @classmethod
+    def scope(cls, user, action):
+        if action == "view":
+            if user.role in STAFF_ROLES:
+                return None
+            return Q(source_id=user.organization_id) | Q(target_id=user.organization_id)
+        return None if user.role in EDITOR_ROLES else NOTHING

@@ -1,0 +1,326 @@
+"""State changes of the registry: Excel import of organisations and people (all rows good, or nothing)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from .choices import ListingStatus, OrgKind, OrgSize
+from .models import District, Label, Organization, Person
+from .validators import clean_phone, clean_uscc
+
+# Header aliases accepted in a workbook's first row (Chinese as staff write them, or the API's field names).
+ORG_HEADERS = {
+    "name": ["名称", "企业名称", "单位名称", "name"],
+    "short_name": ["简称", "short_name"],
+    "kind": ["类型", "主体类型", "kind"],
+    "uscc": ["统一社会信用代码", "信用代码", "uscc"],
+    "district": ["所在区", "区", "district"],
+    "park": ["园区", "所在园区", "park"],
+    "founded_on": ["成立日期", "founded_on"],
+    "size": ["规模", "企业规模", "size"],
+    "employees": ["员工人数", "从业人员", "employees"],
+    "listing_status": ["上市状态", "listing_status"],
+    "labels": ["标签", "labels"],
+    "address": ["地址", "address"],
+}
+PERSON_HEADERS = {
+    "name": ["姓名", "name"],
+    "organization": ["单位", "所在单位", "organization"],
+    "title": ["职务", "title"],
+    "phone": ["电话", "手机", "phone"],
+    "email": ["邮箱", "电子邮箱", "email"],
+}
+
+
+def _choice_lookup(choices):
+    """Accept a choice by its value or by its label in either language."""
+    table = {}
+    for value, label in choices:
+        table[str(value).lower()] = value
+        table[str(label).lower()] = value
+    return table
+
+
+@dataclass
+class RowError:
+    row: int  # the spreadsheet's row number, 2 for the first data row
+    messages: list[str]
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    preview: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a workbook at all."""
+
+
+def read_workbook(file, aliases):
+    """Yield (row number, {field: value}) from the first sheet; the first row names the columns."""
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
+        raise WorkbookError(_("This file cannot be read as an Excel workbook (%(e)s).") % {"e": type(e).__name__}) from e
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        raise WorkbookError(_("The workbook is empty."))
+    by_alias = {a.lower(): f for f, names in aliases.items() for a in names}
+    columns = [by_alias.get(str(h).strip().lower()) if h is not None else None for h in header]
+    if "name" not in columns:
+        raise WorkbookError(_("The first row must name the columns; a '%(col)s' column is required.")
+                            % {"col": aliases["name"][0]})
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v is None or str(v).strip() == "" for v in values):
+            continue
+        yield number, {c: v for c, v in zip(columns, values) if c is not None}
+
+
+class OrganizationRowForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    short_name = forms.CharField(max_length=60, required=False)
+    kind = forms.CharField(required=False)
+    uscc = forms.CharField(required=False)
+    district = forms.CharField(required=False)
+    park = forms.CharField(required=False)
+    founded_on = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"])
+    size = forms.CharField(required=False)
+    employees = forms.IntegerField(required=False, min_value=0, max_value=10_000_000)
+    listing_status = forms.CharField(required=False)
+    labels = forms.CharField(required=False)
+    address = forms.CharField(max_length=200, required=False)
+
+    KINDS = _choice_lookup(OrgKind.choices)
+    SIZES = _choice_lookup(OrgSize.choices)
+    LISTING = _choice_lookup(ListingStatus.choices)
+
+    def __init__(self, data, refs):
+        super().__init__(data)
+        self.refs = refs
+
+    def _choice(self, name, table, default=""):
+        value = (self.cleaned_data.get(name) or "").strip().lower()
+        if not value:
+            return default
+        if value not in table:
+            raise ValidationError(_("'%(v)s' is not a known value.") % {"v": value})
+        return table[value]
+
+    def clean_kind(self):
+        return self._choice("kind", self.KINDS, OrgKind.ENTERPRISE)
+
+    def clean_size(self):
+        return self._choice("size", self.SIZES)
+
+    def clean_listing_status(self):
+        return self._choice("listing_status", self.LISTING, ListingStatus.NONE)
+
+    def clean_uscc(self):
+        value = (self.cleaned_data.get("uscc") or "").strip()
+        return clean_uscc(value) if value else None
+
+    def clean_district(self):
+        name = (self.cleaned_data.get("district") or "").strip()
+        if name and name not in self.refs["districts"]:
+            raise ValidationError(_("There is no district called %(v)s.") % {"v": name})
+        return self.refs["districts"].get(name)
+
+    def clean_park(self):
+        name = (self.cleaned_data.get("park") or "").strip()
+        if name and name not in self.refs["parks"]:
+            raise ValidationError(_("There is no park called %(v)s.") % {"v": name})
+        return self.refs["parks"].get(name)
+
+    def clean_labels(self):
+        raw = (self.cleaned_data.get("labels") or "").replace("、", ",").replace(",", ",").replace(";", ",")
+        names = [n.strip() for n in raw.split(",") if n.strip()]
+        unknown = [n for n in names if n not in self.refs["labels"]]
+        if unknown:
+            raise ValidationError(_("Unknown labels: %(v)s.") % {"v": "、".join(unknown)})
+        return [self.refs["labels"][n] for n in names]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == OrgKind.ENTERPRISE and not data.get("uscc") and "uscc" not in self.errors:
+            self.add_error("uscc", _("An enterprise needs its unified social credit code."))
+        return data
+
+
+class PersonRowForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    organization = forms.CharField()
+    title = forms.CharField(max_length=80, required=False)
+    phone = forms.CharField(required=False)
+    email = forms.EmailField(required=False)
+
+    def __init__(self, data, refs):
+        super().__init__(data)
+        self.refs = refs
+
+    def clean_phone(self):
+        return clean_phone(str(self.cleaned_data.get("phone") or "").strip())
+
+    def clean_organization(self):
+        key = self.cleaned_data["organization"].strip()
+        org_id = self.refs["orgs"].get(key.upper()) or self.refs["orgs"].get(key)
+        if org_id is None:
+            raise ValidationError(_("No organisation has the name or credit code %(v)s.") % {"v": key})
+        return org_id
+
+
+def _cell_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _row_errors(form):
+    messages = []
+    for name, errors in form.errors.items():
+        label = "" if name == "__all__" else f"{form.fields[name].label or name}: "
+        messages.extend(f"{label}{e}" for e in errors)
+    return messages
+
+
+def _validate(rows, form_class, refs, key, result, progress):
+    cleaned, seen = [], {}
+    for number, values in rows:
+        result.total += 1
+        form = form_class({k: _cell_text(v) for k, v in values.items()}, refs)
+        if form.is_valid():
+            data = form.cleaned_data
+            k = key(data)
+            if k is not None and k in seen:
+                result.errors.append(RowError(number, [_("Same record as row %(n)d.") % {"n": seen[k]}]))
+            else:
+                seen[k] = number
+                cleaned.append(data)
+                if len(result.preview) < 20:
+                    result.preview.append({f: _cell_text(v) for f, v in values.items()})
+        else:
+            result.errors.append(RowError(number, _row_errors(form)))
+        if progress:
+            progress(1)
+    return cleaned
+
+
+ORG_FIELDS = ["name", "short_name", "kind", "uscc", "district", "park", "founded_on", "size", "employees",
+              "listing_status", "address"]
+
+
+def _org_refs():
+    return {
+        "districts": {d.name: d for d in District.objects.all()},
+        "parks": {o.name: o for o in Organization.objects.filter(kind=OrgKind.PARK)},
+        "labels": {lab.name: lab for lab in Label.objects.all()} | {lab.slug: lab for lab in Label.objects.all()},
+    }
+
+
+def import_organizations(file, user, *, commit=True, progress=None, batch_size=2000):
+    """Validate every row; if all are good (and commit), create new organisations and update those
+    whose USCC is known. Nothing is written when any row is bad."""
+    result = ImportResult(kind="organizations")
+    rows = _validate(read_workbook(file, ORG_HEADERS), OrganizationRowForm, _org_refs(),
+                     lambda d: d.get("uscc") or None, result, progress)
+    if result.errors or not commit:
+        return result
+    with transaction.atomic():
+        existing = {}
+        usccs = [d["uscc"] for d in rows if d.get("uscc")]
+        for i in range(0, len(usccs), 5000):
+            existing.update(Organization.objects.filter(uscc__in=usccs[i:i + 5000]).in_bulk(field_name="uscc"))
+        new, changed, labels = [], [], []
+        for data in rows:
+            given = {f: data[f] for f in ORG_FIELDS if data.get(f) not in ("", None)}
+            org = existing.get(data.get("uscc"))
+            if org is None:
+                org = Organization(**given)
+                new.append(org)
+            else:
+                for name, value in given.items():
+                    setattr(org, name, value)
+                changed.append(org)
+            org.refresh_search_text()
+            labels.append((org, data["labels"]))
+        bulk_create_with_history(new, Organization, batch_size=batch_size, default_user=user)
+        if changed:
+            bulk_update_with_history(changed, Organization, ORG_FIELDS + ["search_text"], batch_size=batch_size,
+                                     default_user=user)
+        _set_labels(labels)
+        result.created, result.updated = len(new), len(changed)
+    return result
+
+
+def _set_labels(pairs):
+    through = Organization.labels.through
+    orgs_with_labels = [(org, labs) for org, labs in pairs if labs]
+    if not orgs_with_labels:
+        return
+    # new objects from bulk_create have pk on PostgreSQL and SQLite ≥ 3.35 (RETURNING)
+    through.objects.filter(organization_id__in=[o.pk for o, _ in orgs_with_labels]).delete()
+    through.objects.bulk_create(
+        [through(organization_id=o.pk, label_id=lab.pk) for o, labs in orgs_with_labels for lab in labs],
+        batch_size=5000,
+    )
+
+
+def import_people(file, user, *, commit=True, progress=None):
+    """Validate every row; if all are good, create people and update those with the same name at the
+    same organisation. Nothing is written when any row is bad."""
+    result = ImportResult(kind="people")
+    refs = {"orgs": {}}
+    for pk, name, uscc in Organization.objects.values_list("pk", "name", "uscc").iterator(chunk_size=5000):
+        refs["orgs"][name] = pk
+        if uscc:
+            refs["orgs"][uscc] = pk
+    rows = _validate(read_workbook(file, PERSON_HEADERS), PersonRowForm, refs,
+                     lambda d: (d["organization"], d["name"]), result, progress)
+    if result.errors or not commit:
+        return result
+    with transaction.atomic():
+        for data in rows:
+            person = Person.objects.filter(organization_id=data["organization"], name=data["name"]).first()
+            person = person or Person(organization_id=data["organization"], name=data["name"])
+            is_new = person.pk is None
+            person.title, person.phone, person.email = data["title"], data["phone"], data["email"]
+            person._history_user = user
+            person.save()
+            result.created += is_new
+            result.updated += not is_new
+    return result
+
+
+IMPORTERS = {"organizations": import_organizations, "people": import_people}
+IMPORT_KIND_LABELS = {"organizations": gettext_lazy("organisations"), "people": gettext_lazy("people")}
+
+
+def save_product(user, product):
+    """Validate and save a product of an enterprise; its change history keeps the author."""
+    product.full_clean()
+    product._history_user = user
+    product.save()
+    return product

@@ -1,0 +1,53 @@
+"""Columns of the registry's list pages and exports."""
+
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.tables import Column, Table
+
+
+class OrganizationTable(Table):
+    title = _("Organisations")
+    export_name = "organizations"
+    default_sort = "name"
+    columns = [
+        Column("name", _("Name"), order_by="name", link=True),
+        Column("kind", _("Kind"), order_by="kind"),
+        Column("uscc", _("Unified social credit code"), accessor=lambda o: o.uscc or ""),
+        Column("district", _("District"), accessor=lambda o: o.district or "", order_by="district__code"),
+        Column("park", _("Park"), accessor=lambda o: o.park or ""),
+        Column("listing_status", _("Listing status"), order_by="listing_status"),
+        Column("labels", _("Labels"), accessor=lambda o: "、".join(lab.name for lab in o.labels.all())),
+        Column("employees", _("Employees"), order_by="employees"),
+        Column("founded_on", _("Founded on"), order_by="founded_on"),
+    ]
+
+
+class PersonTable(Table):
+    title = _("People")
+    export_name = "people"
+    columns = [
+        Column("name", _("Name"), order_by="name", link=True),
+        Column("organization", _("Organisation"), accessor=lambda p: p.organization, order_by="organization__name"),
+        Column("title", _("Title"), order_by="title"),
+        Column("email", _("E-mail")),
+    ]
+
+
+class StaffPersonTable(PersonTable):
+    """Staff also see phone numbers."""
+
+    columns = PersonTable.columns + [Column("phone", _("Phone"))]
+
+
+class RelationshipTable(Table):
+    title = _("Relationships")
+    export_name = "relationships"
+    default_sort = "-started_on"
+    columns = [
+        Column("source", _("From"), accessor=lambda r: r.source, order_by="source__name"),
+        Column("kind", _("Kind"), order_by="kind"),
+        Column("target", _("To"), accessor=lambda r: r.target, order_by="target__name"),
+        Column("started_on", _("From date"), order_by="started_on"),
+        Column("ended_on", _("To date"), order_by="ended_on"),
+        Column("note", _("Note")),
+    ]

@@ -1,0 +1,222 @@
+"""Pages of the registry: organisations, people, relationships, products, import."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.views import View
+
+from chainserve.core.filters import search_queryset
+from chainserve.core.models import can_change_any
+from chainserve.core.views import ObjectEditView, ObjectListView
+
+from . import services
+from .filtersets import OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
+from .forms import ImportForm, OrganizationForm, PersonForm, ProductForm, RelationshipForm
+from .models import Organization, Person, Product, Relationship
+from .tables import OrganizationTable, PersonTable, RelationshipTable, StaffPersonTable
+
+
+class OrganizationListView(ObjectListView):
+    model = Organization
+    filterset_class = OrganizationFilterSet
+    table_class = OrganizationTable
+    select_related = ("district", "park")
+    prefetch_related = ("labels",)
+
+    @property
+    def add_url(self):
+        return reverse("registry:organization-add")
+
+
+class OrganizationView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        org = get_object_or_404(
+            Organization.objects.restrict(request.user).select_related("district", "park"), pk=pk
+        )
+        rel = Relationship.objects.restrict(request.user).select_related("source", "target")
+        history = list(org.history.select_related("history_user")[:30])
+        changes = []
+        for newer, older in zip(history, history[1:] + [None]):
+            delta = newer.diff_against(older).changes if older is not None else []
+            changes.append((newer, delta))
+        context = {
+            "org": org,
+            "can_edit": Organization.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+            "show_phone": request.user.is_staff_role,
+            "people": org.people.all(),
+            "products": org.products.all(),
+            "outgoing": rel.filter(source=org),
+            "incoming": rel.filter(target=org),
+            "placements": org.placements.restrict(request.user).select_related("segment", "chain"),
+            "tenants_count": org.tenants.count(),
+            "changes": changes,
+        }
+        return render(request, "registry/organization.html", context)
+
+
+class OrganizationEditView(ObjectEditView):
+    model = Organization
+    form_class = OrganizationForm
+
+
+class PersonListView(ObjectListView):
+    model = Person
+    filterset_class = PersonFilterSet
+    select_related = ("organization",)
+
+    @property
+    def table_class(self):
+        return StaffPersonTable if self.request.user.is_staff_role else PersonTable
+
+    @property
+    def add_url(self):
+        return reverse("registry:person-add")
+
+
+class PersonView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        person = get_object_or_404(Person.objects.restrict(request.user).select_related("organization"), pk=pk)
+        return render(request, "registry/person.html", {
+            "person": person,
+            "show_phone": request.user.is_staff_role,
+            "can_edit": Person.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+            "history": person.history.select_related("history_user")[:20],
+        })
+
+
+class PersonEditView(ObjectEditView):
+    model = Person
+    form_class = PersonForm
+
+    def get_initial(self, request, obj):
+        return {"organization": request.GET.get("organization")} if obj.pk is None else {}
+
+
+class RelationshipListView(ObjectListView):
+    model = Relationship
+    filterset_class = RelationshipFilterSet
+    table_class = RelationshipTable
+    select_related = ("source", "target")
+
+    @property
+    def add_url(self):
+        return reverse("registry:relationship-add")
+
+
+class RelationshipEditView(ObjectEditView):
+    model = Relationship
+    form_class = RelationshipForm
+
+    def get_initial(self, request, obj):
+        return {"source": request.GET.get("source")} if obj.pk is None else {}
+
+    def success_url(self, instance):
+        return instance.source.get_absolute_url()
+
+
+class ProductEditView(ObjectEditView):
+    """Products are edited from their enterprise: changing one needs the right to change the enterprise."""
+
+    model = Product
+    form_class = ProductForm
+
+    def dispatch(self, request, *args, org=None, **kwargs):
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        self.org = get_object_or_404(Organization.objects.restrict(request.user), pk=org)
+        if not Organization.objects.restrict(request.user, "change").filter(pk=org).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, request, pk):
+        if pk is None:
+            return Product(organization=self.org)
+        return get_object_or_404(Product, pk=pk, organization=self.org)
+
+    def post(self, request, pk=None):
+        product = self.get_object(request, pk)
+        form = self.get_form(request, product, request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form, product)
+        services.save_product(request.user, form.save(commit=False))
+        messages.success(request, _("Saved %(name)s.") % {"name": form.instance})
+        return redirect(self.org.get_absolute_url())
+
+
+class SuggestView(LoginRequiredMixin, View):
+    """<option>s for an organisation field's datalist, from what has been typed so far."""
+
+    def get(self, request):
+        q = next((v for v in request.GET.values() if v.strip()), "")
+        orgs = search_queryset(Organization.objects.restrict(request.user), q)[:15] if q else []
+        html = format_html_join("", '<option value="{} #{}"></option>', ((o.name, o.pk) for o in orgs))
+        return render(request, "registry/suggest.html", {"options": html})
+
+
+class ImportView(LoginRequiredMixin, View):
+    """Upload → preview with every bad row listed → confirm. Nothing is written unless every row is good."""
+
+    template_name = "registry/import.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_change_any(Organization, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ImportForm()})
+
+    def post(self, request):
+        if token := request.POST.get("confirm"):
+            return self.confirm(request, token)
+        form = ImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        kind = form.cleaned_data["kind"]
+        token = uuid.uuid4().hex
+        path = _upload_path(token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            for chunk in form.cleaned_data["file"].chunks():
+                out.write(chunk)
+        try:
+            result = services.IMPORTERS[kind](path, request.user, commit=False)
+        except services.WorkbookError as e:
+            path.unlink(missing_ok=True)
+            form.add_error("file", str(e))
+            return render(request, self.template_name, {"form": form})
+        if result.ok:
+            request.session[f"import-{token}"] = kind
+        else:
+            path.unlink(missing_ok=True)
+        return render(request, self.template_name, {"form": form, "result": result, "token": token})
+
+    def confirm(self, request, token):
+        kind = request.session.pop(f"import-{token}", None)
+        path = _upload_path(token)
+        if kind is None or not path.exists():
+            raise Http404
+        try:
+            result = services.IMPORTERS[kind](path, request.user)
+        finally:
+            path.unlink(missing_ok=True)
+        if not result.ok:  # the registry changed between preview and confirm
+            return render(request, self.template_name, {"form": ImportForm(), "result": result})
+        messages.success(request, _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
+            "kind": services.IMPORT_KIND_LABELS[kind], "c": result.created, "u": result.updated})
+        return redirect("registry:organizations" if kind == "organizations" else "registry:people")
+
+
+def _upload_path(token):
+    if not token.isalnum():
+        raise Http404
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"

@@ -1,0 +1,31 @@
+"""URL map: pages per app, the REST API under /api/v1/, the schema and its docs."""
+
+from django.contrib import admin
+from django.contrib.auth.views import LoginView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from chainserve.core import views as core_views
+from chainserve.core.forms import LoginForm
+
+api_v1 = [
+    path("", include("chainserve.registry.api.urls")),
+    path("", include("chainserve.chains.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", core_views.HomeView.as_view(), name="home"),
+    path("accounts/login/", LoginView.as_view(form_class=LoginForm), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("registry/", include("chainserve.registry.urls")),
+    path("chains/", include("chainserve.chains.urls")),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "chainserve.core.views.error_403"
+handler404 = "chainserve.core.views.error_404"
+handler500 = "chainserve.core.views.error_500"
