@@ -1,12 +1,15 @@
 """The `chainserve` console command: demo, serve, worker, import, token, and every manage.py command."""
 
+import atexit
 import os
+import subprocess
 import sys
 
 USAGE = """usage: chainserve COMMAND [ARGS]
 
   demo [--port N]            migrate, load the demo cluster (idempotent) and serve it
   serve [--port N]           serve with gunicorn on 127.0.0.1
+  worker                     run background tasks (notifications, e-mail)
   import KIND FILE           import organizations or people from an .xlsx workbook
   token USER                 print an API token for USER
   <manage.py command> ...    any Django management command (migrate, createsuperuser …)
@@ -43,7 +46,12 @@ def main(argv=None):
         django.setup()
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
+        # The demo runs its task worker beside the web server; it stops with the demo.
+        worker = subprocess.Popen([sys.executable, "-m", "chainserve.cli", "worker"])
+        atexit.register(worker.terminate)
         _serve(_port(rest))
+    elif command == "worker":
+        execute_from_command_line(["chainserve", "db_worker", "--no-startup-delay", *rest])
     elif command == "serve":
         _serve(_port(rest))
     elif command == "import":

@@ -242,6 +242,7 @@ class DemoBuilder:
         rel(by_name[HOSPITALS[2]], RelationKind.COOPERATES, demo_firm, 2024)
 
         self.users(chain)
+        self.demands(chain, enterprises, by_name)
 
     def enterprise(self, word, districts, parks, labels, name=None, district=None, park=None, listing=None,
                    founded=None, employees=None):
@@ -280,6 +281,57 @@ class DemoBuilder:
             )
         return firm
 
+    def demands(self, chain, enterprises, by_name):
+        """Demands in every state, so that queues, inboxes and metrics show something."""
+        from chainserve.demands import services as ds
+        from chainserve.demands.models import Category, DispatchRule
+
+        rng = self.rng
+        users = {u.username: u for u in User.objects.all()}
+        cats = {c.slug: c for c in Category.objects.all()}
+        rules = {"financing": ("明湖市地方金融管理局", ["明湖市经济和信息化局"]),
+                 "site": ("明湖市自然资源和规划局", ["明湖市投资促进局"]),
+                 "regulatory": ("明湖市药品监督管理局", []), "talent": ("明湖市人力资源和社会保障局", []),
+                 "clinical": ("明湖市卫生健康委员会", ["明湖市药品监督管理局"]),
+                 "policy": ("明湖市经济和信息化局", []), "public-service": ("明湖市发展和改革委员会", []),
+                 "market": ("明湖市卫生健康委员会", ["明湖市商务局"])}
+        for slug, (lead, co) in rules.items():
+            rule = DispatchRule.objects.create(category=cats[slug], lead_department=by_name[lead])
+            rule.co_departments.set([by_name[c] for c in co])
+        office, handler, specialist = users["office"], users["handler"], users["specialist"]
+        demo_firm = Organization.objects.get(name="明湖澜泽基因技术有限公司")
+        for i in range(48):
+            slug, title, text = DEMAND_SAMPLES[i % len(DEMAND_SAMPLES)]
+            if i % 6 == 0:
+                firm, author, channel = demo_firm, users["enterprise"], "portal"
+            else:
+                firm, author, channel = rng.choice(enterprises), specialist, rng.choice(
+                    ["visit", "symposium", "hotline", "meeting"])
+            d = ds.submit(author, ds.Intake(organization=firm, category=cats[slug], title=title, description=text,
+                                            channel=channel, chain=chain))
+            stage = i % 8
+            if stage == 0:
+                continue  # left new, in the dispatch queue
+            lead, co = ds.suggest_departments(d)
+            if slug == "regulatory" or stage == 1:
+                lead, co = by_name["明湖市药品监督管理局"], co
+            d = ds.dispatch(d, office, lead, co)
+            if stage == 1:
+                continue  # in the handler's inbox
+            # Departments without demo users are acted for by the platform admin.
+            actor = handler if d.lead_department_id == handler.organization_id else users["admin"]
+            if stage == 2 and actor is handler:
+                ds.ask(d, handler, "请补充临床试验方案摘要和已开展的沟通记录。")
+                continue
+            d = ds.answer(d, actor, "已收到,正在会同相关部门研究办理。")
+            if stage == 3:
+                continue
+            resolved = stage != 4
+            d = ds.close(d, actor, resolved,
+                         "已协调解决。" if resolved else "受现行政策限制暂无法解决,已纳入政策储备研究。")
+            if d.organization_id == demo_firm.pk:
+                ds.rate(d, users["enterprise"], "satisfied" if resolved else "unsatisfied", "感谢协调。")
+
     def users(self, chain):
         for username, role, org_name, display in ROLE_USERS:
             user = User(username=username, role=role, first_name=display,
@@ -290,6 +342,18 @@ class DemoBuilder:
             if role == Role.OFFICE:
                 chain.staff.add(user)
                 chain.district_chains.first().staff.add(user)
+
+
+DEMAND_SAMPLES = [
+    ("financing", "申请科技贷款贴息", "公司研发投入大,流动资金紧张,希望了解科技贷款贴息政策并获得银行对接。"),
+    ("site", "寻找约1500平方米GMP厂房", "二期项目需约1500平方米符合GMP要求的厂房,希望推荐园区并争取租金减免。"),
+    ("regulatory", "申请与药审中心沟通交流会", "III期临床方案需与审评机构沟通,希望协助预约沟通交流会议。"),
+    ("talent", "高层次人才落户与子女入学", "新引进的首席科学家需办理落户及子女入学,希望协调。"),
+    ("clinical", "对接三甲医院开展临床试验", "希望对接具备GCP资质的医院牵头开展多中心临床试验。"),
+    ("policy", "咨询专精特新企业认定条件", "希望了解专精特新企业认定条件和申报时间。"),
+    ("public-service", "园区道路与公交线路优化", "园区通勤不便,希望增设公交线路。"),
+    ("market", "创新产品进入医院采购目录", "公司创新医疗器械已获批,希望推动进入医疗机构采购目录。"),
+]
 
 
 def load_demo(stdout=None):

@@ -11,6 +11,7 @@ from chainserve.core.forms import LoginForm
 api_v1 = [
     path("", include("chainserve.registry.api.urls")),
     path("", include("chainserve.chains.api.urls")),
+    path("", include("chainserve.demands.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -22,6 +23,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("chainserve.registry.urls")),
     path("chains/", include("chainserve.chains.urls")),
+    path("demands/", include("chainserve.demands.urls")),
+    path("portal/", include("chainserve.portal.urls")),
+    path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

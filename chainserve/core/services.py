@@ -22,3 +22,52 @@ def delete_record(user, instance):
             raise PermissionDenied
         instance._history_user = user
         instance.delete()
+
+
+def notify(users, key: str, title: str, body: str = "", url: str = ""):
+    """Put a message in each user's inbox once per event key, and e-mail it after the transaction commits."""
+    from .models import Notification
+    from .tasks import email_notification
+
+    users = [u for u in users if u is not None and u.is_active]
+    if not users:
+        return []
+    Notification.objects.bulk_create(
+        [Notification(user=u, key=key[:120], title=title[:200], body=body, url=url) for u in users],
+        ignore_conflicts=True,
+    )
+    created = list(Notification.objects.filter(user__in=users, key=key[:120], emailed_at__isnull=True,
+                                               user__email__gt="").values_list("pk", flat=True))
+    for pk in created:
+        transaction.on_commit(lambda pk=pk: email_notification.enqueue(pk))
+    return created
+
+
+def seed_calendar(years):
+    """Load chinese-calendar's holidays and 调休 days for years it covers; returns the years loaded."""
+    from .models import CalendarDay, CalendarYear
+    from .workdays import library_days
+
+    loaded = []
+    for year in years:
+        try:
+            rows = library_days(year)
+        except NotImplementedError:
+            continue
+        with transaction.atomic():
+            for day, workday, name in rows:
+                CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": workday, "name": name})
+            CalendarYear.objects.get_or_create(year=year)
+        loaded.append(year)
+    return loaded
+
+
+def missing_calendar_years(today=None):
+    """This year and next, where the calendar has no holidays entered (deadlines then use Monday–Friday)."""
+    from django.utils import timezone
+
+    from .models import CalendarYear
+
+    year = (today or timezone.localdate()).year
+    have = set(CalendarYear.objects.filter(year__in=[year, year + 1]).values_list("year", flat=True))
+    return [y for y in (year, year + 1) if y not in have]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .exports import xlsx_response
+from .forms import bootstrap
 from .models import can_change_any
 from .services import save_record
 
@@ -23,6 +24,8 @@ class HomeView(LoginRequiredMixin, View):
         from chainserve.registry.models import Organization
 
         user = request.user
+        if user.role == "enterprise" and user.organization_id:
+            return redirect("portal:home")
         if not user.is_staff_role and user.organization_id:
             return redirect(user.organization.get_absolute_url())
         context = {
@@ -42,6 +45,7 @@ class ObjectListView(LoginRequiredMixin, View):
     select_related = ()
     prefetch_related = ()
     add_url = None
+    default_sort = None  # overrides the table's default order for this page
 
     def get_queryset(self, request):
         qs = self.model.objects.restrict(request.user, "view")
@@ -50,9 +54,11 @@ class ObjectListView(LoginRequiredMixin, View):
     def get(self, request):
         table = self.table_class()
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(request), request=request)
+        bootstrap(filterset.form)
         qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         sort = request.GET.get("sort", "")
-        qs = qs.order_by(table.sort_field(sort), "pk")
+        order = table.sort_field(sort) if sort else (self.default_sort or table.default_sort)
+        qs = qs.order_by(order, "pk")
         if request.GET.get("export") == "xlsx":
             headers = [str(c.label) for c in table.columns]
             return xlsx_response(table.export_name, headers, table.export_rows(qs[:EXPORT_LIMIT]))
@@ -128,6 +134,21 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def success_url(self, instance):
         return instance.get_absolute_url()
+
+
+class InboxView(LoginRequiredMixin, View):
+    """The user's in-app messages; opening the inbox marks them read."""
+
+    def get(self, request):
+        from django.utils import timezone
+
+        from .models import Notification
+
+        page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+        unread = [n.pk for n in page.object_list if n.read_at is None]
+        response = render(request, "core/inbox.html", {"page": page, "params": "", "unread": set(unread)})
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+        return response
 
 
 def error_403(request, exception=None):

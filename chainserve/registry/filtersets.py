@@ -1,6 +1,7 @@
 """One FilterSet per model, serving the list pages and the API alike."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.filters import SearchFilterSet, search_queryset
@@ -11,22 +12,32 @@ from .models import District, Label, Organization, Person, Relationship
 # Reached through the reverse relation: the registry does not import the chains app.
 Placement = Organization._meta.get_field("placements").related_model
 Chain = Placement._meta.get_field("chain").related_model
+Segment = Placement._meta.get_field("segment").related_model
+
+
+def visible_chains(request):
+    # Filtering by a chain the user may not see must not tell who is on it.
+    return Chain.objects.restrict(getattr(request, "user", None))
+
+
+def visible_segments(request):
+    return Segment.objects.restrict(getattr(request, "user", None)).select_related("chain").order_by("chain", "name")
 
 
 class OrganizationFilterSet(SearchFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=OrgKind.choices, label=_("Kind"))
+    kind = django_filters.MultipleChoiceFilter(choices=OrgKind.choices, label=_("Kind"), widget=forms.CheckboxSelectMultiple)
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     park = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(kind=OrgKind.PARK), label=_("Park")
     )
-    listing_status = django_filters.MultipleChoiceFilter(choices=ListingStatus.choices, label=_("Listing status"))
-    size = django_filters.MultipleChoiceFilter(choices=OrgSize.choices, label=_("Size"))
+    listing_status = django_filters.MultipleChoiceFilter(choices=ListingStatus.choices, label=_("Listing status"), widget=forms.CheckboxSelectMultiple)
+    size = django_filters.MultipleChoiceFilter(choices=OrgSize.choices, label=_("Size"), widget=forms.CheckboxSelectMultiple)
     label = django_filters.ModelMultipleChoiceFilter(
         field_name="labels__slug", to_field_name="slug", queryset=Label.objects.all(), label=_("Labels"),
         conjoined=True,
     )
-    chain = django_filters.NumberFilter(method="filter_chain", label=_("Chain"))
-    segment = django_filters.NumberFilter(method="filter_segment", label=_("Segment"))
+    chain = django_filters.ModelChoiceFilter(queryset=visible_chains, method="filter_chain", label=_("Chain"))
+    segment = django_filters.ModelChoiceFilter(queryset=visible_segments, method="filter_segment", label=_("Segment"))
     founded_after = django_filters.DateFilter(field_name="founded_on", lookup_expr="gte", label=_("Founded from"))
     founded_before = django_filters.DateFilter(field_name="founded_on", lookup_expr="lte", label=_("Founded until"))
 
@@ -34,18 +45,11 @@ class OrganizationFilterSet(SearchFilterSet):
         model = Organization
         fields = ["q", "kind", "district", "park", "listing_status", "size", "label", "chain", "segment"]
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        # Filtering by a chain the user may not see must not tell who is on it.
-        self._chains = Chain.objects.restrict(getattr(request, "user", None))
-
     def filter_chain(self, queryset, name, value):
-        on_chain = Placement.objects.filter(chain_id=value, chain__in=self._chains).values("organization_id")
-        return queryset.filter(pk__in=on_chain)
+        return queryset.filter(pk__in=Placement.objects.filter(chain=value).values("organization_id"))
 
     def filter_segment(self, queryset, name, value):
-        on_segment = Placement.objects.filter(segment_id=value, chain__in=self._chains).values("organization_id")
-        return queryset.filter(pk__in=on_segment)
+        return queryset.filter(pk__in=Placement.objects.filter(segment=value).values("organization_id"))
 
 
 class PersonFilterSet(SearchFilterSet):

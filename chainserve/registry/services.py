@@ -1,11 +1,14 @@
 """State changes of the registry: Excel import of organisations and people (all rows good, or nothing)."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
@@ -40,11 +43,13 @@ PERSON_HEADERS = {
 
 
 def _choice_lookup(choices):
-    """Accept a choice by its value or by its label in either language."""
+    """Accept a choice by its value or by its label in any of the site's languages."""
     table = {}
     for value, label in choices:
         table[str(value).lower()] = value
-        table[str(label).lower()] = value
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                table[str(label).lower()] = value
     return table
 
 
@@ -108,30 +113,35 @@ class OrganizationRowForm(forms.Form):
     labels = forms.CharField(required=False)
     address = forms.CharField(max_length=200, required=False)
 
-    KINDS = _choice_lookup(OrgKind.choices)
-    SIZES = _choice_lookup(OrgSize.choices)
-    LISTING = _choice_lookup(ListingStatus.choices)
+    CHOICES = {"kind": OrgKind.choices, "size": OrgSize.choices, "listing_status": ListingStatus.choices}
 
     def __init__(self, data, refs):
         super().__init__(data)
         self.refs = refs
 
-    def _choice(self, name, table, default=""):
+    @staticmethod
+    @functools.cache
+    def _lookup(name):
+        # Built on first use, not at import: labels are translated, and translations need the app registry.
+        return _choice_lookup(OrganizationRowForm.CHOICES[name])
+
+    def _choice(self, name, default=""):
         value = (self.cleaned_data.get(name) or "").strip().lower()
         if not value:
             return default
+        table = self._lookup(name)
         if value not in table:
             raise ValidationError(_("'%(v)s' is not a known value.") % {"v": value})
         return table[value]
 
     def clean_kind(self):
-        return self._choice("kind", self.KINDS, OrgKind.ENTERPRISE)
+        return self._choice("kind", OrgKind.ENTERPRISE)
 
     def clean_size(self):
-        return self._choice("size", self.SIZES)
+        return self._choice("size")
 
     def clean_listing_status(self):
-        return self._choice("listing_status", self.LISTING, ListingStatus.NONE)
+        return self._choice("listing_status", ListingStatus.NONE)
 
     def clean_uscc(self):
         value = (self.cleaned_data.get("uscc") or "").strip()
@@ -161,6 +171,8 @@ class OrganizationRowForm(forms.Form):
         data = super().clean()
         if data.get("kind") == OrgKind.ENTERPRISE and not data.get("uscc") and "uscc" not in self.errors:
             self.add_error("uscc", _("An enterprise needs its unified social credit code."))
+        # The cells the row fills in: an update changes only these (a blank kind is not "enterprise").
+        data["given"] = {name for name in self.fields if str(self.data.get(name) or "").strip()}
         return data
 
 
@@ -255,14 +267,14 @@ def import_organizations(file, user, *, commit=True, progress=None, batch_size=2
             existing.update(Organization.objects.filter(uscc__in=usccs[i:i + 5000]).in_bulk(field_name="uscc"))
         new, changed, labels = [], [], []
         for data in rows:
-            given = {f: data[f] for f in ORG_FIELDS if data.get(f) not in ("", None)}
             org = existing.get(data.get("uscc"))
             if org is None:
-                org = Organization(**given)
+                org = Organization(**{f: data[f] for f in ORG_FIELDS if data.get(f) not in ("", None)})
                 new.append(org)
             else:
-                for name, value in given.items():
-                    setattr(org, name, value)
+                for name in ORG_FIELDS:
+                    if name in data["given"]:
+                        setattr(org, name, data[name])
                 changed.append(org)
             org.refresh_search_text()
             labels.append((org, data["labels"]))

@@ -6,6 +6,7 @@
   function decorate(node, depth) {
     var level = node.level === undefined ? 2 : node.level;
     node.symbolSize = depth < 2 ? 18 : Math.max(8, Math.min(30, 8 + Math.sqrt(node.value || 0) * 3));
+    node.symbol = "circle";
     node.itemStyle = { color: depth < 2 ? "#6c757d" : colours[level],
                        borderColor: node.importDependent ? "#212529" : "#fff", borderWidth: node.importDependent ? 3 : 1 };
     node.label = { formatter: node.name + (depth >= 1 ? " (" + (node.value || 0) + ")" : "") };
@@ -23,7 +24,7 @@
         " · " + l.lStrength + ": " + d.strength;
     } },
     series: [{
-      type: "tree", data: [data], top: "2%", left: "12%", bottom: "2%", right: "22%",
+      type: "tree", data: [data], top: "2%", left: "16%", bottom: "2%", right: "22%",
       initialTreeDepth: -1, expandAndCollapse: false, roam: true,
       label: { position: "left", verticalAlign: "middle", align: "right", fontSize: 13 },
       leaves: { label: { position: "right", verticalAlign: "middle", align: "left" } },

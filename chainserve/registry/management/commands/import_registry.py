@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -18,13 +20,13 @@ class Command(BaseCommand):
         author = User.objects.filter(username=user).first() if user else None
         if user and author is None:
             raise CommandError(f"No user {user}.")
+        if not Path(file).is_file():
+            raise CommandError(f"No such file: {file}")
         try:
             with tqdm(desc="checking rows", unit=" rows", disable=None) as bar:
                 result = services.IMPORTERS[kind](file, author, commit=not check, progress=bar.update)
         except services.WorkbookError as e:
             raise CommandError(str(e)) from None
-        except FileNotFoundError:
-            raise CommandError(f"No such file: {file}") from None
         if result.errors:
             for err in result.errors:
                 self.stderr.write(f"row {err.row}: " + "; ".join(err.messages))

@@ -1,0 +1,82 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from chainserve.registry.choices import OrgKind
+from chainserve.registry.models import Organization
+
+from ..choices import Channel, Priority, ProposalGrade, Rating
+from ..models import Category, Demand, DemandEvent
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "slug", "name"]
+
+
+class DemandEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = DemandEvent
+        fields = ["id", "type", "actor", "at", "from_status", "to_status", "note", "data"]
+
+
+class DemandSerializer(serializers.ModelSerializer):
+    actions = serializers.SerializerMethodField(help_text="The steps the requesting user may take now.")
+
+    class Meta:
+        model = Demand
+        fields = [
+            "id", "number", "organization", "chain", "category", "title", "description", "channel", "priority",
+            "status", "version", "proposer", "lead_department", "created", "accepted_at", "dispatched_at",
+            "first_answered_at", "closed_at", "accept_due", "answer_due", "resolve_due", "escalation_level",
+            "resolution", "proposal_grade", "rating", "rating_comment", "sent_back_count", "reopen_count",
+            "merged_into", "chain_issue", "actions",
+        ]
+        read_only_fields = [f for f in fields if f not in
+                            ("organization", "category", "title", "description", "channel", "priority", "proposer")]
+
+    def get_actions(self, demand) -> list[str]:
+        from ..services import available_actions
+
+        return available_actions(demand, self.context["request"].user)
+
+
+class DemandCreateSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind=OrgKind.ENTERPRISE), required=False,
+        help_text=_("Staff recording on behalf name the enterprise; an enterprise user's own is used."))
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000)
+    channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PORTAL)
+    priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
+    proposer = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class ActionSerializer(serializers.Serializer):
+    """The body of a step: only the fields that step needs are read."""
+
+    version = serializers.IntegerField(required=False, help_text=_("The version you saw; a stale one is a conflict."))
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    lead = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT),
+                                              required=False)
+    co = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT),
+                                            many=True, required=False)
+    days = serializers.IntegerField(required=False, min_value=1, max_value=30)
+    approve = serializers.BooleanField(required=False)
+    resolved = serializers.BooleanField(required=False)
+    grade = serializers.ChoiceField(choices=ProposalGrade.choices, required=False, allow_blank=True)
+    rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    into = serializers.PrimaryKeyRelatedField(queryset=Demand.objects.all(), required=False)
+
+    REQUIRED = {"dispatch": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
+                "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
+
+    def validate(self, attrs):
+        action = self.context["action"]
+        missing = {f: [_("This field is required.")] for f in self.REQUIRED.get(action, []) if f not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return attrs

@@ -1,0 +1,92 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from chainserve.core.api import idempotent
+from chainserve.core.choices import Role
+
+from .. import services
+from ..filtersets import DemandFilterSet
+from ..forms import ACTION_FORMS
+from ..models import Category, Demand
+from . import serializers
+
+
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Category.objects.all()
+    serializer_class = serializers.CategorySerializer
+
+
+class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    """Demands the user may see; create one (portal or on behalf); its events; each step as a POST."""
+
+    serializer_class = serializers.DemandSerializer
+    filterset_class = DemandFilterSet
+    ordering_fields = ["created", "resolve_due", "status", "number"]
+    ordering = ["-created", "-id"]
+
+    def get_queryset(self):
+        return Demand.objects.restrict(self.request.user).select_related("organization", "category")
+
+    @extend_schema(request=serializers.DemandCreateSerializer, responses={201: serializers.DemandSerializer},
+                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key", "").strip()[:100]
+        if key:
+            return idempotent(request.user, key, request.path, lambda: self._create(request))
+        return self._create(request)
+
+    def _create(self, request):
+        data = serializers.DemandCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        org = v.get("organization")
+        if request.user.role == Role.ENTERPRISE:
+            org = request.user.organization
+        if org is None:
+            raise ValidationError({"organization": ["This field is required."]})
+        try:
+            demand = services.submit(request.user, services.Intake(
+                organization=org, category=v["category"], title=v["title"], description=v["description"],
+                channel=v["channel"], priority=v["priority"], proposer=v["proposer"]))
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied(str(e)) from None
+        except DjangoValidationError as e:
+            raise ValidationError(e.message_dict) from None
+        return Response(self.get_serializer(demand).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=serializers.DemandEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        demand = self.get_object()
+        return Response(serializers.DemandEventSerializer(demand.events.select_related("actor"), many=True).data)
+
+    @extend_schema(request=serializers.ActionSerializer, responses={200: serializers.DemandSerializer},
+                   parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=sorted(ACTION_FORMS))])
+    @action(detail=True, methods=["post"], url_path=r"steps/(?P<step>[a-z_]+)")
+    def steps(self, request, pk=None, step=None):
+        """Take one step (accept, dispatch, ask, reply, answer, close, rate, reopen, escalate …).
+        409 when someone else changed the demand first; 400 when the status does not allow it."""
+        demand = self.get_object()
+        if step not in ACTION_FORMS:
+            raise NotFound
+        body = serializers.ActionSerializer(data=request.data, context={"action": step})
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        try:
+            services.perform(step, demand, request.user, data, data.pop("version", None))
+        except services.ConflictError as e:
+            return Response({"detail": str(e)}, status=status.HTTP_409_CONFLICT)
+        except services.TransitionError as e:
+            return Response({"non_field_errors": [str(e)]}, status=status.HTTP_400_BAD_REQUEST)
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied(str(e) or None) from None
+        except DjangoValidationError as e:
+            raise ValidationError(e.message_dict) from None
+        demand.refresh_from_db()
+        return Response(self.get_serializer(demand).data)

@@ -1,0 +1,50 @@
+"""FilterSets of the demands app, for pages and API alike."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.chains.models import Chain
+from chainserve.core.filters import search_queryset
+from chainserve.registry.choices import OrgKind
+from chainserve.registry.models import District, Organization
+
+from .choices import OPEN_STATUSES, Channel, EscalationLevel, Status
+from .models import Category, Demand
+
+
+def visible_chains(request):
+    return Chain.objects.restrict(getattr(request, "user", None))
+
+
+class DemandFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"),
+                                                 widget=forms.CheckboxSelectMultiple)
+    category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
+    chain = django_filters.ModelChoiceFilter(queryset=visible_chains, label=_("Chain"))
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
+    lead_department = django_filters.ModelChoiceFilter(
+        queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT), label=_("Lead department"))
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Enterprise"))
+    escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label=_("Escalation"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    received_from = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("Received from"))
+    received_to = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label=_("Received until"))
+
+    class Meta:
+        model = Demand
+        fields = ["q", "status", "category", "channel", "chain", "district", "lead_department", "organization",
+                  "escalation_level", "overdue", "received_from", "received_to"]
+
+    def search(self, queryset, name, value):
+        orgs = search_queryset(Organization.objects.all(), value).values("pk")
+        return queryset.filter(Q(number__iexact=value.strip()) | Q(title__icontains=value.strip())
+                               | Q(organization__in=orgs))
+
+    def filter_overdue(self, queryset, name, value):
+        late = Q(status__in=OPEN_STATUSES, resolve_due__lt=timezone.now())
+        return queryset.filter(late) if value else queryset.exclude(late)

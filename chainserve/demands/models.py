@@ -1,0 +1,284 @@
+"""Demands — 诉求: what enterprises need, with deadlines in working days, dispatch, events and ratings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.choices import Role
+from chainserve.core.models import NOTHING, ScopedModel
+from chainserve.registry.choices import OrgKind
+
+from .choices import (
+    AssignmentRole,
+    Channel,
+    EscalationLevel,
+    EventType,
+    Priority,
+    ProposalGrade,
+    Rating,
+    Status,
+)
+
+
+class Category(models.Model):
+    """A kind of demand — 诉求类别: policy support, financing, talent, site, regulatory communication …"""
+
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "slug"]
+
+    def __str__(self):
+        return self.name
+
+
+class SlaPolicy(models.Model):
+    """Deadlines in working days for a category and priority (no category: the default) — 办理时限."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="sla_policies")
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    accept_days = models.PositiveSmallIntegerField(_("accept within (working days)"), default=1)
+    answer_days = models.PositiveSmallIntegerField(_("first answer within (working days)"), default=2)
+    resolve_days = models.PositiveSmallIntegerField(_("resolve within (working days)"), default=10)
+    cohandler_days = models.PositiveSmallIntegerField(_("co-handlers answer within (working days)"), default=5)
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["category", "priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "priority"], name="sla_unique",
+                                    violation_error_message=_("This category and priority already has a policy.")),
+            models.CheckConstraint(
+                condition=Q(accept_days__lte=models.F("answer_days")) & Q(answer_days__lte=models.F("resolve_days"))
+                & Q(cohandler_days__lte=models.F("resolve_days")),
+                name="sla_ordered",
+                violation_error_message=_("Deadlines must grow: accept ≤ first answer ≤ resolve, co-handlers ≤ resolve."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category or _('default')} / {self.get_priority_display()}"
+
+
+def _departments():
+    return {"kind": OrgKind.DEPARTMENT}
+
+
+class DispatchRule(models.Model):
+    """Suggests the lead department and co-handlers for category × district × chain — 派单目录.
+    An empty district or chain matches any; the most specific active rule wins."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
+                                 related_name="dispatch_rules")
+    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.CASCADE)
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True, on_delete=models.CASCADE)
+    lead_department = models.ForeignKey("registry.Organization", verbose_name=_("lead department"),
+                                        on_delete=models.CASCADE, related_name="+", limit_choices_to=_departments)
+    co_departments = models.ManyToManyField("registry.Organization", verbose_name=_("co-handlers"), blank=True,
+                                            related_name="+", limit_choices_to=_departments)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("dispatch rule")
+        verbose_name_plural = _("dispatch rules")
+        ordering = ["category", "district", "chain", "pk"]
+
+    def __str__(self):
+        return f"{self.category} → {self.lead_department}"
+
+
+class ChainIssue(models.Model):
+    """A problem many enterprises raise, handled once for the whole chain — 共性问题."""
+
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.CASCADE,
+                              related_name="issues")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chain-wide issue")
+        verbose_name_plural = _("chain-wide issues")
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.title
+
+
+def demand_scope(user, prefix=""):
+    """Q over Demand (or a model reaching it through prefix) of what user may see and act on."""
+    p = prefix
+    if user.role == Role.ENTERPRISE:
+        return Q(**{f"{p}organization_id": user.organization_id}) if user.organization_id else NOTHING
+    if user.role == Role.HANDLER:
+        return Q(**{f"{p}assignments__department_id": user.organization_id}) if user.organization_id else NOTHING
+    if user.role == Role.OFFICE:
+        return Q(**{f"{p}chain__staff": user}) | Q(**{f"{p}chain__isnull": True})
+    if user.role == Role.SPECIALIST:
+        return Q(**{f"{p}recorded_by": user})
+    return NOTHING
+
+
+class Demand(ScopedModel):
+    """A demand an enterprise raised — 诉求 — from intake to rating."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    organization = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                     related_name="demands")
+    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, editable=False)
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="demands")
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="demands")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices, default=Channel.PORTAL)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded on behalf by"), null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="recorded_demands")
+    proposer = models.CharField(_("deputy or member"), max_length=60, blank=True,
+                                help_text=_("For a 人大建议 / 政协提案: who proposed it."))
+    lead_department = models.ForeignKey("registry.Organization", verbose_name=_("lead department"), null=True,
+                                        blank=True, on_delete=models.SET_NULL, related_name="led_demands")
+
+    created = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    accept_due = models.DateTimeField(_("accept by"), null=True, blank=True)
+    answer_due = models.DateTimeField(_("first answer by"), null=True, blank=True)
+    resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True, db_index=True)
+    resolve_working_days = models.PositiveIntegerField(_("working days to close"), null=True, blank=True)
+
+    escalation_level = models.PositiveSmallIntegerField(_("escalation"), choices=EscalationLevel.choices,
+                                                        default=EscalationLevel.NONE)
+    extension_days = models.PositiveSmallIntegerField(_("extension asked (working days)"), null=True, blank=True)
+    extension_reason = models.CharField(_("extension reason"), max_length=300, blank=True)
+    resolution = models.TextField(_("result"), blank=True)
+    proposal_grade = models.CharField(_("answer grade"), max_length=1, choices=ProposalGrade.choices, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    rating_comment = models.CharField(_("rating comment"), max_length=500, blank=True)
+    rated_at = models.DateTimeField(_("rated"), null=True, blank=True)
+    sent_back_count = models.PositiveSmallIntegerField(_("times sent back"), default=0)
+    reopen_count = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="merged")
+    chain_issue = models.ForeignKey(ChainIssue, verbose_name=_("chain-wide issue"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="demands")
+
+    class Meta:
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        ordering = ["-created", "-pk"]
+        indexes = [
+            models.Index(fields=["organization", "-created"], name="demand_org_created_idx"),
+            models.Index(fields=["lead_department", "status", "resolve_due"], name="demand_dept_due_idx"),
+            models.Index(fields=["chain", "created"], name="demand_chain_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("demands:demand", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return demand_scope(user)
+
+    @property
+    def is_open(self):
+        return self.status in (Status.NEW, Status.ACCEPTED, Status.DISPATCHED, Status.WAITING)
+
+    @property
+    def is_proposal(self):
+        return self.channel in (Channel.NPC, Channel.CPPCC)
+
+
+class Assignment(models.Model):
+    """A department handling a demand — 承办: the lead unit or a co-handler, with its own deadline."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey("registry.Organization", verbose_name=_("department"), on_delete=models.PROTECT,
+                                   related_name="demand_assignments")
+    role = models.CharField(_("role"), max_length=4, choices=AssignmentRole.choices)
+    due = models.DateTimeField(_("due"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["role", "pk"]
+        constraints = [models.UniqueConstraint(fields=["demand", "department"], name="assignment_unique")]
+
+    def __str__(self):
+        return f"{self.department} ({self.get_role_display()})"
+
+
+class DemandEvent(models.Model):
+    """One step in a demand's life — append-only: who, when, from, to, note."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("event"), max_length=20, choices=EventType.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("demand event")
+        verbose_name_plural = _("demand events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.demand_id} {self.type}"
+
+
+def attachment_path(instance, filename):
+    return f"demands/{instance.demand_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file given with a demand or a step of it; served only to those who may see the demand."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(DemandEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("demands:attachment", args=[self.pk])

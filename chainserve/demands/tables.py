@@ -1,0 +1,28 @@
+"""Columns of the demands app's list pages."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.tables import Column, Table
+
+
+def _when(value):
+    return date_format(timezone.localtime(value), "Y-m-d H:i") if value else ""
+
+
+class DemandTable(Table):
+    title = _("Demands")
+    export_name = "demands"
+    default_sort = "-created"
+    columns = [
+        Column("number", _("Number"), order_by="number", link=True),
+        Column("title", _("Title"), order_by="title", link=True),
+        Column("organization", _("Enterprise"), accessor=lambda d: d.organization, order_by="organization__name"),
+        Column("category", _("Category"), accessor=lambda d: d.category, order_by="category__position"),
+        Column("channel", _("Channel")),
+        Column("status", _("Status"), order_by="status"),
+        Column("lead_department", _("Lead department"), accessor=lambda d: d.lead_department or ""),
+        Column("resolve_due", _("Resolve by"), accessor=lambda d: _when(d.resolve_due), order_by="resolve_due"),
+        Column("created", _("Received"), accessor=lambda d: _when(d.created), order_by="created"),
+    ]

@@ -1,0 +1,241 @@
+"""Pages of the demands app: lists, queue, inbox, detail with its steps, intake on behalf, rules, metrics."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from chainserve.core.choices import Role
+from chainserve.core.exports import xlsx_response
+from chainserve.core.services import missing_calendar_years
+from chainserve.core.views import ObjectEditView, ObjectListView
+
+from . import metrics, services
+from .choices import OPEN_STATUSES, Status
+from .filtersets import DemandFilterSet
+from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
+from .models import Attachment, Demand, DispatchRule
+from .tables import DemandTable
+
+
+class StaffOnlyMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff_role:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DemandListView(StaffOnlyMixin, ObjectListView):
+    model = Demand
+    filterset_class = DemandFilterSet
+    table_class = DemandTable
+    select_related = ("organization", "category", "lead_department")
+    heading = None
+
+    @property
+    def add_url(self):
+        return reverse("demands:demand-add") if self.request.user.role in (Role.ADMIN, Role.OFFICE,
+                                                                             Role.SPECIALIST) else None
+
+
+class QueueView(DemandListView):
+    """The dispatcher's queue: new demands and those sent back, oldest deadline first."""
+
+    def get_queryset(self, request):
+        if request.user.role not in (Role.ADMIN, Role.OFFICE):
+            raise PermissionDenied
+        return super().get_queryset(request).filter(status__in=[Status.NEW, Status.ACCEPTED])
+
+    default_sort = "accept_due"
+
+    def extra_context(self, request):
+        return {"title": _("Dispatch queue")}
+
+
+class InboxView(DemandListView):
+    """A department's inbox: what it handles now, nearest deadline first."""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).filter(
+            status__in=[Status.DISPATCHED, Status.WAITING], assignments__department_id=request.user.organization_id,
+            assignments__active=True)
+        return qs
+
+    default_sort = "resolve_due"
+
+    def extra_context(self, request):
+        return {"title": _("My department's inbox")}
+
+
+def visible_demand(request, pk):
+    return get_object_or_404(
+        Demand.objects.restrict(request.user).select_related(
+            "organization", "category", "chain", "lead_department", "merged_into", "chain_issue"), pk=pk)
+
+
+def detail_context(request, demand, forms=None):
+    actions = services.available_actions(demand, request.user)
+    forms = forms or {}
+    action_forms = {}
+    for name in actions:
+        form_class = ACTION_FORMS[name]
+        kwargs = {"demand": demand} if name == "link_issue" else {}
+        form = forms.get(name) or form_class(prefix=name, **kwargs)
+        if name == "dispatch" and name not in forms:
+            lead, co = services.suggest_departments(demand)
+            form.initial = {"lead": lead, "co": co}
+        action_forms[name] = form
+    events = demand.events.select_related("actor").prefetch_related("attachments")
+    merged = Demand.objects.filter(merged_into=demand)
+    return {
+        "demand": demand,
+        "action_forms": action_forms,
+        "events": events,
+        "merged": merged,
+        "merged_events": [(m, m.events.select_related("actor")) for m in merged],
+        "assignments": demand.assignments.select_related("department"),
+        "attachments": demand.attachments.all(),
+        "now": timezone.now(),
+        "overdue": demand.status in OPEN_STATUSES and demand.resolve_due and demand.resolve_due < timezone.now(),
+    }
+
+
+class DemandView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        demand = visible_demand(request, pk)
+        return render(request, "demands/demand.html", detail_context(request, demand))
+
+
+class ActionView(LoginRequiredMixin, View):
+    """POST one step; a refused step shows its message next to the form, and the demand stays as it was."""
+
+    def post(self, request, pk, action):
+        demand = visible_demand(request, pk)
+        if action not in ACTION_FORMS:
+            raise Http404
+        kwargs = {"demand": demand} if action == "link_issue" else {}
+        form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action, **kwargs)
+        if form.is_valid():
+            try:
+                services.perform(action, demand, request.user, form.cleaned_data, request.POST.get("version"))
+            except services.ConflictError as e:
+                messages.error(request, str(e))
+                return redirect(demand)
+            except (services.TransitionError, PermissionDenied) as e:
+                form.add_error(None, str(e) or _("You may not do this."))
+            except ValidationError as e:
+                for field, errors in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Done."))
+                return redirect(demand)
+        demand.refresh_from_db()
+        context = detail_context(request, demand, {action: form})
+        context["open_action"] = action
+        return render(request, "demands/demand.html", context, status=400)
+
+
+class DemandCreateView(StaffOnlyMixin, LoginRequiredMixin, View):
+    """Record a demand on an enterprise's behalf, from a visit, symposium, meeting, hotline or proposal."""
+
+    template_name = "demands/demand_form.html"
+
+    def get(self, request):
+        form = StaffDemandForm(user=request.user, initial={"organization": request.GET.get("organization")})
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        form = StaffDemandForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                demand = services.submit(request.user, services.Intake(
+                    organization=data["organization"], category=data["category"], title=data["title"],
+                    description=data["description"], channel=data["channel"], priority=data["priority"],
+                    proposer=data["proposer"]), data["files"])
+            except ValidationError as e:
+                for field, errors in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Recorded demand %(n)s.") % {"n": demand.number})
+                return redirect(demand)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class AttachmentView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = get_object_or_404(Attachment, pk=pk)
+        visible_demand(request, attachment.demand_id)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+class DispatchRuleListView(StaffOnlyMixin, LoginRequiredMixin, View):
+    def get(self, request):
+        rules = DispatchRule.objects.select_related("category", "district", "chain", "lead_department") \
+            .prefetch_related("co_departments")
+        return render(request, "demands/rules.html", {"rules": rules,
+                                                      "can_edit": request.user.role in (Role.ADMIN, Role.OFFICE)})
+
+
+class DispatchRuleEditView(ObjectEditView):
+    model = DispatchRule
+    form_class = DispatchRuleForm
+
+    def get_object(self, request, pk):
+        if request.user.role not in (Role.ADMIN, Role.OFFICE):
+            raise PermissionDenied
+        return get_object_or_404(DispatchRule, pk=pk) if pk else DispatchRule()
+
+    def post(self, request, pk=None):
+        rule = self.get_object(request, pk)
+        form = self.get_form(request, rule, request.POST)
+        if not form.is_valid():
+            return self.render_form(request, form, rule)
+        services.save_rule(request.user, form)
+        messages.success(request, _("Saved the dispatch rule."))
+        return redirect("demands:rules")
+
+
+def _period(request):
+    today = timezone.localdate()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        start = today.replace(month=1, day=1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("to", ""))
+    except ValueError:
+        end = today
+    return start, end
+
+
+class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
+    def get(self, request):
+        start, end = _period(request)
+        by = request.GET.get("by") if request.GET.get("by") in metrics.GROUPS else "department"
+        qs = metrics.period_queryset(Demand.objects.restrict(request.user), start, end)
+        rows = metrics.grouped(qs, by)
+        total = metrics.totals(qs)
+        ranking = metrics.department_ranking(qs)
+        if request.GET.get("export") == "xlsx":
+            headers = [str(metrics.GROUPS[by][2]), _("Received"), _("Response rate %"), _("Resolution rate %"),
+                       _("Satisfaction rate %"), _("Average working days to close"), _("Resolved"),
+                       _("Closed, not solved"), _("Overdue"), _("Sent back"), _("Reopened"), _("Open")]
+            return xlsx_response("demand-metrics", headers, [
+                [f.name, f.received, f.response_rate, f.resolution_rate, f.satisfaction_rate, f.avg_working_days,
+                 f.resolved, f.unresolved, f.overdue, f.sent_back, f.reopened, f.open] for f in [*rows, total]])
+        return render(request, "demands/metrics.html", {
+            "rows": rows, "total": total, "ranking": ranking, "by": by, "groups": metrics.GROUPS,
+            "start": start, "end": end, "missing_years": missing_calendar_years(),
+            "chart": {"names": [f.name for f in ranking],
+                      "response": [f.response_rate for f in ranking],
+                      "resolution": [f.resolution_rate for f in ranking],
+                      "satisfaction": [f.satisfaction_rate for f in ranking]},
+        })

@@ -1,0 +1,57 @@
+"""The enterprise portal: my demands, raising a new one (phone-friendly pages)."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from chainserve.core.choices import Role
+from chainserve.demands import services
+from chainserve.demands.forms import PortalDemandForm
+from chainserve.demands.models import Demand
+
+
+class EnterpriseMixin(LoginRequiredMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and (request.user.role != Role.ENTERPRISE
+                                              or not request.user.organization_id):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PortalHomeView(EnterpriseMixin, View):
+    def get(self, request):
+        demands = Demand.objects.restrict(request.user).select_related("category").order_by("-created")
+        status = request.GET.get("status")
+        if status == "open":
+            demands = demands.filter(status__in=["new", "accepted", "dispatched", "waiting"])
+        elif status == "closed":
+            demands = demands.exclude(status__in=["new", "accepted", "dispatched", "waiting"])
+        page = Paginator(demands, 20).get_page(request.GET.get("page"))
+        return render(request, "portal/home.html", {"page": page, "status": status, "params": f"status={status or ''}",
+                                                    "org": request.user.organization})
+
+
+class PortalDemandCreateView(EnterpriseMixin, View):
+    def get(self, request):
+        return render(request, "demands/demand_form.html", {"form": PortalDemandForm(), "portal": True})
+
+    def post(self, request):
+        form = PortalDemandForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                demand = services.submit(request.user, services.Intake(
+                    organization=request.user.organization, category=data["category"], title=data["title"],
+                    description=data["description"]), data["files"])
+            except ValidationError as e:
+                for field, errors in e.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("Your demand %(n)s was received. You will be told of every step.")
+                                 % {"n": demand.number})
+                return redirect(demand)
+        return render(request, "demands/demand_form.html", {"form": form, "portal": True}, status=400)

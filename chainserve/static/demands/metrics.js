@@ -1,0 +1,19 @@
+/* Department ranking: response, resolution and satisfaction rates side by side. */
+(function () {
+  var el = document.getElementById("ranking-chart");
+  var d = JSON.parse(document.getElementById("ranking-data").textContent);
+  var chart = echarts.init(el);
+  var labels = JSON.parse(el.dataset.labels || '["响应率","解决率","满意率"]');
+  chart.setOption({
+    tooltip: { trigger: "axis" }, legend: { data: labels },
+    grid: { left: 40, right: 20, bottom: 90 },
+    xAxis: { type: "category", data: d.names, axisLabel: { rotate: 30 } },
+    yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+    series: [
+      { name: labels[0], type: "bar", data: d.response },
+      { name: labels[1], type: "bar", data: d.resolution },
+      { name: labels[2], type: "bar", data: d.satisfaction }
+    ]
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
