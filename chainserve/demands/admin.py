@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Category, ChainIssue, DispatchRule, SlaPolicy
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["category", "priority", "accept_days", "answer_days", "resolve_days", "cohandler_days"]
+
+
+@admin.register(DispatchRule)
+class DispatchRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "district", "chain", "lead_department", "active"]
+    raw_id_fields = ["lead_department", "co_departments"]
+
+
+@admin.register(ChainIssue)
+class ChainIssueAdmin(admin.ModelAdmin):
+    list_display = ["title", "chain", "created"]
