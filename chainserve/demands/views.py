@@ -87,11 +87,10 @@ def detail_context(request, demand, forms=None):
     for name in actions:
         form_class = ACTION_FORMS[name]
         kwargs = {"demand": demand} if name == "link_issue" else {}
-        form = forms.get(name) or form_class(prefix=name, **kwargs)
-        if name == "dispatch" and name not in forms:
+        if name == "dispatch":
             lead, co = services.suggest_departments(demand)
-            form.initial = {"lead": lead, "co": co}
-        action_forms[name] = form
+            kwargs["initial"] = {"lead": lead, "co": co}
+        action_forms[name] = forms.get(name) or form_class(prefix=name, **kwargs)
     events = demand.events.select_related("actor").prefetch_related("attachments")
     merged = Demand.objects.filter(merged_into=demand)
     return {
