@@ -102,7 +102,11 @@ def gaps(chain):
     stats = segment_stats(chain)
     has_children = set(Segment.objects.filter(chain=chain, parent__isnull=False).values_list("parent_id", flat=True))
     rows = []
-    for seg in Segment.objects.filter(chain=chain).select_related("parent").order_by("stage", "position", "pk"):
+    # Upstream → midstream → downstream, as on the map (not the alphabetical order of the stage values).
+    stage_order = Case(*[When(stage=stage, then=Value(i)) for i, stage in enumerate(Stage)],
+                       output_field=IntegerField())
+    segments = Segment.objects.filter(chain=chain).select_related("parent")
+    for seg in segments.order_by(stage_order, "position", "pk"):
         s = stats.get(seg.pk, SegmentStats())
         if seg.pk in has_children and not seg.import_dependent:
             continue  # a parent is a heading; its leaves carry the enterprises

@@ -2,23 +2,33 @@
 
 import json
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import IntegrityError, transaction
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .models import IdempotencyKey, can_change_any
 from .services import delete_record, save_record
 
 
+def drf_detail(exc):
+    """A Django ValidationError as DRF's {"field": ["message"]}; "__all__" becomes non_field_errors."""
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return {api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name: messages
+            for name, messages in exc.message_dict.items()}
+
+
 def exception_handler(exc, context):
     """Answer a model's ValidationError as 400 {"field": ["message"]}, like a serializer's."""
     if isinstance(exc, DjangoValidationError):
-        exc = ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        exc = ValidationError(drf_detail(exc))
     return drf_exception_handler(exc, context)
 
 
@@ -51,7 +61,10 @@ class ScopedViewSet(viewsets.ModelViewSet):
         fields = getattr(serializer, "fields", {})
         # A write may only point at records the user can see.
         for field in fields.values():
-            queryset = getattr(field, "queryset", None) or getattr(getattr(field, "child_relation", None), "queryset", None)
+            # `is None`, never `or`: a queryset's truth value would load every row of the table.
+            queryset = getattr(field, "queryset", None)
+            if queryset is None:
+                queryset = getattr(getattr(field, "child_relation", None), "queryset", None)
             if queryset is not None and hasattr(queryset, "restrict"):
                 target = field.child_relation if hasattr(field, "child_relation") else field
                 target.queryset = queryset.restrict(self.request.user, "view")
@@ -84,8 +97,10 @@ class ScopedSerializer(serializers.ModelSerializer):
                 setattr(instance, key, value)
         try:
             instance.clean()
+            # The model's check constraints too, so a broken rule is a 400 with its sentence, not a 500.
+            instance.validate_constraints()
         except DjangoValidationError as e:
-            raise ValidationError(e.message_dict if hasattr(e, "error_dict") else e.messages) from None
+            raise ValidationError(drf_detail(e)) from None
         return attrs
 
     def _write(self, instance, validated_data):

@@ -1,13 +1,101 @@
-"""FilterSet base: the `q` search every list page and endpoint takes (simplified, traditional, pinyin)."""
+"""FilterSet base: the `q` search every list page and endpoint takes (simplified, traditional, pinyin).
+
+A term matches where it occurs anywhere in the model's `search_text` (`search_text__contains`). At a
+million rows a substring test over every row is too slow, so a table can carry a trigram index:
+- PostgreSQL: a pg_trgm GIN index on search_text; the planner uses it for the LIKE by itself.
+- SQLite: an FTS5 table `<table>_fts` with the trigram tokenizer, kept in step by triggers
+  (`sqlite_trigram_sql`). Terms of three characters or more are first looked up there; the
+  `__contains` test still runs on what it finds, so the answer is the same with or without the index.
+A Chinese term of one or two characters has no trigram; when each of its characters has a single
+reading, its pinyin ("澜泽" → "lanze"), which the record's search_text must then contain too, is used
+to narrow the rows first. Other short terms are found by the plain scan on both backends.
+"""
+
+import re
+from functools import lru_cache
 
 import django_filters
+from django.db import connections
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
+from pypinyin import Style, pinyin
 
 from .text import query_terms
 
+TRIGRAM = 3
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+_sqlite_fts_ok = set()  # (alias, database name, table) known to have the FTS table and its triggers
+
+
+def sqlite_trigram_sql(table, column="search_text"):
+    """SQL creating (and filling) the FTS5 trigram index of table.column on SQLite, and SQL dropping it."""
+    fts = f"{table}_fts"
+    create = [
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS "{fts}" USING fts5({column}, content=\'{table}\', '
+        f"content_rowid='id', tokenize='trigram')",
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_ai" AFTER INSERT ON "{table}" BEGIN '
+        f'INSERT INTO "{fts}"(rowid, {column}) VALUES (new.id, new.{column}); END',
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
+        f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, {column}) VALUES ('delete', old.id, old.{column}); END",
+        f'CREATE TRIGGER IF NOT EXISTS "{fts}_au" AFTER UPDATE OF {column} ON "{table}" BEGIN '
+        f"INSERT INTO \"{fts}\"(\"{fts}\", rowid, {column}) VALUES ('delete', old.id, old.{column}); "
+        f'INSERT INTO "{fts}"(rowid, {column}) VALUES (new.id, new.{column}); END',
+        f"INSERT INTO \"{fts}\"(\"{fts}\") VALUES ('rebuild')",
+    ]
+    drop = [f'DROP TRIGGER IF EXISTS "{fts}_{t}"' for t in ("ai", "ad", "au")]
+    drop.append(f'DROP TABLE IF EXISTS "{fts}"')
+    return create, drop
+
+
+def _sqlite_fts(connection, table):
+    """Whether table has a usable FTS trigram index: the FTS table and all three triggers.
+    (Django's SQLite schema editor rebuilds a table for some migrations, which drops its triggers;
+    a stale index is never used — the search falls back to the scan.)"""
+    key = (connection.alias, str(connection.settings_dict["NAME"]), table)
+    if key in _sqlite_fts_ok:
+        return True
+    fts = f"{table}_fts"
+    with connection.cursor() as c:
+        c.execute("SELECT name FROM sqlite_master WHERE name IN (%s, %s, %s, %s)",
+                  [fts, f"{fts}_ai", f"{fts}_ad", f"{fts}_au"])
+        ok = len(c.fetchall()) == 4
+    if ok:
+        _sqlite_fts_ok.add(key)
+    return ok
+
+
+@lru_cache(maxsize=4096)
+def unambiguous_pinyin(term: str) -> str:
+    """The pinyin of an all-Chinese term whose every character has one reading (澜泽 → lanze), else "".
+    A search_document holding the term then holds this pinyin too, whatever the characters around it."""
+    if not _HAN.fullmatch(term):
+        return ""
+    out = []
+    for ch in term:
+        readings = set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])
+        if len(readings) != 1:
+            return ""
+        out.append(readings.pop())
+    reading = "".join(out)
+    return reading if reading.isascii() and reading.isalpha() else ""
+
 
 def search_queryset(queryset, q, field="search_text"):
-    for term in query_terms(q)[:5]:
+    terms = query_terms(q)[:5]
+    connection = connections[queryset.db]
+    table = queryset.model._meta.db_table
+    long_terms = [t for t in terms if len(t) >= TRIGRAM]
+    # A short Chinese term has no trigram; its pinyin (a necessary condition) has, and narrows the rows.
+    narrowing = [p for t in terms if field == "search_text" and len(t) < TRIGRAM
+                 and len(p := unambiguous_pinyin(t)) >= TRIGRAM]
+    long_terms += narrowing
+    if long_terms and field == "search_text" and connection.vendor == "sqlite" \
+            and _sqlite_fts(connection, table):
+        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
+        fts = f"{table}_fts"
+        in_index = RawSQL(f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s', [match])
+        queryset = queryset.filter(pk__in=in_index)
+    for term in narrowing + terms:
         queryset = queryset.filter(**{f"{field}__contains": term})
     return queryset
 

@@ -9,7 +9,9 @@ from pypinyin import Style, lazy_pinyin
 
 _t2s = opencc.OpenCC("t2s")
 _SPACE = re.compile(r"\s+")
-_HAN = re.compile(r"[\u3400-\u9fff]")
+# CJK ideographs: Extension A and the basic block, and Extensions B–H beyond the BMP, where
+# traditional → simplified puts some characters (嵼 → 𡶴).
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
 
 
 def normalize(text: str) -> str:
@@ -27,8 +29,9 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     han = "".join(_HAN.findall(normalize(text)))
     if not han:
         return "", ""
-    full = "".join(lazy_pinyin(han))
-    initials = "".join(lazy_pinyin(han, style=Style.FIRST_LETTER))
+    # A character with no known reading is left out, not copied in: the letters around it stay adjacent.
+    full = "".join(lazy_pinyin(han, errors="ignore"))
+    initials = "".join(lazy_pinyin(han, style=Style.FIRST_LETTER, errors="ignore"))
     return full, initials
 
 

@@ -65,7 +65,8 @@ class SlaPolicy(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.category or _('default')} / {self.get_priority_display()}"
+        category = self.category or _("default")
+        return f"{category} / {self.get_priority_display()}"
 
 
 def _departments():
@@ -242,8 +243,8 @@ class DemandEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
                               related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices, blank=True)
+    from_status = models.CharField(_("from status"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12, choices=Status.choices, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 

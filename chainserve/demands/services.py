@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
@@ -273,6 +273,7 @@ def send_back(demand, user, reason, *, version=None):
         dept = d.lead_department_id
         d.lead_department = None
         d.sent_back_count += 1
+        d.extension_days, d.extension_reason = None, ""  # asked by the department that gave it back
         _save(d, user, EventType.SENT_BACK, reason, to=Status.ACCEPTED, department=dept)
     return d
 
@@ -355,6 +356,7 @@ def decide_extension(demand, user, approve: bool, note="", *, version=None):
         d = _lock(demand, version)
         if not d.extension_days:
             raise TransitionError(_("No extension has been asked for."))
+        _require(d, Status.DISPATCHED, Status.WAITING)
         days = d.extension_days
         if approve:
             calendar = WorkCalendar()
@@ -382,6 +384,7 @@ def close(demand, user, resolved: bool, text, grade="", *, version=None):
         if d.first_answered_at is None:
             d.first_answered_at = now
         d.resolve_working_days = sla.working_days_since(d.created, now, calendar)
+        d.extension_days, d.extension_reason = None, ""  # a closed demand needs no more time
         _save(d, user, EventType.RESOLVED if resolved else EventType.UNRESOLVED, text,
               to=Status.RESOLVED if resolved else Status.UNRESOLVED, grade=d.proposal_grade)
     return d
@@ -536,7 +539,10 @@ def notify_event(event_id):
     if event.type in to_office:
         users.update(office)
     users.discard(event.actor)
-    title = f"{d.number} {event.get_type_display()}: {d.title}"
+    # Stored messages are written in the platform's language, whoever's request led to them.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(number)s %(event)s: %(title)s") % {
+            "number": d.number, "event": event.get_type_display(), "title": d.title}
     notify(users, f"demand-event:{event.pk}", title, event.note, d.get_absolute_url())
 
 
@@ -561,7 +567,9 @@ def send_reminders(now=None):
     for d in Demand.objects.filter(status=Status.DISPATCHED, resolve_due__lte=soon).select_related("lead_department"):
         handlers = User.objects.filter(role=Role.HANDLER, organization_id=d.lead_department_id)
         overdue = d.resolve_due < now
-        title = (_("Overdue: %(n)s %(t)s") if overdue else _("Due today: %(n)s %(t)s")) % {"n": d.number, "t": d.title}
+        with translation.override(settings.LANGUAGE_CODE):
+            title = (_("Overdue: %(n)s %(t)s") if overdue else _("Due today: %(n)s %(t)s")) % {
+                "n": d.number, "t": d.title}
         if handlers.exists():
             notify(handlers, f"demand-reminder:{d.pk}:{today.isoformat()}", title, "", d.get_absolute_url())
             count += 1
@@ -587,7 +595,7 @@ def available_actions(demand, user) -> list[str]:
         actions += ["answer"]
     if lead and s in (Status.DISPATCHED, Status.WAITING) and not demand.extension_days:
         actions += ["request_extension"]
-    if office and demand.extension_days:
+    if office and demand.extension_days and s in (Status.DISPATCHED, Status.WAITING):
         actions += ["decide_extension"]
     if own and s == Status.WAITING:
         actions += ["reply"]
@@ -606,6 +614,10 @@ def available_actions(demand, user) -> list[str]:
 
 def perform(action, demand, user, data, version=None):
     """Run one named step with a form's or the API's cleaned data (the page and the API share this)."""
+    version = None if version in (None, "") else int(version)
+    if version is not None and version != demand.version:
+        # checked before the step's availability: a step taken meanwhile may have closed this one
+        raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
     if action not in available_actions(demand, user):
         raise TransitionError(_("This step is not open to you on this demand now."))
     note = data.get("note", "")

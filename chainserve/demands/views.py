@@ -137,6 +137,9 @@ class ActionView(LoginRequiredMixin, View):
                 return redirect(demand)
         demand.refresh_from_db()
         context = detail_context(request, demand, {action: form})
+        if action not in context["action_forms"]:  # its form is not on the page: say why in a message
+            for error in form.non_field_errors():
+                messages.error(request, error)
         context["open_action"] = action
         return render(request, "demands/demand.html", context, status=400)
 
@@ -234,6 +237,7 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
             "rows": rows, "total": total, "ranking": ranking, "by": by, "groups": metrics.GROUPS,
             "start": start, "end": end, "missing_years": missing_calendar_years(),
             "chart": {"names": [f.name for f in ranking],
+                      "labels": [_("Response rate"), _("Resolution rate"), _("Satisfaction rate")],
                       "response": [f.response_rate for f in ranking],
                       "resolution": [f.resolution_rate for f in ranking],
                       "satisfaction": [f.satisfaction_rate for f in ranking]},

@@ -92,8 +92,8 @@ class PersonForm(ScopedModelForm):
 
 
 class RelationshipForm(ScopedModelForm):
-    source = OrganizationField(label=_("from"))
-    target = OrganizationField(label=_("to"))
+    source = OrganizationField(label=_("from organisation"))
+    target = OrganizationField(label=_("to organisation"))
 
     class Meta:
         model = Relationship

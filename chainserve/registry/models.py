@@ -169,11 +169,11 @@ class Product(TimeStampedModel):
 class Person(ScopedModel, TimeStampedModel):
     """A contact person — 联系人 — of an organisation."""
 
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("full name"), max_length=60)
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="people"
     )
-    title = models.CharField(_("title"), max_length=80, blank=True)
+    title = models.CharField(_("job title"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     search_text = models.TextField(editable=False, default="")
@@ -206,11 +206,11 @@ class Relationship(ScopedModel, TimeStampedModel):
     """A typed, directional, dated relationship between two organisations — 关系."""
 
     source = models.ForeignKey(
-        Organization, verbose_name=_("from"), on_delete=models.CASCADE, related_name="relations_out"
+        Organization, verbose_name=_("from organisation"), on_delete=models.CASCADE, related_name="relations_out"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=RelationKind.choices)
     target = models.ForeignKey(
-        Organization, verbose_name=_("to"), on_delete=models.CASCADE, related_name="relations_in"
+        Organization, verbose_name=_("to organisation"), on_delete=models.CASCADE, related_name="relations_in"
     )
     started_on = models.DateField(_("from date"), null=True, blank=True)
     ended_on = models.DateField(_("to date"), null=True, blank=True)

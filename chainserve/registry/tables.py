@@ -26,9 +26,9 @@ class PersonTable(Table):
     title = _("People")
     export_name = "people"
     columns = [
-        Column("name", _("Name"), order_by="name", link=True),
+        Column("name", _("Full name"), order_by="name", link=True),
         Column("organization", _("Organisation"), accessor=lambda p: p.organization, order_by="organization__name"),
-        Column("title", _("Title"), order_by="title"),
+        Column("title", _("Job title"), order_by="title"),
         Column("email", _("E-mail")),
     ]
 
@@ -44,9 +44,9 @@ class RelationshipTable(Table):
     export_name = "relationships"
     default_sort = "-started_on"
     columns = [
-        Column("source", _("From"), accessor=lambda r: r.source, order_by="source__name"),
+        Column("source", _("From organisation"), accessor=lambda r: r.source, order_by="source__name"),
         Column("kind", _("Kind"), order_by="kind"),
-        Column("target", _("To"), accessor=lambda r: r.target, order_by="target__name"),
+        Column("target", _("To organisation"), accessor=lambda r: r.target, order_by="target__name"),
         Column("started_on", _("From date"), order_by="started_on"),
         Column("ended_on", _("To date"), order_by="ended_on"),
         Column("note", _("Note")),

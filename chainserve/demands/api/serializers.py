@@ -5,7 +5,7 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
 from ..choices import Channel, Priority, ProposalGrade, Rating
-from ..models import Category, Demand, DemandEvent
+from ..models import Category, ChainIssue, Demand, DemandEvent
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -23,7 +23,7 @@ class DemandEventSerializer(serializers.ModelSerializer):
 
 
 class DemandSerializer(serializers.ModelSerializer):
-    actions = serializers.SerializerMethodField(help_text="The steps the requesting user may take now.")
+    actions = serializers.SerializerMethodField(help_text=_("The steps the requesting user may take now."))
 
     class Meta:
         model = Demand
@@ -70,6 +70,10 @@ class ActionSerializer(serializers.Serializer):
     grade = serializers.ChoiceField(choices=ProposalGrade.choices, required=False, allow_blank=True)
     rating = serializers.ChoiceField(choices=Rating.choices, required=False)
     into = serializers.PrimaryKeyRelatedField(queryset=Demand.objects.all(), required=False)
+    issue = serializers.PrimaryKeyRelatedField(queryset=ChainIssue.objects.all(), required=False,
+                                               help_text=_("link_issue: an existing chain-wide issue …"))
+    new_title = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                      help_text=_("… or the title of a new one."))
 
     REQUIRED = {"dispatch": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
                 "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
@@ -79,4 +83,6 @@ class ActionSerializer(serializers.Serializer):
         missing = {f: [_("This field is required.")] for f in self.REQUIRED.get(action, []) if f not in attrs}
         if missing:
             raise serializers.ValidationError(missing)
+        if action == "link_issue" and not attrs.get("issue") and not attrs.get("new_title", "").strip():
+            raise serializers.ValidationError({"issue": [_("Choose an issue or give a new one's title.")]})
         return attrs

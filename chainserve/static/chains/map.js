@@ -17,7 +17,7 @@
   chart.setOption({
     tooltip: { trigger: "item", formatter: function (p) {
       var d = p.data;
-      if (d.id === undefined) { return d.name + ": " + d.value; }
+      if (d.id === undefined) { return echarts.format.encodeHTML(d.name) + ": " + d.value; }
       var l = el.dataset;
       return "<b>" + echarts.format.encodeHTML(d.name) + "</b><br>" + l.lOwn + ": " + d.count + "<br>" +
         l.lTotal + ": " + d.value + "<br>" + l.lOwners + ": " + d.owners + " · " + l.lListed + ": " + d.listed +

@@ -3,7 +3,7 @@
   var el = document.getElementById("ranking-chart");
   var d = JSON.parse(document.getElementById("ranking-data").textContent);
   var chart = echarts.init(el);
-  var labels = JSON.parse(el.dataset.labels || '["响应率","解决率","满意率"]');
+  var labels = d.labels;
   chart.setOption({
     tooltip: { trigger: "axis" }, legend: { data: labels },
     grid: { left: 40, right: 20, bottom: 90 },
