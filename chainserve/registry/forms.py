@@ -61,6 +61,10 @@ class OrganizationField(forms.ModelChoiceField):
 
 
 class OrganizationForm(ScopedModelForm):
+    # Longer than 18 so that a code typed with spaces or dashes reaches clean_uscc and is tidied there.
+    uscc = forms.CharField(label=Organization._meta.get_field("uscc").verbose_name, max_length=40, required=False,
+                           help_text=Organization._meta.get_field("uscc").help_text)
+
     class Meta:
         model = Organization
         fields = [
