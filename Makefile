@@ -20,6 +20,10 @@ demo: $(BIN)/chainserve
 test: $(BIN)/chainserve
 	bash scripts/test.sh
 
+## make test-sqlite | test-postgres | test-e2e: one stage of make test
+test-sqlite test-postgres test-e2e: $(BIN)/chainserve
+	bash scripts/test.sh $(@:test-%=%)
+
 lint: $(BIN)/chainserve
 	$(BIN)/ruff check chainserve tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run

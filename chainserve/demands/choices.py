@@ -16,6 +16,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.DISPATCHED, Status.WAITING)
+# Open and on the clock: while waiting for the enterprise the clock stops, so a waiting demand is never late.
+RUNNING_STATUSES = (Status.NEW, Status.ACCEPTED, Status.DISPATCHED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.UNRESOLVED)
 
 

@@ -11,7 +11,7 @@ from chainserve.core.filters import search_queryset
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import District, Organization
 
-from .choices import OPEN_STATUSES, Channel, EscalationLevel, Status
+from .choices import RUNNING_STATUSES, Channel, EscalationLevel, Status
 from .models import Category, Demand
 
 
@@ -46,5 +46,5 @@ class DemandFilterSet(django_filters.FilterSet):
                                | Q(organization__in=orgs))
 
     def filter_overdue(self, queryset, name, value):
-        late = Q(status__in=OPEN_STATUSES, resolve_due__lt=timezone.now())
+        late = Q(status__in=RUNNING_STATUSES, resolve_due__lt=timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)

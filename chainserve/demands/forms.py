@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
-from chainserve.core.forms import ScopedModelForm, bootstrap
+from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.models import Organization
@@ -28,12 +28,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, (list, tuple)):
             return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
         return [super().clean(data, initial)] if data else []
-
-
-class BootstrapForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
 
 class PortalDemandForm(BootstrapForm):

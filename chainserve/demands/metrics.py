@@ -9,8 +9,8 @@ from django.db.models import Avg, Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import OPEN_STATUSES, Rating, Status
-from .models import Demand
+from .choices import OPEN_STATUSES, RUNNING_STATUSES, EventType, Rating, Status
+from .models import DemandEvent
 
 GROUPS = {
     "department": ("lead_department_id", "lead_department__name", _("Department")),
@@ -65,13 +65,14 @@ def _aggregates(now):
     return {
         "received": Count("id", filter=counted),
         "answered_on_time": Count("id", filter=counted & Q(first_answered_at__lte=F("answer_due"))),
-        "due_for_answer": Count("id", filter=counted & (Q(first_answered_at__isnull=False) | Q(answer_due__lt=now))),
+        "due_for_answer": Count("id", filter=counted & (
+            Q(first_answered_at__isnull=False) | (Q(answer_due__lt=now) & ~Q(status=Status.WAITING)))),
         "resolved": Count("id", filter=Q(status=Status.RESOLVED)),
         "unresolved": Count("id", filter=Q(status=Status.UNRESOLVED)),
         "rated": Count("id", filter=~Q(rating="")),
         "satisfied": Count("id", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
-        "avg_working_days": Avg("resolve_working_days"),
-        "overdue": Count("id", filter=(Q(status__in=OPEN_STATUSES) & Q(resolve_due__lt=now))
+        "avg_working_days": Avg("resolve_working_days", filter=Q(status=Status.RESOLVED)),
+        "overdue": Count("id", filter=(Q(status__in=RUNNING_STATUSES) & Q(resolve_due__lt=now))
                          | Q(closed_at__gt=F("resolve_due"), status__in=[Status.RESOLVED, Status.UNRESOLVED])),
         "sent_back": Sum("sent_back_count"),
         "reopened": Sum("reopen_count"),
@@ -102,7 +103,14 @@ def totals(queryset, now=None) -> Figures:
 def grouped(queryset, by, now=None) -> list[Figures]:
     key, name, _label = GROUPS[by]
     rows = queryset.order_by().values(key, name).annotate(**_aggregates(now or timezone.now()))
-    return [_figures(r.pop(key), r.pop(name), r) for r in rows]
+    figures = [_figures(r.pop(key), r.pop(name), r) for r in rows]
+    if by == "department":
+        # A send-back counts against the department that sent it back, not the one that got it next.
+        sent = dict(DemandEvent.objects.filter(demand__in=queryset.order_by().values("pk"), type=EventType.SENT_BACK)
+                    .values_list("data__department").annotate(n=Count("id")).order_by())
+        for f in figures:
+            f.sent_back = sent.get(f.key, 0)
+    return figures
 
 
 def department_ranking(queryset, now=None) -> list[Figures]:

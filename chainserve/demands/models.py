@@ -167,6 +167,8 @@ class Demand(ScopedModel):
     answer_due = models.DateTimeField(_("first answer by"), null=True, blank=True)
     resolve_due = models.DateTimeField(_("resolve by"), null=True, blank=True, db_index=True)
     resolve_working_days = models.PositiveIntegerField(_("working days to close"), null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(
+        _("working days waiting for the enterprise"), default=0, editable=False)
 
     escalation_level = models.PositiveSmallIntegerField(_("escalation"), choices=EscalationLevel.choices,
                                                         default=EscalationLevel.NONE)

@@ -226,7 +226,9 @@ def suggest_departments(demand):
     rules = DispatchRule.objects.filter(category=demand.category, active=True).filter(
         Q(district__isnull=True) | Q(district_id=demand.district_id)).filter(
         Q(chain__isnull=True) | Q(chain_id=demand.chain_id)).select_related("lead_department")
-    best = max(rules, key=lambda r: (r.district_id is not None) + (r.chain_id is not None), default=None)
+    # Most specific first: district and chain > chain > district > neither; then the oldest rule.
+    best = min(rules, key=lambda r: (-(2 * (r.chain_id is not None) + (r.district_id is not None)), r.pk),
+               default=None)
     if best is None:
         return None, []
     return best.lead_department, list(best.co_departments.all())
@@ -308,6 +310,7 @@ def reply(demand, user, text, files=(), *, version=None):
             a.due = sla.shift(a.due, paused, calendar)
             a.save(update_fields=["due"])
         d.paused_at = None
+        d.paused_working_days += paused
         event = _save(d, user, EventType.REPLIED, text, to=Status.DISPATCHED, paused_working_days=paused)
         for f in files:
             _attach(d, event, f, user)
@@ -341,7 +344,7 @@ def request_extension(demand, user, days, reason, *, version=None):
         d = _lock(demand, version)
         _require_lead(user, d)
         _require(d, Status.DISPATCHED, Status.WAITING)
-        if d.resolve_due and timezone.now() > d.resolve_due:
+        if d.status == Status.DISPATCHED and d.resolve_due and timezone.now() > d.resolve_due:
             raise TransitionError(_("An extension must be asked for before the deadline."))
         if d.extension_days:
             raise TransitionError(_("An extension is already waiting for the office's decision."))
@@ -383,7 +386,8 @@ def close(demand, user, resolved: bool, text, grade="", *, version=None):
         d.proposal_grade = grade if d.is_proposal else ""
         if d.first_answered_at is None:
             d.first_answered_at = now
-        d.resolve_working_days = sla.working_days_since(d.created, now, calendar)
+        # Time spent waiting on the enterprise is not the department's.
+        d.resolve_working_days = max(0, sla.working_days_since(d.created, now, calendar) - d.paused_working_days)
         d.extension_days, d.extension_reason = None, ""  # a closed demand needs no more time
         _save(d, user, EventType.RESOLVED if resolved else EventType.UNRESOLVED, text,
               to=Status.RESOLVED if resolved else Status.UNRESOLVED, grade=d.proposal_grade)
@@ -490,6 +494,8 @@ def merge(duplicate, into, user, *, version=None):
     if duplicate.organization_id != into.organization_id:
         raise ValidationError({"into": _("Only demands of the same enterprise are merged; link different "
                                          "enterprises' demands as a chain-wide issue.")})
+    if not Demand.objects.restrict(user).filter(pk=into.pk).exists():
+        raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     with transaction.atomic():
         d = _lock(duplicate, version)
         target = Demand.objects.select_for_update().get(pk=into.pk)
@@ -614,7 +620,10 @@ def available_actions(demand, user) -> list[str]:
 
 def perform(action, demand, user, data, version=None):
     """Run one named step with a form's or the API's cleaned data (the page and the API share this)."""
-    version = None if version in (None, "") else int(version)
+    try:
+        version = None if version in (None, "") else int(version)
+    except (TypeError, ValueError):
+        raise ConflictError(_("Reload the demand and try again.")) from None
     if version is not None and version != demand.version:
         # checked before the step's availability: a step taken meanwhile may have closed this one
         raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))

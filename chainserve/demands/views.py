@@ -18,7 +18,7 @@ from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import metrics, services
-from .choices import OPEN_STATUSES, Status
+from .choices import RUNNING_STATUSES, Status
 from .filtersets import DemandFilterSet
 from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
 from .models import Attachment, Demand, DispatchRule
@@ -102,7 +102,7 @@ def detail_context(request, demand, forms=None):
         "assignments": demand.assignments.select_related("department"),
         "attachments": demand.attachments.all(),
         "now": timezone.now(),
-        "overdue": demand.status in OPEN_STATUSES and demand.resolve_due and demand.resolve_due < timezone.now(),
+        "overdue": demand.status in RUNNING_STATUSES and demand.resolve_due and demand.resolve_due < timezone.now(),
     }
 
 

@@ -49,7 +49,12 @@ class OrganizationFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=Placement.objects.filter(chain=value).values("organization_id"))
 
     def filter_segment(self, queryset, name, value):
-        return queryset.filter(pk__in=Placement.objects.filter(segment=value).values("organization_id"))
+        """Enterprises on the segment or on any segment below it (as the chain map counts them)."""
+        ids, frontier = {value.pk}, [value.pk]
+        while frontier:
+            frontier = list(Segment.objects.filter(parent_id__in=frontier).exclude(pk__in=ids).values_list("pk", flat=True))
+            ids.update(frontier)
+        return queryset.filter(pk__in=Placement.objects.filter(segment_id__in=ids).values("organization_id"))
 
 
 class PersonFilterSet(SearchFilterSet):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.forms import ScopedModelForm
+from chainserve.core.forms import BootstrapForm, ScopedModelForm
 
 from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
@@ -117,7 +117,7 @@ class ProductForm(ScopedModelForm):
         widgets = {"approved_on": forms.DateInput()}
 
 
-class ImportForm(forms.Form):
+class ImportForm(BootstrapForm):
     KINDS = [("organizations", _("Organisations")), ("people", _("People"))]
     kind = forms.ChoiceField(label=_("What the workbook holds"), choices=KINDS)
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))

@@ -210,15 +210,15 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def _row_errors(form):
+def _row_errors(form, headers):
     messages = []
     for name, errors in form.errors.items():
-        label = "" if name == "__all__" else f"{form.fields[name].label or name}: "
+        label = "" if name == "__all__" else f"{headers.get(name, name)}: "
         messages.extend(f"{label}{e}" for e in errors)
     return messages
 
 
-def _validate(rows, form_class, refs, key, result, progress):
+def _validate(rows, form_class, refs, key, result, progress, headers):
     cleaned, seen = [], {}
     for number, values in rows:
         result.total += 1
@@ -234,7 +234,7 @@ def _validate(rows, form_class, refs, key, result, progress):
                 if len(result.preview) < 20:
                     result.preview.append({f: _cell_text(v) for f, v in values.items()})
         else:
-            result.errors.append(RowError(number, _row_errors(form)))
+            result.errors.append(RowError(number, _row_errors(form, headers)))
         if progress:
             progress(1)
     return cleaned
@@ -257,7 +257,8 @@ def import_organizations(file, user, *, commit=True, progress=None, batch_size=2
     whose USCC is known. Nothing is written when any row is bad."""
     result = ImportResult(kind="organizations")
     rows = _validate(read_workbook(file, ORG_HEADERS), OrganizationRowForm, _org_refs(),
-                     lambda d: d.get("uscc") or None, result, progress)
+                     lambda d: d.get("uscc") or None, result, progress,
+                     {f: names[0] for f, names in ORG_HEADERS.items()})
     if result.errors or not commit:
         return result
     with transaction.atomic():
@@ -310,7 +311,8 @@ def import_people(file, user, *, commit=True, progress=None):
         if uscc:
             refs["orgs"][uscc] = pk
     rows = _validate(read_workbook(file, PERSON_HEADERS), PersonRowForm, refs,
-                     lambda d: (d["organization"], d["name"]), result, progress)
+                     lambda d: (d["organization"], d["name"]), result, progress,
+                     {f: names[0] for f, names in PERSON_HEADERS.items()})
     if result.errors or not commit:
         return result
     with transaction.atomic():

@@ -141,13 +141,13 @@ def test_one_bad_row_lists_every_bad_row_and_writes_nothing(world, workbook):
         (
             3,
             [
-                "uscc: The check character of this unified social credit code is wrong: it should be "
+                "统一社会信用代码: The check character of this unified social credit code is wrong: it should be "
                 f"{make_uscc(102)[-1]}."
             ],
         ),
-        (5, ["uscc: An enterprise needs its unified social credit code."]),
-        (6, ["district: There is no district called 火星区.", "labels: Unknown labels: 独角兽."]),
-        (7, ["name: This field is required.", "employees: Ensure this value is greater than or equal to 0."]),
+        (5, ["统一社会信用代码: An enterprise needs its unified social credit code."]),
+        (6, ["所在区: There is no district called 火星区.", "标签: Unknown labels: 独角兽."]),
+        (7, ["名称: This field is required.", "员工人数: Ensure this value is greater than or equal to 0."]),
     ]
     assert (result.created, result.updated) == (0, 0)
     assert Organization.objects.count() == count
@@ -253,7 +253,7 @@ def test_blank_rows_are_skipped_and_row_numbers_stay_those_of_the_sheet(world, w
 
     assert result.total == 2
     assert [(e.row, e.messages) for e in result.errors] == [
-        (4, ["uscc: A unified social credit code has 18 characters; this one has 3."])
+        (4, ["统一社会信用代码: A unified social credit code has 18 characters; this one has 3."])
     ]
 
 
@@ -348,8 +348,8 @@ def test_people_with_an_unknown_organisation_or_a_bad_phone_write_nothing(world,
     result = services.import_people(path, world.users.office)
 
     assert [(e.row, e.messages) for e in result.errors] == [
-        (3, ["organization: No organisation has the name or credit code 不存在公司."]),
-        (4, ["phone: This phone number is not valid."]),
+        (3, ["单位: No organisation has the name or credit code 不存在公司."]),
+        (4, ["电话: This phone number is not valid."]),
     ]
     assert Person.objects.count() == count
 
@@ -378,7 +378,7 @@ def test_the_page_lists_the_bad_rows_and_writes_nothing(world, client_as, settin
     html = response.content.decode()
     assert "1 bad row: nothing was imported." in html
     assert (
-        "<tr><td>3</td><td><div>uscc: The check character of this unified social credit code is wrong: "
+        "<tr><td>3</td><td><div>统一社会信用代码: The check character of this unified social credit code is wrong: "
         f"it should be {make_uscc(102)[-1]}.</div></td></tr>"
     ) in html
     assert 'name="confirm"' not in html
@@ -479,8 +479,8 @@ def test_cli_lists_the_bad_rows_and_writes_nothing(world, workbook):
 
     assert str(raised.value) == "2 bad rows of 3: nothing was imported."
     assert err.getvalue() == (
-        "row 3: uscc: An enterprise needs its unified social credit code.\n"
-        "row 4: name: This field is required.\n"
+        "row 3: 统一社会信用代码: An enterprise needs its unified social credit code.\n"
+        "row 4: 名称: This field is required.\n"
     )
     assert Organization.objects.count() == count
 
