@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -16,6 +17,24 @@ from .services import save_record
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 200_000
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """Counts at most COUNT_CAP + 1 rows: an exact COUNT(*) over a million filtered rows costs seconds,
+    and nobody pages past the first ten thousand (they narrow the filters or export)."""
+
+    @cached_property
+    def _counted(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self._counted, COUNT_CAP)
+
+    @property
+    def capped(self):
+        return self._counted > COUNT_CAP
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -67,7 +86,7 @@ class ObjectListView(LoginRequiredMixin, View):
         except ValueError:
             per_page = PAGE_SIZES[0]
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-        page = Paginator(qs, per_page).get_page(request.GET.get("page"))
+        page = CappedPaginator(qs, per_page).get_page(request.GET.get("page"))
         params = request.GET.copy()
         params.pop("page", None)
         context = {
@@ -81,6 +100,7 @@ class ObjectListView(LoginRequiredMixin, View):
             "per_page": per_page,
             "add_url": self.add_url if can_change_any(self.model, request.user) else None,
             "title": table.title,
+            "count_cap": COUNT_CAP,
         }
         context.update(self.extra_context(request))
         return render(request, self.template_name, context)
