@@ -10,7 +10,15 @@ from chainserve.chains.choices import ChainLevel, PlacementRole, Stage
 from chainserve.chains.models import Chain, Placement, Segment
 from chainserve.core.choices import Role
 from chainserve.core.models import User
-from chainserve.registry.choices import DrugClass, Expedited, ListingStatus, OrgKind, OrgSize, Phase, RelationKind
+from chainserve.registry.choices import (
+    DrugClass,
+    Expedited,
+    ListingStatus,
+    OrgKind,
+    OrgSize,
+    Phase,
+    RelationKind,
+)
 from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
 
 DEMO_PASSWORD = "chainserve-demo"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# `make test`: every test, in three stages —
+# `make test`: every test, in four stages —
+#   lint      ruff, and no model change without its migration
 #   sqlite    the whole suite except the browser tests, on SQLite
 #   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh)
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
 #
-#   scripts/test.sh [STAGE...]      default: sqlite postgres e2e
+#   scripts/test.sh [STAGE...]      default: lint sqlite postgres e2e
 #
 # What a stage needs and the machine lacks (postgresql, chromium, fonts-noto-cjk) is installed with
 # apt-get first — as root, or through `sudo -n`. Works unattended (CI=true, no stdin).
@@ -22,7 +23,7 @@ WORKERS=${TEST_WORKERS:-2}
 STAGE_TIMEOUT=${STAGE_TIMEOUT:-600}
 CHROMIUM=${CHAINSERVE_CHROMIUM:-/usr/bin/chromium}
 LOGDIR=$ROOT/.tmp/test-logs
-ALL_STAGES=(sqlite postgres e2e)
+ALL_STAGES=(lint sqlite postgres e2e)
 STAGES=("$@")
 [[ ${#STAGES[@]} -eq 0 ]] && STAGES=("${ALL_STAGES[@]}")
 
@@ -127,6 +128,11 @@ T0=$(date +%s)
 mkdir -p "$LOGDIR"
 
 ensure_packages
+
+if wants lint; then
+    run_stage lint env -u DATABASE_URL bash -c \
+        "'$ROOT/.venv/bin/ruff' check chainserve tests bench conftest.py && '$PYTHON' manage.py makemigrations --check --dry-run"
+fi
 
 if wants sqlite; then
     run_stage sqlite env -u DATABASE_URL "${PYTEST[@]}" "${UNIT[@]}"

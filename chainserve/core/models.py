@@ -105,6 +105,9 @@ class IdempotencyKey(models.Model):
             models.UniqueConstraint(fields=["user", "key", "scope"], name="idempotency_key_unique"),
         ]
 
+    def __str__(self):
+        return self.key
+
 
 class CalendarYear(models.Model):
     """A year whose holidays and 调休 days are in the calendar (from chinese-calendar or entered by an admin)."""

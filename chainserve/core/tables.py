@@ -1,7 +1,8 @@
 """Declarative list columns: what a list page shows, sorts by and exports."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 

@@ -12,6 +12,7 @@ from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.text import search_document
 
 from .choices import (
+    RELATION_INVERSE,
     DrugClass,
     Expedited,
     ListingStatus,
@@ -19,7 +20,6 @@ from .choices import (
     OrgSize,
     Phase,
     ProductKind,
-    RELATION_INVERSE,
     RelationKind,
 )
 

@@ -96,7 +96,7 @@ def read_workbook(file, aliases):
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
-        yield number, {c: v for c, v in zip(columns, values) if c is not None}
+        yield number, {c: v for c, v in zip(columns, values, strict=False) if c is not None}
 
 
 class OrganizationRowForm(forms.Form):

@@ -45,7 +45,7 @@ class OrganizationView(LoginRequiredMixin, View):
         rel = Relationship.objects.restrict(request.user).select_related("source", "target")
         history = list(org.history.select_related("history_user")[:30])
         changes = []
-        for newer, older in zip(history, history[1:] + [None]):
+        for newer, older in zip(history, history[1:] + [None], strict=True):
             delta = newer.diff_against(older).changes if older is not None else []
             changes.append((newer, delta))
         context = {

@@ -11,7 +11,7 @@ class Command(BaseCommand):
         loaded = load_demo()
         self.stdout.write(("Loaded" if loaded else "Already loaded") +
                           f": {Organization.objects.count()} organisations.")
-        self.stdout.write("Demo logins (password: %s):" % DEMO_PASSWORD)
-        for username, role, org, display in ROLE_USERS:
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for username, role, org, _display in ROLE_USERS:
             self.stdout.write(f"  {username:<11} {role.label}  {org or ''}")
         self.stdout.write("Open http://127.0.0.1:8000")
