@@ -1,6 +1,7 @@
 """Forms of the registry, with the USCC and phone checked at the field."""
 
 import re
+from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -72,6 +73,7 @@ class OrganizationForm(ScopedModelForm):
             "listing_status", "labels", "address", "website", "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "founded_on": forms.DateInput()}
+        field_classes = {"website": partial(forms.URLField, assume_scheme="https")}
 
     def clean_uscc(self):
         value = self.cleaned_data.get("uscc")
