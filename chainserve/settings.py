@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "chainserve.registry",
     "chainserve.chains",
     "chainserve.demands",
-    "chainserve.coordination",
     "chainserve.portal",
 ]
 
