@@ -47,8 +47,10 @@ def main(argv=None):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_demo")
         # The demo runs its task worker beside the web server; it stops with the demo.
-        worker = subprocess.Popen([sys.executable, "-m", "chainserve.cli", "worker"])
+        # Quiet, so that the logins above stay on screen.
+        worker = subprocess.Popen([sys.executable, "-m", "chainserve.cli", "worker", "--verbosity", "0"])
         atexit.register(worker.terminate)
+        print(f"Open http://127.0.0.1:{_port(rest)}", flush=True)
         _serve(_port(rest))
     elif command == "worker":
         execute_from_command_line(["chainserve", "db_worker", "--no-startup-delay", *rest])

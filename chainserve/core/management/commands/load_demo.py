@@ -14,4 +14,3 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, role, org, _display in ROLE_USERS:
             self.stdout.write(f"  {username:<11} {role.label}  {org or ''}")
-        self.stdout.write("Open http://127.0.0.1:8000")
