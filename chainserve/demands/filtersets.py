@@ -12,7 +12,14 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import District, Organization
 
 from .choices import RUNNING_STATUSES, Channel, EscalationLevel, Status
-from .models import Category, Demand
+from .models import Category, Demand, DispatchRule
+
+
+def handling_departments(request):
+    """Departments that handle demands (they have handlers or dispatch rules), not every department on record."""
+    rules = DispatchRule.objects.values("lead_department_id")
+    return Organization.objects.filter(kind=OrgKind.DEPARTMENT).filter(
+        Q(users__role="handler") | Q(pk__in=rules)).distinct().order_by("name")
 
 
 def visible_chains(request):
@@ -28,7 +35,7 @@ class DemandFilterSet(django_filters.FilterSet):
     chain = django_filters.ModelChoiceFilter(queryset=visible_chains, label=_("Chain"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     lead_department = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT), label=_("Lead department"))
+        queryset=handling_departments, label=_("Lead department"))
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Enterprise"))
     escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label=_("Escalation"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))

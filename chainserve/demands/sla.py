@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from chainserve.core.workdays import add_working_days, working_days_between
@@ -12,8 +13,7 @@ from .models import SlaPolicy
 def policy_for(category, priority):
     """The category's policy for the priority, else the default policy, else built-in defaults."""
     found = {(p.category_id, p.priority): p
-             for p in SlaPolicy.objects.filter(category__in=[category], priority=priority)}
-    found.update({(None, p.priority): p for p in SlaPolicy.objects.filter(category__isnull=True, priority=priority)})
+             for p in SlaPolicy.objects.filter(Q(category=category) | Q(category__isnull=True), priority=priority)}
     return found.get((category.pk, priority)) or found.get((None, priority)) or SlaPolicy(priority=priority)
 
 

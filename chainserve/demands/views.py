@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from . import metrics, services
 from .choices import RUNNING_STATUSES, Status
 from .filtersets import DemandFilterSet
 from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
-from .models import Attachment, Demand, DispatchRule
+from .models import Assignment, Attachment, Demand, DispatchRule
 from .tables import DemandTable
 
 
@@ -63,10 +64,9 @@ class InboxView(DemandListView):
     """A department's inbox: what it handles now, nearest deadline first."""
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).filter(
-            status__in=[Status.DISPATCHED, Status.WAITING], assignments__department_id=request.user.organization_id,
-            assignments__active=True)
-        return qs
+        handling = Assignment.objects.filter(demand=OuterRef("pk"), department_id=request.user.organization_id,
+                                             active=True)
+        return super().get_queryset(request).filter(Exists(handling), status__in=[Status.DISPATCHED, Status.WAITING])
 
     default_sort = "resolve_due"
 
@@ -225,7 +225,7 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
         qs = metrics.period_queryset(Demand.objects.restrict(request.user), start, end)
         rows = metrics.grouped(qs, by)
         total = metrics.totals(qs)
-        ranking = metrics.department_ranking(qs)
+        ranking = metrics.department_ranking(qs, figures=rows if by == "department" else None)
         if request.GET.get("export") == "xlsx":
             headers = [str(metrics.GROUPS[by][2]), _("Received"), _("Response rate %"), _("Resolution rate %"),
                        _("Satisfaction rate %"), _("Average working days to close"), _("Resolved"),
