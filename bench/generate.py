@@ -2,6 +2,7 @@
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python bench/generate.py orgs --n 1000000 --placements 50000
     python bench/generate.py workbook --rows 100000 --out bench/out/import-100k.xlsx
+    DATABASE_URL=… python bench/generate.py demands --n 1000000     # after `orgs`; see gen_demands.py
 
 `orgs` migrates the database, loads the demo cluster (districts, labels, parks, users such as `office`),
 then bulk-inserts N organisations with their profiles and labels (raw executemany on SQLite, COPY on
@@ -351,7 +352,14 @@ def main(argv=None):
     w.add_argument("--rows", type=int, default=100_000)
     w.add_argument("--out", default=str(ROOT / "bench" / "out" / "import-100k.xlsx"))
     w.add_argument("--seed", type=int, default=20260)
+    d = sub.add_parser("demands", help="bulk-load demands with events and assignments (after `orgs`)")
+    d.add_argument("--n", type=int, default=1_000_000)
+    d.add_argument("--seed", type=int, default=20261)
     args = p.parse_args(argv)
+    if args.cmd == "demands":
+        from gen_demands import cmd_demands  # bench/ is on sys.path when run as a script
+
+        return cmd_demands(args)
     {"orgs": cmd_orgs, "workbook": cmd_workbook}[args.cmd](args)
 
 

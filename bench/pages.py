@@ -66,6 +66,54 @@ def cases():
     ]
 
 
+def time_case(client, key, desc, url, must, args):
+    """Warm-up, one request under CaptureQueriesContext, then args.requests timed GETs (or args.max_seconds)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
+
+    # The test environment lets the Client see the template context (for the result count); it copies
+    # every context on rendering, so it is switched off again before the timed requests.
+    setup_test_environment()
+    for _ in range(args.warmup):
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.status_code)
+    body = r.content.decode()
+    if must and must not in body:
+        raise SystemExit(f"[pages] {key}: {url} does not show {must}")
+    count = None
+    if r.context and "page" in r.context and hasattr(r.context["page"], "paginator"):
+        count = r.context["page"].paginator.count
+    teardown_test_environment()
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    sql = [(float(q["time"]), q["sql"]) for q in ctx.captured_queries]
+    slowest = max(sql, default=(0.0, ""))
+    times, cpu = [], []
+    t_case = time.perf_counter()
+    while len(times) < args.requests and time.perf_counter() - t_case < args.max_seconds:
+        t, c = time.perf_counter(), time.process_time()
+        r = client.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
+        assert r.status_code == 200
+    res = {
+        "key": key, "description": desc, "url": url, "n": len(times),
+        "median_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1),
+        "max_ms": round(max(times), 1),
+        # CPU time of this (Django) process: on SQLite that includes the queries; the gap to the wall
+        # time is waiting — for the CPU on a busy machine, for I/O, or for the PostgreSQL server.
+        "cpu_median_ms": round(statistics.median(cpu), 1), "cpu_p95_ms": round(percentile(cpu, 95), 1),
+        "results": count, "queries": len(sql),
+        "sql_ms": round(sum(t for t, _ in sql) * 1000, 1), "slowest_sql_ms": round(slowest[0] * 1000, 1),
+        "slowest_sql": slowest[1][:300], "bytes": len(r.content),
+    }
+    flag = "" if res["p95_ms"] < 300 else "  > 300 ms"
+    print(f"[pages] {key:26s} n={res['n']:3d} median {res['median_ms']:8.1f} ms  "
+          f"p95 {res['p95_ms']:8.1f} ms  (cpu p95 {res['cpu_p95_ms']:6.1f})  results={count}  "
+          f"sql {res['sql_ms']:.0f} ms in {res['queries']} queries{flag}", flush=True)
+    return res
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--requests", type=int, default=100)
@@ -81,7 +129,6 @@ def main(argv=None):
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment
 
     from chainserve.core.models import User
     from chainserve.registry.models import Organization
@@ -98,47 +145,7 @@ def main(argv=None):
     for key, desc, url, must in all_cases:
         if only and key not in only:
             continue
-        # The test environment lets the Client see the template context (for the result count); it copies
-        # every context on rendering, so it is switched off again before the timed requests.
-        setup_test_environment()
-        for _ in range(args.warmup):
-            r = client.get(url)
-            assert r.status_code == 200, (url, r.status_code)
-        body = r.content.decode()
-        if must and must not in body:
-            raise SystemExit(f"[pages] {key}: {url} does not show {must}")
-        count = None
-        if r.context and "page" in r.context and hasattr(r.context["page"], "paginator"):
-            count = r.context["page"].paginator.count
-        teardown_test_environment()
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        sql = [(float(q["time"]), q["sql"]) for q in ctx.captured_queries]
-        slowest = max(sql, default=(0.0, ""))
-        times, cpu = [], []
-        t_case = time.perf_counter()
-        while len(times) < args.requests and time.perf_counter() - t_case < args.max_seconds:
-            t, c = time.perf_counter(), time.process_time()
-            r = client.get(url)
-            times.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-            assert r.status_code == 200
-        res = {
-            "key": key, "description": desc, "url": url, "n": len(times),
-            "median_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1),
-            "max_ms": round(max(times), 1),
-            # CPU time of this (Django) process: on SQLite that includes the queries; the gap to the wall
-            # time is waiting — for the CPU on a busy machine, for I/O, or for the PostgreSQL server.
-            "cpu_median_ms": round(statistics.median(cpu), 1), "cpu_p95_ms": round(percentile(cpu, 95), 1),
-            "results": count, "queries": len(sql),
-            "sql_ms": round(sum(t for t, _ in sql) * 1000, 1), "slowest_sql_ms": round(slowest[0] * 1000, 1),
-            "slowest_sql": slowest[1][:300], "bytes": len(r.content),
-        }
-        results.append(res)
-        flag = "" if res["p95_ms"] < 300 else "  > 300 ms"
-        print(f"[pages] {key:26s} n={res['n']:3d} median {res['median_ms']:8.1f} ms  "
-              f"p95 {res['p95_ms']:8.1f} ms  (cpu p95 {res['cpu_p95_ms']:6.1f})  results={count}  "
-              f"sql {res['sql_ms']:.0f} ms in {res['queries']} queries{flag}", flush=True)
+        results.append(time_case(client, key, desc, url, must, args))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({

@@ -4,6 +4,7 @@
 #   bash bench/run.sh                         # 1,000,000 organisations, 50,000 on one chain, both backends
 #   BENCH_N=200000 BENCH_BACKENDS=sqlite bash bench/run.sh
 #   BENCH_PG_URL=postgres://… bash bench/run.sh   # use a server you give instead of starting one
+#   BENCH_DEMANDS=0 bash bench/run.sh          # skip the demands part (1,000,000 demands by default)
 #
 # Databases and results go to bench/out/ (gitignored). PostgreSQL: a throw-away server from bench/pg.sh
 # (127.0.0.1:55432, data in /tmp/chainserve-bench-pg), stopped at the end unless BENCH_PG_KEEP=1.
@@ -17,6 +18,11 @@ ROWS=${BENCH_IMPORT_ROWS:-100000}
 REQUESTS=${BENCH_REQUESTS:-100}
 MAX_SECONDS=${BENCH_MAX_SECONDS:-30}   # per page case; a case slower than this reports fewer requests
 BACKENDS=${BENCH_BACKENDS:-sqlite postgresql}
+DEMANDS=${BENCH_DEMANDS:-1000000}      # 0: skip the demands part
+INTAKE_WORKERS=${BENCH_INTAKE_WORKERS:-4}
+INTAKE_USERS=${BENCH_INTAKE_USERS:-16}
+INTAKE_SECONDS=${BENCH_INTAKE_SECONDS:-60}
+LOCUST_VERSION=2.47.0                  # bench-only tool, not a project dependency (not in pyproject.toml)
 mkdir -p "$OUT"
 unset CHAINSERVE_DEBUG
 export CHAINSERVE_VAR_DIR=${CHAINSERVE_VAR_DIR:-$PWD/$OUT/var}
@@ -52,6 +58,30 @@ for backend in $BACKENDS; do
     $PY bench/import_bench.py "$WB" --json "$OUT/import-$backend.json" && touch "$imported"
   else
     echo "[import] already imported into this database (delete $imported and the database to repeat)"
+  fi
+  if [ "$DEMANDS" != 0 ]; then
+    dmarker="$OUT/generated-demands-$backend-$DEMANDS"
+    if [ ! -f "$dmarker" ]; then
+      $PY manage.py migrate --verbosity 0
+      $PY bench/generate.py demands --n "$DEMANDS" 2>&1 | tee "$OUT/generate-demands-$backend.log"
+      touch "$dmarker"
+    fi
+    $PY bench/demands_pages.py --only inbox --requests "$REQUESTS" --max-seconds "$MAX_SECONDS" \
+      --json "$OUT/demands-pages-$backend.json"
+    # The metrics page takes seconds to tens of seconds at 1M demands: a few requests only.
+    $PY bench/demands_pages.py --only metrics,metrics_category --warm-calls 1 --warmup 1 --requests 3 \
+      --max-seconds 1 --json "$OUT/demands-pages-$backend-metrics.json"
+    if [ "$backend" = postgresql ] && [ -n "$started_pg" ]; then
+      BENCH_PG_DB=chainserve_bench_$N $PY bench/demands_pages.py --cold --pg-restart --json "$OUT/demands-rates-cold-$backend.json"
+    else
+      $PY bench/demands_pages.py --cold --warm-calls 3 --json "$OUT/demands-rates-cold-$backend.json"
+    fi
+    if [ "$backend" = postgresql ]; then
+      [ -x .venv/bin/locust ] || .venv/bin/pip install --quiet "locust==$LOCUST_VERSION"
+      $PY bench/create_cost.py --compare --n 200 --rounds 3 | tee "$OUT/create-cost-$backend.txt"
+      $PY bench/intake.py --workers "$INTAKE_WORKERS" --users "$INTAKE_USERS" --seconds "$INTAKE_SECONDS" \
+        --json "$OUT/intake-$backend-w$INTAKE_WORKERS.json"
+    fi
   fi
 done
 $PY bench/report.py "$OUT" | tee "$OUT/results.md"

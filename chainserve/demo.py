@@ -251,6 +251,7 @@ class DemoBuilder:
 
         self.users(chain)
         self.demands(chain, enterprises, by_name)
+        self.coordination(chain, enterprises, by_name)
 
     def enterprise(self, word, districts, parks, labels, name=None, district=None, park=None, listing=None,
                    founded=None, employees=None):
@@ -339,6 +340,97 @@ class DemoBuilder:
                          "已协调解决。" if resolved else "受现行政策限制暂无法解决,已纳入政策储备研究。")
             if d.organization_id == demo_firm.pk:
                 ds.rate(d, users["enterprise"], "satisfied" if resolved else "unsatisfied", "感谢协调。")
+
+    def coordination(self, chain, enterprises, by_name):
+        """The chain's committee, a past and a next joint meeting, activities, sign-ups and agreements."""
+        from django.utils import timezone
+
+        from chainserve.coordination import services as cs
+        from chainserve.coordination.choices import ActivityKind, MemberRole
+        from chainserve.coordination.models import Activity, Agreement, Committee, CommitteeMember, Meeting
+        from chainserve.demands import services as ds
+        from chainserve.demands.models import Demand
+
+        rng = self.rng
+        users = {u.username: u for u in User.objects.all()}
+        office = users["office"]
+        now = timezone.now()
+        committee = Committee.objects.create(chain=chain, name="明湖市大健康产业链党建工作协调委员会",
+                                             convener=chain.leader, established_on=datetime.date(2025, 3, 1))
+        members = [("明湖市大健康产业链办公室", MemberRole.CONVENER)] + [
+            (n, MemberRole.MEMBER) for n in DEPARTMENTS[1:10]] + [("明湖生物城", MemberRole.MEMBER),
+                                                                 (PARTY_ORGS[8], MemberRole.LIAISON)]
+        for name, role in members:
+            org = by_name.get(name) or Organization.objects.get(name=name)
+            CommitteeMember.objects.create(committee=committee, organization=org, role=role,
+                                           started_on=datetime.date(2025, 3, 1))
+        CommitteeMember.objects.create(committee=committee, organization=by_name["明湖市税务局"],
+                                       role=MemberRole.MEMBER, started_on=datetime.date(2025, 3, 1),
+                                       ended_on=datetime.date(2025, 12, 31))
+
+        # Two open demands go up to the joint meeting: one is decided at the past meeting, one waits for the next.
+        open_demands = list(Demand.objects.filter(chain=chain, status="dispatched").order_by("pk")[:2])
+        for d in open_demands:
+            for _ in range(3):
+                d = ds.escalate(d, office, "涉及多个部门,需提请联席会议协调。")
+        past = Meeting.objects.create(committee=committee, title="2026年第一次联席会议",
+                                      starts_at=now - datetime.timedelta(days=30), location="明湖市政府3号会议室")
+        [first] = cs.build_agenda(past, office)[:1] or [None]
+        cs.add_topic(past, office, "通报年度服务项目清单推进情况")
+        for org in [by_name["明湖市大健康产业链办公室"], by_name["明湖市经济和信息化局"],
+                    by_name["明湖市药品监督管理局"], by_name["明湖市自然资源和规划局"]]:
+            cs.record_attendance(past, office, org, self.person_name())
+        if first is not None:
+            decision = cs.decide(past, office, cs.DecisionInput(
+                text="由市药监局牵头,会同卫健委一周内完成协调并书面答复企业。", owner=by_name["明湖市药品监督管理局"],
+                due_on=(now - datetime.timedelta(days=20)).date(), agenda_item=first, resolves_demand=True))
+            cs.update_action(decision.action_item, users["handler"], "已书面答复企业,问题已解决。", done=True)
+        cs.decide(past, office, cs.DecisionInput(
+            text="市自然资源和规划局梳理生物城可用工业用地清单。", owner=by_name["明湖市自然资源和规划局"],
+            due_on=(now + datetime.timedelta(days=15)).date()))
+        cs.record_minutes(past, office, "会议听取了链办关于企业诉求办理情况的汇报,研究了跨部门协调事项。")
+        Meeting.objects.create(committee=committee, title="2026年第二次联席会议",
+                               starts_at=now + datetime.timedelta(days=14), location="明湖市政府3号会议室")
+
+        demo_firm = Organization.objects.get(name="明湖澜泽基因技术有限公司")
+        specs = [
+            (ActivityKind.BANK_MATCH, "生物医药企业银企对接会", 12, "明湖农商银行"),
+            (ActivityKind.HOSPITAL_MATCH, "医企协同创新对接会", 20, "明湖大学附属协和医院"),
+            (ActivityKind.PARTY_DAY, "产业链联合主题党日", 25, PARTY_ORGS[8]),
+            (ActivityKind.TRAINING, "创新药申报政策培训", 5, "明湖市药品监督管理局"),
+            (ActivityKind.SIGNING, "生物医药产业投资签约仪式", -40, "明湖市投资促进局"),
+            (ActivityKind.FORUM, "明湖生命健康产业论坛", -25, "明湖市医药行业协会"),
+            (ActivityKind.SYMPOSIUM, "重点企业座谈会", -10, "明湖市大健康产业链办公室"),
+        ]
+        activities = {}
+        for kind, title, days, organizer in specs:
+            a = Activity.objects.create(chain=chain, kind=kind, title=title, organizer=by_name.get(organizer),
+                                        starts_at=(now + datetime.timedelta(days=days)).replace(
+                                            hour=1, minute=30, second=0, microsecond=0),
+                                        location="明湖生物城会议中心", capacity=80,
+                                        open_to_enterprises=kind != ActivityKind.PARTY_DAY)
+            activities[kind] = a
+        for firm in rng.sample(enterprises, 4):
+            if firm.pk != demo_firm.pk:
+                cs.sign_up(activities[ActivityKind.BANK_MATCH], office, firm,
+                           [(self.person_name(), "财务总监", ""), (self.person_name(), "总经理", "")])
+        for kind, outcome, leads in [(ActivityKind.SIGNING, "现场签约产业投资意向6项。", 6),
+                                     (ActivityKind.FORUM, "发布产业链机会清单,收集企业诉求8条。", 3),
+                                     (ActivityKind.SYMPOSIUM, "12家重点企业参会,现场答复问题5个。", 0)]:
+            cs.record_outcome(activities[kind], office, outcome, leads_found=leads, demands_raised=leads + 2)
+        agreements = [
+            ("credit", "综合授信协议", "明湖农商银行", demo_firm, 5_000_000_000, ActivityKind.SIGNING),
+            ("credit", "科技贷款授信", "明湖银行生物城支行", rng.choice(enterprises), 30_000_000_000, ActivityKind.SIGNING),
+            ("investment", "细胞治疗产业化基地投资意向", "明湖产业投资集团有限公司", rng.choice(enterprises),
+             120_000_000_000, ActivityKind.SIGNING),
+            ("cooperation", "多中心临床试验合作协议", "明湖大学附属协和医院", demo_firm, None, ActivityKind.FORUM),
+        ]
+        for kind, title, institution, firm, fen, at in agreements:
+            a = Agreement(chain=chain, kind=kind, title=title, institution=by_name[institution], enterprise=firm,
+                          amount_fen=fen, signed_on=timezone.localdate(activities[at].starts_at),
+                          activity=activities[at])
+            a._history_user = office
+            a.save()
 
     def users(self, chain):
         for username, role, org_name, display in ROLE_USERS:

@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("chainserve.registry.api.urls")),
     path("", include("chainserve.chains.api.urls")),
     path("", include("chainserve.demands.api.urls")),
+    path("", include("chainserve.coordination.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
@@ -24,6 +25,7 @@ urlpatterns = [
     path("registry/", include("chainserve.registry.urls")),
     path("chains/", include("chainserve.chains.urls")),
     path("demands/", include("chainserve.demands.urls")),
+    path("coordination/", include("chainserve.coordination.urls")),
     path("portal/", include("chainserve.portal.urls")),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("api/v1/", include(api_v1)),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: every test, in four stages —
-#   lint      ruff, and no model change without its migration
+#   lint      ruff, no model change without its migration, bandit (security lint; skips explained in pyproject)
 #   sqlite    the whole suite except the browser tests, on SQLite
 #   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh)
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
@@ -131,7 +131,8 @@ ensure_packages
 
 if wants lint; then
     run_stage lint env -u DATABASE_URL bash -c \
-        "'$ROOT/.venv/bin/ruff' check chainserve tests bench conftest.py && '$PYTHON' manage.py makemigrations --check --dry-run"
+        "'$ROOT/.venv/bin/ruff' check chainserve tests bench conftest.py && '$PYTHON' manage.py makemigrations --check --dry-run \
+         && '$ROOT/.venv/bin/bandit' -c pyproject.toml -r chainserve -q"
 fi
 
 if wants sqlite; then

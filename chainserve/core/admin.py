@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
 
-from .models import CalendarDay, CalendarYear, Notification, User
+from .models import AuditEntry, CalendarDay, CalendarYear, Notification, User
 from .services import missing_calendar_years
 
 
@@ -43,3 +43,23 @@ class CalendarYearAdmin(CalendarWarningMixin, admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["user", "title", "created", "read_at", "emailed_at"]
     raw_id_fields = ["user"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: entries are written by the platform, never by hand."""
+
+    list_display = ["at", "username", "action", "ip", "detail"]
+    list_filter = ["action"]
+    search_fields = ["username", "ip", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

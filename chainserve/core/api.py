@@ -6,6 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -25,11 +26,18 @@ def drf_detail(exc):
             for name, messages in exc.message_dict.items()}
 
 
+NUMBER_TOO_LARGE = _("A number in the request is too large.")
+
+
 def exception_handler(exc, context):
-    """Answer a model's ValidationError as 400 {"field": ["message"]}, like a serializer's."""
+    """Answer a model's ValidationError as 400 {"field": ["message"]}, like a serializer's; a number too
+    large for the database (SQLite raises OverflowError for a filter value past 64 bits) is a 400 too."""
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(drf_detail(exc))
+    elif isinstance(exc, OverflowError):
+        exc = ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [NUMBER_TOO_LARGE]})
     return drf_exception_handler(exc, context)
+
 
 
 class ScopedPermission(permissions.BasePermission):

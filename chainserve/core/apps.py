@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "chainserve.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import audit
+
+        audit.connect()

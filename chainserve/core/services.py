@@ -71,3 +71,29 @@ def missing_calendar_years(today=None):
     year = (today or timezone.localdate()).year
     have = set(CalendarYear.objects.filter(year__in=[year, year + 1]).values_list("year", flat=True))
     return [y for y in (year, year + 1) if y not in have]
+
+
+def client_ip(request):
+    """The address the request came from (REMOTE_ADDR, as the proxy in front sets it), or None."""
+    import ipaddress
+
+    address = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def audit(request, action, detail="", user=None, username=""):
+    """Write one audit entry (login, failed login, export) for request's user unless user is given."""
+    from .models import AuditEntry
+
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    return AuditEntry.objects.create(
+        user=user,
+        username=(username or (user.get_username() if user is not None else ""))[:150],
+        action=action,
+        ip=client_ip(request),
+        detail=detail[:500],
+    )

@@ -12,8 +12,8 @@ from django.views import View
 
 from .exports import xlsx_response
 from .forms import bootstrap
-from .models import can_change_any
-from .services import save_record
+from .models import AuditEntry, can_change_any
+from .services import audit, save_record
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 200_000
@@ -80,7 +80,10 @@ class ObjectListView(LoginRequiredMixin, View):
         qs = qs.order_by(order, "pk")
         if request.GET.get("export") == "xlsx":
             headers = [str(c.label) for c in table.columns]
-            return xlsx_response(table.export_name, headers, table.export_rows(qs[:EXPORT_LIMIT]))
+            response = xlsx_response(table.export_name, headers, table.export_rows(qs[:EXPORT_LIMIT]))
+            # Exports carry contact data (people, organisations) out of the platform: each one is audited.
+            audit(request, AuditEntry.Action.EXPORT, f"{self.model._meta.label}?{request.GET.urlencode()}")
+            return response
         try:
             per_page = int(request.GET.get("per_page", PAGE_SIZES[0]))
         except ValueError:

@@ -174,7 +174,7 @@ def submit(user, intake: Intake, files=()):
 
 
 def _chain_of(org):
-    placement = org.placements.order_by("chain__level", "pk").first()
+    placement = org.placements.select_related("chain").order_by("chain__level", "pk").first()
     return placement.chain if placement else None
 
 
@@ -458,6 +458,28 @@ def agenda_candidates(chain):
     """Open demands escalated to the joint meeting of chain: the agenda the meetings module builds from."""
     return Demand.objects.filter(chain=chain, escalation_level=EscalationLevel.JOINT_MEETING,
                                  status__in=OPEN_STATUSES).select_related("organization", "category")
+
+
+def resolve_at_meeting(demand, user, meeting, text, *, version=None):
+    """Close an open demand as resolved by a decision of a joint meeting; the event names the meeting."""
+    _require_office(user)
+    text = _need(text, "note", _("Write what the meeting decided."))
+    calendar = WorkCalendar()
+    with transaction.atomic():
+        d = _lock(demand, version)
+        _require(d, *OPEN_STATUSES)
+        now = timezone.now()
+        d.closed_at = now
+        d.resolution = text
+        if d.first_answered_at is None:
+            d.first_answered_at = now
+        if d.paused_at is not None:  # decided while waiting on the enterprise: that wait ends here
+            d.paused_working_days += sla.working_days_since(d.paused_at, now, calendar)
+            d.paused_at = None
+        d.resolve_working_days = max(0, sla.working_days_since(d.created, now, calendar) - d.paused_working_days)
+        d.extension_days, d.extension_reason = None, ""
+        _save(d, user, EventType.RESOLVED, text, to=Status.RESOLVED, meeting=meeting.pk, meeting_title=str(meeting))
+    return d
 
 
 def escalate_overdue(now=None):

@@ -1,5 +1,6 @@
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -24,8 +25,13 @@ class ChainViewSet(ScopedViewSet):
         """The chain map: chain → stage → segments with enterprise counts and strength."""
         return Response(services.map_data(self.get_object()))
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=inline_serializer("ChainGap", many=True, fields={
+        "segment": drf_serializers.IntegerField(), "name": drf_serializers.CharField(),
+        "stage": drf_serializers.CharField(), "count": drf_serializers.IntegerField(),
+        "import_dependent": drf_serializers.BooleanField(),
+        "reasons": drf_serializers.ListField(child=drf_serializers.CharField()),
+    }))
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list: all of one chain's gaps
     def gaps(self, request, pk=None):
         """Segments with no enterprise or one, and the import-dependent ones."""
         rows = services.gaps(self.get_object())

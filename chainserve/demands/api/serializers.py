@@ -24,6 +24,11 @@ class DemandEventSerializer(serializers.ModelSerializer):
 
 class DemandSerializer(serializers.ModelSerializer):
     actions = serializers.SerializerMethodField(help_text=_("The steps the requesting user may take now."))
+    # Declared so the schema says "" (not yet graded / rated) is a value: DRF drops allow_blank from
+    # read-only fields it builds itself, and the schema then listed only the letters.
+    proposal_grade = serializers.ChoiceField(choices=ProposalGrade.choices, allow_blank=True, read_only=True,
+                                             label=_("answer grade"))
+    rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True, label=_("rating"))
 
     class Meta:
         model = Demand

@@ -1,0 +1,161 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.response import Response
+
+from chainserve.core.api import ScopedViewSet, drf_detail
+from chainserve.core.choices import Role
+from chainserve.registry.models import Organization
+
+from .. import services
+from ..filtersets import (
+    ActionItemFilterSet,
+    ActivityFilterSet,
+    AgreementFilterSet,
+    CommitteeFilterSet,
+    MeetingFilterSet,
+    RegistrationFilterSet,
+    VisitFilterSet,
+)
+from ..models import ActionItem, Activity, Agreement, Committee, Meeting, Registration, Visit
+from . import serializers
+
+
+def _service(call):
+    """Run a service call; its refusals become the API's 400 {"field": ["message"]}."""
+    try:
+        return call()
+    except DjangoValidationError as e:
+        raise ValidationError(drf_detail(e)) from None
+    except services.CoordinationError as e:
+        raise ValidationError({"non_field_errors": [str(e)]}) from None
+
+
+class CommitteeViewSet(ScopedViewSet):
+    model = Committee
+    serializer_class = serializers.CommitteeSerializer
+    filterset_class = CommitteeFilterSet
+    prefetch_related = ("members",)
+    ordering_fields = ["name", "level"]
+    ordering = ["chain", "level", "id"]
+
+
+class MeetingViewSet(ScopedViewSet):
+    model = Meeting
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = MeetingFilterSet
+    prefetch_related = ("agenda", "decisions__action_item")
+    ordering_fields = ["starts_at", "title"]
+    ordering = ["-starts_at", "-id"]
+
+    @extend_schema(request=None, responses=serializers.MeetingSerializer)
+    @action(detail=True, methods=["post"], url_path="build-agenda")
+    def build_agenda(self, request, pk=None):
+        """Put the demands escalated to the joint meeting of the meeting's chain on its agenda."""
+        meeting = self.get_object()
+        _service(lambda: services.build_agenda(meeting, request.user))
+        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data)
+
+    @extend_schema(request=serializers.DecisionInputSerializer, responses=serializers.MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """Record a decision; it becomes an action item, and may resolve the agenda item's demand."""
+        meeting = self.get_object()
+        data = serializers.DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        owner = Organization.objects.filter(pk=d["owner"]).first()
+        item = meeting.agenda.filter(pk=d.get("agenda_item")).first() if d.get("agenda_item") else None
+        if d.get("agenda_item") and item is None:
+            raise ValidationError({"agenda_item": ["The agenda item belongs to another meeting."]})
+        _service(lambda: services.decide(meeting, request.user, services.DecisionInput(
+            text=d["text"], owner=owner, due_on=d["due_on"], agenda_item=item,
+            resolves_demand=d["resolves_demand"])))
+        return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class ActionItemViewSet(ScopedViewSet):
+    """Action items are created by decisions and changed by reporting progress."""
+
+    model = ActionItem
+    serializer_class = serializers.ActionItemSerializer
+    filterset_class = ActionItemFilterSet
+    select_related = ("decision",)
+    ordering_fields = ["due_on", "status"]
+    ordering = ["status", "due_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed("POST")
+
+    @extend_schema(request=serializers.ProgressSerializer, responses=serializers.ActionItemSerializer)
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        item = self.get_object()
+        data = serializers.ProgressSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = _service(lambda: services.update_action(item, request.user, **data.validated_data))
+        return Response(self.get_serializer(item).data)
+
+
+class ActivityViewSet(ScopedViewSet):
+    model = Activity
+    serializer_class = serializers.ActivitySerializer
+    filterset_class = ActivityFilterSet
+    ordering_fields = ["starts_at", "title", "kind"]
+    ordering = ["-starts_at", "-id"]
+
+
+class RegistrationViewSet(ScopedViewSet):
+    """Sign-ups: an enterprise signs up for itself; check-in by the organisers."""
+
+    model = Registration
+    serializer_class = serializers.RegistrationSerializer
+    filterset_class = RegistrationFilterSet
+    prefetch_related = ("attendees",)
+    ordering = ["activity", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        user = self.request.user
+        org = user.organization if user.role == Role.ENTERPRISE else d.get("organization")
+        if org is None:
+            raise ValidationError({"organization": ["Name the enterprise."]})
+        activity = Activity.objects.restrict(user).filter(pk=d["activity"].pk).first()
+        if activity is None:
+            raise ValidationError({"activity": ["No such activity."]})
+        attendees = [(a["name"], a.get("title", ""), a.get("phone", "")) for a in d["attendees"]]
+        serializer.instance = _service(lambda: services.sign_up(activity, user, org, attendees, d.get("note", "")))
+
+    @extend_schema(request=serializers.CheckInSerializer, responses=serializers.RegistrationSerializer)
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request, pk=None):
+        reg = self.get_object()
+        data = serializers.CheckInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.check_in(reg, request.user, data.validated_data.get("attendees"))
+        return Response(self.get_serializer(self.get_queryset().get(pk=reg.pk)).data)
+
+
+class AgreementViewSet(ScopedViewSet):
+    model = Agreement
+    serializer_class = serializers.AgreementSerializer
+    filterset_class = AgreementFilterSet
+    ordering_fields = ["signed_on", "amount_fen"]
+    ordering = ["-signed_on", "-id"]
+
+
+class VisitViewSet(ScopedViewSet):
+    model = Visit
+    serializer_class = serializers.VisitSerializer
+    filterset_class = VisitFilterSet
+    prefetch_related = ("demands",)
+    ordering_fields = ["visited_on"]
+    ordering = ["-visited_on", "-id"]
+
+    def perform_create(self, serializer):
+        serializer.save(visitor=self.request.user)

@@ -1,0 +1,44 @@
+"""Choices of the coordination app: member roles, meeting and action states, activity and agreement kinds."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MemberRole(models.TextChoices):
+    CONVENER = "convener", _("Convening unit")
+    DEPUTY = "deputy", _("Deputy convening unit")
+    MEMBER = "member", _("Member unit")
+    LIAISON = "liaison", _("Liaison")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class ActivityKind(models.TextChoices):
+    HOSPITAL_MATCH = "hospital", _("Hospital–enterprise matchmaking")
+    BANK_MATCH = "bank", _("Bank–enterprise matchmaking")
+    PARTY_DAY = "party_day", _("Joint theme party day")
+    FORUM = "forum", _("Forum")
+    TRAINING = "training", _("Training")
+    SIGNING = "signing", _("Signing ceremony")
+    SYMPOSIUM = "symposium", _("Symposium")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AgreementKind(models.TextChoices):
+    CREDIT = "credit", _("Bank credit line")
+    COOPERATION = "cooperation", _("Cooperation agreement")
+    INVESTMENT = "investment", _("Investment intention")

@@ -1,0 +1,149 @@
+"""Backup and restore: an empty database given the backup holds exactly the rows it was taken from."""
+
+import contextlib
+import gzip
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from chainserve.core.backup import BackupError, backup, restore, table_fingerprints
+from chainserve.core.models import User
+from chainserve.registry.models import Organization, Person
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@contextlib.contextmanager
+def scratch_databases(tmp_path, n=2):
+    """n empty databases of the test database's kind, as DATABASE_URLs; PostgreSQL ones are dropped after."""
+    if connection.vendor == "sqlite":
+        yield [f"sqlite:///{tmp_path / f'scratch{i}.sqlite3'}" for i in range(n)]
+        return
+    assert connection.vendor == "postgresql"
+    s = connection.settings_dict
+    names = [f"{s['NAME']}_scratch_{uuid.uuid4().hex[:8]}" for _ in range(n)]
+    with connection._nodb_cursor() as cursor:
+        for name in names:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield [f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+               for name in names]
+    finally:
+        with connection._nodb_cursor() as cursor:
+            for name in names:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(database_url, tmp_path, *args):
+    env = {**os.environ, "DATABASE_URL": database_url, "CHAINSERVE_VAR_DIR": str(tmp_path)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+FINGERPRINTS = "import json; from chainserve.core.backup import table_fingerprints; print(json.dumps(table_fingerprints()))"
+
+
+def test_restore_into_an_empty_database_gives_back_every_tables_rows(db, tmp_path):
+    # given: a database with the demo cluster, an API token and a change history
+    with scratch_databases(tmp_path) as (source, target):
+        manage(source, tmp_path, "migrate", "-v0")
+        manage(source, tmp_path, "load_demo")
+        manage(source, tmp_path, "api_token", "office")
+        file = tmp_path / "nightly" / "chainserve.jsonl.gz"
+
+        # when: it is backed up, and the backup restored into a new, migrated database
+        said = manage(source, tmp_path, "backup", "--output", str(file))
+        manage(target, tmp_path, "migrate", "-v0")
+        empty = json.loads(manage(target, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
+        restored = manage(target, tmp_path, "restore", "--noinput", str(file))
+
+        # then: every table has the same number of rows and the same rows
+        before = json.loads(manage(source, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
+        after = json.loads(manage(target, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
+    assert after == before
+    assert before != empty
+    assert before["core_user"][0] >= 6 and before["registry_organization"][0] > 10
+    assert before["authtoken_token"][0] == 1
+    assert before["registry_organization_labels"][0] > 0  # a many-to-many table
+    assert any(t.startswith("registry_historical") and c > 0 for t, (c, _) in before.items())
+    rows = sum(count for count, _ in before.values())
+    assert said.strip().endswith(")") and f"{rows} rows in {len(before)} tables" in said
+    assert "every table's rows match the backup" in restored
+    assert not list(file.parent.glob("*.partial"))
+
+
+def test_restore_puts_back_what_was_changed_after_the_backup(world, tmp_path):
+    # given
+    file = tmp_path / "b.jsonl.gz"
+    backup(file)
+    before = table_fingerprints()
+    hospital = world.hospital.pk
+    # when: records are changed, deleted and added, then the backup is restored
+    Person.objects.filter(pk=world.p_nfs.pk).update(name="改过的名字")
+    world.hospital.delete()
+    User.objects.create_user("intruder")
+    loaded = restore(file)
+
+    # then
+    assert table_fingerprints() == before
+    assert loaded == sum(count for count, _ in before.values())
+    assert Person.objects.get(pk=world.p_nfs.pk).name == "王思远"
+    assert Organization.objects.filter(pk=hospital).exists()
+    assert not User.objects.filter(username="intruder").exists()
+
+
+def rewrite_header(src, dst, change):
+    with gzip.open(src, "rt", encoding="utf-8") as f:
+        header, rest = json.loads(f.readline()), f.read()
+    change(header)
+    with gzip.open(dst, "wt", encoding="utf-8") as f:
+        f.write(json.dumps(header) + "\n" + rest)
+
+
+def test_a_backup_from_other_migrations_is_refused_and_nothing_changes(world, tmp_path):
+    file, other = tmp_path / "b.jsonl.gz", tmp_path / "other.jsonl.gz"
+    backup(file)
+    rewrite_header(file, other, lambda h: h["migrations"].append("registry.9999_from_the_future"))
+    before = table_fingerprints()
+
+    with pytest.raises(BackupError, match=r"other migrations.*registry\.9999_from_the_future"):
+        restore(other)
+
+    assert table_fingerprints() == before
+
+
+def test_a_backup_whose_rows_do_not_match_its_checksums_is_refused_and_nothing_changes(world, tmp_path):
+    file, other = tmp_path / "b.jsonl.gz", tmp_path / "tampered.jsonl.gz"
+    backup(file)
+    rewrite_header(file, other, lambda h: h["tables"]["registry_person"].__setitem__(1, "0" * 64))
+    Person.objects.filter(pk=world.p_wz.pk).update(name="backup 之后改的")
+    before = table_fingerprints()
+
+    with pytest.raises(BackupError, match="differ from the backup in registry_person; nothing was restored"):
+        restore(other)
+
+    assert table_fingerprints() == before
+    assert Person.objects.get(pk=world.p_wz.pk).name == "backup 之后改的"
+
+
+@pytest.mark.parametrize("content", [b"not gzip at all", gzip.compress(b'{"format": "something else"}\n', mtime=0)],
+                         ids=["not-gzip", "another-format"])
+def test_restore_of_a_file_that_is_not_a_backup_is_a_clear_error(world, tmp_path, content):
+    file = tmp_path / "x.jsonl.gz"
+    file.write_bytes(content)
+    before = table_fingerprints()
+
+    with pytest.raises(CommandError, match="x.jsonl.gz"):
+        call_command("restore", str(file), interactive=False)
+
+    assert table_fingerprints() == before
