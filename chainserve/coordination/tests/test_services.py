@@ -186,3 +186,13 @@ def test_agreement_amount_stored_exactly(coord):
                                  enterprise=coord.world.nfs, amount_fen=services.wan_to_fen(
                                      __import__("decimal").Decimal("3000.01")), signed_on=DUE)
     assert Agreement.objects.get(pk=a.pk).amount_fen == 30_000_100_00
+
+
+def test_the_demand_page_names_the_meeting_that_resolved_it(coord, client_as):
+    [item] = services.build_agenda(coord.meeting, coord.users.office)
+    services.decide(coord.meeting, coord.users.office, services.DecisionInput(
+        text="由经信局牵头协调。", owner=coord.world.dept, due_on=DUE, agenda_item=item, resolves_demand=True))
+
+    page = client_as(coord.users.office).get(f"/demands/{coord.demand.pk}/").content.decode()
+
+    assert f'<div class="mt-1 meeting-link">At the joint meeting: {coord.meeting}</div>' in page
