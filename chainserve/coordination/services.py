@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
-from chainserve.core.services import notify
+from chainserve.core.services import notify, required_text
 from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
 
@@ -43,12 +43,6 @@ def _may_change(user, model, pk):
 def _with_author(obj, user):
     obj._history_user = user
     return obj
-
-
-def _need(text, field, message):
-    if not (text or "").strip():
-        raise ValidationError({field: message})
-    return text.strip()
 
 
 def wan_to_fen(value):
@@ -85,7 +79,7 @@ def build_agenda(meeting, user):
 
 def add_topic(meeting, user, topic):
     _may_change(user, Meeting, meeting.pk)
-    topic = _need(topic, "topic", _("Write the topic."))
+    topic = required_text(topic, "topic", _("Write the topic."))
     with transaction.atomic():
         item = _with_author(AgendaItem(meeting=meeting, topic=topic[:200], position=meeting.agenda.count() + 1), user)
         item.save()
@@ -130,7 +124,7 @@ def decide(meeting, user, data: DecisionInput):
     """Record a decision and the action item it creates; if it resolves the agenda item's demand, the demand
     is closed as resolved at this meeting (its event names the meeting)."""
     _may_change(user, Meeting, meeting.pk)
-    text = _need(data.text, "text", _("Write the decision."))
+    text = required_text(data.text, "text", _("Write the decision."))
     if data.owner is None or data.owner.kind != OrgKind.DEPARTMENT:
         raise ValidationError({"owner": _("The owner of an action item is a government department.")})
     if data.due_on is None:
@@ -169,7 +163,7 @@ def _notify_owner(action):
 
 def update_action(action, user, progress, done=False):
     """Report progress on an action item, or mark it done; the owner department or the chain office may."""
-    progress = _need(progress, "progress", _("Write what was done."))
+    progress = required_text(progress, "progress", _("Write what was done."))
     _may_change(user, ActionItem, action.pk)
     with transaction.atomic():
         a = ActionItem.objects.select_for_update().get(pk=action.pk)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
+from chainserve.core.services import save_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import services
@@ -104,8 +105,6 @@ class CommitteeView(LoginRequiredMixin, View):
                                    instance=CommitteeMember(committee=committee))
         if not form.is_valid():
             return self.get(request, pk, form)
-        from chainserve.core.services import save_record
-
         member = save_record(request.user, form.save(commit=False))
         messages.success(request, _("Saved %(name)s.") % {"name": member})
         return redirect(committee)

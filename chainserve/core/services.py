@@ -1,7 +1,14 @@
 """Saving records as a user: scoped, atomic, with the author kept in the change history."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+
+
+def required_text(text, field, message):
+    """text stripped, or a ValidationError on field with message when it is blank."""
+    if not (text or "").strip():
+        raise ValidationError({field: message})
+    return text.strip()
 
 
 def save_record(user, instance, save_related=None):

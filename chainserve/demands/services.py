@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
-from chainserve.core.services import notify
+from chainserve.core.services import notify, required_text
 from chainserve.core.workdays import WorkCalendar
 from chainserve.registry.choices import OrgKind
 
@@ -86,12 +86,6 @@ def _require_enterprise(user, demand):
         raise PermissionDenied(_("Only the enterprise that raised the demand may do this."))
 
 
-def _need(text, field, message):
-    if not (text or "").strip():
-        raise ValidationError({field: message})
-    return text.strip()
-
-
 def _record(demand, actor, type, from_status, note="", **data):
     return DemandEvent.objects.create(demand=demand, type=type, actor=actor, from_status=from_status,
                                       to_status=demand.status, note=note, data=data)
@@ -153,8 +147,8 @@ def submit(user, intake: Intake, files=()):
     with transaction.atomic():
         demand = Demand(
             organization=org, district_id=org.district_id, chain=chain, category=intake.category,
-            title=_need(intake.title, "title", _("Give the demand a title.")),
-            description=_need(intake.description, "description", _("Describe what the enterprise needs.")),
+            title=required_text(intake.title, "title", _("Give the demand a title.")),
+            description=required_text(intake.description, "description", _("Describe what the enterprise needs.")),
             channel=channel, priority=intake.priority, proposer=intake.proposer.strip(),
             submitted_by=user, recorded_by=None if user.role == Role.ENTERPRISE else user,
             number="pending",
@@ -212,7 +206,7 @@ def accept(demand, user, *, version=None, note=""):
 
 def reject(demand, user, reason, *, version=None):
     _require_office(user)
-    reason = _need(reason, "note", _("Say why the demand is out of scope."))
+    reason = required_text(reason, "note", _("Say why the demand is out of scope."))
     with transaction.atomic():
         d = _lock(demand, version)
         _require(d, Status.NEW, Status.ACCEPTED)
@@ -266,7 +260,7 @@ def dispatch(demand, user, lead, co=(), *, version=None, note=""):
 
 def send_back(demand, user, reason, *, version=None):
     """退单: the lead department returns a wrongly dispatched demand to the dispatcher, with its reason."""
-    reason = _need(reason, "note", _("Say why the demand is not for your department."))
+    reason = required_text(reason, "note", _("Say why the demand is not for your department."))
     with transaction.atomic():
         d = _lock(demand, version)
         _require_lead(user, d)
@@ -282,7 +276,7 @@ def send_back(demand, user, reason, *, version=None):
 
 def ask(demand, user, question, *, version=None):
     """Ask the enterprise for information; the clock stops until it replies."""
-    question = _need(question, "note", _("Write the question for the enterprise."))
+    question = required_text(question, "note", _("Write the question for the enterprise."))
     with transaction.atomic():
         d = _lock(demand, version)
         _require_lead(user, d)
@@ -294,7 +288,7 @@ def ask(demand, user, question, *, version=None):
 
 def reply(demand, user, text, files=(), *, version=None):
     """The enterprise answers the question; the deadlines move on by the working days it took."""
-    text = _need(text, "note", _("Write your answer."))
+    text = required_text(text, "note", _("Write your answer."))
     for f in files:
         check_attachment(f)
     calendar = WorkCalendar()
@@ -319,7 +313,7 @@ def reply(demand, user, text, files=(), *, version=None):
 
 def answer(demand, user, text, *, version=None):
     """A handling department (lead or co-handler) answers; the first answer counts for 响应率."""
-    text = _need(text, "note", _("Write the answer."))
+    text = required_text(text, "note", _("Write the answer."))
     with transaction.atomic():
         d = _lock(demand, version)
         _require(d, Status.DISPATCHED)
@@ -337,7 +331,7 @@ def answer(demand, user, text, *, version=None):
 
 
 def request_extension(demand, user, days, reason, *, version=None):
-    reason = _need(reason, "note", _("Say why more time is needed."))
+    reason = required_text(reason, "note", _("Say why more time is needed."))
     if not 1 <= int(days) <= 30:
         raise ValidationError({"days": _("Ask for 1 to 30 working days.")})
     with transaction.atomic():
@@ -372,7 +366,7 @@ def decide_extension(demand, user, approve: bool, note="", *, version=None):
 
 def close(demand, user, resolved: bool, text, grade="", *, version=None):
     """Close as resolved, or as closed-unresolved with the explanation (never counted as solved)."""
-    text = _need(text, "note", _("Write what was done.") if resolved else _("Explain why it cannot be solved."))
+    text = required_text(text, "note", _("Write what was done.") if resolved else _("Explain why it cannot be solved."))
     calendar = WorkCalendar()
     with transaction.atomic():
         d = _lock(demand, version)
@@ -412,7 +406,7 @@ def rate(demand, user, rating, comment="", *, version=None):
 
 def reopen(demand, user, reason, *, version=None):
     """An unsatisfied enterprise reopens the demand within REOPEN_WORKING_DAYS of its closing."""
-    reason = _need(reason, "note", _("Say what is still not solved."))
+    reason = required_text(reason, "note", _("Say what is still not solved."))
     calendar = WorkCalendar()
     with transaction.atomic():
         d = _lock(demand, version)
@@ -438,7 +432,7 @@ def reopen(demand, user, reason, *, version=None):
 
 def escalate(demand, user, reason, *, version=None, system=False):
     """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda."""
-    reason = _need(reason, "note", _("Say why the demand needs a higher level."))
+    reason = required_text(reason, "note", _("Say why the demand needs a higher level."))
     with transaction.atomic():
         d = _lock(demand, version)
         if not system:
@@ -463,7 +457,7 @@ def agenda_candidates(chain):
 def resolve_at_meeting(demand, user, meeting, text, *, version=None):
     """Close an open demand as resolved by a decision of a joint meeting; the event names the meeting."""
     _require_office(user)
-    text = _need(text, "note", _("Write what the meeting decided."))
+    text = required_text(text, "note", _("Write what the meeting decided."))
     calendar = WorkCalendar()
     with transaction.atomic():
         d = _lock(demand, version)
@@ -532,7 +526,7 @@ def merge(duplicate, into, user, *, version=None):
 
 
 def comment(demand, user, text):
-    text = _need(text, "note", _("Write a comment."))
+    text = required_text(text, "note", _("Write a comment."))
     with transaction.atomic():
         d = _lock(demand, None)
         _save(d, user, EventType.COMMENTED, text)
