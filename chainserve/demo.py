@@ -2,6 +2,7 @@
 
 import datetime
 import random
+from importlib import import_module
 
 from django.db import transaction
 from stdnum.cn import uscc as stdnum_uscc
@@ -22,6 +23,8 @@ from chainserve.registry.choices import (
 from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
 
 DEMO_PASSWORD = "chainserve-demo"
+# Apps that add their own demo records (a module chainserve.<app>.demo with load()), in this order.
+DEMO_APPS = ["resources", "matching", "reports"]
 CITY = "明湖"
 CHAIN_NAME = "明湖市大健康和生物技术产业链"
 
@@ -462,4 +465,6 @@ def load_demo(stdout=None):
         return False
     with transaction.atomic():
         DemoBuilder().build()
+        for app in DEMO_APPS:
+            import_module(f"chainserve.{app}.demo").load()
     return True

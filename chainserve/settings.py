@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "chainserve.chains",
     "chainserve.demands",
     "chainserve.coordination",
+    "chainserve.resources",
+    "chainserve.matching",
+    "chainserve.reports",
     "chainserve.portal",
 ]
 
