@@ -1,7 +1,7 @@
-"""CPU time and queries of one API create, in-process (Django test Client, token auth), optionally
-comparing the code before the intake speed fixes (patched back in) with the code as it is.
+"""CPU time and queries of one API create, in-process (Django test Client, token auth), without and with
+an Idempotency-Key, and the statements one create sends.
 
-    DATABASE_URL=… python bench/create_cost.py [--n 300] [--compare]
+    DATABASE_URL=… python bench/create_cost.py [--n 300] [--rounds 3]
     DATABASE_URL=… python bench/create_cost.py --profile --n 400    # where the CPU goes (cProfile)
 
 Rounds alternate between the variants so that load on a shared machine hits both alike. CPU = process_time
@@ -20,25 +20,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainserve.settings")
 
 
-def old_policy_for(category, priority):  # chainserve/demands/sla.py before: two queries
-    from chainserve.demands.models import SlaPolicy
-
-    found = {(p.category_id, p.priority): p
-             for p in SlaPolicy.objects.filter(category__in=[category], priority=priority)}
-    found.update({(None, p.priority): p for p in SlaPolicy.objects.filter(category__isnull=True, priority=priority)})
-    return found.get((category.pk, priority)) or found.get((None, priority)) or SlaPolicy(priority=priority)
-
-
-def old_chain_of(org):  # chainserve/demands/services.py before: placement, then its chain
-    placement = org.placements.order_by("chain__level", "pk").first()
-    return placement.chain if placement else None
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=300, help="creates per variant and round")
     p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--compare", action="store_true")
     p.add_argument("--profile", action="store_true",
                    help="instead: cProfile (CPU time) of --n creates with an Idempotency-Key, top 60 by cumulative time")
     args = p.parse_args()
@@ -52,11 +37,8 @@ def main():
     from rest_framework.authtoken.models import Token
 
     from chainserve.core.models import User
-    from chainserve.demands import services, sla
     from chainserve.demands.models import Category
 
-    new = (sla.policy_for, services._chain_of)
-    old = (old_policy_for, old_chain_of)
     user = User.objects.get(username="enterprise")
     client = Client(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
     cat = Category.objects.order_by("position").first().pk
@@ -87,30 +69,29 @@ def main():
         for ct, label, nc in rows[:60]:
             print(f"{ct / args.n * 1000:7.2f} ms  {nc / args.n:5.1f}x  {label}")
         return
-    variants = [("before", old), ("now", new)] if args.compare else [("now", new)]
-    figures = {}
+    figures, statements = {}, {}
     for _ in range(args.rounds):
-        for name, (policy_for, chain_of) in variants:
-            sla.policy_for, services._chain_of = policy_for, chain_of
-            for key in (False, True):
-                for _ in range(5):
-                    create(key)
-                queries = []
-                with connection.execute_wrapper(lambda execute, sql, *a, q=queries: q.append(sql) or execute(sql, *a)):
-                    create(key)
-                cpu, wall = time.process_time(), time.perf_counter()
-                for _ in range(args.n):
-                    create(key)
-                f = figures.setdefault((name, key), {"cpu": [], "wall": [], "queries": len(queries)})
-                f["cpu"].append((time.process_time() - cpu) / args.n * 1000)
-                f["wall"].append((time.perf_counter() - wall) / args.n * 1000)
-    sla.policy_for, services._chain_of = new
+        for key in (False, True):
+            for _ in range(5):
+                create(key)
+            queries = []
+            with connection.execute_wrapper(lambda execute, sql, *a, q=queries: q.append(sql) or execute(sql, *a)):
+                create(key)
+            statements[key] = queries
+            cpu, wall = time.process_time(), time.perf_counter()
+            for _ in range(args.n):
+                create(key)
+            f = figures.setdefault(key, {"cpu": [], "wall": [], "queries": len(queries)})
+            f["cpu"].append((time.process_time() - cpu) / args.n * 1000)
+            f["wall"].append((time.perf_counter() - wall) / args.n * 1000)
     print(f"[create] {connection.vendor}, {args.rounds} rounds × {args.n} creates per variant; load "
           f"{os.getloadavg()[0]:.2f}")
-    for (name, key), f in figures.items():
-        print(f"[create] {name:6s} {'with' if key else 'no  '} Idempotency-Key: {f['queries']} queries, CPU "
+    for key, f in figures.items():
+        print(f"[create] {'with' if key else 'no  '} Idempotency-Key: {f['queries']} queries, CPU "
               f"{statistics.median(f['cpu']):.2f} ms, wall {statistics.median(f['wall']):.2f} ms per create "
               f"(median of rounds)")
+    for sql in statements[True]:
+        print(f"[create]   {sql[:150]}")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,8 @@ Pages are timed like bench/pages.py (same `time_case`): in-process with Django's
 (force_login: `handler` of 明湖市药品监督管理局 for the inbox, `office` for the metrics), warm-ups, then
 --requests timed GETs: median, p95, CPU of the Django process, queries.
 
-The rates: `metrics.totals(metrics.period_queryset(Demand.objects.all(), today − 365 days, today))` —
-响应率, 解决率, 满意率 (and the other figures of the same aggregate) over every demand of the city received in
-the last year. "Cold" is the first call in a fresh process after the database files were dropped from the
+The rates: `metrics.totals(today − 365 days, today)` — 响应率, 解决率, 满意率 (and the other figures) over every
+demand of the city received in the last year, from the summary table (DemandFigures) and the running demands. "Cold" is the first call in a fresh process after the database files were dropped from the
 OS page cache (posix_fadvise DONTNEED on the SQLite file, or on PostgreSQL's data files with the server
 stopped — `--pg-restart` stops it, drops them and starts it again, so shared_buffers are empty too).
 "Warm" is the median of the next --warm-calls calls (10).
@@ -66,16 +65,14 @@ def make_cold(pg_restart):
 
 def rates(start, end, calls=10):
     from chainserve.demands import metrics
-    from chainserve.demands.models import Demand
 
-    qs = metrics.period_queryset(Demand.objects.all(), start, end)
     t = time.perf_counter()
-    first = metrics.totals(qs)
+    first = metrics.totals(start, end)
     cold_ms = (time.perf_counter() - t) * 1000
     warm = []
     for _ in range(calls):
         t = time.perf_counter()
-        metrics.totals(qs)
+        metrics.totals(start, end)
         warm.append((time.perf_counter() - t) * 1000)
     return first, cold_ms, warm
 

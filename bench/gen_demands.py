@@ -19,7 +19,8 @@ events and assignments, written the way the services would have written them:
 
 Raw executemany on SQLite, COPY on PostgreSQL (the `bulk_insert` of generate.py), explicit ids. No
 notifications or task rows are generated. Portal demands have no submitting user (the generated
-enterprises have no accounts).
+enterprises have no accounts). Last, the metrics' summary table is rebuilt from what was written
+(`demands.services.rebuild_figures`, as `manage.py rebuild_demand_figures` does).
 """
 
 import datetime
@@ -418,3 +419,10 @@ def cmd_demands(args):
             c.execute("ANALYZE demands_demandevent")
             c.execute("ANALYZE demands_assignment")
     print(f"[demands] analyzed ({time.perf_counter() - t2:.1f}s)", flush=True)
+    t3 = time.perf_counter()
+    from chainserve.demands.services import rebuild_figures
+
+    rows = rebuild_figures()  # the metrics' summary table, from the rows written above
+    with connection.cursor() as c:
+        c.execute("VACUUM ANALYZE demands_demandfigures" if pg else "ANALYZE demands_demandfigures")
+    print(f"[demands] {rows:,} rows of demand figures ({time.perf_counter() - t3:.1f}s)", flush=True)

@@ -5,14 +5,15 @@
 1. Takes the API token of the demo user `enterprise` (as `chainserve token enterprise`) and a category.
 2. Starts `.venv/bin/chainserve serve --port P` with WEB_CONCURRENCY=--workers (gunicorn sync workers,
    access log to bench/out/intake-gunicorn.log), the real task backend (django_tasks_db: one task row per
-   create, written after commit), and waits until it answers.
+   create, written in the create's transaction), and waits until it answers.
 3. Runs locust headless (bench/locustfile.py, FastHttpUser, --users closed-loop users, no think time) for
    --seconds: each user POSTs a demand with a unique title; every 10th carries an Idempotency-Key and is sent
    again with the same key. Then sends --concurrent-pairs pairs of simultaneous requests with one key each
    (two threads, plain http.client) — a retry racing the original.
 4. Stops gunicorn and checks the database: every title answered 201 exists exactly once, no title is there
    twice, no demand exists that was not answered 201, each keyed create (and each concurrent pair) made one
-   demand, and one notification task row per create was enqueued.
+   demand, one notification task row per create was enqueued, and the metrics' summary table counted each
+   new demand once (the sum of `received` over its day rows grew by the demands added).
 Also records the CPU seconds used meanwhile by gunicorn (master + workers), by the PostgreSQL server and by
 locust, from /proc via psutil (a locust dependency): where the two cores went.
 """
@@ -116,11 +117,12 @@ def main(argv=None):
 
     django.setup()
     from django.db import connection
+    from django.db.models import Sum
     from django_tasks_db.models import DBTaskResult
     from rest_framework.authtoken.models import Token
 
     from chainserve.core.models import User
-    from chainserve.demands.models import Category, Demand
+    from chainserve.demands.models import Category, Demand, DemandFigures
 
     user = User.objects.get(username=args.user)
     token = Token.objects.get_or_create(user=user)[0].key
@@ -128,6 +130,8 @@ def main(argv=None):
     run = time.strftime("%H%M%S") + f"w{args.workers}u{args.users}"
     demands_before = Demand.objects.count()
     tasks_before = DBTaskResult.objects.count()
+    counted = DemandFigures.objects.filter(month=False).aggregate
+    received_before = counted(n=Sum("received"))["n"] or 0
     pg_pid = postmaster_pid()
     connection.close()
     out_dir = ROOT / "bench" / "out"
@@ -224,6 +228,7 @@ def main(argv=None):
         "db_titles": len(in_db), "lost": len(lost), "doubled": len(doubled), "unexpected": len(unexpected),
         "demands_before": demands_before, "demands_added": demands_after - demands_before,
         "task_rows_added": tasks_after - tasks_before,
+        "figures_received_added": (counted(n=Sum("received"))["n"] or 0) - received_before,
         "cpu_s": {k: round(cpu1[k] - cpu0[k], 1) for k in cpu0} | {"locust": round(locust_cpu, 1)},
         "cpus": os.cpu_count(), "loadavg_1min_after": round(load[0], 2),
     }
@@ -233,7 +238,8 @@ def main(argv=None):
           f"(1-s windows: min {res['creates_per_s_min_1s']}, median {res['creates_per_s_median_1s']}); "
           f"errors {res['errors']}; keyed retries replayed {replay_ok}/{len(keyed)}; concurrent pairs one demand "
           f"{pair_ok}/{len(pairs)}; in DB: lost {len(lost)}, doubled {len(doubled)}, unexpected {len(unexpected)}; "
-          f"demands added {res['demands_added']:,}; task rows added {res['task_rows_added']:,}", flush=True)
+          f"demands added {res['demands_added']:,}; task rows added {res['task_rows_added']:,}; counted in the "
+          f"figures {res['figures_received_added']:,}", flush=True)
     print(f"[intake] CPU s: {res['cpu_s']}  per request ms: {res['cpu_ms_per_request']}  load {load[0]:.2f}",
           flush=True)
     if args.json:

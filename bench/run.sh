@@ -78,7 +78,7 @@ for backend in $BACKENDS; do
     fi
     if [ "$backend" = postgresql ]; then
       [ -x .venv/bin/locust ] || .venv/bin/pip install --quiet "locust==$LOCUST_VERSION"
-      $PY bench/create_cost.py --compare --n 200 --rounds 3 | tee "$OUT/create-cost-$backend.txt"
+      $PY bench/create_cost.py --n 200 --rounds 3 | tee "$OUT/create-cost-$backend.txt"
       $PY bench/intake.py --workers "$INTAKE_WORKERS" --users "$INTAKE_USERS" --seconds "$INTAKE_SECONDS" \
         --json "$OUT/intake-$backend-w$INTAKE_WORKERS.json"
     fi

@@ -11,7 +11,12 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   serve [--port N]           serve with gunicorn on 127.0.0.1
   worker                     run background tasks (notifications, e-mail)
   import KIND FILE           import organizations or people from an .xlsx workbook
+  import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
+                             talent-programmes, achievements or (investment) candidates
   token USER                 print an API token for USER
+  report bulletin --from YYYY-MM-DD --to YYYY-MM-DD [--chain ID|NAME] [--district CODE|NAME]
+         [--format json|xlsx|pdf] [--output FILE]
+                             a bulletin's figures (JSON to standard output by default)
   <manage.py command> ...    any Django management command (migrate, createsuperuser …)
 """
 

@@ -24,7 +24,7 @@ from chainserve.registry.models import District, Label, Organization, Person, Pr
 
 DEMO_PASSWORD = "chainserve-demo"
 # Apps that add their own demo records (a module chainserve.<app>.demo with load()), in this order.
-DEMO_APPS = ["resources", "matching", "reports"]
+DEMO_APPS = ["chains", "resources", "matching", "reports"]
 CITY = "明湖"
 CHAIN_NAME = "明湖市大健康和生物技术产业链"
 
@@ -434,6 +434,84 @@ class DemoBuilder:
                           activity=activities[at])
             a._history_user = office
             a.save()
+        self.party_building(chain, enterprises, by_name, users, demo_firm)
+        self.annual_list(chain, by_name, users)
+
+    def party_building(self, chain, enterprises, by_name, users, demo_firm):
+        """The chain's alliance, "1+1" pairings, instructors, the coverages of the placed firms, and visits."""
+        from chainserve.coordination.choices import CoverageKind, InstructorKind, MemberRole
+        from chainserve.coordination.models import (
+            Alliance,
+            AllianceMember,
+            Coverage,
+            InstructorAssignment,
+            Pairing,
+            Visit,
+        )
+
+        rng, year = self.rng, datetime.date(2025, 1, 1)
+        alliance = Alliance.objects.create(chain=chain, name="明湖市大健康产业链党建联盟", founded_on=year,
+                                           description="链上党组织、企业和服务机构共建共享。")
+        units = [(PARTY_ORGS[8], MemberRole.CONVENER), ("明湖市大健康产业链办公室", MemberRole.CONVENER),
+                 (HOSPITALS[2], MemberRole.MEMBER), ("明湖农商银行", MemberRole.MEMBER)]
+        units += [(f.name, MemberRole.MEMBER) for f in rng.sample(enterprises, 6) if f.pk != demo_firm.pk]
+        for name, role in units:
+            AllianceMember.objects.create(alliance=alliance, organization=by_name.get(name) or Organization.objects.get(
+                name=name), role=role, started_on=year)
+        AllianceMember.objects.create(alliance=alliance, organization=by_name[HOSPITALS[0]], role=MemberRole.MEMBER,
+                                      started_on=year, ended_on=datetime.date(2025, 12, 31))
+        for i, firm in enumerate(rng.sample(enterprises, 12) + [demo_firm]):
+            Pairing.objects.create(agency_branch=by_name[PARTY_ORGS[i % 8]], enterprise=firm,
+                                   enterprise_branch=f"{firm.short_name or firm.name[:6]}党支部",
+                                   started_on=datetime.date(2025, 3 + i % 6, 1))
+        InstructorAssignment.objects.create(enterprise=demo_firm, user=users["specialist"], kind=InstructorKind.FULL_TIME,
+                                            started_on=year)
+        officials = list(Person.objects.filter(organization__kind=OrgKind.DEPARTMENT).order_by("pk")[:40])
+        for firm in rng.sample(enterprises, 8):
+            InstructorAssignment.objects.create(enterprise=firm, person=rng.choice(officials),
+                                                kind=InstructorKind.PART_TIME,
+                                                started_on=datetime.date(2025, rng.randint(1, 12), 1))
+        placed = list(Organization.objects.filter(kind=OrgKind.ENTERPRISE, placements__chain=chain).distinct())
+        for firm in placed:
+            kinds = [k for k, share in [(CoverageKind.PARTY_ORG, 0.7), (CoverageKind.PARTY_WORK, 0.9),
+                                        (CoverageKind.UNION, 0.8), (CoverageKind.YOUTH_LEAGUE, 0.4)]
+                     if firm.pk == demo_firm.pk or rng.random() < share]
+            for kind in kinds:
+                Coverage.objects.create(enterprise=firm, kind=kind, started_on=datetime.date(
+                    rng.randint(2015, 2026), rng.randint(1, 12), 1))
+        today = datetime.date.today()
+        for days, who, purpose in [(3, "specialist", "了解二期项目用地需求"), (9, "office", "走访调研融资情况"),
+                                   (40, "specialist", "政策宣讲")]:
+            visit = Visit(organization=demo_firm, visitor=users[who], visited_on=today - datetime.timedelta(days=days),
+                          purpose=purpose, notes="企业反映情况良好。")
+            visit._history_user = users[who]
+            visit.save()
+
+    def annual_list(self, chain, by_name, users):
+        """The year's service project list, imported from rows as an office would, with progress reported."""
+        from chainserve.coordination import services as cs
+        from chainserve.coordination.models import AnnualList, ListItem
+
+        office = users["office"]
+        year = datetime.date.today().year
+        annual = AnnualList.objects.create(chain=chain, year=year, kind="service",
+                                           title=f"{CHAIN_NAME}{year}年服务项目清单")
+        rows = [
+            ("1", "", "生物城标准厂房建设", "生物城新区管委会", 3, f"{year}-03-31 完成选址; {year}-06-30 主体开工"),
+            ("1.1", "1", "一期GMP标准厂房", "生物城新区管委会", 2, f"{year}-09-30 主体完工"),
+            ("1.2", "1", "配套公共实验平台", "明湖市科学技术局", 1, f"{year}-11-30 投入使用"),
+            ("2", "", "产业链金融服务专项", "明湖市地方金融管理局", 2, f"{year}-06-30 举办银企对接会4场"),
+            ("3", "", "创新药械进院绿色通道", "明湖市卫生健康委员会", 1, f"{year}-12-31 形成工作机制"),
+        ]
+        for code, parent, title, owner, weight, milestones in rows:
+            item = ListItem(annual_list=annual, code=code, title=title, owner=by_name[owner], weight=weight,
+                            parent=ListItem.objects.filter(annual_list=annual, code=parent).first())
+            cs.save_item(office, item)
+            for due_on, text in cs.parse_milestones(milestones):
+                cs.add_milestone(item, office, due_on, text)
+        for code, text, progress in [("1.1", "厂房主体结构封顶。", 60), ("1.2", "完成设备招标。", 30),
+                                     ("2", "已举办银企对接会2场,授信3.5亿元。", 50), ("3", "起草工作方案。", 10)]:
+            cs.post_update(ListItem.objects.get(annual_list=annual, code=code), office, text, progress=progress)
 
     def users(self, chain):
         for username, role, org_name, display in ROLE_USERS:

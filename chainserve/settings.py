@@ -1,7 +1,5 @@
 """Settings read from the environment (see .env.example); SQLite by default, PostgreSQL via DATABASE_URL."""
 
-import base64
-import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -153,26 +151,18 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 
-def _csp_hash(source):
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
-
-
 # Content-Security-Policy on every response (chainserve.core.middleware): scripts only from our own
-# /static/ (Bootstrap, htmx, ECharts are vendored; page scripts are static files), no eval, nothing
-# framed, forms post only here. Three inline handlers remain in templates and are allowed by their hash
-# alone ('unsafe-hashes' admits exactly those strings, not inline script in general): the language
-# menu's onchange in base.html, the Cancel link's javascript:history.back() in core/object_form.html, and
-# the Print button's onclick in coordination/registration.html. Moved to static files, their hashes go.
+# /static/ (Bootstrap, htmx, ECharts, Swagger UI are vendored; page scripts are static files, behaviours
+# such as "submit on change" and "print" are data- attributes read by core/behaviours.js), no inline
+# script or handler anywhere, no eval, nothing framed, forms post only here.
 # style-src needs 'unsafe-inline': templates carry style="" attributes (the chart's height, form
 # widths), ECharts writes tooltips as HTML with inline style attributes, and htmx adds its indicator
 # <style> element. CSS cannot run script, and with img-src/font-src/connect-src 'self' an injected style
 # cannot send anything to another site either: restyling a page is the worst it can do.
 # img-src data: is for Bootstrap's SVG icons (select arrows, navbar toggler) embedded as data: URLs.
-_CSP_INLINE_HANDLERS = ["this.form.submit()", "javascript:history.back()", "window.print()"]
-_CSP_SCRIPTS = "script-src 'self' 'unsafe-hashes' " + " ".join(_csp_hash(s) for s in _CSP_INLINE_HANDLERS)
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    _CSP_SCRIPTS,
+    "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
@@ -182,12 +172,6 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-# The API docs page (drf-spectacular's Swagger UI) starts the UI from an inline <script> it renders;
-# only that page allows inline script. (SpectacularSwaggerSplitView in urls.py would serve it as a file.)
-CONTENT_SECURITY_POLICY_PATHS = {
-    # (without the hashes: a browser ignores 'unsafe-inline' when a hash is listed)
-    "/api/v1/docs/": CONTENT_SECURITY_POLICY.replace(_CSP_SCRIPTS, "script-src 'self' 'unsafe-inline'"),
-}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -245,13 +229,21 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DemandStatusEnum": "chainserve.demands.choices.Status",
         "ProposalGradeEnum": "chainserve.demands.choices.ProposalGrade",
+        "MeetingStatusEnum": "chainserve.coordination.choices.MeetingStatus",
+        "ActivityStatusEnum": "chainserve.coordination.choices.ActivityStatus",
+        "ActionStatusEnum": "chainserve.coordination.choices.ActionStatus",
+        "ListItemStatusEnum": "chainserve.coordination.choices.ItemStatus",
+        "MemberRoleEnum": "chainserve.coordination.choices.MemberRole",
+        "PolicyLevelEnum": "chainserve.resources.choices.PolicyLevel",
+        "CatalogueStatusEnum": "chainserve.resources.choices.ItemStatus",
+        "LeadStageEnum": "chainserve.chains.choices.LeadStage",
+        "ChainLevelEnum": "chainserve.chains.choices.ChainLevel",
+        "SegmentStageEnum": "chainserve.chains.choices.Stage",
     },
-    # check --deploy is about the deployment; the schema is checked where it is used: the fuzz tests
-    # (chainserve/core/tests/test_fuzz_api.py) validate every response against it. Left on, the deploy
-    # check would repeat three type guesses for OrganizationFilterSet's chain/label/segment filters
-    # (registry/filtersets.py; the parameters are typed string, which the API accepts).
-    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+# Called by core.services.profile_changed with an organisation whose profile changed.
+PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profile_changed"]
 
 # Background work: the Tasks API with the database backend (run `chainserve worker`).
 TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -260,6 +252,11 @@ WORKING_HOURS = (int(os.environ.get("WORKING_HOURS_START", "9")), int(os.environ
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chainserve@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
 LOGGING = {
     "version": 1,

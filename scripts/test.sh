@@ -2,12 +2,14 @@
 # `make test`: every test, in four stages —
 #   lint      ruff, no model change without its migration, bandit (security lint; skips explained in pyproject)
 #   sqlite    the whole suite except the browser tests, on SQLite
-#   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh)
+#   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh);
+#             also the SIGKILL fault test (tests/fault: gunicorn and the task worker killed under load — it
+#             needs a database other processes can reach, so on SQLite it is skipped)
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
 #
 #   scripts/test.sh [STAGE...]      default: lint sqlite postgres e2e
 #
-# What a stage needs and the machine lacks (postgresql, chromium, fonts-noto-cjk) is installed with
+# What a stage needs and the machine lacks (postgresql, chromium, fonts-noto-cjk, Pango, poppler-utils) is installed with
 # apt-get first — as root, or through `sudo -n`. Works unattended (CI=true, no stdin).
 # Environment: DATABASE_URL (postgres://… to test against your own server), TEST_WORKERS (pytest-xdist
 # workers, 2), STAGE_TIMEOUT (seconds per stage, 600), CHAINSERVE_CHROMIUM (/usr/bin/chromium),
@@ -60,11 +62,23 @@ have_fonts_cjk() {
     command -v fc-list >/dev/null 2>&1 && fc-list ':lang=zh' family 2>/dev/null | grep -qi 'noto.*cjk'
 }
 
+have_pango() { # WeasyPrint loads Pango through cffi
+    if command -v dpkg-query >/dev/null 2>&1; then
+        dpkg-query -W -f='${Status}' libpangoft2-1.0-0 2>/dev/null | grep -q "install ok installed" && return 0
+    fi
+    PATH=$PATH:/sbin:/usr/sbin ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'
+}
+
 ensure_packages() {
     local missing=()
     if wants postgres && [[ -z "$USER_PG_URL" ]] && ! pg_bindir >/dev/null; then missing+=(postgresql); fi
     if wants e2e && [[ ! -x "$CHROMIUM" ]]; then missing+=(chromium); fi
-    if wants e2e && ! have_fonts_cjk; then missing+=(fonts-noto-cjk); fi
+    # PDF bulletins (WeasyPrint) are made and read back (pdftotext) in the unit and the browser tests.
+    local pdf=""
+    if wants sqlite || wants postgres || wants e2e; then pdf=1; fi
+    if [[ -n "$pdf" ]] && ! have_fonts_cjk; then missing+=(fonts-noto-cjk); fi
+    if [[ -n "$pdf" ]] && ! have_pango; then missing+=(libpango-1.0-0 libpangoft2-1.0-0); fi
+    if [[ -n "$pdf" ]] && ! command -v pdftotext >/dev/null 2>&1; then missing+=(poppler-utils); fi
     [[ ${#missing[@]} -eq 0 ]] && return 0
     [[ -n "${NO_APT:-}" ]] && die "missing ${missing[*]} and NO_APT is set"
     command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]}, and there is no apt-get to install them with"

@@ -29,3 +29,26 @@ ROLE_WEIGHT = {
     PlacementRole.CARRIER: 2,
     PlacementRole.SUPPORTING: 1,
 }
+
+
+class LeadStage(models.TextChoices):
+    """Where an investment lead stands — 招商线索阶段."""
+
+    FOUND = "found", _("Found")
+    CONTACTED = "contacted", _("Contacted")
+    VISITED = "visited", _("Visited")
+    SIGNED = "signed", _("Intention signed")
+    LANDED = "landed", _("Landed")
+    DROPPED = "dropped", _("Dropped")
+
+
+# The stages a lead may move to from each stage: one step forward, or dropped while not landed.
+LEAD_TRANSITIONS = {
+    LeadStage.FOUND: (LeadStage.CONTACTED, LeadStage.DROPPED),
+    LeadStage.CONTACTED: (LeadStage.VISITED, LeadStage.DROPPED),
+    LeadStage.VISITED: (LeadStage.SIGNED, LeadStage.DROPPED),
+    LeadStage.SIGNED: (LeadStage.LANDED, LeadStage.DROPPED),
+    LeadStage.LANDED: (),
+    LeadStage.DROPPED: (),
+}
+OPEN_LEAD_STAGES = (LeadStage.FOUND, LeadStage.CONTACTED, LeadStage.VISITED, LeadStage.SIGNED)

@@ -4,10 +4,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.filters import SearchFilterSet, search_queryset
+from chainserve.registry.choices import OrgSize
 from chainserve.registry.models import District, Organization
 
-from .choices import ChainLevel, PlacementRole, Stage
-from .models import Chain, Placement, Segment
+from .choices import ChainLevel, LeadStage, PlacementRole, Stage
+from .models import Candidate, Chain, Lead, Placement, Segment
 
 
 class ChainFilterSet(django_filters.FilterSet):
@@ -45,3 +46,35 @@ class PlacementFilterSet(SearchFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(organization__in=search_queryset(Organization.objects.all(), value).values("pk"))
+
+
+class CandidateFilterSet(SearchFilterSet):
+    chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
+    segment = django_filters.NumberFilter(field_name="segments", label=_("Segment"))
+    size = django_filters.MultipleChoiceFilter(choices=OrgSize.choices, label=_("Size"))
+    region = django_filters.CharFilter(lookup_expr="icontains", label=_("Region"))
+
+    class Meta:
+        model = Candidate
+        fields = ["q", "chain", "segment", "size", "region"]
+
+
+class LeadFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
+    segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
+    candidate = django_filters.NumberFilter(field_name="candidate_id", label=_("Candidate"))
+    stage = django_filters.MultipleChoiceFilter(choices=LeadStage.choices, label=_("Stage"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Followed by me"))
+
+    class Meta:
+        model = Lead
+        fields = ["q", "chain", "segment", "candidate", "stage", "mine"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(candidate__in=search_queryset(Candidate.objects.all(), value).values("pk"))
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.filter(owner=self.request.user)
+        return queryset

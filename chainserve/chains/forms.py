@@ -1,9 +1,16 @@
 """Forms of the chains app."""
 
-from chainserve.core.forms import ScopedModelForm
-from chainserve.registry.forms import OrganizationField
+from django import forms
+from django.utils.translation import gettext_lazy as _
 
-from .models import Chain, Placement, Segment
+from chainserve.core.choices import Role
+from chainserve.core.forms import BootstrapForm, ScopedModelForm, bootstrap
+from chainserve.core.models import User
+from chainserve.registry.forms import ImportForm, OrganizationField
+from chainserve.registry.validators import clean_uscc
+
+from .choices import LeadStage
+from .models import Candidate, Chain, Lead, Placement, Segment
 
 
 class ChainForm(ScopedModelForm):
@@ -34,3 +41,70 @@ class PlacementForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.restrict(self.user, "change").select_related("chain")
+
+
+class WorkbookForm(BootstrapForm):
+    """A workbook to import, and which kind of records it holds."""
+
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+    check_only = forms.BooleanField(label=_("Only check the rows; import nothing"), required=False)
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"] = forms.ChoiceField(label=_("What the workbook holds"), choices=kinds)
+        self.order_fields(["kind", "file", "check_only"])
+        bootstrap(self)
+
+    def clean_file(self):
+        return ImportForm.clean_file(self)
+
+
+class CandidateForm(ScopedModelForm):
+    uscc = forms.CharField(label=Candidate._meta.get_field("uscc").verbose_name, max_length=40, required=False)
+
+    class Meta:
+        model = Candidate
+        fields = ["chain", "name", "region", "uscc", "segments", "products", "size", "revenue", "note"]
+        widgets = {"products": forms.Textarea(attrs={"rows": 2}), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain"].queryset = Chain.objects.restrict(self.user, "change")
+        self.fields["segments"].queryset = Segment.objects.restrict(self.user, "change").select_related("chain")
+
+    def clean_uscc(self):
+        value = self.cleaned_data.get("uscc")
+        return clean_uscc(value) if value else ""
+
+
+class LeadForm(ScopedModelForm):
+    class Meta:
+        model = Lead
+        fields = ["candidate", "segment", "owner", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["candidate"].queryset = Candidate.objects.restrict(self.user, "change").select_related("chain")
+        self.fields["segment"].queryset = Segment.objects.restrict(self.user, "change").select_related("chain")
+        self.fields["owner"].queryset = User.objects.filter(role__in=[Role.OFFICE, Role.ADMIN], is_active=True)
+        if self.instance.pk:
+            for name in ("candidate", "segment"):
+                self.fields[name].disabled = True
+
+
+class MoveLeadForm(BootstrapForm):
+    """Move a lead to another stage; the version it was loaded at travels along."""
+
+    stage = forms.ChoiceField(label=_("New stage"), choices=LeadStage.choices)
+    amount = forms.IntegerField(label=_("Investment amount (yuan)"), required=False, min_value=0,
+                                max_value=10**15, help_text=_("Needed when an intention is signed or it lands."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, lead=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if lead is not None:
+            self.fields["stage"].choices = [(s.value, s.label) for s in lead.next_stages]
+            self.initial.setdefault("version", lead.version)
+            self.initial.setdefault("amount", lead.amount)

@@ -10,9 +10,10 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
-from chainserve.registry.choices import OrgKind
+from chainserve.core.text import search_document
+from chainserve.registry.choices import OrgKind, OrgSize
 
-from .choices import ChainLevel, PlacementRole, Stage
+from .choices import LEAD_TRANSITIONS, ChainLevel, LeadStage, PlacementRole, Stage
 
 
 def chain_scope(user, action, prefix=""):
@@ -164,6 +165,11 @@ class Placement(ScopedModel, TimeStampedModel):
     def __str__(self):
         return f"{self.organization} @ {self.segment}"
 
+    @property
+    def profile_of(self):
+        """A placement is part of its organisation's profile (its chain segment: core.services.profile_changed)."""
+        return self.organization
+
     def get_absolute_url(self):
         return self.segment.get_absolute_url()
 
@@ -182,3 +188,153 @@ class Placement(ScopedModel, TimeStampedModel):
     @classmethod
     def scope(cls, user, action):
         return chain_scope(user, action, "chain__")
+
+
+def format_yuan(yuan):
+    """An amount kept in 元, shown in 万元 or 亿元."""
+    # Imported here: coordination builds on chains; its formatter (which counts fen) is the one in use.
+    from chainserve.coordination.models import format_amount
+
+    return "" if yuan is None else format_amount(yuan * 100)
+
+
+def lead_scope(user, action, prefix=""):
+    """Investment attraction is the chain office's work: its staff see and change their chains' candidates
+    and leads; nobody else but admins."""
+    if user.role == Role.OFFICE:
+        return Q(**{f"{prefix}staff": user})
+    return NOTHING
+
+
+class Candidate(ScopedModel, TimeStampedModel):
+    """A firm outside the region that would fill segments of a chain — 招商候选企业 (靶向招商)."""
+
+    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(_("name"), max_length=200)
+    region = models.CharField(_("region"), max_length=100, help_text=_("Where the firm is, e.g. 上海市浦东新区."))
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    segments = models.ManyToManyField(Segment, verbose_name=_("segments it would fill"), related_name="candidates")
+    products = models.TextField(_("main products"), blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=OrgSize.choices, blank=True)
+    revenue = models.BigIntegerField(_("annual revenue (yuan)"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    history = HistoricalRecords(m2m_fields=[], excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("investment candidate")
+        verbose_name_plural = _("investment candidates")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chain", "name"], name="candidate_unique_name",
+                violation_error_message=_("This chain already has a candidate with this name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue__isnull=True) | Q(revenue__gte=0), name="candidate_revenue_nonnegative",
+                violation_error_message=_("The revenue cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("chains:candidate", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_document(self.name, self.region, self.products)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope(cls, user, action):
+        return lead_scope(user, action, "chain__")
+
+
+class Lead(ScopedModel, TimeStampedModel):
+    """An investment lead — 招商线索: a candidate pursued for one segment, from found to landed or dropped.
+
+    Its stage changes only through chains.services.move_lead, which checks `version` so that two people
+    acting at once get one winner and one conflict, and writes a LeadEvent."""
+
+    candidate = models.ForeignKey(Candidate, verbose_name=_("candidate"), on_delete=models.PROTECT,
+                                  related_name="leads")
+    segment = models.ForeignKey(Segment, verbose_name=_("segment"), on_delete=models.PROTECT, related_name="leads")
+    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="leads",
+                              editable=False)
+    stage = models.CharField(_("stage"), max_length=10, choices=LeadStage.choices, default=LeadStage.FOUND,
+                             db_index=True, editable=False)
+    amount = models.BigIntegerField(_("investment amount (yuan)"), null=True, blank=True, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("followed by"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="leads")
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("investment lead")
+        verbose_name_plural = _("investment leads")
+        ordering = ["-updated", "-pk"]
+        indexes = [models.Index(fields=["chain", "stage"], name="lead_chain_stage_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "segment"], name="lead_unique_candidate_segment",
+                violation_error_message=_("This candidate is already a lead for this segment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="lead_amount_nonnegative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} → {self.segment}"
+
+    def get_absolute_url(self):
+        return reverse("chains:lead", args=[self.pk])
+
+    def clean(self):
+        if self.candidate_id and self.segment_id and self.candidate.chain_id != self.segment.chain_id:
+            raise ValidationError({"segment": _("The segment belongs to another chain than the candidate.")})
+
+    def save(self, *args, **kwargs):
+        self.chain_id = self.segment.chain_id
+        super().save(*args, **kwargs)
+
+    @property
+    def amount_display(self):
+        return format_yuan(self.amount)
+
+    @property
+    def next_stages(self):
+        return LEAD_TRANSITIONS[LeadStage(self.stage)]
+
+    @classmethod
+    def scope(cls, user, action):
+        return lead_scope(user, action, "chain__")
+
+
+class LeadEvent(models.Model):
+    """One stage change of a lead — 线索进展, written once and never changed."""
+
+    lead = models.ForeignKey(Lead, verbose_name=_("lead"), on_delete=models.CASCADE, related_name="events")
+    chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="+")
+    from_stage = models.CharField(_("from"), max_length=10, choices=LeadStage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=10, choices=LeadStage.choices)
+    amount = models.BigIntegerField(_("investment amount (yuan)"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = _("lead event")
+        verbose_name_plural = _("lead events")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["to_stage", "at"], name="lead_event_stage_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"

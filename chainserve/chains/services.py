@@ -1,14 +1,23 @@
-"""Chain analysis (segment strength, the map tree, gaps) and placing organisations on segments."""
+"""Chain analysis (segment strength, the map tree, gaps), placing organisations on segments, and targeted
+investment attraction: candidates, leads and their stage changes, the candidate import."""
 
+import re
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainserve.core.services import save_record
+from chainserve.registry.choices import OrgSize
+from chainserve.registry.services import ImportResult, _choice_lookup, _validate, read_workbook
+from chainserve.registry.validators import clean_uscc
 
-from .choices import ROLE_WEIGHT, PlacementRole, Stage
-from .models import Placement, Segment
+from .choices import LEAD_TRANSITIONS, OPEN_LEAD_STAGES, ROLE_WEIGHT, LeadStage, PlacementRole, Stage
+from .models import Candidate, Chain, Lead, LeadEvent, Placement, Segment
 
 
 @dataclass
@@ -74,7 +83,8 @@ def _strength_level(stats: SegmentStats) -> int:
 
 
 def map_data(chain):
-    """The ECharts tree for the chain map: chain → stage → segments, each with its counts."""
+    """The ECharts tree for the chain map: chain → stage → segments, each with its counts and open leads."""
+    leads = lead_counts_by_segment(chain)
 
     def node(n):
         s = n["stats"]
@@ -90,6 +100,7 @@ def map_data(chain):
             "level": _strength_level(s) if not n["children"] else max(
                 [_strength_level(s)] + [_strength_level(k["stats"]) for k in n["children"]]),
             "importDependent": seg.import_dependent,
+            "leads": leads.get(seg.pk, 0),
             "children": [node(k) for k in n["children"]],
         }
 
@@ -130,3 +141,209 @@ def place(user, placement):
     """Place an organisation on a segment (validated; refused outside the user's chains)."""
     placement.full_clean(exclude=["chain"])
     return save_record(user, placement)
+
+
+# ---------------------------------------------------------------- targeted investment attraction (靶向招商)
+
+class LeadConflict(Exception):
+    """The lead changed since the user loaded it: someone else moved it first."""
+
+
+def save_candidate(user, candidate, segments):
+    """Create or change a candidate with the segments it would fill (all of its own chain)."""
+    if any(s.chain_id != candidate.chain_id for s in segments):
+        raise ValidationError({"segments": _("Every segment must belong to the candidate's chain.")})
+    candidate.full_clean(exclude=["segments"])
+    return save_record(user, candidate, lambda: candidate.segments.set(segments))
+
+
+def _event(lead, user, from_stage, note=""):
+    LeadEvent.objects.create(lead=lead, chain_id=lead.chain_id, from_stage=from_stage, to_stage=lead.stage,
+                             amount=lead.amount, note=note, by=user)
+
+
+def start_lead(user, candidate, segment, note="", owner=None):
+    """Open a lead (stage found) to bring candidate to segment, followed by owner (else user); its first
+    event says so."""
+    lead = Lead(candidate=candidate, segment=segment, owner=owner or user, note=note, stage=LeadStage.FOUND,
+                stage_changed_at=timezone.now())
+    lead.full_clean()
+    with transaction.atomic():
+        save_record(user, lead)
+        _event(lead, user, "", note)
+    return lead
+
+
+def move_lead(lead, user, to_stage, version, amount=None, note=""):
+    """Move lead to to_stage as user, if it is still at `version` (else LeadConflict) and the move is
+    allowed from its stage (else ValidationError). A signed intention and a landing need the amount.
+    Writes a LeadEvent; the lead is untouched when refused."""
+    if to_stage not in LeadStage.values:
+        raise ValidationError({"stage": _("There is no stage %(v)s.") % {"v": to_stage}})
+    to_stage = LeadStage(to_stage)
+    if to_stage in (LeadStage.SIGNED, LeadStage.LANDED) and amount is None:
+        raise ValidationError({"amount": _("Give the investment amount in yuan.")})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    with transaction.atomic():
+        current = Lead.objects.restrict(user, "change").select_for_update().filter(pk=lead.pk).first()
+        if current is None:
+            raise PermissionDenied
+        if current.version != version:
+            raise LeadConflict(_("Someone else changed this lead meanwhile (now: %(stage)s). Reload it and try "
+                                 "again.") % {"stage": current.get_stage_display()})
+        if to_stage not in LEAD_TRANSITIONS[LeadStage(current.stage)]:
+            raise ValidationError({"stage": _("A lead that is %(from)s cannot move to %(to)s.") % {
+                "from": current.get_stage_display().lower(),
+                "to": to_stage.label.lower()}})
+        changes = {"stage": to_stage, "version": F("version") + 1, "stage_changed_at": timezone.now(),
+                   "updated": timezone.now()}
+        if amount is not None:
+            changes["amount"] = amount
+        # The version in the WHERE makes the change conditional on both backends (SQLite has no row lock).
+        if not Lead.objects.filter(pk=lead.pk, version=version).update(**changes):
+            raise LeadConflict(_("Someone else changed this lead meanwhile. Reload it and try again."))
+        from_stage = current.stage
+        current.refresh_from_db()
+        _event(current, user, from_stage, note)
+    return current
+
+
+def gap_candidates(chain, per_gap=20):
+    """The gaps of chain (see gaps()), each with the number of candidates that would fill it, the first
+    per_gap of them by name (each with its lead for the gap, if any) and the gap's open leads."""
+    rows = gaps(chain)
+    ids = [g["segment"].pk for g in rows]
+    through = Candidate.segments.through
+    counts = dict(through.objects.filter(segment_id__in=ids).values("segment_id").annotate(n=Count("id"))
+                  .order_by().values_list("segment_id", "n"))
+    shown = {seg: list(Candidate.objects.filter(segments=seg).order_by("name", "pk")[:per_gap]) for seg in ids
+             if counts.get(seg)}
+    leads = {(lead.candidate_id, lead.segment_id): lead for lead in Lead.objects.filter(
+        segment__in=ids, candidate__in={c.pk for cs in shown.values() for c in cs})}
+    open_leads = lead_counts_by_segment(chain)
+    for g in rows:
+        seg = g["segment"].pk
+        g["candidates"] = [(c, leads.get((c.pk, seg))) for c in shown.get(seg, [])]
+        g["candidate_count"] = counts.get(seg, 0)
+        g["leads"] = open_leads.get(seg, 0)
+    return rows
+
+
+def lead_counts_by_segment(chain):
+    """Open leads (not landed, not dropped) per segment of chain."""
+    rows = (Lead.objects.filter(chain=chain, stage__in=OPEN_LEAD_STAGES).values("segment_id")
+            .annotate(n=Count("id")).order_by())
+    return {r["segment_id"]: r["n"] for r in rows}
+
+
+def lead_counts(chain=None, start=None, end=None):
+    """Intentions signed and projects landed between start and end (dates, both included; None for open),
+    counted by the day of the stage change: {"signed": n, "signed_amount": 元, "landed": n,
+    "landed_amount": 元}. A lead counts once per stage reached (the amount is the one given then)."""
+    events = LeadEvent.objects.filter(to_stage__in=[LeadStage.SIGNED, LeadStage.LANDED])
+    if chain is not None:
+        events = events.filter(chain=chain)
+    if start is not None:
+        events = events.filter(at__date__gte=start)
+    if end is not None:
+        events = events.filter(at__date__lte=end)
+    out = {"signed": 0, "signed_amount": 0, "landed": 0, "landed_amount": 0}
+    for row in events.values("to_stage").annotate(n=Count("lead_id", distinct=True), total=Sum("amount")).order_by():
+        out[row["to_stage"]] = row["n"]
+        out[f"{row['to_stage']}_amount"] = row["total"] or 0
+    return out
+
+
+CANDIDATE_HEADERS = {
+    "name": ["企业名称", "名称", "name"],
+    "region": ["所在地区", "地区", "region"],
+    "uscc": ["统一社会信用代码", "信用代码", "uscc"],
+    "chain": ["产业链", "chain"],
+    "segments": ["环节", "目标环节", "segments"],
+    "products": ["主要产品", "产品", "products"],
+    "size": ["规模", "企业规模", "size"],
+    "revenue": ["年营收(元)", "年营收", "revenue"],
+    "note": ["备注", "note"],
+}
+
+
+class CandidateRowForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    region = forms.CharField(max_length=100)
+    uscc = forms.CharField(required=False)
+    chain = forms.CharField()
+    segments = forms.CharField()
+    products = forms.CharField(required=False)
+    size = forms.CharField(required=False)
+    revenue = forms.IntegerField(required=False, min_value=0)
+    note = forms.CharField(required=False)
+
+    def __init__(self, data, refs):
+        super().__init__(data)
+        self.refs = refs
+
+    def clean_uscc(self):
+        value = (self.cleaned_data.get("uscc") or "").strip()
+        return clean_uscc(value) if value else ""
+
+    def clean_size(self):
+        value = (self.cleaned_data.get("size") or "").strip().lower()
+        if value and value not in self.refs["sizes"]:
+            raise ValidationError(_("'%(v)s' is not a known value.") % {"v": value})
+        return self.refs["sizes"].get(value, "")
+
+    def clean_chain(self):
+        name = self.cleaned_data["chain"].strip()
+        if name not in self.refs["chains"]:
+            raise ValidationError(_("You keep no chain called %(v)s.") % {"v": name})
+        return self.refs["chains"][name]
+
+    def clean(self):
+        data = super().clean()
+        chain = data.get("chain")
+        if chain is None or "segments" not in data:
+            return data
+        names = split_names(data["segments"])
+        known = self.refs["segments"].get(chain.pk, {})
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            self.add_error("segments", _("The chain has no segment %(v)s.") % {"v": "、".join(unknown)})
+        else:
+            data["segments"] = [known[n] for n in names]
+        return data
+
+
+def split_names(text):
+    return [n.strip() for n in re.split(r"[,,、;;]", text or "") if n.strip()]
+
+
+def import_candidates(file, user, *, commit=True, progress=None):
+    """Validate every row of a candidates workbook; if all are good (and commit), create candidates and
+    update those with the same name on the same chain. Nothing is written when any row is bad."""
+    chains = Chain.objects.all() if user is None else Chain.objects.restrict(user, "change")
+    chains = {c.name: c for c in chains}
+    segments = {}
+    for seg in Segment.objects.filter(chain__in=chains.values()):
+        segments.setdefault(seg.chain_id, {})[seg.name] = seg
+    refs = {"chains": chains, "segments": segments, "sizes": _choice_lookup(OrgSize.choices)}
+    result = ImportResult(kind="candidates")
+    rows = _validate(read_workbook(file, CANDIDATE_HEADERS), CandidateRowForm, refs,
+                     lambda d: (d["chain"].pk, d["name"]), result, progress,
+                     {f: names[0] for f, names in CANDIDATE_HEADERS.items()})
+    if result.errors or not commit:
+        return result
+    with transaction.atomic():
+        existing = {(c.chain_id, c.name): c for c in Candidate.objects.filter(
+            chain__in={d["chain"] for d in rows}, name__in={d["name"] for d in rows})}
+        for data in rows:
+            candidate = existing.get((data["chain"].pk, data["name"]))
+            result.updated += candidate is not None
+            result.created += candidate is None
+            candidate = candidate or Candidate(chain=data["chain"], name=data["name"])
+            for name in ("region", "uscc", "products", "size", "revenue", "note"):
+                setattr(candidate, name, data[name])
+            candidate._history_user = user
+            candidate.save()
+            candidate.segments.set(data["segments"])
+    return result

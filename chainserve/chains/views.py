@@ -2,21 +2,25 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainserve.core.models import can_change_any
+from chainserve.core.services import save_record
 from chainserve.core.views import ObjectEditView, ObjectListView
+from chainserve.registry.services import WorkbookError
 
 from . import services
 from .choices import PlacementRole
-from .filtersets import ChainFilterSet, PlacementFilterSet
-from .forms import ChainForm, PlacementForm, SegmentForm
-from .models import Chain, Placement, Segment
-from .tables import ChainTable, PlacementTable
+from .filtersets import CandidateFilterSet, ChainFilterSet, LeadFilterSet, PlacementFilterSet
+from .forms import CandidateForm, ChainForm, LeadForm, MoveLeadForm, PlacementForm, SegmentForm, WorkbookForm
+from .models import Candidate, Chain, Lead, Placement, Segment
+from .tables import CandidateTable, ChainTable, LeadTable, PlacementTable
 
 
 def _chain(request, pk):
@@ -73,9 +77,14 @@ class ChainMapView(LoginRequiredMixin, View):
 
 
 class GapView(LoginRequiredMixin, View):
+    """The chain's gaps; its office also sees, for each, the candidates that would fill it and their leads."""
+
     def get(self, request, pk):
         chain = _chain(request, pk)
-        return render(request, "chains/gaps.html", {"chain": chain, "gaps": services.gaps(chain)})
+        # Office staff see only their own chains, so whoever may keep leads at all may see this chain's.
+        attracting = can_change_any(Lead, request.user)
+        gaps = services.gap_candidates(chain) if attracting else services.gaps(chain)
+        return render(request, "chains/gaps.html", {"chain": chain, "gaps": gaps, "attracting": attracting})
 
 
 class SegmentView(LoginRequiredMixin, View):
@@ -122,3 +131,179 @@ class PlacementAddView(ObjectEditView):
         messages.success(request, _("Placed %(org)s on %(seg)s.") % {"org": placement.organization,
                                                                     "seg": placement.segment})
         return redirect(placement.segment.get_absolute_url())
+
+
+class WorkbookImportView(LoginRequiredMixin, View):
+    """Upload a workbook of one kind; every row is checked, and it is imported only if every row is good
+    (nothing is written otherwise, and every bad row is listed). `importers` maps a kind to
+    (label, model the user must be able to change, import function, list url name)."""
+
+    importers = {}
+    title = ""
+    help_text = ""
+    template_name = "chains/import.html"
+
+    def kinds(self, request):
+        return [(kind, label) for kind, (label, model, _f, _u) in self.importers.items()
+                if can_change_any(model, request.user)]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.kinds(request):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, request, form, result=None):
+        return render(request, self.template_name, {"form": form, "result": result, "title": self.title,
+                                                    "help_text": self.help_text})
+
+    def get(self, request):
+        return self.render_page(request, WorkbookForm(kinds=self.kinds(request),
+                                                     initial={"kind": request.GET.get("kind")}))
+
+    def post(self, request):
+        form = WorkbookForm(request.POST, request.FILES, kinds=self.kinds(request))
+        if not form.is_valid():
+            return self.render_page(request, form)
+        kind, check = form.cleaned_data["kind"], form.cleaned_data["check_only"]
+        label, _model, importer, list_url = self.importers[kind]
+        try:
+            result = importer(form.cleaned_data["file"], request.user, commit=not check)
+        except WorkbookError as e:
+            form.add_error("file", str(e))
+            return self.render_page(request, form)
+        if check or not result.ok:
+            return self.render_page(request, form, result)
+        messages.success(request, _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
+            "kind": label, "c": result.created, "u": result.updated})
+        return redirect(list_url)
+
+
+# ---------------------------------------------------------------- targeted investment attraction
+
+class CandidateListView(ObjectListView):
+    model = Candidate
+    filterset_class = CandidateFilterSet
+    table_class = CandidateTable
+    template_name = "chains/candidate_list.html"
+    select_related = ("chain",)
+    prefetch_related = ("segments",)
+    add_url = reverse_lazy("chains:candidate-add")
+
+
+class CandidateView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        candidate = get_object_or_404(Candidate.objects.restrict(request.user).select_related("chain"), pk=pk)
+        leads = candidate.leads.select_related("segment", "owner")
+        pursued = {lead.segment_id for lead in leads}
+        return render(request, "chains/candidate.html", {
+            "candidate": candidate,
+            "leads": leads,
+            "open_segments": [s for s in candidate.segments.all() if s.pk not in pursued],
+            "can_edit": Candidate.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+            "history": candidate.history.select_related("history_user")[:50],
+        })
+
+
+class CandidateEditView(ObjectEditView):
+    model = Candidate
+    form_class = CandidateForm
+
+    def get_initial(self, request, obj):
+        return {"chain": request.GET.get("chain")} if obj.pk is None else {}
+
+    def post(self, request, pk=None):
+        candidate = self.get_object(request, pk)
+        form = self.get_form(request, candidate, request.POST)
+        if form.is_valid():
+            try:
+                candidate = services.save_candidate(request.user, form.save(commit=False),
+                                                    form.cleaned_data["segments"])
+            except ValidationError as e:
+                form_errors(form, e)
+            else:
+                messages.success(request, _("Saved %(name)s.") % {"name": candidate})
+                return redirect(candidate)
+        return self.render_form(request, form, candidate)
+
+
+class CandidateImportView(WorkbookImportView):
+    importers = {"candidates": (gettext_lazy("investment candidates"), Candidate, services.import_candidates,
+                                "chains:candidates")}
+    title = gettext_lazy("Import investment candidates from Excel")
+    help_text = gettext_lazy(
+        "The first row names the columns: 企业名称, 所在地区, 统一社会信用代码 (optional), 产业链 (the chain's "
+        "name), 环节 (the segments it would fill, separated by 、), 主要产品, 规模, 年营收(元), 备注. A candidate "
+        "with the same name on the same chain is updated.")
+
+
+class LeadListView(ObjectListView):
+    model = Lead
+    filterset_class = LeadFilterSet
+    table_class = LeadTable
+    select_related = ("candidate", "segment", "owner")
+    add_url = reverse_lazy("chains:lead-add")
+
+
+class LeadView(LoginRequiredMixin, View):
+    def get(self, request, pk, form=None, status=200):
+        lead = get_object_or_404(Lead.objects.restrict(request.user).select_related(
+            "candidate", "segment", "chain", "owner"), pk=pk)
+        return render(request, "chains/lead.html", {
+            "lead": lead,
+            "events": lead.events.select_related("by"),
+            "form": form or MoveLeadForm(lead=lead),
+            "can_edit": Lead.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+        }, status=status)
+
+    def post(self, request, pk):
+        lead = get_object_or_404(Lead.objects.restrict(request.user), pk=pk)
+        form = MoveLeadForm(request.POST, lead=lead)
+        if not form.is_valid():
+            return self.get(request, pk, form)
+        d = form.cleaned_data
+        try:
+            lead = services.move_lead(lead, request.user, d["stage"], d["version"], d["amount"], d["note"])
+        except ValidationError as e:
+            form_errors(form, e)
+            return self.get(request, pk, form)
+        except services.LeadConflict as e:
+            form.add_error(None, str(e))
+            return self.get(request, pk, form, status=409)
+        messages.success(request, _("The lead is now %(stage)s.") % {"stage": lead.get_stage_display().lower()})
+        return redirect(lead)
+
+
+class LeadEditView(ObjectEditView):
+    """Open a lead (through the service, which writes its first event) or change who follows it."""
+
+    model = Lead
+    form_class = LeadForm
+
+    def get_initial(self, request, obj):
+        if obj.pk is not None:
+            return {}
+        return {"candidate": request.GET.get("candidate"), "segment": request.GET.get("segment"),
+                "owner": request.user.pk}
+
+    def post(self, request, pk=None):
+        lead = self.get_object(request, pk)
+        form = self.get_form(request, lead, request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if lead.pk is None:
+                    lead = services.start_lead(request.user, d["candidate"], d["segment"], d["note"], d["owner"])
+                else:
+                    lead = save_record(request.user, form.save(commit=False))
+            except ValidationError as e:
+                form_errors(form, e)
+            else:
+                messages.success(request, _("Saved %(name)s.") % {"name": lead})
+                return redirect(lead)
+        return self.render_form(request, form, lead)
+
+
+def form_errors(form, error):
+    """Put a service's refusal next to the form's fields, or above them."""
+    for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
+        form.add_error(field if field in form.fields else None, errors)

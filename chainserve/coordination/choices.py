@@ -42,3 +42,27 @@ class AgreementKind(models.TextChoices):
     CREDIT = "credit", _("Bank credit line")
     COOPERATION = "cooperation", _("Cooperation agreement")
     INVESTMENT = "investment", _("Investment intention")
+
+
+class ListKind(models.TextChoices):
+    SERVICE = "service", _("Service project list")
+    PRACTICAL = "practical", _("Practical projects list")
+
+
+class ItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DELAYED = "delayed", _("Behind schedule")
+    DONE = "done", _("Done")
+
+
+class InstructorKind(models.TextChoices):
+    FULL_TIME = "full", _("Full-time")
+    PART_TIME = "part", _("Part-time")
+
+
+class CoverageKind(models.TextChoices):
+    PARTY_ORG = "party_org", _("Party organisation set up")
+    PARTY_WORK = "party_work", _("Party work covered")
+    UNION = "union", _("Trade union")
+    YOUTH_LEAGUE = "youth_league", _("Youth league")

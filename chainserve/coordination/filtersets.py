@@ -6,8 +6,35 @@ from django.utils.translation import gettext_lazy as _
 from chainserve.core.filters import search_queryset
 from chainserve.registry.models import Organization
 
-from .choices import ActionStatus, ActivityKind, ActivityStatus, AgreementKind, MeetingStatus
-from .models import ActionItem, Activity, Agreement, Committee, Meeting, Registration, Visit
+from .choices import (
+    ActionStatus,
+    ActivityKind,
+    ActivityStatus,
+    AgreementKind,
+    CoverageKind,
+    InstructorKind,
+    ItemStatus,
+    ListKind,
+    MeetingStatus,
+)
+from .models import (
+    ActionItem,
+    Activity,
+    Agreement,
+    Alliance,
+    AllianceMember,
+    AnnualList,
+    Committee,
+    CommitteeMember,
+    Coverage,
+    InstructorAssignment,
+    ListItem,
+    Meeting,
+    Pairing,
+    Registration,
+    Visit,
+    current_on,
+)
 
 
 class CommitteeFilterSet(django_filters.FilterSet):
@@ -101,3 +128,95 @@ class VisitFilterSet(django_filters.FilterSet):
         if value and self.request is not None:
             return queryset.filter(visitor=self.request.user)
         return queryset
+
+
+class AllianceFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+    chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
+
+    class Meta:
+        model = Alliance
+        fields = ["q", "chain"]
+
+
+class _DatedFilterSet(django_filters.FilterSet):
+    """Records with from and to dates: those current on a date."""
+
+    current_on = django_filters.DateFilter(method="filter_current", label=_("Current on"))
+
+    def filter_current(self, queryset, name, value):
+        return queryset.filter(current_on(value))
+
+
+class _EnterpriseRecordFilterSet(_DatedFilterSet):
+    """Filters of the records kept per enterprise: search by the enterprise, current on a date."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
+
+    def search(self, queryset, name, value):
+        return queryset.filter(enterprise__in=search_queryset(Organization.objects.all(), value).values("pk"))
+
+
+class PairingFilterSet(_EnterpriseRecordFilterSet):
+    agency_branch = django_filters.NumberFilter(field_name="agency_branch_id", label=_("Agency party branch"))
+
+    class Meta:
+        model = Pairing
+        fields = ["q", "enterprise", "agency_branch", "current_on"]
+
+
+class InstructorFilterSet(_EnterpriseRecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=InstructorKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = InstructorAssignment
+        fields = ["q", "enterprise", "kind", "current_on"]
+
+
+class CoverageFilterSet(_EnterpriseRecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=CoverageKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Coverage
+        fields = ["q", "enterprise", "kind", "current_on"]
+
+
+class AnnualListFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+    chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
+    year = django_filters.NumberFilter(label=_("Year"))
+    kind = django_filters.ChoiceFilter(choices=ListKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = AnnualList
+        fields = ["q", "chain", "year", "kind"]
+
+
+class ListItemFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+    annual_list = django_filters.NumberFilter(field_name="annual_list_id", label=_("List"))
+    owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner department"))
+    status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = ListItem
+        fields = ["q", "annual_list", "owner", "status"]
+
+
+class CommitteeMemberFilterSet(_DatedFilterSet):
+    committee = django_filters.NumberFilter(field_name="committee_id", label=_("Committee"))
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
+
+    class Meta:
+        model = CommitteeMember
+        fields = ["committee", "organization", "current_on"]
+
+
+class AllianceMemberFilterSet(_DatedFilterSet):
+    alliance = django_filters.NumberFilter(field_name="alliance_id", label=_("Alliance"))
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
+
+    class Meta:
+        model = AllianceMember
+        fields = ["alliance", "organization", "current_on"]

@@ -1,5 +1,6 @@
-"""Coordination — 协调推进: committees, joint meetings with decisions and action items, joint activities with
-registrations and check-in, agreements and visits."""
+"""Coordination — 协调推进: committees and alliances, joint meetings with decisions and action items, joint
+activities with registrations and check-in, agreements, visits, pairings, instructors and coverage, and the
+annual project lists."""
 
 import secrets
 from decimal import Decimal
@@ -22,6 +23,10 @@ from .choices import (
     ActivityKind,
     ActivityStatus,
     AgreementKind,
+    CoverageKind,
+    InstructorKind,
+    ItemStatus,
+    ListKind,
     MeetingStatus,
     MemberRole,
 )
@@ -44,6 +49,28 @@ def format_amount(fen):
 
 def _departments():
     return {"kind": OrgKind.DEPARTMENT}
+
+
+def _enterprise_scope(user, action, field="enterprise_id"):
+    """Staff see every enterprise's records and editors change them; an enterprise user sees its own."""
+    if user.role == Role.ENTERPRISE:
+        return Q(**{field: user.organization_id}) if action == "view" and user.organization_id else NOTHING
+    if user.role not in STAFF_ROLES:
+        return NOTHING
+    return None if action == "view" or user.role in (Role.OFFICE, Role.SPECIALIST) else NOTHING
+
+
+def _dates_ordered(name):
+    return models.CheckConstraint(
+        condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name=name,
+        violation_error_message=_("The end date cannot be before the start date."),
+    )
+
+
+def current_on(on, prefix=""):
+    """Q of dated rows (started_on … ended_on) that are current on the date on."""
+    return Q(**{f"{prefix}started_on__lte": on}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": on}))
 
 
 class Committee(ScopedModel, TimeStampedModel):
@@ -83,18 +110,33 @@ class Committee(ScopedModel, TimeStampedModel):
         return chain_scope(user, action, "chain__")
 
 
-class CommitteeMember(ScopedModel, TimeStampedModel):
+class Membership(ScopedModel, TimeStampedModel):
+    """A unit's dated membership with a role; an ended membership stays as history."""
+
+    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    started_on = models.DateField(_("from date"))
+    ended_on = models.DateField(_("to date"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_current(self):
+        return self.ended_on is None
+
+
+class CommitteeMember(Membership):
     """A unit on a committee — 成员单位 — with its role and dates; an ended membership stays as history."""
 
     committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE,
                                   related_name="members")
     organization = models.ForeignKey("registry.Organization", verbose_name=_("organisation"),
                                      on_delete=models.PROTECT, related_name="committee_memberships")
-    role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     person = models.ForeignKey("registry.Person", verbose_name=_("representative"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
-    started_on = models.DateField(_("from date"))
-    ended_on = models.DateField(_("to date"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated"])
 
@@ -103,26 +145,15 @@ class CommitteeMember(ScopedModel, TimeStampedModel):
         verbose_name_plural = _("committee members")
         ordering = ["committee", "role", "started_on", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
-                name="committee_member_dates_ordered",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
+            _dates_ordered("committee_member_dates_ordered"),
             models.UniqueConstraint(
                 fields=["committee", "organization", "started_on"], name="committee_member_unique",
                 violation_error_message=_("This membership is already recorded."),
             ),
         ]
 
-    def __str__(self):
-        return f"{self.organization} ({self.get_role_display()})"
-
     def get_absolute_url(self):
         return self.committee.get_absolute_url()
-
-    @property
-    def is_current(self):
-        return self.ended_on is None
 
     @classmethod
     def scope(cls, user, action):
@@ -142,6 +173,7 @@ class Meeting(ScopedModel, TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=MeetingStatus.choices,
                               default=MeetingStatus.SCHEDULED)
     minutes = models.TextField(_("minutes"), blank=True)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated"])
 
@@ -320,6 +352,7 @@ class Activity(ScopedModel, TimeStampedModel):
     outcome = models.TextField(_("outcome"), blank=True)
     leads_found = models.PositiveIntegerField(_("leads found"), default=0)
     demands_raised = models.PositiveIntegerField(_("demands raised"), default=0)
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     history = HistoricalRecords(excluded_fields=["updated"])
 
@@ -504,3 +537,325 @@ class Visit(ScopedModel, TimeStampedModel):
         if action == "view" or user.role == Role.OFFICE:
             return None
         return Q(visitor=user)
+
+
+# ---------------------------------------------------------------- alliances
+
+class Alliance(ScopedModel, TimeStampedModel):
+    """A chain's party-building alliance — 产业链党建联盟 — of convening units and member units."""
+
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
+                              related_name="alliances")
+    name = models.CharField(_("name"), max_length=120)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("alliance")
+        verbose_name_plural = _("alliances")
+        ordering = ["chain", "name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("coordination:alliance", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action, "chain__")
+
+
+class AllianceMember(Membership):
+    """A unit of an alliance — 牵头单位 or 成员单位 — with its dates; an ended membership stays as history."""
+
+    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
+                                 related_name="members")
+    organization = models.ForeignKey("registry.Organization", verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT, related_name="alliance_memberships")
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("alliance member")
+        verbose_name_plural = _("alliance members")
+        ordering = ["alliance", "role", "started_on", "pk"]
+        constraints = [
+            _dates_ordered("alliance_member_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["alliance", "organization", "started_on"], name="alliance_member_unique",
+                violation_error_message=_("This membership is already recorded."),
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return self.alliance.get_absolute_url()
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action, "alliance__chain__")
+
+
+# ---------------------------------------------------------------- pairings, instructors, coverage
+
+def _branch_kinds():
+    return {"kind__in": [OrgKind.PARTY_ORG, OrgKind.DEPARTMENT]}
+
+
+class Pairing(ScopedModel, TimeStampedModel):
+    """A "1+1" pairing — 结对共建 — of an agency party branch with an enterprise's party branch."""
+
+    agency_branch = models.ForeignKey("registry.Organization", verbose_name=_("agency party branch"),
+                                      on_delete=models.PROTECT, related_name="pairings_as_agency",
+                                      limit_choices_to=_branch_kinds)
+    enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="pairings", limit_choices_to={"kind": OrgKind.ENTERPRISE})
+    enterprise_branch = models.CharField(_("enterprise party branch"), max_length=120,
+                                         help_text=_("The name of the enterprise's party branch."))
+    started_on = models.DateField(_("from date"))
+    ended_on = models.DateField(_("to date"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        ordering = ["-started_on", "-pk"]
+        constraints = [_dates_ordered("pairing_dates_ordered")]
+
+    def __str__(self):
+        return f"{self.agency_branch} + {self.enterprise_branch}"
+
+    def get_absolute_url(self):
+        return reverse("coordination:pairing", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return _enterprise_scope(user, action)
+
+
+class InstructorAssignment(ScopedModel, TimeStampedModel):
+    """A party-building instructor — 党建指导员 (full-time or part-time) — assigned to a key enterprise."""
+
+    enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="instructors", limit_choices_to={"kind": OrgKind.ENTERPRISE})
+    person = models.ForeignKey("registry.Person", verbose_name=_("instructor"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="instructor_assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("instructor (user)"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="instructor_assignments")
+    kind = models.CharField(_("kind"), max_length=4, choices=InstructorKind.choices, default=InstructorKind.PART_TIME)
+    started_on = models.DateField(_("from date"))
+    ended_on = models.DateField(_("to date"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("instructor assignment")
+        verbose_name_plural = _("instructor assignments")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            _dates_ordered("instructor_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(user__isnull=False), name="instructor_is_someone",
+                violation_error_message=_("Name the instructor: a person or a user."),
+            ),
+        ]
+
+    def __str__(self):
+        who = self.person or (self.user.get_full_name() or self.user.username if self.user else "")
+        return f"{who} → {self.enterprise}"
+
+    def get_absolute_url(self):
+        return reverse("coordination:instructor", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return _enterprise_scope(user, action)
+
+
+class Coverage(ScopedModel, TimeStampedModel):
+    """One of an enterprise's coverages — 两个覆盖 (party organisation, party work) plus trade union and youth
+    league — with the date it was set up; its change history is kept."""
+
+    enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="coverages", limit_choices_to={"kind": OrgKind.ENTERPRISE})
+    kind = models.CharField(_("kind"), max_length=12, choices=CoverageKind.choices)
+    started_on = models.DateField(_("set up on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("coverage")
+        verbose_name_plural = _("coverages")
+        ordering = ["enterprise", "kind", "pk"]
+        constraints = [
+            _dates_ordered("coverage_dates_ordered"),
+            models.UniqueConstraint(fields=["enterprise", "kind"], name="coverage_once_per_kind",
+                                    violation_error_message=_("This coverage of the enterprise is already recorded.")),
+        ]
+        indexes = [models.Index(fields=["kind", "started_on"], name="coverage_kind_started_idx")]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("coordination:coverage", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return _enterprise_scope(user, action)
+
+
+# ---------------------------------------------------------------- annual lists
+
+class AnnualList(ScopedModel, TimeStampedModel):
+    """A chain's list of the year — 服务项目清单 / 实事项目清单 — whose progress anyone may read."""
+
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
+                              related_name="annual_lists")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ListKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    public = models.BooleanField(_("public progress page"), default=True,
+                                 help_text=_("Anyone may read the items' progress without logging in."))
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("annual list")
+        verbose_name_plural = _("annual lists")
+        ordering = ["-year", "chain", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "year", "kind"], name="annual_list_once_per_year",
+                                    violation_error_message=_("This chain already has this list for the year.")),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="annual_list_year_range",
+                                   violation_error_message=_("Give a year between 2000 and 2100.")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("coordination:annual-list", args=[self.pk])
+
+    def get_public_url(self):
+        return reverse("coordination:public-list", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action, "chain__")
+
+
+class ListItem(ScopedModel, TimeStampedModel):
+    """An item of an annual list — 项目: owner department, weight, progress; a parent item's progress is the
+    weighted progress of its children (kept by the services, never typed)."""
+
+    annual_list = models.ForeignKey(AnnualList, verbose_name=_("list"), on_delete=models.CASCADE,
+                                    related_name="items")
+    parent = models.ForeignKey("self", verbose_name=_("parent item"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    code = models.CharField(_("number"), max_length=20, help_text=_("Its number in the list, e.g. 2.1."))
+    title = models.CharField(_("title"), max_length=200)
+    owner = models.ForeignKey("registry.Organization", verbose_name=_("owner department"),
+                              on_delete=models.PROTECT, related_name="list_items", limit_choices_to=_departments)
+    target = models.TextField(_("target"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1,
+                                              help_text=_("Its share in the parent item's progress."))
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED)
+    contact = models.ForeignKey("registry.Person", verbose_name=_("contact"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                help_text=_("Shown to staff only, never on the public page."))
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("list item")
+        verbose_name_plural = _("list items")
+        ordering = ["annual_list", "code", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["annual_list", "code"], name="list_item_code_unique",
+                                    violation_error_message=_("This number is already used in the list.")),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="list_item_progress_range",
+                                   violation_error_message=_("Progress is between 0 and 100 %.")),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="list_item_weight_positive",
+                                   violation_error_message=_("The weight is at least 1.")),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("coordination:list-item", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        if user.role == Role.HANDLER and action == "change":
+            return Q(owner_id=user.organization_id) if user.organization_id else NOTHING
+        return chain_scope(user, action, "annual_list__chain__")
+
+
+class Milestone(models.Model):
+    """A dated step of a list item — 节点."""
+
+    item = models.ForeignKey(ListItem, verbose_name=_("list item"), on_delete=models.CASCADE,
+                             related_name="milestones")
+    due_on = models.DateField(_("due on"))
+    title = models.CharField(_("milestone"), max_length=200)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["item", "due_on", "pk"]
+
+    def __str__(self):
+        return f"{self.due_on} {self.title}"
+
+
+def evidence_path(instance, filename):
+    return f"coordination/items/{instance.item_id}/{filename}"
+
+
+class ItemUpdate(models.Model):
+    """A step on a list item's timeline — 进展: what was done, the progress reached, and its evidence."""
+
+    item = models.ForeignKey(ListItem, verbose_name=_("list item"), on_delete=models.CASCADE, related_name="updates")
+    text = models.TextField(_("what was done"))
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ItemStatus.choices, blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=evidence_path, blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class CalendarFeed(models.Model):
+    """A user's secret iCalendar address — 日历订阅: the token stands for the user, who may renew it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return str(self.user)

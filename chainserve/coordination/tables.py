@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.tables import Column, Table
 
+from .services import format_milestones
+
 
 def _when(dt):
     return date_format(timezone.localtime(dt), "Y-m-d H:i") if dt else ""
@@ -86,4 +88,87 @@ class VisitTable(Table):
         Column("visitor", _("Visited by"), accessor=lambda v: (v.visitor.get_full_name() or v.visitor.username)
                if v.visitor else ""),
         Column("purpose", _("Purpose")),
+    ]
+
+
+def _dates(obj):
+    return f"{obj.started_on} – {obj.ended_on or ''}".strip()
+
+
+class AllianceTable(Table):
+    title = _("Alliances")
+    export_name = "alliances"
+    columns = [
+        Column("name", _("Name"), order_by="name", link=True),
+        Column("chain", _("Chain"), accessor=lambda a: a.chain, order_by="chain__name"),
+        Column("founded_on", _("Founded on"), order_by="founded_on"),
+    ]
+
+
+class PairingTable(Table):
+    title = _("Pairings")
+    export_name = "pairings"
+    default_sort = "-started_on"
+    columns = [
+        Column("agency_branch", _("Agency party branch"), accessor=lambda p: p.agency_branch, link=True,
+               order_by="agency_branch__name"),
+        Column("enterprise", _("Enterprise"), accessor=lambda p: p.enterprise, order_by="enterprise__name"),
+        Column("enterprise_branch", _("Enterprise party branch"), order_by="enterprise_branch"),
+        Column("dates", _("Dates"), accessor=_dates, order_by="started_on"),
+    ]
+
+
+class InstructorTable(Table):
+    title = _("Instructors")
+    export_name = "instructors"
+    default_sort = "-started_on"
+    columns = [
+        Column("instructor", _("Instructor"), accessor=lambda i: i.person or i.user, link=True),
+        Column("kind", _("Kind"), order_by="kind"),
+        Column("enterprise", _("Enterprise"), accessor=lambda i: i.enterprise, order_by="enterprise__name"),
+        Column("dates", _("Dates"), accessor=_dates, order_by="started_on"),
+    ]
+
+
+class CoverageTable(Table):
+    title = _("Coverages")
+    export_name = "coverages"
+    default_sort = "enterprise__name"
+    columns = [
+        Column("enterprise", _("Enterprise"), accessor=lambda c: c.enterprise, order_by="enterprise__name",
+               link=True),
+        Column("kind", _("Kind"), order_by="kind"),
+        Column("started_on", _("Set up on"), order_by="started_on"),
+        Column("ended_on", _("Ended on"), order_by="ended_on"),
+    ]
+
+
+class AnnualListTable(Table):
+    title = _("Annual lists")
+    export_name = "annual-lists"
+    default_sort = "-year"
+    columns = [
+        Column("title", _("Title"), order_by="title", link=True),
+        Column("year", _("Year"), order_by="year"),
+        Column("kind", _("Kind"), order_by="kind"),
+        Column("chain", _("Chain"), accessor=lambda a: a.chain, order_by="chain__name"),
+    ]
+
+
+class ListItemTable(Table):
+    """The items of lists; its export has the import's columns, so an exported list imports back."""
+
+    title = _("List items")
+    export_name = "list-items"
+    default_sort = "code"
+    columns = [
+        Column("code", _("Number"), order_by="code"),
+        Column("parent", _("Parent number"), accessor=lambda i: i.parent.code if i.parent else ""),
+        Column("title", _("Title"), order_by="title", link=True),
+        Column("owner", _("Owner department"), accessor=lambda i: i.owner.name, order_by="owner__name"),
+        Column("weight", _("Weight"), order_by="weight"),
+        Column("target", _("Target")),
+        Column("milestones", _("Milestones"), accessor=lambda i: format_milestones(i.milestones.all())),
+        Column("progress", _("Progress (%)"), order_by="progress"),
+        Column("status", _("Status"), order_by="status"),
     ]

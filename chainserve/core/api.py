@@ -5,7 +5,8 @@ import json
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -140,25 +141,34 @@ class _NotStored(Exception):
         self.response = response
 
 
+def _claim(user, key, scope):
+    """Insert the key's record, or find it there: one statement (INSERT … ON CONFLICT DO NOTHING RETURNING).
+    The id if this request claimed the key; None if another did — an unfinished claim makes the INSERT wait
+    until that request commits (its answer is then there) or rolls back (the key is then ours)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(IdempotencyKey._meta.db_table)} ({q('user_id')}, {q('key')}, {q('scope')}, {q('created')}) "  # nosec B608  # names from the model's meta, values as parameters
+            f"VALUES (%s, %s, %s, %s) ON CONFLICT ({q('user_id')}, {q('key')}, {q('scope')}) DO NOTHING RETURNING {q('id')}",
+            [user.pk, key, scope, connection.ops.adapt_datetimefield_value(timezone.now())])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def idempotent(user, key, scope, produce):
     """Run produce() once per (user, key, scope); a repeat gets the first answer again, and a
     concurrent repeat waits for the first to commit. A failed create keeps no key, so it can be retried."""
     try:
         with transaction.atomic():
-            record, created = IdempotencyKey.objects.get_or_create(user=user, key=key, scope=scope)
-            if not created:
+            claimed = _claim(user, key, scope)
+            if claimed is None:
+                record = IdempotencyKey.objects.get(user=user, key=key, scope=scope)
                 return Response(record.body, status=record.status, headers={"Idempotent-Replayed": "true"})
             response = produce()
             if response.status_code >= 300:
                 raise _NotStored(response)
-            record.status = response.status_code
-            record.body = json.loads(JSONRenderer().render(response.data))
-            record.save(update_fields=["status", "body"])
+            IdempotencyKey.objects.filter(pk=claimed).update(
+                status=response.status_code, body=json.loads(JSONRenderer().render(response.data)))
             return response
     except _NotStored as e:
         return e.response
-    except IntegrityError:
-        record = IdempotencyKey.objects.filter(user=user, key=key, scope=scope, status__isnull=False).first()
-        if record is None:  # the create itself broke a constraint: not a repeat
-            raise
-        return Response(record.body, status=record.status, headers={"Idempotent-Replayed": "true"})

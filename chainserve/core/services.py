@@ -1,7 +1,9 @@
 """Saving records as a user: scoped, atomic, with the author kept in the change history."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 
 def required_text(text, field, message):
@@ -20,7 +22,18 @@ def save_record(user, instance, save_related=None):
             save_related()
         if not type(instance).objects.restrict(user, "change").filter(pk=instance.pk).exists():
             raise PermissionDenied
+        if (organization := getattr(instance, "profile_of", None)) is not None:
+            profile_changed(organization)
     return instance
+
+
+def profile_changed(organization):
+    """An organisation's profile changed (a record with a `profile_of` attribute — the organisation itself,
+    a product, a chain placement — was saved): each function named in PROFILE_CHANGED_HOOKS gets it (the
+    matching app recomputes the organisation's matches after commit). A setting, not a signal: the
+    services that change a profile call this, and the apps that follow profiles are named in one place."""
+    for path in settings.PROFILE_CHANGED_HOOKS:
+        import_string(path)(organization)
 
 
 def delete_record(user, instance):

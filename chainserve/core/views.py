@@ -101,7 +101,7 @@ class ObjectListView(LoginRequiredMixin, View):
             "params": params.urlencode(),
             "page_sizes": PAGE_SIZES,
             "per_page": per_page,
-            "add_url": self.add_url if can_change_any(self.model, request.user) else None,
+            "add_url": self.add_url if self.add_url and can_change_any(self.model, request.user) else None,
             "title": table.title,
             "count_cap": COUNT_CAP,
         }

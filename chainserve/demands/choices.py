@@ -19,6 +19,8 @@ OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.DISPATCHED, Status.WAITING)
 # Open and on the clock: while waiting for the enterprise the clock stops, so a waiting demand is never late.
 RUNNING_STATUSES = (Status.NEW, Status.ACCEPTED, Status.DISPATCHED)
 CLOSED_STATUSES = (Status.RESOLVED, Status.UNRESOLVED)
+# In a department's hands: what its inbox lists.
+HANDLING_STATUSES = (Status.DISPATCHED, Status.WAITING)
 
 
 class Channel(models.TextChoices):

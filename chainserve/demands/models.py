@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
@@ -11,6 +13,8 @@ from chainserve.core.models import NOTHING, ScopedModel
 from chainserve.registry.choices import OrgKind
 
 from .choices import (
+    HANDLING_STATUSES,
+    RUNNING_STATUSES,
     AssignmentRole,
     Channel,
     EscalationLevel,
@@ -116,17 +120,18 @@ class ChainIssue(models.Model):
         return self.title
 
 
-def demand_scope(user, prefix=""):
-    """Q over Demand (or a model reaching it through prefix) of what user may see and act on."""
-    p = prefix
+def demand_scope(user):
+    """Q over Demand of what user may see and act on."""
     if user.role == Role.ENTERPRISE:
-        return Q(**{f"{p}organization_id": user.organization_id}) if user.organization_id else NOTHING
+        return Q(organization_id=user.organization_id) if user.organization_id else NOTHING
     if user.role == Role.HANDLER:
-        return Q(**{f"{p}assignments__department_id": user.organization_id}) if user.organization_id else NOTHING
+        # EXISTS, not a join: one probe of the (demand, department) key per demand, and no duplicate rows
+        handled = Assignment.objects.filter(demand=models.OuterRef("pk"), department_id=user.organization_id)
+        return Q(models.Exists(handled)) if user.organization_id else NOTHING
     if user.role == Role.OFFICE:
-        return Q(**{f"{p}chain__staff": user}) | Q(**{f"{p}chain__isnull": True})
+        return Q(chain__staff=user) | Q(chain__isnull=True)
     if user.role == Role.SPECIALIST:
-        return Q(**{f"{p}recorded_by": user})
+        return Q(recorded_by=user)
     return NOTHING
 
 
@@ -157,7 +162,7 @@ class Demand(ScopedModel):
     lead_department = models.ForeignKey("registry.Organization", verbose_name=_("lead department"), null=True,
                                         blank=True, on_delete=models.SET_NULL, related_name="led_demands")
 
-    created = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    created = models.DateTimeField(_("received"), default=timezone.now, editable=False, db_index=True)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
@@ -194,6 +199,12 @@ class Demand(ScopedModel):
             models.Index(fields=["organization", "-created"], name="demand_org_created_idx"),
             models.Index(fields=["lead_department", "status", "resolve_due"], name="demand_dept_due_idx"),
             models.Index(fields=["chain", "created"], name="demand_chain_created_idx"),
+            # the inboxes: what is being handled, nearest deadline first (queried with BEING_HANDLED)
+            models.Index(fields=["resolve_due", "id"], name="demand_handling_due_idx",
+                         condition=Q(status__in=HANDLING_STATUSES)),
+            # the metrics' live part: running demands received in a period (queried with ON_THE_CLOCK)
+            models.Index(fields=["created"], name="demand_running_created_idx",
+                         condition=Q(status__in=RUNNING_STATUSES)),
         ]
 
     def __str__(self):
@@ -213,6 +224,18 @@ class Demand(ScopedModel):
     @property
     def is_proposal(self):
         return self.channel in (Channel.NPC, Channel.CPPCC)
+
+
+def status_in(*statuses):
+    """`status IN (…)` over Demand with the values written into the SQL, as a partial index states its condition:
+    SQLite uses a partial index only when the query repeats the condition with the same literals (a bound
+    parameter, as the ORM sends `status__in`, does not count) and would otherwise walk a whole index."""
+    values = ", ".join(f"'{Status(s).value}'" for s in statuses)
+    return RawSQL(f'"demands_demand"."status" IN ({values})', (), output_field=models.BooleanField())  # nosec B611  # values from the Status choices
+
+
+BEING_HANDLED = status_in(*HANDLING_STATUSES)  # the inboxes (index demand_handling_due_idx)
+ON_THE_CLOCK = status_in(*RUNNING_STATUSES)  # overdue and late now (index demand_running_created_idx)
 
 
 class Assignment(models.Model):
@@ -285,3 +308,44 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("demands:attachment", args=[self.pk])
+
+
+class DemandFigures(models.Model):
+    """The counters behind the demand metrics, summed per day (and per month) of receipt and per
+    lead department × category × chain × district — kept in step by the services, in the same transaction
+    as the change; rebuilt from the demands by `rebuild_demand_figures`.
+
+    Key columns are plain integers with 0 for "none" (so that the unique key also holds for "no
+    department"): a row's counters are what its demands contribute now (see `metrics.COUNTERS`), and
+    `sent_back` counts the send-backs *by* the row's department. A month row (`month`) holds the sum of
+    its days' rows, keyed by the month's first day.
+    """
+
+    month = models.BooleanField(default=False)
+    day = models.DateField()
+    department = models.PositiveIntegerField(default=0)
+    category = models.PositiveIntegerField(default=0)
+    chain = models.PositiveIntegerField(default=0)
+    district = models.PositiveIntegerField(default=0)
+    received = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    answered_on_time = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    unresolved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    days_total = models.IntegerField(default=0)
+    days_counted = models.IntegerField(default=0)
+    closed_late = models.IntegerField(default=0)
+    sent_back = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("demand figures")
+        verbose_name_plural = _("demand figures")
+        constraints = [models.UniqueConstraint(fields=["month", "day", "department", "category", "chain", "district"],
+                                               name="demand_figures_key")]
+
+    def __str__(self):
+        return f"{self.day} {self.department}/{self.category}/{self.chain}/{self.district}"

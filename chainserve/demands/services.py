@@ -2,25 +2,27 @@
 
 Each transition locks the demand row, checks the status it may start from and the version the user
 saw (two people acting at once: one wins, the other gets a ConflictError), writes an append-only event,
-and notifies after commit. Nothing here is called from signals.
+keeps the metrics' summary table (DemandFigures) in step in the same transaction, and notifies after
+commit. Nothing here is called from signals.
 """
 
 import mimetypes
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
 from chainserve.core.services import notify, required_text
-from chainserve.core.workdays import WorkCalendar
+from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
 
-from . import sla
+from . import metrics, sla
 from .choices import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
@@ -32,7 +34,7 @@ from .choices import (
     Rating,
     Status,
 )
-from .models import Assignment, Attachment, Demand, DemandEvent, DispatchRule
+from .models import Assignment, Attachment, Demand, DemandEvent, DemandFigures, DispatchRule
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -57,6 +59,7 @@ def _lock(demand, version):
     locked = Demand.objects.select_for_update().get(pk=demand.pk)
     if version is not None and int(version) != locked.version:
         raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
+    locked._share = metrics.share(locked)
     return locked
 
 
@@ -98,15 +101,73 @@ def _save(demand, actor, type, note="", *, to=None, **data):
         demand.status = to
     demand.version += 1
     demand.save()
+    _count(demand)
     event = _record(demand, actor, type, from_status, note, **data)
     _notify_after_commit(event)
     return event
 
 
+def _count(demand, new=False):
+    """Keep DemandFigures in step: take back what demand counted before this change (noted by _lock) and count it
+    as it is now."""
+    before = None if new else demand._share
+    demand._share = after = metrics.share(demand)
+    changes = defaultdict(Counter)
+    if before is not None:
+        changes[before[0]].subtract(before[1])
+    changes[after[0]].update(after[1])
+    add_figures(changes)
+
+
+def add_figures(changes):
+    """Add {(day, department, category, chain, district): Counter} to the day and month rows of DemandFigures,
+    in one statement (an upsert with increments); rows in key order, so that two transactions never wait
+    for each other's rows in opposite orders."""
+    rows = {key: counts for key, counts in metrics.with_months(changes).items() if any(counts.values())}
+    if not rows:
+        return
+    q = connection.ops.quote_name
+    table, cols = q(DemandFigures._meta.db_table), [*metrics.KEY, *metrics.COLUMNS]
+    values = ", ".join(["(" + ", ".join(["%s"] * len(cols)) + ")"] * len(rows))
+    sql = (f"INSERT INTO {table} ({', '.join(map(q, cols))}) VALUES {values} "  # nosec B608  # names from the model, values as parameters
+           f"ON CONFLICT ({', '.join(map(q, metrics.KEY))}) DO UPDATE SET "
+           + ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in metrics.COLUMNS))
+    params = []
+    for (month, day, *rest), counts in sorted(rows.items()):
+        params += [month, connection.ops.adapt_datefield_value(day), *rest, *(counts[c] for c in metrics.COLUMNS)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def rebuild_figures():
+    """Write DemandFigures afresh from the demands and their events (after a bulk load, or to check it);
+    returns the number of rows. One transaction: readers see the old rows until it commits, and on PostgreSQL
+    the table is locked first, so that no change counted meanwhile is lost (they wait for the rebuild)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {connection.ops.quote_name(DemandFigures._meta.db_table)} IN EXCLUSIVE MODE")
+        rows = [(key, counts) for key, counts in metrics.with_months(metrics.summarise(Demand.objects.all())).items()
+                if any(counts.values())]
+        DemandFigures.objects.all().delete()
+        DemandFigures.objects.bulk_create(
+            (DemandFigures(**dict(zip(metrics.KEY, key, strict=True)), **{c: counts[c] for c in metrics.COLUMNS})
+             for key, counts in rows), batch_size=2000)
+    return len(rows)
+
+
 def _notify_after_commit(event):
+    """Queue the event's notification task so that it runs only once the change is committed. With the
+    database task backend the task row is written in the change's own transaction (it commits or rolls back
+    with it, and no worker sees it before): one commit per change. Other backends: enqueued on commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
     from .tasks import notify_demand_event
 
-    transaction.on_commit(lambda: notify_demand_event.enqueue(event.pk))
+    if isinstance(notify_demand_event.get_backend(), DatabaseBackend):
+        notify_demand_event.enqueue(event.pk)
+    else:
+        transaction.on_commit(lambda: notify_demand_event.enqueue(event.pk))
 
 
 # ---------------------------------------------------------------- intake
@@ -142,24 +203,26 @@ def submit(user, intake: Intake, files=()):
         raise ValidationError({"proposer": _("Name the deputy or member who made the proposal.")})
     for f in files:
         check_attachment(f)
-    calendar = WorkCalendar()
-    chain = intake.chain or _chain_of(org)
-    with transaction.atomic():
+    title = required_text(intake.title, "title", _("Give the demand a title."))
+    description = required_text(intake.description, "description", _("Describe what the enterprise needs."))
+    calendar = current_calendar()
+    chain_id = intake.chain.pk if intake.chain else _chain_of(org)
+    policy = sla.policy_for(intake.category, intake.priority)
+    # no savepoint inside a caller's transaction (the API's idempotency record): a failure here fails it all
+    with transaction.atomic(savepoint=False):
+        now = timezone.now()
+        pk = _new_demand_id()
         demand = Demand(
-            organization=org, district_id=org.district_id, chain=chain, category=intake.category,
-            title=required_text(intake.title, "title", _("Give the demand a title.")),
-            description=required_text(intake.description, "description", _("Describe what the enterprise needs.")),
-            channel=channel, priority=intake.priority, proposer=intake.proposer.strip(),
-            submitted_by=user, recorded_by=None if user.role == Role.ENTERPRISE else user,
-            number="pending",
+            pk=pk, number=f"SQ{timezone.localtime(now).year}{pk:07d}", created=now,
+            organization=org, district_id=org.district_id, chain_id=chain_id, category=intake.category,
+            title=title, description=description, channel=channel, priority=intake.priority,
+            proposer=intake.proposer.strip(), submitted_by=user,
+            recorded_by=None if user.role == Role.ENTERPRISE else user,
+            accept_due=sla.due(now, policy.accept_days, calendar), answer_due=sla.due(now, policy.answer_days, calendar),
+            resolve_due=sla.due(now, policy.resolve_days, calendar),
         )
-        demand.save()
-        demand.number = f"SQ{timezone.localtime(demand.created).year}{demand.pk:07d}"
-        policy = sla.policy_for(demand.category, demand.priority)
-        demand.accept_due = sla.due(demand.created, policy.accept_days, calendar)
-        demand.answer_due = sla.due(demand.created, policy.answer_days, calendar)
-        demand.resolve_due = sla.due(demand.created, policy.resolve_days, calendar)
-        demand.save(update_fields=["number", "accept_due", "answer_due", "resolve_due"])
+        demand.save(force_insert=True)
+        _count(demand, new=True)
         event = _record(demand, user, EventType.SUBMITTED, "", channel=channel)
         for f in files:
             _attach(demand, event, f, user)
@@ -167,9 +230,23 @@ def submit(user, intake: Intake, files=()):
     return demand
 
 
+def _new_demand_id():
+    """The id the demand about to be inserted gets, so that its number goes into the same INSERT: from the
+    table's sequence on PostgreSQL; on SQLite, whose transactions take the write lock at BEGIN (IMMEDIATE),
+    the table's last AUTOINCREMENT value + 1 (without that lock, two writers clash on the primary key:
+    an error, never a double)."""
+    table = Demand._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        else:
+            cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = %s", [table])
+        return cursor.fetchone()[0]
+
+
 def _chain_of(org):
-    placement = org.placements.select_related("chain").order_by("chain__level", "pk").first()
-    return placement.chain if placement else None
+    """The id of the chain the enterprise is placed on (a city chain before a district one), or None."""
+    return org.placements.order_by("chain__level", "pk").values_list("chain_id", flat=True).first()
 
 
 def check_attachment(f):
@@ -235,7 +312,7 @@ def dispatch(demand, user, lead, co=(), *, version=None, note=""):
     for dept in [lead, *co]:
         if dept.kind != OrgKind.DEPARTMENT:
             raise ValidationError({"lead": _("%(o)s is not a government department.") % {"o": dept}})
-    calendar = WorkCalendar()
+    calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
         _require(d, Status.NEW, Status.ACCEPTED)
@@ -271,6 +348,8 @@ def send_back(demand, user, reason, *, version=None):
         d.sent_back_count += 1
         d.extension_days, d.extension_reason = None, ""  # asked by the department that gave it back
         _save(d, user, EventType.SENT_BACK, reason, to=Status.ACCEPTED, department=dept)
+        day, _lead, *rest = d._share[0]
+        add_figures({(day, dept, *rest): Counter(sent_back=1)})  # counted against the department that sent it
     return d
 
 
@@ -291,7 +370,7 @@ def reply(demand, user, text, files=(), *, version=None):
     text = required_text(text, "note", _("Write your answer."))
     for f in files:
         check_attachment(f)
-    calendar = WorkCalendar()
+    calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
         _require_enterprise(user, d)
@@ -356,7 +435,7 @@ def decide_extension(demand, user, approve: bool, note="", *, version=None):
         _require(d, Status.DISPATCHED, Status.WAITING)
         days = d.extension_days
         if approve:
-            calendar = WorkCalendar()
+            calendar = current_calendar()
             d.resolve_due = sla.shift(d.resolve_due, days, calendar)
             Assignment.objects.filter(demand=d, role=AssignmentRole.LEAD, active=True).update(due=d.resolve_due)
         d.extension_days, d.extension_reason = None, ""
@@ -367,7 +446,7 @@ def decide_extension(demand, user, approve: bool, note="", *, version=None):
 def close(demand, user, resolved: bool, text, grade="", *, version=None):
     """Close as resolved, or as closed-unresolved with the explanation (never counted as solved)."""
     text = required_text(text, "note", _("Write what was done.") if resolved else _("Explain why it cannot be solved."))
-    calendar = WorkCalendar()
+    calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
         _require_lead(user, d)
@@ -407,7 +486,7 @@ def rate(demand, user, rating, comment="", *, version=None):
 def reopen(demand, user, reason, *, version=None):
     """An unsatisfied enterprise reopens the demand within REOPEN_WORKING_DAYS of its closing."""
     reason = required_text(reason, "note", _("Say what is still not solved."))
-    calendar = WorkCalendar()
+    calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
         _require_enterprise(user, d)
@@ -458,7 +537,7 @@ def resolve_at_meeting(demand, user, meeting, text, *, version=None):
     """Close an open demand as resolved by a decision of a joint meeting; the event names the meeting."""
     _require_office(user)
     text = required_text(text, "note", _("Write what the meeting decided."))
-    calendar = WorkCalendar()
+    calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
         _require(d, *OPEN_STATUSES)
@@ -514,7 +593,7 @@ def merge(duplicate, into, user, *, version=None):
         raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     with transaction.atomic():
         d = _lock(duplicate, version)
-        target = Demand.objects.select_for_update().get(pk=into.pk)
+        target = _lock(into, None)
         _require(d, *OPEN_STATUSES)
         if target.status == Status.MERGED:
             raise TransitionError(_("The target was itself merged into another demand."))
@@ -580,7 +659,7 @@ def send_reminders(now=None):
     from chainserve.core.models import User
 
     now = now or timezone.now()
-    calendar = WorkCalendar()
+    calendar = current_calendar()
     if not in_working_hours(now, calendar):
         return 0
     today = timezone.localtime(now).date()

@@ -22,7 +22,7 @@ from . import metrics, services
 from .choices import RUNNING_STATUSES, Status
 from .filtersets import DemandFilterSet
 from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
-from .models import Assignment, Attachment, Demand, DispatchRule
+from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule
 from .tables import DemandTable
 
 
@@ -66,7 +66,7 @@ class InboxView(DemandListView):
     def get_queryset(self, request):
         handling = Assignment.objects.filter(demand=OuterRef("pk"), department_id=request.user.organization_id,
                                              active=True)
-        return super().get_queryset(request).filter(Exists(handling), status__in=[Status.DISPATCHED, Status.WAITING])
+        return super().get_queryset(request).filter(Exists(handling), BEING_HANDLED)
 
     default_sort = "resolve_due"
 
@@ -222,10 +222,7 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
     def get(self, request):
         start, end = _period(request)
         by = request.GET.get("by") if request.GET.get("by") in metrics.GROUPS else "department"
-        qs = metrics.period_queryset(Demand.objects.restrict(request.user), start, end)
-        rows = metrics.grouped(qs, by)
-        total = metrics.totals(qs)
-        ranking = metrics.department_ranking(qs, figures=rows if by == "department" else None)
+        rows, total, ranking = metrics.page(by, start, end, user=request.user)
         if request.GET.get("export") == "xlsx":
             headers = [str(metrics.GROUPS[by][2]), _("Received"), _("Response rate %"), _("Resolution rate %"),
                        _("Satisfaction rate %"), _("Average working days to close"), _("Resolved"),

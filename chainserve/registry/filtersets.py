@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from chainserve.core.filters import SearchFilterSet, search_queryset
 
@@ -32,10 +33,10 @@ class OrganizationFilterSet(SearchFilterSet):
     )
     listing_status = django_filters.MultipleChoiceFilter(choices=ListingStatus.choices, label=_("Listing status"), widget=forms.CheckboxSelectMultiple)
     size = django_filters.MultipleChoiceFilter(choices=OrgSize.choices, label=_("Size"), widget=forms.CheckboxSelectMultiple)
-    label = django_filters.ModelMultipleChoiceFilter(
+    label = extend_schema_field({"type": "string", "description": _("Labels")})(django_filters.ModelMultipleChoiceFilter(
         field_name="labels__slug", to_field_name="slug", queryset=Label.objects.all(), label=_("Labels"),
         conjoined=True,
-    )
+    ))
     chain = django_filters.ModelChoiceFilter(queryset=visible_chains, method="filter_chain", label=_("Chain"))
     segment = django_filters.ModelChoiceFilter(queryset=visible_segments, method="filter_segment", label=_("Segment"))
     founded_after = django_filters.DateFilter(field_name="founded_on", lookup_expr="gte", label=_("Founded from"))
@@ -45,9 +46,11 @@ class OrganizationFilterSet(SearchFilterSet):
         model = Organization
         fields = ["q", "kind", "district", "park", "listing_status", "size", "label", "chain", "segment"]
 
+    @extend_schema_field({"type": "integer", "description": _("Chain")})
     def filter_chain(self, queryset, name, value):
         return queryset.filter(pk__in=Placement.objects.filter(chain=value).values("organization_id"))
 
+    @extend_schema_field({"type": "integer", "description": _("Segment")})
     def filter_segment(self, queryset, name, value):
         """Enterprises on the segment or on any segment below it (as the chain map counts them)."""
         ids, frontier = {value.pk}, [value.pk]

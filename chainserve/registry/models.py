@@ -107,6 +107,11 @@ class Organization(ScopedModel, TimeStampedModel):
     def __str__(self):
         return self.name
 
+    @property
+    def profile_of(self):
+        """The organisation whose profile this record is (core.services.profile_changed)."""
+        return self
+
     def get_absolute_url(self):
         return reverse("registry:organization", args=[self.pk])
 
@@ -151,6 +156,10 @@ class Product(TimeStampedModel):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         ordering = ["organization", "name"]
+
+    @property
+    def profile_of(self):
+        return self.organization
 
     def __str__(self):
         return self.name

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chainserve.core.services import profile_changed
+
 from .choices import ListingStatus, OrgKind, OrgSize
 from .models import District, Label, Organization, Person
 from .validators import clean_phone, clean_uscc
@@ -336,5 +338,7 @@ def save_product(user, product):
     """Validate and save a product of an enterprise; its change history keeps the author."""
     product.full_clean()
     product._history_user = user
-    product.save()
+    with transaction.atomic():
+        product.save()
+        profile_changed(product.organization)
     return product

@@ -40,7 +40,7 @@ def test_the_language_menu_and_the_import_progress_bar_still_work(demo, page, lo
     watch_console(page)
     login("office")
 
-    # the language menu submits on change: its inline handler is allowed by its hash
+    # the language menu submits on change (core/behaviours.js, no inline handler)
     page.goto("/registry/organizations/")
     with page.expect_navigation():
         page.select_option("nav select[name=language]", "en")

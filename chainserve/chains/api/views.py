@@ -1,14 +1,17 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers as drf_serializers
+from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from chainserve.core.api import ScopedViewSet
+from chainserve.core.api import ScopedViewSet, drf_detail
 
 from .. import services
-from ..filtersets import ChainFilterSet, PlacementFilterSet, SegmentFilterSet
-from ..models import Chain, Placement, Segment
+from ..filtersets import CandidateFilterSet, ChainFilterSet, LeadFilterSet, PlacementFilterSet, SegmentFilterSet
+from ..models import Candidate, Chain, Lead, Placement, Segment
 from . import serializers
 
 
@@ -57,3 +60,49 @@ class PlacementViewSet(ScopedViewSet):
     filterset_class = PlacementFilterSet
     ordering_fields = ["role", "created"]
     ordering = ["segment", "role", "id"]
+
+
+class CandidateViewSet(ScopedViewSet):
+    model = Candidate
+    serializer_class = serializers.CandidateSerializer
+    filterset_class = CandidateFilterSet
+    prefetch_related = ("segments",)
+    ordering_fields = ["name", "region", "revenue"]
+    ordering = ["name", "id"]
+
+
+class LeadViewSet(ScopedViewSet):
+    """Leads are opened through the service (which writes the first event); their stage changes only by
+    `transition`, which needs the version the client last saw."""
+
+    model = Lead
+    serializer_class = serializers.LeadSerializer
+    filterset_class = LeadFilterSet
+    prefetch_related = ("events",)
+    ordering_fields = ["updated", "stage", "amount"]
+    ordering = ["-updated", "-id"]
+
+    def perform_create(self, serializer):
+        d = serializer.validated_data
+        try:
+            serializer.instance = services.start_lead(self.request.user, d["candidate"], d["segment"],
+                                                      d.get("note", ""), d.get("owner"))
+        except DjangoValidationError as e:
+            raise ValidationError(drf_detail(e)) from None
+
+    @extend_schema(request=serializers.MoveLeadSerializer, responses=serializers.LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the lead to another stage: 400 if the move is not allowed, 409 if the lead changed since
+        `version`."""
+        lead = self.get_object()
+        data = serializers.MoveLeadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        try:
+            lead = services.move_lead(lead, request.user, d["stage"], d["version"], d.get("amount"), d["note"])
+        except DjangoValidationError as e:
+            raise ValidationError(drf_detail(e)) from None
+        except services.LeadConflict as e:
+            return Response({"version": [str(e)]}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(self.get_queryset().get(pk=lead.pk)).data)

@@ -54,7 +54,7 @@ def test_segment_tree_nests_segments_under_their_stage_and_parent(world):
 def test_map_data_is_the_echarts_tree_with_counts_and_strength(world):
     data = services.map_data(world.chain)
 
-    def leaf(seg, count, owners, listed, strength, level, children=()):
+    def leaf(seg, count, owners, listed, strength, level, children=(), leads=0):
         return {
             "name": seg.name,
             "value": count + sum(c["value"] for c in children),
@@ -65,6 +65,7 @@ def test_map_data_is_the_echarts_tree_with_counts_and_strength(world):
             "strength": strength,
             "level": level,
             "importDependent": seg.import_dependent,
+            "leads": leads,
             "children": list(children),
         }
 

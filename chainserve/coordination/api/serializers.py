@@ -1,26 +1,40 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
 
+from .. import services
+from ..choices import ItemStatus
 from ..models import (
     ActionItem,
     Activity,
     AgendaItem,
     Agreement,
+    Alliance,
+    AllianceMember,
+    AnnualList,
     Attendee,
     Committee,
     CommitteeMember,
+    Coverage,
     Decision,
+    InstructorAssignment,
+    ItemUpdate,
+    ListItem,
     Meeting,
+    Milestone,
+    Pairing,
     Registration,
     Visit,
 )
 
 
-class CommitteeMemberSerializer(serializers.ModelSerializer):
+class CommitteeMemberSerializer(ScopedSerializer):
     class Meta:
         model = CommitteeMember
-        fields = ["id", "organization", "role", "person", "started_on", "ended_on"]
+        fields = ["id", "committee", "organization", "role", "person", "started_on", "ended_on"]
 
 
 class CommitteeSerializer(ScopedSerializer):
@@ -53,9 +67,9 @@ class MeetingSerializer(ScopedSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "committee", "chain", "title", "starts_at", "location", "status", "minutes", "agenda",
-                  "decisions", "created", "updated"]
-        read_only_fields = ["status", "minutes"]
+        fields = ["id", "committee", "chain", "title", "starts_at", "location", "status", "minutes", "cancel_reason",
+                  "agenda", "decisions", "created", "updated"]
+        read_only_fields = ["status", "minutes", "cancel_reason"]
 
 
 class DecisionInputSerializer(serializers.Serializer):
@@ -86,8 +100,8 @@ class ActivitySerializer(ScopedSerializer):
         model = Activity
         fields = ["id", "chain", "kind", "title", "starts_at", "location", "organizer", "description",
                   "open_to_enterprises", "capacity", "status", "outcome", "leads_found", "demands_raised",
-                  "created", "updated"]
-        read_only_fields = ["status", "outcome", "leads_found", "demands_raised"]
+                  "cancel_reason", "created", "updated"]
+        read_only_fields = ["status", "outcome", "leads_found", "demands_raised", "cancel_reason"]
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -130,3 +144,91 @@ class VisitSerializer(ScopedSerializer):
         model = Visit
         fields = ["id", "organization", "visitor", "visited_on", "purpose", "notes", "demands", "created",
                   "updated"]
+
+
+class AllianceMemberSerializer(ScopedSerializer):
+    class Meta:
+        model = AllianceMember
+        fields = ["id", "alliance", "organization", "role", "started_on", "ended_on"]
+
+
+class AllianceSerializer(ScopedSerializer):
+    members = AllianceMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Alliance
+        fields = ["id", "chain", "name", "founded_on", "description", "members", "created", "updated"]
+
+
+class PairingSerializer(ScopedSerializer):
+    class Meta:
+        model = Pairing
+        fields = ["id", "agency_branch", "enterprise", "enterprise_branch", "started_on", "ended_on", "note",
+                  "created", "updated"]
+
+
+class InstructorSerializer(ScopedSerializer):
+    class Meta:
+        model = InstructorAssignment
+        fields = ["id", "enterprise", "kind", "person", "user", "started_on", "ended_on", "created", "updated"]
+
+
+class CoverageSerializer(ScopedSerializer):
+    class Meta:
+        model = Coverage
+        fields = ["id", "enterprise", "kind", "started_on", "ended_on", "note", "created", "updated"]
+
+
+class AnnualListSerializer(ScopedSerializer):
+    class Meta:
+        model = AnnualList
+        fields = ["id", "chain", "year", "kind", "title", "public", "created", "updated"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "due_on", "title", "done_on"]
+        read_only_fields = ["done_on"]
+
+
+class ItemUpdateSerializer(serializers.ModelSerializer):
+    evidence = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ItemUpdate
+        fields = ["id", "text", "progress", "status", "evidence", "author", "at"]
+
+    def get_evidence(self, obj) -> str | None:
+        return reverse("coordination:evidence", args=[obj.pk]) if obj.evidence else None
+
+
+class ListItemSerializer(ScopedSerializer):
+    """A list item; its progress and status change through progress updates (POST …/updates/)."""
+
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ListItem
+        fields = ["id", "annual_list", "parent", "code", "title", "owner", "target", "weight", "progress", "status",
+                  "contact", "milestones", "created", "updated"]
+        read_only_fields = ["progress", "status"]
+
+    def _write(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        try:
+            return services.save_item(self.context["request"].user, instance)
+        except DjangoPermissionDenied:
+            raise PermissionDenied from None
+
+
+class ItemUpdateInputSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+    status = serializers.ChoiceField(choices=ItemStatus.choices, required=False, allow_blank=True)
+    evidence = serializers.FileField(required=False)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField()

@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from chainserve.core.api import ScopedViewSet, drf_detail
@@ -14,12 +15,36 @@ from ..filtersets import (
     ActionItemFilterSet,
     ActivityFilterSet,
     AgreementFilterSet,
+    AllianceFilterSet,
+    AllianceMemberFilterSet,
+    AnnualListFilterSet,
     CommitteeFilterSet,
+    CommitteeMemberFilterSet,
+    CoverageFilterSet,
+    InstructorFilterSet,
+    ListItemFilterSet,
     MeetingFilterSet,
+    PairingFilterSet,
     RegistrationFilterSet,
     VisitFilterSet,
 )
-from ..models import ActionItem, Activity, Agreement, Committee, Meeting, Registration, Visit
+from ..models import (
+    ActionItem,
+    Activity,
+    Agreement,
+    Alliance,
+    AllianceMember,
+    AnnualList,
+    Committee,
+    CommitteeMember,
+    Coverage,
+    InstructorAssignment,
+    ListItem,
+    Meeting,
+    Pairing,
+    Registration,
+    Visit,
+)
 from . import serializers
 
 
@@ -76,6 +101,12 @@ class MeetingViewSet(ScopedViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=meeting.pk)).data,
                         status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=serializers.CancelSerializer, responses=serializers.MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a scheduled meeting with the reason; its member units' users are told."""
+        return _cancel(self, request, services.cancel_meeting)
+
 
 class ActionItemViewSet(ScopedViewSet):
     """Action items are created by decisions and changed by reporting progress."""
@@ -107,6 +138,12 @@ class ActivityViewSet(ScopedViewSet):
     filterset_class = ActivityFilterSet
     ordering_fields = ["starts_at", "title", "kind"]
     ordering = ["-starts_at", "-id"]
+
+    @extend_schema(request=serializers.CancelSerializer, responses=serializers.ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a planned activity with the reason; the enterprises signed up are told."""
+        return _cancel(self, request, services.cancel_activity)
 
 
 class RegistrationViewSet(ScopedViewSet):
@@ -159,3 +196,104 @@ class VisitViewSet(ScopedViewSet):
 
     def perform_create(self, serializer):
         serializer.save(visitor=self.request.user)
+
+
+def _cancel(viewset, request, cancel):
+    obj = viewset.get_object()
+    data = serializers.CancelSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    _service(lambda: cancel(obj, request.user, data.validated_data["reason"]))
+    return Response(viewset.get_serializer(viewset.get_queryset().get(pk=obj.pk)).data)
+
+
+class AllianceViewSet(ScopedViewSet):
+    model = Alliance
+    serializer_class = serializers.AllianceSerializer
+    filterset_class = AllianceFilterSet
+    prefetch_related = ("members",)
+    ordering_fields = ["name"]
+    ordering = ["chain", "name", "id"]
+
+
+class PairingViewSet(ScopedViewSet):
+    model = Pairing
+    serializer_class = serializers.PairingSerializer
+    filterset_class = PairingFilterSet
+    ordering_fields = ["started_on"]
+    ordering = ["-started_on", "-id"]
+
+
+class InstructorViewSet(ScopedViewSet):
+    model = InstructorAssignment
+    serializer_class = serializers.InstructorSerializer
+    filterset_class = InstructorFilterSet
+    ordering_fields = ["started_on"]
+    ordering = ["-started_on", "-id"]
+
+
+class CoverageViewSet(ScopedViewSet):
+    model = Coverage
+    serializer_class = serializers.CoverageSerializer
+    filterset_class = CoverageFilterSet
+    ordering_fields = ["started_on", "kind"]
+    ordering = ["enterprise", "kind", "id"]
+
+
+class AnnualListViewSet(ScopedViewSet):
+    model = AnnualList
+    serializer_class = serializers.AnnualListSerializer
+    filterset_class = AnnualListFilterSet
+    ordering_fields = ["year", "title"]
+    ordering = ["-year", "chain", "kind", "id"]
+
+
+class ListItemViewSet(ScopedViewSet):
+    """Items of the annual lists; progress and status move by posting updates to …/updates/."""
+
+    model = ListItem
+    serializer_class = serializers.ListItemSerializer
+    filterset_class = ListItemFilterSet
+    prefetch_related = ("milestones",)
+    ordering_fields = ["code", "progress"]
+    ordering = ["annual_list", "code", "id"]
+
+    @extend_schema(request=None, responses=serializers.ItemUpdateSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="timeline")
+    def timeline(self, request, pk=None):
+        """The item's progress updates, newest first."""
+        item = self.get_object()
+        return Response(serializers.ItemUpdateSerializer(item.updates.all(), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": serializers.ItemUpdateInputSerializer,
+                            "application/json": serializers.ItemUpdateInputSerializer},
+                   responses={201: serializers.ItemUpdateSerializer})
+    @action(detail=True, methods=["post"], url_path="updates", permission_classes=[IsAuthenticated])
+    def post_update(self, request, pk=None):
+        """Report progress on the item (a leaf's progress and status), with an evidence file."""
+        item = self.get_object()
+        data = serializers.ItemUpdateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        update = _service(lambda: services.post_update(item, request.user, d["text"], d.get("progress"),
+                                                       d.get("status") or "", d.get("evidence")))
+        return Response(serializers.ItemUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
+
+
+class CommitteeMemberViewSet(ScopedViewSet):
+    """Member units of committees; ending a membership (its to date) keeps it as history."""
+
+    model = CommitteeMember
+    serializer_class = serializers.CommitteeMemberSerializer
+    filterset_class = CommitteeMemberFilterSet
+    ordering_fields = ["started_on"]
+    ordering = ["committee", "role", "started_on", "id"]
+
+
+class AllianceMemberViewSet(ScopedViewSet):
+    """Member units of alliances; ending a membership (its to date) keeps it as history."""
+
+    model = AllianceMember
+    serializer_class = serializers.AllianceMemberSerializer
+    filterset_class = AllianceMemberFilterSet
+    ordering_fields = ["started_on"]
+    ordering = ["alliance", "role", "started_on", "id"]

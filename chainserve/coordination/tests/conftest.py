@@ -36,3 +36,20 @@ def coord(world):
                                          starts_at=now + datetime.timedelta(days=10), capacity=20,
                                          organizer=world.bank)
     return c
+
+
+@pytest.fixture
+def annual(world):
+    """The city chain's 2026 service list: 1 园区建设 (weight 1) with children 1.1 厂房 (weight 3) and 1.2 道路
+    (weight 1), and 2 人才公寓 (weight 1); every item owned by 经信局; 1.1 has a contact person."""
+    from chainserve.coordination.models import AnnualList, ListItem
+
+    a = SimpleNamespace(world=world, users=world.users)
+    a.list = AnnualList.objects.create(chain=world.chain, year=2026, kind="service", title="2026年服务项目清单")
+    a.park = ListItem.objects.create(annual_list=a.list, code="1", title="园区建设", owner=world.dept)
+    a.plant = ListItem.objects.create(annual_list=a.list, parent=a.park, code="1.1", title="标准厂房",
+                                      owner=world.dept, weight=3, contact=world.p_nfs)
+    a.road = ListItem.objects.create(annual_list=a.list, parent=a.park, code="1.2", title="园区道路",
+                                     owner=world.dept, weight=1)
+    a.flats = ListItem.objects.create(annual_list=a.list, code="2", title="人才公寓", owner=world.dept)
+    return a

@@ -132,12 +132,17 @@ def test_visit_form_warns_of_recent_visit_and_creates_demand(coord, client_as):
     Visit.objects.create(organization=coord.world.nfs, visitor=coord.users.office,
                          visited_on=datetime.date.today() - datetime.timedelta(days=3), purpose="调研")
     client = client_as(coord.users.specialist)
-    response = client.post("/coordination/visits/add/", {
-        "organization": coord.world.nfs.pk, "visited_on": datetime.date.today().isoformat(), "purpose": "走访"},
-        follow=True)
+    data = {"organization": coord.world.nfs.pk, "visited_on": datetime.date.today().isoformat(), "purpose": "走访"}
+    response = client.post("/coordination/visits/add/", data)
+    assert response.status_code == 200
+    assert (f"{coord.world.nfs} was visited by someone else within the last 14 days: "
+            f"{datetime.date.today() - datetime.timedelta(days=3)} office. Tick to save anyway.") in response.content.decode()
+    assert not Visit.objects.filter(purpose="走访").exists()
+
+    response = client.post("/coordination/visits/add/", {**data, "visit_anyway": "on"})
     visit = Visit.objects.get(purpose="走访")
+    assert response.status_code == 302
     assert visit.visitor == coord.users.specialist
-    assert "was visited by someone else within the last 14 days" in response.content.decode()
     response = client.post(f"/coordination/visits/{visit.pk}/", {
         "category": coord.demand.category_id, "title": "人才公寓", "description": "需要人才公寓。"})
     assert response.status_code == 302
@@ -155,7 +160,9 @@ def test_specialist_cannot_edit_others_visit(coord, client_as):
 
 def test_list_pages_and_export(coord, client_as):
     client = client_as(coord.users.office)
-    for url in ["committees", "meetings", "action-items", "activities", "agreements", "visits"]:
+    for url in ["committees", "meetings", "action-items", "activities", "agreements", "visits", "alliances",
+                "pairings", "instructors", "coverages", "lists", "list-items", "calendar", "agreements/totals",
+                "alliances/add", "pairings/add", "instructors/add", "coverages/add", "lists/add"]:
         assert client.get(f"/coordination/{url}/").status_code == 200, url
     export = client.get("/coordination/meetings/?export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")

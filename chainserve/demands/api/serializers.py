@@ -48,6 +48,26 @@ class DemandSerializer(serializers.ModelSerializer):
         return available_actions(demand, self.context["request"].user)
 
 
+class DemandCreatedSerializer(serializers.Serializer):
+    """The answer to a create: what the demand is now and its deadlines (its full record: GET its URL)."""
+
+    id = serializers.IntegerField(read_only=True)
+    number = serializers.CharField(read_only=True)
+    organization = serializers.IntegerField(source="organization_id", read_only=True)
+    chain = serializers.IntegerField(source="chain_id", read_only=True, allow_null=True)
+    category = serializers.IntegerField(source="category_id", read_only=True)
+    title = serializers.CharField(read_only=True)
+    channel = serializers.CharField(read_only=True)
+    priority = serializers.CharField(read_only=True)
+    proposer = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    created = serializers.DateTimeField(read_only=True)
+    accept_due = serializers.DateTimeField(read_only=True)
+    answer_due = serializers.DateTimeField(read_only=True)
+    resolve_due = serializers.DateTimeField(read_only=True)
+
+
 class DemandCreateSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=OrgKind.ENTERPRISE), required=False,

@@ -33,7 +33,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return Demand.objects.restrict(self.request.user).select_related("organization", "category")
 
-    @extend_schema(request=serializers.DemandCreateSerializer, responses={201: serializers.DemandSerializer},
+    @extend_schema(request=serializers.DemandCreateSerializer, responses={201: serializers.DemandCreatedSerializer},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
     def create(self, request, *args, **kwargs):
         key = request.headers.get("Idempotency-Key", "").strip()[:100]
@@ -58,7 +58,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise PermissionDenied(str(e)) from None
         except DjangoValidationError as e:
             raise ValidationError(e.message_dict) from None
-        return Response(self.get_serializer(demand).data, status=status.HTTP_201_CREATED)
+        return Response(serializers.DemandCreatedSerializer(demand).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.DemandEventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections, transaction
 
-from chainserve.demands import services
+from chainserve.demands import metrics, services
 from chainserve.demands.choices import EventType, Status
 from chainserve.demands.models import Demand, DemandEvent
 from chainserve.demands.services import ConflictError, TransitionError
@@ -145,3 +145,64 @@ def test_two_dispatchers_racing_freely_make_exactly_one_dispatch(desk, make_dema
         assert (demand.status, demand.version, demand.lead_department) == (Status.DISPATCHED, 2, winner)
         assert list(demand.assignments.values_list("department", flat=True)) == [winner.pk]
         assert demand.events.filter(type=EventType.DISPATCHED).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_retry_racing_its_original_makes_one_demand(desk):
+    """Two requests with one Idempotency-Key at once: the second waits for the first's claim, then replays it."""
+    from rest_framework.response import Response
+
+    from chainserve.core.api import idempotent
+
+    answers = []
+
+    def create():
+        def produce():
+            demand = services.submit(desk.enterprise, services.Intake(desk.nfs, desk.policy, "重试", "内容"))
+            return Response({"id": demand.pk}, status=201)
+        answers.append(idempotent(desk.enterprise, "retry-1", "/api/v1/demands/", produce))
+
+    blocked, first, second = race_while_the_first_holds_its_lock(create, create)
+
+    assert blocked is True  # the retry's INSERT of the key waited for the original to commit
+    assert (first, second) == ("ok", "ok")
+    assert [a.data for a in answers] == [{"id": Demand.objects.get().pk}] * 2
+    assert [a.get("Idempotent-Replayed") for a in answers] == [None, "true"]
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_racing_creates_and_steps_keep_the_figures_exact(desk, make_demand):
+    """Concurrent creates and closes increment the same summary rows: no deadlock, no lost count."""
+    from chainserve.demands.models import DemandFigures
+
+    dispatched = [make_demand("dispatched") for _ in range(3)]
+    start = threading.Barrier(6)
+
+    def create():
+        start.wait(10)
+        services.submit(desk.enterprise, services.Intake(desk.nfs, desk.policy, "并发", "内容"))
+
+    def close(demand):
+        start.wait(10)
+        services.close(demand, desk.handler, True, "已办结。")
+
+    racers = [Racer(create) for _ in range(3)] + [Racer(lambda d=d: close(d)) for d in dispatched]
+    for r in racers:
+        r.start()
+    for r in racers:
+        r.join(20)
+
+    assert [r.outcome for r in racers] == ["ok"] * 6
+
+    def rows():
+        cols = [*metrics.KEY, *metrics.COLUMNS]
+        return sorted((dict(zip(cols, r, strict=True)) for r in DemandFigures.objects.values_list(*cols)
+                       if any(r[len(metrics.KEY):])), key=lambda r: [r[k] for k in metrics.KEY])
+
+    kept = rows()
+    services.rebuild_figures()
+    assert rows() == kept
+    assert sum(r["received"] for r in kept if not r["month"]) == 6
+    assert sum(r["resolved"] for r in kept if not r["month"]) == 3

@@ -105,13 +105,24 @@ def test_an_event_is_notified_and_e_mailed_once_after_commit(desk, make_demand, 
 
 def test_a_rolled_back_step_queues_nothing(desk, make_demand, django_capture_on_commit_callbacks):
     demand = make_demand("dispatched")
+    queued = list(DBTaskResult.objects.values_list("args_kwargs", flat=True))
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(services.TransitionError):
             services.reply(demand, desk.enterprise, "回答。")
 
     assert callbacks == []
-    assert DBTaskResult.objects.count() == 0
+    assert list(DBTaskResult.objects.values_list("args_kwargs", flat=True)) == queued
+
+
+def test_the_task_row_is_written_in_the_step_s_transaction(desk, make_demand):
+    """With the database task backend, one task row per event, in the same transaction as the event."""
+    demand = make_demand("dispatched")
+
+    events = list(demand.events.order_by("pk").values_list("pk", flat=True))
+    tasks = sorted(r["args"][0] for r in DBTaskResult.objects.values_list("args_kwargs", flat=True))
+    assert tasks == events
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"READY"}
 
 
 # ---------------------------------------------------------------- reminders

@@ -12,6 +12,7 @@ from chainserve.core.services import missing_calendar_years
 from chainserve.core.workdays import (
     WorkCalendar,
     add_working_days,
+    current_calendar,
     next_working_day,
     weekday_rule,
     working_days_between,
@@ -205,3 +206,19 @@ def test_a_deadline_is_the_end_of_the_nth_working_day_in_shanghai(db):
     assert sla.shift(eod(2026, 9, 30), 1, calendar) == eod(2026, 10, 8)
     assert sla.shift(None, 3, calendar) is None
     assert sla.working_days_since(local(2026, 9, 30, 17), local(2026, 10, 8, 9), calendar) == 1
+
+
+def test_the_services_load_the_calendar_at_most_once_a_minute_per_process(db, settings):
+    settings.CALENDAR_CACHE_SECONDS = 0
+    before = current_calendar()
+    settings.CALENDAR_CACHE_SECONDS = 60
+    CalendarDay.objects.create(date=D(2027, 10, 1), is_workday=False, name="国庆节")
+
+    kept = current_calendar()
+    settings.CALENDAR_CACHE_SECONDS = 0
+    fresh = current_calendar()
+
+    assert kept is before and kept(D(2027, 10, 1)) is True  # within the minute: the calendar as loaded
+    assert fresh is not before and fresh(D(2027, 10, 1)) is False  # then the admin's change
+    CalendarDay.objects.filter(date=D(2027, 10, 1)).delete()
+    assert current_calendar()(D(2027, 10, 1)) is True  # leave no 2027 holiday loaded for other tests

@@ -1,5 +1,9 @@
 from rest_framework.routers import DefaultRouter
 
+from . import views
+
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
+router.register("rules", views.RuleViewSet, basename="rule")
+router.register("matches", views.MatchViewSet, basename="match")
 urlpatterns = router.urls

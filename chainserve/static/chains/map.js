@@ -1,4 +1,5 @@
-/* The chain map: an ECharts tree of chain → stage → segments, coloured by strength. */
+/* The chain map: an ECharts tree of chain → stage → segments, coloured by strength; open investment
+   leads are counted on the segments that have them. */
 (function () {
   var el = document.getElementById("chain-map");
   var data = JSON.parse(document.getElementById("chain-map-data").textContent);
@@ -9,7 +10,8 @@
     node.symbol = "circle";
     node.itemStyle = { color: depth < 2 ? "#6c757d" : colours[level],
                        borderColor: node.importDependent ? "#212529" : "#fff", borderWidth: node.importDependent ? 3 : 1 };
-    node.label = { formatter: node.name + (depth >= 1 ? " (" + (node.value || 0) + ")" : "") };
+    var leads = node.leads ? " · " + el.dataset.lLeads + " " + node.leads : "";
+    node.label = { formatter: node.name + (depth >= 1 ? " (" + (node.value || 0) + ")" : "") + leads };
     (node.children || []).forEach(function (c) { decorate(c, depth + 1); });
   }
   decorate(data, 0);
@@ -21,7 +23,7 @@
       var l = el.dataset;
       return "<b>" + echarts.format.encodeHTML(d.name) + "</b><br>" + l.lOwn + ": " + d.count + "<br>" +
         l.lTotal + ": " + d.value + "<br>" + l.lOwners + ": " + d.owners + " · " + l.lListed + ": " + d.listed +
-        " · " + l.lStrength + ": " + d.strength;
+        " · " + l.lStrength + ": " + d.strength + "<br>" + l.lLeads + ": " + (d.leads || 0);
     } },
     series: [{
       type: "tree", data: [data], top: "2%", left: "16%", bottom: "2%", right: "22%",

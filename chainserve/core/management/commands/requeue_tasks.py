@@ -1,0 +1,22 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from chainserve.core.tasks import requeue_abandoned
+
+
+class Command(BaseCommand):
+    help = ("Queue again the tasks a killed worker left marked running: those of --worker-id (run it before "
+            "that worker starts again), or those started more than --older-than seconds ago.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--worker-id", help="the fixed id the worker runs under (db_worker --worker-id)")
+        parser.add_argument("--older-than", type=int, metavar="SECONDS",
+                            help="any task marked running for longer than this")
+
+    def handle(self, worker_id=None, older_than=None, **options):
+        if worker_id is None and older_than is None:
+            raise CommandError("Name the worker (--worker-id) or an age (--older-than SECONDS).")
+        age = datetime.timedelta(seconds=older_than) if older_than is not None else None
+        count = requeue_abandoned(worker_id, age)
+        self.stdout.write(f"{count} task(s) queued again.")

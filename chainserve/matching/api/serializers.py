@@ -1,0 +1,77 @@
+from rest_framework import serializers
+
+from chainserve.resources.models import FinancialProduct, Policy
+
+from .. import rules
+from ..models import Match, Rule, RuleVersion
+from ..services import STATE_ACTIONS
+
+
+class ExpressionField(serializers.JSONField):
+    """A rule as JSON; refused with the path of its wrong part."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        try:
+            return rules.validate(data)
+        except rules.RuleError as e:
+            raise serializers.ValidationError(str(e)) from None
+
+
+class RuleVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RuleVersion
+        fields = ["number", "expression", "effective_from", "effective_to", "note", "created"]
+
+
+class RuleSerializer(serializers.ModelSerializer):
+    versions = RuleVersionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Rule
+        fields = ["id", "policy", "product", "active", "versions", "created", "updated"]
+        read_only_fields = fields
+
+
+class RuleWriteSerializer(serializers.Serializer):
+    """A new version of the rule of a policy or financial product (the rule is created with its first one)."""
+
+    policy = serializers.PrimaryKeyRelatedField(queryset=Policy.objects.all(), required=False, allow_null=True)
+    product = serializers.PrimaryKeyRelatedField(queryset=FinancialProduct.objects.all(), required=False,
+                                                 allow_null=True)
+    expression = ExpressionField()
+    effective_from = serializers.DateField(required=False, allow_null=True)
+    effective_to = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+    def validate(self, attrs):
+        if bool(attrs.get("policy")) == bool(attrs.get("product")):
+            raise serializers.ValidationError({"policy": ["Name exactly one policy or one financial product."]})
+        return attrs
+
+
+class ExpressionSerializer(serializers.Serializer):
+    expression = ExpressionField()
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    conditions = serializers.ListField(child=serializers.CharField())
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    item_title = serializers.SerializerMethodField()
+    version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = Match
+        fields = ["id", "enterprise", "rule", "item_title", "version", "state", "qualifies", "created", "updated",
+                  "opened_at", "applied_at"]
+        read_only_fields = fields
+
+    def get_item_title(self, match) -> str:
+        return match.rule.item.title
+
+
+class MatchActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(STATE_ACTIONS))

@@ -1,0 +1,82 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.response import Response
+
+from chainserve.core.api import drf_detail
+
+from .. import rules, services
+from ..filtersets import MatchFilterSet, RuleFilterSet
+from ..models import Match, Rule
+from . import serializers
+
+
+def _service(call):
+    try:
+        return call()
+    except DjangoValidationError as e:
+        raise ValidationError(drf_detail(e)) from None
+    except DjangoPermissionDenied as e:
+        raise PermissionDenied(str(e) or None) from None
+
+
+class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                  viewsets.GenericViewSet):
+    """Eligibility rules; POST adds a version (creating the rule with its first); `validate` checks a rule."""
+
+    serializer_class = serializers.RuleSerializer
+    filterset_class = RuleFilterSet
+    ordering_fields = ["updated"]
+    ordering = ["-updated", "-id"]
+
+    def get_queryset(self):
+        return Rule.objects.restrict(self.request.user).select_related("policy", "product").prefetch_related(
+            "versions")
+
+    @extend_schema(request=serializers.RuleWriteSerializer, responses={201: serializers.RuleSerializer})
+    def create(self, request, *args, **kwargs):
+        data = serializers.RuleWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        item = d.get("policy") or d.get("product")
+        if not type(item).objects.restrict(request.user, "view").filter(pk=item.pk).exists():
+            raise ValidationError({"policy" if d.get("policy") else "product": ["Not found."]})
+        version = _service(lambda: services.save_rule(request.user, item, d["expression"], d.get("effective_from"),
+                                                      d.get("effective_to"), d.get("note", "")))
+        rule = self.get_queryset().get(pk=version.rule_id)
+        return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.ExpressionSerializer, responses=serializers.ValidationResultSerializer)
+    @action(detail=False, methods=["post"])
+    def validate(self, request):
+        """Check a rule without saving it: 200 with its conditions in words, or 400 naming the wrong part."""
+        data = serializers.ExpressionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        expression = data.validated_data["expression"]
+        top = expression["all"] if "all" in expression else [expression]
+        names = rules.display_names()
+        return Response({"valid": True, "conditions": [rules.describe(node, names) for node in top]})
+
+
+class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Matches: an enterprise sees its own; staff see all. `state` saves, dismisses, marks applied …"""
+
+    serializer_class = serializers.MatchSerializer
+    filterset_class = MatchFilterSet
+    ordering_fields = ["created", "state"]
+    ordering = ["-created", "-id"]
+
+    def get_queryset(self):
+        return Match.objects.restrict(self.request.user).select_related("rule__policy", "rule__product", "version")
+
+    @extend_schema(request=serializers.MatchActionSerializer, responses=serializers.MatchSerializer)
+    @action(detail=True, methods=["post"])
+    def state(self, request, pk=None):
+        match = self.get_object()
+        data = serializers.MatchActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _service(lambda: services.set_state(match, request.user, data.validated_data["action"]))
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)

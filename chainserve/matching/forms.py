@@ -1,0 +1,54 @@
+"""Forms of matching: a new version of an eligibility rule, checked as it is saved."""
+
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.forms import BootstrapForm
+
+from . import rules
+
+EXAMPLE = {"all": [{"field": "district", "op": "eq", "value": "420906"},
+                   {"field": "labels", "op": "has", "value": "hitech"},
+                   {"field": "founded_on", "op": "age_years_lt", "value": 10}]}
+
+
+class RuleExpressionField(forms.CharField):
+    """JSON text of a rule; cleaned to the rule itself, or an error naming the wrong part."""
+
+    widget = forms.Textarea(attrs={"rows": 12, "class": "font-monospace", "spellcheck": "false"})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": e}) from None
+        try:
+            return rules.validate(data)
+        except rules.RuleError as e:
+            raise forms.ValidationError(str(e)) from None
+
+    def prepare_value(self, value):
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return value
+
+
+class RuleVersionForm(BootstrapForm):
+    expression = RuleExpressionField(label=_("Conditions"), help_text=_(
+        "JSON: all / any / not over comparisons {\"field\", \"op\", \"value\"}. Fields: %(fields)s.")
+        % {"fields": ", ".join(rules.FIELDS)})
+    effective_from = forms.DateField(label=_("Effective from"), required=False)
+    effective_to = forms.DateField(label=_("Effective to"), required=False)
+    note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("effective_from"), data.get("effective_to")
+        if start and end and end < start:
+            self.add_error("effective_to", _("A version cannot end before it takes effect."))
+        return data

@@ -1,0 +1,542 @@
+"""Eligibility rules — 资格条件 — as JSON data: validate, compile to a Django Q, evaluate and explain in Python.
+
+A rule is a tree of plain JSON:
+
+    {"all": [node, …]}   {"any": [node, …]}   {"not": node}
+    {"field": "employees", "op": "lt", "value": 300}
+
+over the enterprise fields in FIELDS. Nothing in a rule is ever executed: it is checked against the
+tables below (fields, operators, value types, depth and size limits) and then translated.
+
+Missing data (three-valued logic, the same in both evaluators). A comparison of a field the enterprise
+has not filled in (no district, no founding date, no employee count, no size) is *unknown*, whatever the
+operator, except is_null / not_null, which are always known. Sets (labels, segments, pipeline phases,
+registration classes) are never unknown: an empty set is known to be empty. Unknown propagates by
+Kleene's rules — not(unknown) = unknown; all(…) is false if any part is false, else unknown if any part
+is unknown; any(…) is true if any part is true, else unknown if any part is unknown. An enterprise
+qualifies only when the whole rule is *true*: unknown counts as not qualifying.
+
+The SQL side compiles every node twice over — the Q of "certainly true" and the Q of "certainly false"
+(`not` swaps them, `all`/`any` swap AND and OR for the false side) — and filters on the first, so SQL's
+own NULL handling and Django's negation rules never decide anything. `evaluate` (Python) gives the same
+answer for every profile; a hypothesis test checks this on SQLite and PostgreSQL.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from chainserve.registry.choices import DrugClass, ListingStatus, OrgSize, Phase
+
+MAX_DEPTH = 8
+MAX_NODES = 200
+MAX_LIST = 200
+MAX_TEXT = 100
+MAX_NUMBER = 10_000_000
+MAX_YEARS = 200
+
+SCALAR_OPS = ("eq", "ne", "in", "not_in", "is_null", "not_null")
+ORDERED_OPS = ("lt", "le", "gt", "ge")
+AGE_OPS = ("age_years_lt", "age_years_ge")
+SET_OPS = ("has", "has_any", "has_all", "has_none")
+NULL_OPS = ("is_null", "not_null")
+LIST_OPS = ("in", "not_in", "has_any", "has_all", "has_none")
+NEGATED = {"ne": "eq", "not_in": "in", "not_null": "is_null", "has_none": "has_any"}
+FLIPPED = {"lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "age_years_lt": "age_years_ge",
+           "age_years_ge": "age_years_lt"}
+LOOKUP = {"eq": "exact", "lt": "lt", "le": "lte", "gt": "gt", "ge": "gte", "in": "in"}
+
+
+class RuleError(ValueError):
+    """A rule that cannot be used; `path` names the wrong node (e.g. all[1].value), `message` says why."""
+
+    def __init__(self, path, message):
+        self.path = path or "rule"
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One enterprise field a rule may test: its kind, how SQL reaches it, and its allowed values."""
+
+    name: str
+    label: object
+    kind: str  # "text", "choice", "number", "date", "set"
+    path: str = ""  # ORM path of a scalar field
+    choices: tuple = ()  # allowed values (and, for scalars, the only values that count as present)
+    present: str = ""  # ORM path whose NOT NULL means the value is present (for a path across a join)
+    via: tuple = ()  # (model label, key field): a foreign key compared by the key of the row it points to
+    ordered: tuple = field(default=(), compare=False)  # for "at_least" on a set of ordered values
+
+    @property
+    def ops(self):
+        if self.kind == "set":
+            return SET_OPS + (("at_least",) if self.ordered else ())
+        if self.kind == "number":
+            return SCALAR_OPS + ORDERED_OPS
+        if self.kind == "date":
+            return SCALAR_OPS + ORDERED_OPS + AGE_OPS
+        return SCALAR_OPS
+
+
+PHASE_ORDER = tuple(Phase.values)  # preclinical → approved
+FIELDS = {f.name: f for f in [
+    Field("district", gettext_lazy("district"), "text", present="district_id", via=("registry.District", "code")),
+    Field("park", gettext_lazy("park"), "text", present="park_id", via=("registry.Organization", "name")),
+    Field("founded_on", gettext_lazy("founding date"), "date", path="founded_on"),
+    Field("size", gettext_lazy("size"), "choice", path="size", choices=tuple(OrgSize.values)),
+    Field("employees", gettext_lazy("employees"), "number", path="employees"),
+    Field("listing_status", gettext_lazy("listing status"), "choice", path="listing_status",
+          choices=tuple(ListingStatus.values)),
+    Field("labels", gettext_lazy("labels"), "set"),
+    Field("segment", gettext_lazy("chain segment"), "set"),
+    Field("phase", gettext_lazy("pipeline phase"), "set", choices=PHASE_ORDER, ordered=PHASE_ORDER),
+    Field("drug_class", gettext_lazy("registration class"), "set", choices=tuple(DrugClass.values)),
+]}
+
+
+# ---------------------------------------------------------------- validation
+
+def validate(rule):
+    """Return rule if it is well formed; raise RuleError naming the first wrong node otherwise."""
+    counter = [0]
+    _check(rule, "", 1, counter)
+    return rule
+
+
+def _join(path, part):
+    return f"{path}.{part}" if path else part
+
+
+def _check(node, path, depth, counter):
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise RuleError(path, _("The rule has more than %(n)d parts.") % {"n": MAX_NODES})
+    if depth > MAX_DEPTH:
+        raise RuleError(path, _("The rule is nested more than %(n)d levels deep.") % {"n": MAX_DEPTH})
+    if not isinstance(node, dict):
+        raise RuleError(path, _("Each part of a rule is an object: all, any, not or a comparison."))
+    keys = set(node)
+    for group in ("all", "any"):
+        if group in keys:
+            if keys != {group}:
+                raise RuleError(path, _("“%(group)s” stands alone in its object.") % {"group": group})
+            parts = node[group]
+            if not isinstance(parts, list) or not parts:
+                raise RuleError(_join(path, group), _("“%(group)s” needs a non-empty list of conditions.")
+                                % {"group": group})
+            for i, part in enumerate(parts):
+                _check(part, f"{_join(path, group)}[{i}]", depth + 1, counter)
+            return
+    if "not" in keys:
+        if keys != {"not"}:
+            raise RuleError(path, _("“not” stands alone in its object."))
+        _check(node["not"], _join(path, "not"), depth + 1, counter)
+        return
+    if not keys <= {"field", "op", "value"} or not {"field", "op"} <= keys:
+        raise RuleError(path, _("A comparison has exactly “field”, “op” and, except for is_null and not_null, "
+                                "“value”; use all, any or not to combine them."))
+    name, op = node["field"], node["op"]
+    spec = FIELDS.get(name) if isinstance(name, str) else None
+    if spec is None:
+        raise RuleError(_join(path, "field"), _("Unknown field %(name)s. Known fields: %(known)s.")
+                        % {"name": _show(name), "known": ", ".join(FIELDS)})
+    if not isinstance(op, str) or op not in spec.ops:
+        raise RuleError(_join(path, "op"), _("%(field)s does not take the operator %(op)s; it takes %(ops)s.")
+                        % {"field": name, "op": _show(op), "ops": ", ".join(spec.ops)})
+    if op in NULL_OPS:
+        if "value" in keys:
+            raise RuleError(_join(path, "value"), _("%(op)s takes no value.") % {"op": op})
+        return
+    if "value" not in keys:
+        raise RuleError(path, _("%(op)s needs a value.") % {"op": op})
+    _check_value(spec, op, node["value"], _join(path, "value"))
+
+
+def _show(value):
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _check_value(spec, op, value, path):
+    if op in LIST_OPS:
+        if not isinstance(value, list) or not value:
+            raise RuleError(path, _("%(op)s needs a non-empty list of values.") % {"op": op})
+        if len(value) > MAX_LIST:
+            raise RuleError(path, _("A list holds at most %(n)d values.") % {"n": MAX_LIST})
+        for i, item in enumerate(value):
+            _check_one(spec, item, f"{path}[{i}]")
+    elif op in AGE_OPS:
+        if not _is_int(value) or not 0 <= value <= MAX_YEARS:
+            raise RuleError(path, _("A number of years is a whole number from 0 to %(n)d.") % {"n": MAX_YEARS})
+    else:
+        _check_one(spec, value, path)
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_one(spec, value, path):
+    if spec.kind == "number":
+        if not _is_int(value) or not 0 <= value <= MAX_NUMBER:
+            raise RuleError(path, _("%(field)s is compared with a whole number from 0 to %(n)d.")
+                            % {"field": spec.name, "n": MAX_NUMBER})
+    elif spec.kind == "date":
+        if not isinstance(value, str) or _parse_date(value) is None:
+            raise RuleError(path, _("%(field)s is compared with a date written YYYY-MM-DD, between 1900 and 2100.")
+                            % {"field": spec.name})
+    elif spec.choices:
+        if value not in spec.choices:
+            raise RuleError(path, _("%(value)s is not a value of %(field)s; use one of %(choices)s.")
+                            % {"value": _show(value), "field": spec.name, "choices": ", ".join(spec.choices)})
+    elif not isinstance(value, str) or not value.strip() or len(value) > MAX_TEXT:
+        raise RuleError(path, _("%(field)s is compared with a text of 1 to %(n)d characters.")
+                        % {"field": spec.name, "n": MAX_TEXT})
+
+
+def _parse_date(text):
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if 1900 <= day.year <= 2100 and len(text) == 10 else None
+
+
+def leaves(rule):
+    """The comparisons of a rule, depth first."""
+    if "all" in rule or "any" in rule:
+        for part in rule.get("all") or rule.get("any"):
+            yield from leaves(part)
+    elif "not" in rule:
+        yield from leaves(rule["not"])
+    else:
+        yield rule
+
+
+# ---------------------------------------------------------------- shared meaning of one comparison
+
+def years_before(day, years):
+    """The same calendar day `years` earlier (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _canonical(op, value, spec, today):
+    """(positive, base op, value): every operator as a plain one, negated or not.
+
+    ne → not eq, not_in → not in, not_null → not is_null, has_none → not has_any, has → has_any [v],
+    at_least → has_any of the values from v on, a date as a date, an age as a cut-off date."""
+    positive = True
+    if op in NEGATED:
+        positive, op = False, NEGATED[op]
+    if op == "has":
+        op, value = "has_any", [value]
+    elif op == "at_least":
+        op, value = "has_any", list(spec.ordered[spec.ordered.index(value):])
+    elif op in AGE_OPS:
+        # Younger than N years ⟺ founded after the day N years ago; at least N years ⟺ on or before it.
+        cutoff = years_before(today, value)
+        op, value = ("gt" if op == "age_years_lt" else "le"), cutoff
+    elif spec.kind == "date" and op in LOOKUP:
+        value = [_parse_date(v) for v in value] if op == "in" else _parse_date(value)
+    return positive, op, value
+
+
+def _split(node):
+    """has_all [a, b] as all of (has a, has b)."""
+    return {"all": [{"field": node["field"], "op": "has", "value": v} for v in node["value"]]}
+
+
+# ---------------------------------------------------------------- SQL
+
+def compile_rule(rule, today=None):
+    """The Q over registry Organization of the enterprises for which rule is true (see the module doc)."""
+    from django.utils import timezone
+
+    return _q(rule, True, today or timezone.localdate())
+
+
+def _q(node, truth, today):
+    if "all" in node or "any" in node:
+        conjunction = ("all" in node) == truth  # all→AND for truth, any→AND for falsity
+        parts = [_q(p, truth, today) for p in node.get("all") or node.get("any")]
+        result = parts[0]
+        for part in parts[1:]:
+            result = (result & part) if conjunction else (result | part)
+        return result
+    if "not" in node:
+        return _q(node["not"], not truth, today)
+    if node["op"] == "has_all":
+        return _q(_split(node), truth, today)
+    spec = FIELDS[node["field"]]
+    positive, op, value = _canonical(node["op"], node.get("value"), spec, today)
+    return _leaf_q(spec, op, value, truth == positive)
+
+
+def _present(spec):
+    if spec.choices:
+        return Q(**{f"{spec.path}__in": list(spec.choices)})
+    return Q(**{f"{spec.present or spec.path}__isnull": False})
+
+
+def _leaf_q(spec, op, value, truth):
+    """Q of the enterprises for which `field op value` is certainly `truth` (never unknown)."""
+    if spec.kind == "set":
+        # Uncorrelated IN (subquery): the database reads the small set once instead of probing per enterprise.
+        hit = Q(pk__in=_set_subquery(spec, value))
+        return hit if truth else ~hit
+    if op == "is_null":
+        return ~_present(spec) if truth else _present(spec)
+    if spec.via:
+        model, key = apps.get_model(spec.via[0]), spec.via[1]
+        hit = Q(**{f"{spec.present}__in": model.objects.filter(**{f"{key}__in": value if op == "in" else [value]})
+                   .values("pk")})
+        return hit if truth else _present(spec) & ~hit
+    if not truth and op in FLIPPED:
+        return Q(**{f"{spec.path}__{LOOKUP[FLIPPED[op]]}": value})
+    hit = Q(**{f"{spec.path}__{LOOKUP[op]}": value})
+    if truth:
+        return hit
+    # Present and not equal (not in): the explicit presence test makes the negation two-valued.
+    return _present(spec) & ~hit
+
+
+def _set_subquery(spec, values):
+    from chainserve.chains.models import Placement
+    from chainserve.registry.models import Organization, Product
+
+    if spec.name == "labels":
+        rows = Organization.labels.through.objects.filter(label__slug__in=values)
+    elif spec.name == "segment":  # a segment counts for its own firms and for the firms of its children
+        rows = Placement.objects.filter(Q(segment__name__in=values) | Q(segment__parent__name__in=values))
+    else:
+        rows = Product.objects.filter(**{f"{spec.name}__in": values})
+    return rows.values("organization_id")
+
+
+# ---------------------------------------------------------------- Python
+
+def evaluate(rule, profile, today=None):
+    """True, False or None (unknown) for one enterprise's profile (see `profiles`)."""
+    from django.utils import timezone
+
+    return _eval(rule, profile, today or timezone.localdate())
+
+
+def _eval(node, profile, today):
+    if "all" in node or "any" in node:
+        results = [_eval(p, profile, today) for p in node.get("all") or node.get("any")]
+        decisive = "all" not in node  # any: one true decides; all: one false decides
+        if decisive in results:
+            return decisive
+        return None if None in results else not decisive
+    if "not" in node:
+        result = _eval(node["not"], profile, today)
+        return None if result is None else not result
+    if node["op"] == "has_all":
+        return _eval(_split(node), profile, today)
+    return _leaf(node, profile, today)
+
+
+def _leaf(node, profile, today):
+    spec = FIELDS[node["field"]]
+    positive, op, value = _canonical(node["op"], node.get("value"), spec, today)
+    actual = profile.get(spec.name)
+    if spec.kind == "set":
+        result = bool(set(actual or ()) & set(value))
+    elif op == "is_null":
+        result = actual is None
+    elif actual is None:
+        return None
+    elif op == "eq":
+        result = actual == value
+    elif op == "in":
+        result = actual in value
+    else:
+        result = {"lt": actual < value, "le": actual <= value, "gt": actual > value, "ge": actual >= value}[op]
+    return result if positive else not result
+
+
+def profiles(org_ids):
+    """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in five queries."""
+    from chainserve.chains.models import Placement
+    from chainserve.registry.models import Organization, Product
+
+    org_ids = list(org_ids)
+    result = {}
+    size_choices, listing_choices = set(FIELDS["size"].choices), set(FIELDS["listing_status"].choices)
+    rows = Organization.objects.filter(pk__in=org_ids).values_list(
+        "pk", "district__code", "park__name", "park_id", "founded_on", "size", "employees", "listing_status")
+    for pk, district, park, park_id, founded, size, employees, listing in rows:
+        result[pk] = {
+            "district": district, "park": park if park_id else None, "founded_on": founded,
+            "size": size if size in size_choices else None, "employees": employees,
+            "listing_status": listing if listing in listing_choices else None,
+            "labels": set(), "segment": set(), "phase": set(), "drug_class": set(),
+        }
+    for pk, slug in Organization.labels.through.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "label__slug"):
+        result[pk]["labels"].add(slug)
+    for pk, name, parent in Placement.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "segment__name", "segment__parent__name"):
+        result[pk]["segment"].update(n for n in (name, parent) if n)
+    for pk, phase, drug_class in Product.objects.filter(organization_id__in=org_ids).values_list(
+            "organization_id", "phase", "drug_class"):
+        result[pk]["phase"].update([phase] if phase else [])
+        result[pk]["drug_class"].update([drug_class] if drug_class else [])
+    return result
+
+
+def profile_of(org):
+    return profiles([org.pk])[org.pk]
+
+
+# ---------------------------------------------------------------- explanation
+
+MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+
+
+@dataclass
+class Explanation:
+    """One node's verdict, in words: `text` is the condition, `actual` what the enterprise has."""
+
+    status: str
+    text: str
+    actual: str = ""
+    path: str = ""
+    parts: list = field(default_factory=list)
+
+    @property
+    def met(self):
+        return self.status == MET
+
+
+@dataclass
+class Verdict:
+    """The whole rule for one enterprise: qualifies or not, the conditions, and for a near miss what is missing."""
+
+    status: str
+    conditions: list
+    missing: list  # the conditions not met (a near miss has exactly one)
+
+    @property
+    def qualifies(self):
+        return self.status == MET
+
+    @property
+    def near_miss(self):
+        return not self.qualifies and len(self.conditions) > 1 and len(self.missing) == 1
+
+
+def near_miss(rule, profile, today=None):
+    """Whether all but one of the rule's top-level conditions are met (at least two conditions) — cheaper
+    than explain(); the same answer as explain(…).near_miss."""
+    from django.utils import timezone
+
+    top = rule["all"] if "all" in rule else [rule]
+    today = today or timezone.localdate()
+    return len(top) > 1 and sum(_eval(node, profile, today) is not True for node in top) == 1
+
+
+def _status(result):
+    return MET if result is True else NOT_MET if result is False else UNKNOWN
+
+
+def explain(rule, profile, today=None, names=None):
+    """Verdict of rule for one profile: the top-level conditions (the parts of a top-level `all`, or the
+    rule itself) each met / not met / unknown with the enterprise's value, worded for people."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    names = names or {}
+    top = rule["all"] if "all" in rule else [rule]
+    paths = [f"all[{i}]" for i in range(len(top))] if "all" in rule else [""]
+    conditions = [_explain(node, profile, today, names, path) for node, path in zip(top, paths, strict=True)]
+    status = _status(_eval(rule, profile, today))
+    return Verdict(status, conditions, [c for c in conditions if not c.met])
+
+
+def _explain(node, profile, today, names, path):
+    status = _status(_eval(node, profile, today))
+    if "field" in node:
+        return Explanation(status, describe(node, names), _actual(node, profile, names), path)
+    group = "all" if "all" in node else "any" if "any" in node else "not"
+    kids = node[group] if group != "not" else [node["not"]]
+    parts = [_explain(k, profile, today, names, f"{_join(path, group)}[{i}]" if group != "not"
+                      else _join(path, "not")) for i, k in enumerate(kids)]
+    return Explanation(status, describe(node, names), "", path, parts)
+
+
+def _display(spec, value, names):
+    if isinstance(value, list):
+        return "、".join(_display(spec, v, names) for v in value)
+    lookup = names.get(spec.name, {})
+    if value in lookup:
+        return str(lookup[value])
+    for choices in (OrgSize, ListingStatus, Phase, DrugClass):
+        if spec.choices and value in choices.values and set(spec.choices) <= set(choices.values):
+            return str(choices(value).label)
+    return str(value)
+
+
+def _actual(node, profile, names):
+    spec = FIELDS[node["field"]]
+    actual = profile.get(spec.name)
+    if spec.kind == "set":
+        return _display(spec, sorted(actual), names) if actual else _("none")
+    if actual is None:
+        return _("not filled in")
+    return _display(spec, actual.isoformat() if isinstance(actual, datetime.date) else actual, names)
+
+
+def describe(node, names=None):
+    """A condition in plain words, e.g. “founded less than 3 years ago” (成立不满3年)."""
+    names = names or {}
+    if "all" in node:
+        return _(" and ").join(describe(p, names) for p in node["all"])
+    if "any" in node:
+        return _("one of: %(parts)s") % {"parts": _("; ").join(describe(p, names) for p in node["any"])}
+    if "not" in node:
+        return _("not (%(part)s)") % {"part": describe(node["not"], names)}
+    spec = FIELDS[node["field"]]
+    op, value = node["op"], node.get("value")
+    words = {"field": spec.label, "value": _display(spec, value, names) if value is not None else ""}
+    template = (DATE_WORDS if spec.kind == "date" and op in DATE_WORDS else WORDS)[op]
+    return str(template) % words
+
+
+# One lazy string per operator: describe() translates only the one it needs.
+WORDS = {
+    "eq": gettext_lazy("%(field)s is %(value)s"), "ne": gettext_lazy("%(field)s is not %(value)s"),
+    "in": gettext_lazy("%(field)s is one of %(value)s"), "not_in": gettext_lazy("%(field)s is none of %(value)s"),
+    "is_null": gettext_lazy("%(field)s is not filled in"), "not_null": gettext_lazy("%(field)s is filled in"),
+    "lt": gettext_lazy("%(field)s less than %(value)s"), "le": gettext_lazy("%(field)s at most %(value)s"),
+    "gt": gettext_lazy("%(field)s more than %(value)s"), "ge": gettext_lazy("%(field)s at least %(value)s"),
+    "has": gettext_lazy("%(field)s include %(value)s"),
+    "has_any": gettext_lazy("%(field)s include one of %(value)s"),
+    "has_all": gettext_lazy("%(field)s include all of %(value)s"),
+    "has_none": gettext_lazy("%(field)s include none of %(value)s"),
+    "at_least": gettext_lazy("%(field)s at %(value)s or later"),
+    "age_years_lt": gettext_lazy("founded less than %(value)s years ago"),
+    "age_years_ge": gettext_lazy("founded at least %(value)s years ago"),
+}
+DATE_WORDS = {
+    "lt": gettext_lazy("%(field)s before %(value)s"), "le": gettext_lazy("%(field)s on or before %(value)s"),
+    "gt": gettext_lazy("%(field)s after %(value)s"), "ge": gettext_lazy("%(field)s on or after %(value)s"),
+}
+
+
+def display_names():
+    """Names for codes in explanations: district codes and label slugs → their names (two small queries)."""
+    from chainserve.registry.models import District, Label
+
+    return {"district": dict(District.objects.values_list("code", "name")),
+            "labels": dict(Label.objects.values_list("slug", "name"))}

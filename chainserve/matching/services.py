@@ -1,0 +1,283 @@
+"""Every change in matching: saving rule versions, recomputing matches, the enterprise's choices, attaching
+resources to demands. Recomputes are idempotent: run twice, they change nothing the second time and never
+notify twice (one notification key per rule and enterprise)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from chainserve.core.choices import Role
+from chainserve.core.services import notify
+from chainserve.registry.choices import OrgKind
+from chainserve.registry.models import Organization
+from chainserve.resources.choices import ItemStatus
+
+from . import rules
+from .choices import UNTOUCHED_STATES, MatchState
+from .models import ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
+
+
+@dataclass
+class Recomputed:
+    created: int = 0
+    deleted: int = 0
+    notified: int = 0
+
+    def __add__(self, other):
+        return Recomputed(self.created + other.created, self.deleted + other.deleted, self.notified + other.notified)
+
+
+# ---------------------------------------------------------------- rules
+
+def save_rule(user, item, expression, effective_from=None, effective_to=None, note=""):
+    """Give item (a policy or financial product) a new version of its rule; the matches follow in the background.
+
+    The expression is checked first: a malformed rule is refused with the path of the wrong part."""
+    model = type(item)
+    if not model.objects.restrict(user, "change").filter(pk=item.pk).exists():
+        raise PermissionDenied(_("You may not change the rules of this item."))
+    try:
+        rules.validate(expression)
+    except rules.RuleError as e:
+        raise ValidationError({"expression": str(e)}) from None
+    if effective_from and effective_to and effective_to < effective_from:
+        raise ValidationError({"effective_to": _("A version cannot end before it takes effect.")})
+    key = "policy" if model._meta.model_name == "policy" else "product"
+    with transaction.atomic():
+        rule, _created = Rule.objects.select_for_update().get_or_create(**{key: item})
+        last = rule.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        version = RuleVersion.objects.create(rule=rule, number=last + 1, expression=expression,
+                                             effective_from=effective_from, effective_to=effective_to,
+                                             note=note.strip(), created_by=user)
+        rule.save(update_fields=["updated"])
+        schedule_rule(rule)
+    return version
+
+
+def live_rules(day=None):
+    """Active rules whose item enterprises can see now: a published policy in effect, a published product."""
+    day = day or timezone.localdate()
+    policy_live = (Q(policy__status=ItemStatus.PUBLISHED)
+                   & (Q(policy__effective_from__isnull=True) | Q(policy__effective_from__lte=day))
+                   & (Q(policy__effective_to__isnull=True) | Q(policy__effective_to__gte=day)))
+    return Rule.objects.filter(policy_live | Q(product__status=ItemStatus.PUBLISHED), active=True)
+
+
+def versions_in_force(day=None, only=None):
+    """{rule id: version} for every live rule (or the live ones among `only`) with a version in force on day."""
+    day = day or timezone.localdate()
+    found = {}
+    live = live_rules(day) if only is None else live_rules(day).filter(pk__in=only)
+    in_force = RuleVersion.objects.filter(
+        Q(effective_from__isnull=True) | Q(effective_from__lte=day),
+        Q(effective_to__isnull=True) | Q(effective_to__gte=day),
+        rule__in=live).only("id", "rule_id", "number", "expression").order_by("rule_id", "-number")
+    for version in in_force:
+        found.setdefault(version.rule_id, version)
+    return found
+
+
+def enterprises():
+    return Organization.objects.filter(kind=OrgKind.ENTERPRISE)
+
+
+# ---------------------------------------------------------------- recomputing
+
+def recompute_rule(rule, day=None):
+    """Bring the matches of one rule up to date: a compiled query, the set difference with the matches
+    there are (one DELETE and one UPDATE for those that stopped qualifying or moved version), and one
+    INSERT … SELECT … WHERE NOT EXISTS for the new ones. A rule without matches yet (the first run, a full
+    recompute from scratch) costs a single pass over the enterprises."""
+    day = day or timezone.localdate()
+    version = versions_in_force(day, only=[rule.pk]).get(rule.pk)
+    qualifying = (enterprises().filter(rules.compile_rule(version.expression, day)) if version
+                  else Organization.objects.none())
+    ids = qualifying.order_by().values("pk")
+    now = timezone.now()
+    existing = Match.objects.filter(rule=rule)
+    deleted = 0
+    with transaction.atomic():
+        if existing.exists():
+            stale = existing.exclude(enterprise_id__in=ids)
+            deleted, _counts = stale.filter(state__in=UNTOUCHED_STATES).delete()
+            stale.filter(qualifies=True).update(qualifies=False, updated=now)
+            if version is not None:
+                existing.filter(Q(qualifies=False) | ~Q(version=version), enterprise_id__in=ids).update(
+                    qualifies=True, version=version, updated=now)
+        if version is None:
+            return Recomputed(deleted=deleted)
+        fresh = qualifying.exclude(Exists(Match.objects.filter(rule=rule, enterprise_id=OuterRef("pk"))))
+        created = _insert_matches(fresh, rule, version, now)
+        # Driven from the few enterprise users, not from the (many) new matches.
+        notified = _notify_matched(rule, _users_by_org(organization__matches__rule=rule,
+                                                       organization__matches__created=now)) if created else 0
+    return Recomputed(created, deleted, notified)
+
+
+def _insert_matches(queryset, rule, version, now):
+    """INSERT … SELECT: the database adds the matches of every enterprise in queryset without sending a
+    row through Python (tens of thousands of rows for a broad policy). Plain SQL on both backends."""
+    sql, params = queryset.order_by().annotate(match_org=F("pk")).values_list("match_org").query.sql_with_params()
+    table = Match._meta.db_table
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (enterprise_id, rule_id, version_id, state, qualifies, created, updated) "  # nosec B608  # the model's table; the subquery is the ORM's with its parameters
+            f"SELECT sub.match_org, %s, %s, %s, %s, %s, %s FROM ({sql}) sub",
+            [rule.pk, version.pk, MatchState.NEW.value, True, stamp, stamp, *params])
+        return cursor.rowcount
+
+
+def _users_by_org(**filters):
+    """{organisation id: [active enterprise users]} of the enterprise users matching filters."""
+    from chainserve.core.models import User
+
+    found = {}
+    for user in User.objects.filter(role=Role.ENTERPRISE, is_active=True, organization__isnull=False, **filters):
+        found.setdefault(user.organization_id, []).append(user)
+    return found
+
+
+def _notify_matched(rule, users_by_org):
+    """Tell the users of each newly matched enterprise; returns how many messages were new."""
+    from chainserve.core.models import Notification
+
+    if not users_by_org:
+        return 0
+    item = rule.item
+    url = reverse("matching:mine")
+    # One key per rule and enterprise: a later recompute, or a new version, never notifies again.
+    keys = {org_id: f"match:{rule.pk}:{org_id}" for org_id in users_by_org}
+    sent = Notification.objects.filter(user__in=[u for users in users_by_org.values() for u in users],
+                                       key__in=keys.values())
+    before = sent.count()
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("New for you: %(item)s") % {"item": item.title}
+        body = _("Your enterprise meets the conditions of “%(item)s”. See why on the matched-for-you page.") % {
+            "item": item.title}
+    for org_id, users in users_by_org.items():
+        notify(users, keys[org_id], title, body, url)
+    return sent.count() - before
+
+
+def recompute_enterprise(org, day=None):
+    """Bring one enterprise's matches up to date: every rule in force evaluated in Python on its profile."""
+    day = day or timezone.localdate()
+    versions = versions_in_force(day) if org.kind == OrgKind.ENTERPRISE else {}  # only enterprises match
+    profile = rules.profile_of(org)
+    fits = {rule_id: v for rule_id, v in versions.items() if rules.evaluate(v.expression, profile, day) is True}
+    now = timezone.now()
+    with transaction.atomic():
+        existing = {m.rule_id: m for m in Match.objects.select_for_update().filter(enterprise=org)}
+        stale = [m for rule_id, m in existing.items() if rule_id not in fits]
+        deleted, _counts = Match.objects.filter(pk__in=[m.pk for m in stale if m.state in UNTOUCHED_STATES]).delete()
+        Match.objects.filter(pk__in=[m.pk for m in stale if m.state not in UNTOUCHED_STATES and m.qualifies]) \
+            .update(qualifies=False, updated=now)
+        for rule_id, version in fits.items():
+            m = existing.get(rule_id)
+            if m is not None and (not m.qualifies or m.version_id != version.pk):
+                Match.objects.filter(pk=m.pk).update(qualifies=True, version=version, updated=now)
+        new = [rule_id for rule_id in fits if rule_id not in existing]
+        Match.objects.bulk_create([Match(enterprise=org, rule_id=rule_id, version=fits[rule_id], created=now,
+                                         updated=now) for rule_id in new])
+        users = _users_by_org(organization=org).get(org.pk, [])
+        notified = sum(_notify_matched(rule, {org.pk: users}) for rule in
+                       Rule.objects.filter(pk__in=new).select_related("policy", "product")) if users else 0
+    return Recomputed(len(new), deleted, notified)
+
+
+RULES_PER_TRANSACTION = 25
+
+
+def recompute_all(day=None):
+    """Every rule's matches (live or not: a withdrawn item's untouched matches go). Rules are committed in
+    groups of RULES_PER_TRANSACTION: a commit per rule cost a quarter of the time, one for all would hold
+    the write lock for minutes."""
+    total = Recomputed()
+    rule_list = list(Rule.objects.select_related("policy", "product").order_by("pk"))
+    for start in range(0, len(rule_list), RULES_PER_TRANSACTION):
+        with transaction.atomic():
+            for rule in rule_list[start:start + RULES_PER_TRANSACTION]:
+                total += recompute_rule(rule, day)
+    return total
+
+
+def schedule_rule(rule):
+    from .tasks import recompute_rule_task
+
+    transaction.on_commit(lambda: recompute_rule_task.enqueue(rule.pk))
+
+
+def item_changed(item):
+    """A policy or financial product was saved, published or withdrawn: recompute its rule in the background.
+
+    Meant to be called from resources.services.catalogue_changed; other catalogue items have no rules."""
+    field = {"policy": "policy", "financialproduct": "product"}.get(type(item)._meta.model_name)
+    rule = Rule.objects.filter(**{field: item}).first() if field else None
+    if rule is not None:
+        schedule_rule(rule)
+
+
+def profile_changed(org):
+    """An enterprise's profile changed: recompute its matches in the background."""
+    from .tasks import recompute_enterprise_task
+
+    if org.kind == OrgKind.ENTERPRISE:
+        transaction.on_commit(lambda: recompute_enterprise_task.enqueue(org.pk))
+
+
+# ---------------------------------------------------------------- the enterprise's choices
+
+STATE_ACTIONS = {"open": MatchState.OPENED, "save": MatchState.SAVED, "dismiss": MatchState.DISMISSED,
+                 "apply": MatchState.APPLIED, "restore": MatchState.OPENED}
+
+
+def set_state(match, user, action):
+    """The enterprise opens, saves, dismisses, marks as applied or restores one of its matches.
+
+    Opening only moves a new match (it never undoes a save or a dismissal)."""
+    if action not in STATE_ACTIONS:
+        raise ValidationError({"action": _("Unknown action.")})
+    if not (user.role == Role.ENTERPRISE and user.organization_id == match.enterprise_id):
+        raise PermissionDenied(_("Only the enterprise itself may do this."))
+    now = timezone.now()
+    with transaction.atomic():
+        m = Match.objects.select_for_update().get(pk=match.pk)
+        if action == "open" and m.state != MatchState.NEW:
+            return m
+        m.state = STATE_ACTIONS[action]
+        m.opened_at = m.opened_at or now
+        if m.state == MatchState.APPLIED:
+            m.applied_at = m.applied_at or now
+        m.updated = now
+        m.save(update_fields=["state", "opened_at", "applied_at", "updated"])
+    return m
+
+
+# ---------------------------------------------------------------- resources on demands
+
+def attach_resource(demand, user, item, reasons=()):
+    """A handler working on the demand attaches a catalogue item to it; the demand's history says so."""
+    from chainserve.demands import services as demand_services
+
+    name = type(item)._meta.model_name
+    if name not in ITEM_FIELDS:
+        raise ValidationError({"item": _("This is not a catalogue item.")})
+    if not (user.role in (Role.ADMIN, Role.OFFICE) or user.is_superuser
+            or (user.role == Role.HANDLER and demand.assignments.filter(department_id=user.organization_id,
+                                                                         active=True).exists())):
+        raise PermissionDenied(_("Only the departments handling the demand may attach resources."))
+    if not type(item).objects.restrict(user, "view").published().filter(pk=item.pk).exists():
+        raise ValidationError({"item": _("Only published catalogue items can be attached.")})
+    with transaction.atomic():
+        attached, created = DemandResource.objects.get_or_create(
+            demand=demand, **{name: item}, defaults={"reasons": list(reasons), "attached_by": user})
+        if created:
+            demand_services.comment(demand, user, _("Recommended resource: %(item)s") % {"item": item.title})
+    return attached

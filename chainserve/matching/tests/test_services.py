@@ -1,0 +1,163 @@
+"""Saving rules, recomputing matches (per rule, per enterprise, all), the enterprise's choices, attaching
+resources to a demand."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from chainserve.core.models import Notification
+from chainserve.matching import services
+from chainserve.matching.models import Match, Rule, RuleVersion
+from chainserve.resources.choices import ItemStatus
+
+from .conftest import HITECH_EAST, TODAY, YOUNG_SMALL
+
+
+def matched(rule):
+    return sorted(Match.objects.filter(rule=rule).values_list("enterprise__name", "state", "qualifies"))
+
+
+def test_saving_a_rule_adds_a_version_and_schedules_its_recompute(catalogue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        v1 = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST, note="first")
+    v2 = services.save_rule(catalogue.users.office, catalogue.hitech, YOUNG_SMALL)
+    assert (v1.number, v2.number, v1.rule_id) == (1, 2, v2.rule_id)
+    assert list(v1.rule.versions.values_list("number", "expression", "note")) == [
+        (2, YOUNG_SMALL, ""), (1, HITECH_EAST, "first")]
+    assert len(callbacks) == 1
+
+
+def test_a_malformed_rule_is_refused_and_nothing_is_saved(catalogue):
+    with pytest.raises(ValidationError) as e:
+        services.save_rule(catalogue.users.office, catalogue.hitech, {"all": [{"field": "age", "op": "lt"}]})
+    assert e.value.message_dict["expression"][0].startswith("all[0].field: Unknown field 'age'.")
+    assert (Rule.objects.count(), RuleVersion.objects.count()) == (0, 0)
+
+
+def test_an_enterprise_or_another_bank_may_not_write_rules(catalogue):
+    for user in (catalogue.users.enterprise, catalogue.users.partner):
+        with pytest.raises(PermissionDenied):
+            services.save_rule(user, catalogue.hitech, HITECH_EAST)
+    assert Rule.objects.count() == 0
+
+
+def test_a_recompute_matches_notifies_once_and_a_second_run_changes_nothing(catalogue):
+    version = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
+    first = services.recompute_rule(version.rule, TODAY)
+    assert first == services.Recomputed(created=1, deleted=0, notified=1)
+    assert matched(version.rule) == [("武汉纽福斯生物科技有限公司", "new", True)]
+    note = Notification.objects.get(user=catalogue.users.enterprise)
+    assert (note.key, note.url) == (f"match:{version.rule.pk}:{catalogue.world.nfs.pk}", "/matching/mine/")
+    assert services.recompute_rule(version.rule, TODAY) == services.Recomputed()
+    assert Notification.objects.filter(user=catalogue.users.enterprise).count() == 1
+
+
+def test_a_new_version_moves_the_matches_and_keeps_what_the_enterprise_acted_on(catalogue):
+    rule = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
+    services.recompute_rule(rule, TODAY)
+    services.set_state(Match.objects.get(rule=rule), catalogue.users.enterprise, "save")
+    v2 = services.save_rule(catalogue.users.office, catalogue.hitech, YOUNG_SMALL)
+    assert services.recompute_rule(rule, TODAY) == services.Recomputed(created=1, deleted=0, notified=0)
+    assert matched(rule) == [("武汉纽福斯生物科技有限公司", "saved", False), ("溫州康寧醫藥有限公司", "new", True)]
+    assert Match.objects.get(rule=rule, qualifies=True).version == v2
+    services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
+    assert services.recompute_rule(rule, TODAY) == services.Recomputed(created=0, deleted=1, notified=0)
+    assert matched(rule) == [("武汉纽福斯生物科技有限公司", "saved", True)]
+    assert Notification.objects.filter(key__startswith="match:").count() == 1  # 纽福斯 was told once, ever
+
+
+def test_a_draft_or_withdrawn_item_matches_nobody(catalogue):
+    draft_rule = services.save_rule(catalogue.users.office, catalogue.draft, {"field": "employees", "op": "ge",
+                                                                              "value": 0}).rule
+    assert services.recompute_rule(draft_rule, TODAY) == services.Recomputed()
+    rule = services.save_rule(catalogue.users.office, catalogue.young, YOUNG_SMALL).rule
+    services.recompute_rule(rule, TODAY)
+    assert matched(rule) == [("溫州康寧醫藥有限公司", "new", True)]
+    catalogue.young.status = ItemStatus.WITHDRAWN
+    catalogue.young.save()
+    assert services.recompute_rule(rule, TODAY) == services.Recomputed(deleted=1)
+    assert matched(rule) == []
+
+
+def test_a_profile_change_is_followed_by_the_enterprise_recompute(catalogue):
+    east = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
+    young = services.save_rule(catalogue.users.office, catalogue.young, YOUNG_SMALL).rule
+    loan = services.save_rule(catalogue.users.partner, catalogue.loan,
+                              {"field": "listing_status", "op": "in", "value": ["listed", "reserve"]}).rule
+    services.recompute_all(TODAY)
+    nfs = catalogue.world.nfs
+    assert sorted(Match.objects.filter(enterprise=nfs).values_list("rule_id", flat=True)) == [east.pk, loan.pk]
+    nfs.employees, nfs.founded_on, nfs.listing_status = 50, TODAY.replace(year=2022), "none"
+    nfs.save()
+    result = services.recompute_enterprise(nfs, TODAY)
+    assert result == services.Recomputed(created=1, deleted=1, notified=1)
+    assert sorted(Match.objects.filter(enterprise=nfs).values_list("rule_id", flat=True)) == [east.pk, young.pk]
+    assert services.recompute_enterprise(nfs, TODAY) == services.Recomputed()
+    # the per-rule recompute agrees with the per-enterprise one
+    assert services.recompute_all(TODAY) == services.Recomputed()
+
+
+def test_only_the_enterprise_itself_changes_a_match_state(catalogue):
+    rule = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
+    services.recompute_rule(rule, TODAY)
+    match = Match.objects.get(rule=rule)
+    for user in (catalogue.users.office, catalogue.users.handler):
+        with pytest.raises(PermissionDenied):
+            services.set_state(match, user, "dismiss")
+    match.refresh_from_db()
+    assert (match.state, match.opened_at) == ("new", None)
+    assert services.set_state(match, catalogue.users.enterprise, "dismiss").state == "dismissed"
+    assert services.set_state(match, catalogue.users.enterprise, "open").state == "dismissed"
+    applied = services.set_state(match, catalogue.users.enterprise, "apply")
+    assert applied.state == "applied" and applied.applied_at is not None and applied.opened_at is not None
+
+
+def test_item_changed_schedules_the_recompute_of_the_item_rule(catalogue, django_capture_on_commit_callbacks):
+    services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.item_changed(catalogue.hitech)
+        services.item_changed(catalogue.young)  # no rule: nothing to do
+    assert len(callbacks) == 1
+
+
+def test_an_organisation_that_is_no_longer_an_enterprise_loses_its_untouched_matches(catalogue):
+    services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
+    services.recompute_all(TODAY)
+    nfs = catalogue.world.nfs
+    nfs.kind = "hospital"
+    nfs.save()
+    assert services.recompute_enterprise(nfs, TODAY) == services.Recomputed(deleted=1)
+    assert Match.objects.filter(enterprise=nfs).count() == 0
+
+
+def test_the_nightly_command_recomputes_everything_once(catalogue):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
+    out = StringIO()
+    call_command("matching_recompute", stdout=out)
+    call_command("matching_recompute", stdout=out)
+    assert out.getvalue() == "created 1, deleted 0, notified 1\ncreated 0, deleted 0, notified 0\n"
+
+
+def test_a_profile_saved_through_the_services_schedules_its_recompute(catalogue, django_capture_on_commit_callbacks):
+    """Editing an enterprise (the page and API save through core.services.save_record), its products or its
+    chain placements enqueues the recompute of its matches after commit; running it makes the match."""
+    from django_tasks_db.models import DBTaskResult
+
+    from chainserve.core.services import save_record
+    from chainserve.registry.services import save_product
+    from chainserve.registry.tests.factories import ProductFactory
+
+    rule = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
+    wz = catalogue.world.wz
+    wz.district = catalogue.world.dong
+    with django_capture_on_commit_callbacks(execute=True):
+        save_record(catalogue.users.admin, wz, lambda: wz.labels.add(catalogue.world.hitech))
+        save_product(catalogue.users.admin, ProductFactory.build(organization=wz))
+    queued = DBTaskResult.objects.filter(task_path="chainserve.matching.tasks.recompute_enterprise_task")
+    assert [r.args_kwargs["args"] for r in queued] == [[wz.pk], [wz.pk]]
+    assert not Match.objects.filter(rule=rule, enterprise=wz).exists()
+    services.recompute_enterprise(wz, TODAY)
+    assert matched(rule) == [("溫州康寧醫藥有限公司", "new", True)]

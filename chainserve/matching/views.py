@@ -1,0 +1,225 @@
+"""Pages of matching: rules and their versions, the qualifying (免申即享) list, "matched for you" with why and
+差什么, and the resources suggested to a handler on a demand page."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from chainserve.core.choices import Role
+from chainserve.core.views import ObjectListView
+from chainserve.demands.views import StaffOnlyMixin  # one mixin for staff pages (a candidate for core.views)
+
+from . import relevance, rules, services
+from .choices import MatchState
+from .filtersets import MatchFilterSet, RuleFilterSet
+from .forms import EXAMPLE, RuleVersionForm
+from .models import ITEM_FIELDS, Match, Rule
+from .tables import QualifyingTable, RuleTable
+
+
+class RuleListView(StaffOnlyMixin, ObjectListView):
+    model = Rule
+    filterset_class = RuleFilterSet
+    table_class = RuleTable
+    select_related = ("policy", "product")
+
+
+def _rule(request, pk, action="view"):
+    return get_object_or_404(Rule.objects.restrict(request.user, action).select_related("policy", "product"), pk=pk)
+
+
+def push_counts(rule):
+    """How many enterprises the rule's item was pushed to, how many opened it and how many applied."""
+    return Match.objects.filter(rule=rule).aggregate(
+        pushed=Count("pk"), qualifying=Count("pk", filter=Q(qualifies=True)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)), applied=Count("pk", filter=Q(state=MatchState.APPLIED)))
+
+
+class RuleView(StaffOnlyMixin, LoginRequiredMixin, View):
+    def get(self, request, pk):
+        rule = _rule(request, pk)
+        version = rule.version_on()
+        names = rules.display_names()
+        return render(request, "matching/rule.html", {
+            "rule": rule, "version": version, "versions": rule.versions.select_related("created_by"),
+            "conditions": [rules.describe(n, names) for n in
+                           (version.expression.get("all", [version.expression]) if version else [])],
+            "counts": push_counts(rule),
+            "can_edit": Rule.objects.restrict(request.user, "change").filter(pk=rule.pk).exists(),
+        })
+
+
+def _item_from_query(request):
+    """The policy or financial product named by ?policy= or ?product= that the user may change."""
+    from chainserve.resources.models import FinancialProduct, Policy
+
+    for key, model in (("policy", Policy), ("product", FinancialProduct)):
+        if request.GET.get(key, "").isdigit():
+            item = model.objects.restrict(request.user, "view").filter(pk=request.GET[key]).first()
+            if item is None:
+                raise Http404
+            return item
+    raise Http404
+
+
+class RuleVersionView(LoginRequiredMixin, View):
+    """A new version of a rule (rules/<pk>/edit/), or a policy's or product's first one (rules/add/?policy=)."""
+
+    template_name = "matching/rule_form.html"
+
+    def item(self, request, pk):
+        return _rule(request, pk).item if pk else _item_from_query(request)
+
+    def render_form(self, request, form, item, status=200):
+        return render(request, self.template_name, {"form": form, "item": item, "example": EXAMPLE,
+                                                    "fields": rules.FIELDS.values()}, status=status)
+
+    def get(self, request, pk=None):
+        item = self.item(request, pk)
+        rule = getattr(item, "eligibility_rule", None) if pk is None else _rule(request, pk)
+        current = rule.versions.order_by("-number").first() if rule else None
+        initial = {"expression": current.expression} if current else {"expression": EXAMPLE}
+        return self.render_form(request, RuleVersionForm(initial=initial), item)
+
+    def post(self, request, pk=None):
+        item = self.item(request, pk)
+        form = RuleVersionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                version = services.save_rule(request.user, item, data["expression"], data["effective_from"],
+                                             data["effective_to"], data["note"])
+            except ValidationError as e:
+                for name, errors in e.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                messages.success(request, _("Saved version %(n)d of the rule; the matches are being recomputed.")
+                                 % {"n": version.number})
+                return redirect(version.rule)
+        return self.render_form(request, form, item, status=400)
+
+
+class QualifyingListView(StaffOnlyMixin, ObjectListView):
+    """The 免申即享 / qualifying list of one rule's item, with pushed, opened and applied counts; ?export=xlsx."""
+
+    model = Match
+    filterset_class = MatchFilterSet
+    table_class = QualifyingTable
+    template_name = "matching/qualifying.html"
+    select_related = ("enterprise", "enterprise__district", "version")
+
+    def get(self, request, pk):
+        self.rule = _rule(request, pk)
+        return super().get(request)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(rule=self.rule, qualifies=True)
+
+    def extra_context(self, request):
+        return {"rule": self.rule, "counts": push_counts(self.rule),
+                "title": _("Qualifying enterprises: %(item)s") % {"item": self.rule.item}}
+
+
+def _enterprise(request):
+    user = request.user
+    if user.role != Role.ENTERPRISE or not user.organization_id:
+        raise PermissionDenied
+    return user.organization
+
+
+class MatchedForYouView(LoginRequiredMixin, View):
+    """为您匹配: the enterprise's matches with why, condition by condition, and its near misses with 差什么."""
+
+    def get(self, request):
+        org = _enterprise(request)
+        today = timezone.localdate()
+        profile = rules.profile_of(org)
+        names = rules.display_names()
+        matches = list(Match.objects.restrict(request.user).filter(qualifies=True).select_related(
+            "rule__policy", "rule__product", "version").order_by("state", "-created"))
+        matched_rules = {m.rule_id for m in matches}
+        for m in matches:
+            m.verdict = rules.explain(m.version.expression, profile, today, names)
+        versions = services.versions_in_force(today)
+        near = [v for rule_id, v in versions.items()
+                if rule_id not in matched_rules and rules.near_miss(v.expression, profile, today)]
+        items = Rule.objects.select_related("policy", "product").in_bulk([v.rule_id for v in near])
+        near_misses = [(items[v.rule_id], rules.explain(v.expression, profile, today, names))
+                       for v in sorted(near, key=lambda v: v.rule_id)]
+        return render(request, "matching/mine.html", {
+            "current": [m for m in matches if m.state != MatchState.DISMISSED],
+            "dismissed": [m for m in matches if m.state == MatchState.DISMISSED],
+            "near_misses": near_misses,
+        })
+
+
+class MatchView(LoginRequiredMixin, View):
+    """One match: the item, and why it fits; opening it counts as opened."""
+
+    def get(self, request, pk):
+        match = get_object_or_404(Match.objects.restrict(request.user).select_related(
+            "rule__policy", "rule__product", "version", "enterprise"), pk=pk)
+        if request.user.role == Role.ENTERPRISE:
+            match = services.set_state(match, request.user, "open")
+            match = Match.objects.select_related("rule__policy", "rule__product", "version", "enterprise").get(
+                pk=match.pk)
+        verdict = rules.explain(match.version.expression, rules.profile_of(match.enterprise), timezone.localdate(),
+                                rules.display_names())
+        return render(request, "matching/match.html", {"match": match, "item": match.rule.item, "verdict": verdict})
+
+
+class MatchStateView(LoginRequiredMixin, View):
+    def post(self, request, pk, action):
+        match = get_object_or_404(Match.objects.restrict(request.user), pk=pk)
+        try:
+            services.set_state(match, request.user, action)
+        except ValidationError:
+            raise Http404 from None
+        return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/matching/")
+                        else reverse("matching:mine"))
+
+
+def _demand(request, pk):
+    from chainserve.demands.models import Demand
+
+    if not request.user.is_staff_role:
+        raise PermissionDenied
+    return get_object_or_404(Demand.objects.restrict(request.user).select_related("organization", "category"), pk=pk)
+
+
+class SuggestionsView(LoginRequiredMixin, View):
+    """The resources most relevant to a demand (loaded into the demand page by htmx), and those attached."""
+
+    def get(self, request, pk):
+        demand = _demand(request, pk)
+        return render(request, "matching/suggestions.html", {
+            "demand": demand, "suggestions": relevance.suggest(demand, request.user),
+            "attached": demand.attached_resources.select_related(*ITEM_FIELDS),
+        })
+
+
+class AttachView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        from chainserve.resources.models import CATALOGUE_MODELS
+
+        demand = _demand(request, pk)
+        models = {m._meta.model_name: m for m in CATALOGUE_MODELS}
+        model = models.get(request.POST.get("kind", ""))
+        item_id = request.POST.get("item", "")
+        item = model.objects.restrict(request.user).filter(pk=item_id).first() if model and item_id.isdigit() else None
+        if item is None:
+            raise Http404
+        try:
+            services.attach_resource(demand, request.user, item, request.POST.getlist("reason"))
+        except (ValidationError, PermissionDenied) as e:
+            messages.error(request, " ".join(getattr(e, "messages", [str(e)])) or _("You may not do this."))
+        else:
+            messages.success(request, _("Attached %(item)s to the demand.") % {"item": item.title})
+        return redirect(demand)

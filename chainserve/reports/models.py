@@ -1,0 +1,106 @@
+"""Reports — 报表: published bulletins, frozen with their figures, and the industry scale entered by staff."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chainserve.chains.models import chain_scope
+from chainserve.core.choices import STAFF_ROLES, Role
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+
+
+def report_scope(user, action):
+    """Staff read reports of every chain they may see and the city-wide ones; the chain office and admins
+    publish and enter figures, the office only for its own chains (or city-wide)."""
+    if user.role not in STAFF_ROLES or (action != "view" and user.role != Role.OFFICE):
+        return NOTHING
+    chains = chain_scope(user, action, "chain__")
+    return None if chains is None else Q(chain__isnull=True) | chains
+
+
+class IndustryScale(ScopedModel, TimeStampedModel):
+    """The output of a chain (or the whole city) in a year — 产业规模, entered by staff with its source."""
+
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+",
+                              help_text=_("Empty for the whole city."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount_fen = models.BigIntegerField(_("amount (fen)"), help_text=_("Kept exactly, in fen (1 元 = 100 fen)."))
+    source = models.CharField(_("source"), max_length=200,
+                              help_text=_("Where the figure comes from, e.g. the statistics bureau's yearbook."))
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("industry scale")
+        verbose_name_plural = _("industry scale")
+        ordering = ["-year", "chain", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "year"], name="industry_scale_once_per_year",
+                                    violation_error_message=_("This chain already has its scale for this year.")),
+            models.UniqueConstraint(fields=["year"], condition=Q(chain__isnull=True), name="industry_scale_city_once",
+                                    violation_error_message=_("The whole city already has its scale for this year.")),
+            models.CheckConstraint(condition=Q(amount_fen__gte=0), name="industry_scale_nonnegative",
+                                   violation_error_message=_("The amount cannot be negative.")),
+        ]
+
+    def __str__(self):
+        return f"{self.chain or _('Whole city')} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("reports:scale-edit", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return report_scope(user, action)
+
+
+class Bulletin(ScopedModel):
+    """A published bulletin — 简报: the figures of a period and scope frozen when they were computed.
+
+    Never changed once written; a later version of the same period and scope supersedes it."""
+
+    title = models.CharField(_("title"), max_length=200)
+    start = models.DateField(_("from date"))
+    end = models.DateField(_("to date"))
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(max_length=80, editable=False,
+                              help_text=_("Period and scope: the versions of one bulletin share it."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    supersedes = models.OneToOneField("self", verbose_name=_("supersedes"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="superseded_by")
+    data = models.JSONField(_("figures"), help_text=_("The figures as computed, frozen."))
+    summary = models.TextField(_("summary"))
+    computed_at = models.DateTimeField(_("computed at"))
+    published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("bulletin")
+        verbose_name_plural = _("bulletins")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "version"], name="bulletin_version_unique",
+                                    violation_error_message=_("This version of the bulletin already exists.")),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="bulletin_period_ordered",
+                                   violation_error_message=_("The end date cannot be before the start date.")),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+    def get_absolute_url(self):
+        return reverse("reports:bulletin", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        return report_scope(user, action)

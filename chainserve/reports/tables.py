@@ -1,0 +1,52 @@
+"""Columns of the reports app's lists: published bulletins, industry scale, and products behind a figure."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.tables import Column, Table
+
+from .figures import yi
+
+
+class BulletinTable(Table):
+    title = _("Published bulletins")
+    export_name = "bulletins"
+    default_sort = "-published_at"
+    columns = [
+        Column("title", _("Title"), order_by="title", link=True),
+        Column("version", _("Version"), order_by="version"),
+        Column("start", _("From date"), order_by="start"),
+        Column("end", _("To date"), order_by="end"),
+        Column("published_at", _("Published at"),
+               accessor=lambda b: date_format(timezone.localtime(b.published_at), "Y-m-d H:i"),
+               order_by="published_at"),
+        Column("published_by", _("Published by"), accessor=lambda b: b.published_by or ""),
+        Column("superseded", _("Superseded"),
+               accessor=lambda b: _("yes") if hasattr(b, "superseded_by") else ""),
+    ]
+
+
+class IndustryScaleTable(Table):
+    title = _("Industry scale")
+    export_name = "industry-scale"
+    default_sort = "-year"
+    columns = [
+        Column("year", _("Year"), order_by="year", link=True),
+        Column("chain", _("Chain"), accessor=lambda s: s.chain or _("Whole city"), order_by="chain__name"),
+        Column("amount", _("Amount (hundred million yuan)"), accessor=lambda s: yi(s.amount_fen),
+               order_by="amount_fen"),
+        Column("source", _("Source")),
+    ]
+
+
+class ProductTable(Table):
+    title = _("Products")
+    export_name = "products"
+    columns = [
+        Column("name", _("Name"), order_by="name"),
+        Column("organization", _("Organisation"), accessor=lambda p: p.organization, order_by="organization__name"),
+        Column("drug_class", _("Registration class"), order_by="drug_class"),
+        Column("phase", _("Phase"), order_by="phase"),
+        Column("approved_on", _("Approved on"), accessor=lambda p: p.approved_on or "", order_by="approved_on"),
+    ]

@@ -1,0 +1,95 @@
+"""FilterSets of the catalogue, for pages and API alike: search, status, tag, owner, kind, dates."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.filters import SearchFilterSet
+
+from .choices import ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
+from .forms import split_tags
+from .models import Achievement, Equipment, Expert, FinancialProduct, Policy, Space, TalentProgramme
+
+
+class CatalogueFilterSet(SearchFilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
+    tag = django_filters.CharFilter(method="filter_tag", label=_("Tags"),
+                                    help_text=_("Separated by commas or 、, e.g. 融资、研发."))
+    owner = django_filters.NumberFilter(method="filter_owner", label=_("Organisation"))
+    published_after = django_filters.DateFilter(field_name="published_at", lookup_expr="date__gte",
+                                                label=_("Published from"))
+
+    def filter_tag(self, queryset, name, value):
+        for tag in split_tags(value):
+            queryset = queryset.filter(pk__in=queryset.model.objects.filter(tags__name=tag).values("pk"))
+        return queryset
+
+    def filter_owner(self, queryset, name, value):
+        return queryset.filter(**{f"{queryset.model.owner_field}_id": value})
+
+
+class PolicyFilterSet(CatalogueFilterSet):
+    level = django_filters.MultipleChoiceFilter(choices=PolicyLevel.choices, label=_("Level"))
+    granted_without_application = django_filters.BooleanFilter(label=_("Granted without application"))
+    effective_on = django_filters.DateFilter(method="filter_effective_on", label=_("In effect on"))
+
+    class Meta:
+        model = Policy
+        fields = ["q", "status", "tag", "owner", "level", "granted_without_application", "effective_on",
+                  "published_after"]
+
+    def filter_effective_on(self, queryset, name, value):
+        return queryset.exclude(effective_from__gt=value).exclude(effective_to__lt=value)
+
+
+class FinancialProductFilterSet(CatalogueFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=ProductKind.choices, label=_("Kind"))
+    amount = django_filters.NumberFilter(method="filter_amount", label=_("Amount needed (yuan)"))
+
+    class Meta:
+        model = FinancialProduct
+        fields = ["q", "status", "tag", "owner", "kind", "amount", "published_after"]
+
+    def filter_amount(self, queryset, name, value):
+        return queryset.exclude(amount_min__gt=value).exclude(amount_max__lt=value)
+
+
+class SpaceFilterSet(CatalogueFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=SpaceKind.choices, label=_("Kind"))
+    min_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="gte", label=_("Area from (m²)"))
+    max_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="lte", label=_("Area up to (m²)"))
+    available_by = django_filters.DateFilter(field_name="available_from", lookup_expr="lte",
+                                             label=_("Available by"))
+
+    class Meta:
+        model = Space
+        fields = ["q", "status", "tag", "owner", "kind", "min_area", "max_area", "available_by", "published_after"]
+
+
+class EquipmentFilterSet(CatalogueFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=PlatformKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Equipment
+        fields = ["q", "status", "tag", "owner", "kind", "published_after"]
+
+
+class ExpertFilterSet(CatalogueFilterSet):
+    class Meta:
+        model = Expert
+        fields = ["q", "status", "tag", "owner", "published_after"]
+
+
+class TalentProgrammeFilterSet(CatalogueFilterSet):
+    open_on = django_filters.DateFilter(field_name="apply_until", lookup_expr="gte", label=_("Open on"))
+
+    class Meta:
+        model = TalentProgramme
+        fields = ["q", "status", "tag", "owner", "open_on", "published_after"]
+
+
+class AchievementFilterSet(CatalogueFilterSet):
+    transfer_mode = django_filters.MultipleChoiceFilter(choices=TransferMode.choices, label=_("Transfer mode"))
+
+    class Meta:
+        model = Achievement
+        fields = ["q", "status", "tag", "owner", "transfer_mode", "published_after"]

@@ -1,0 +1,311 @@
+"""The resource catalogue — 资源库: policies, financial products, spaces, shared equipment and platforms,
+experts, talent programmes and technology achievements.
+
+What other apps (matching, portal, reports) may rely on:
+- Every catalogue model (`CATALOGUE_MODELS`) has `title`, `description`, `tags` (many-to-many to `Tag`,
+  `tag_names()` gives the names), `status` (`ItemStatus`: draft / published / withdrawn), `published_at`,
+  `owner_org_id` (the organisation that maintains it: issuer, institution, park, owner), `relevance_text()`
+  (the plain text to rank it by: title, description, benefit, tags …) and `search_text` (for `q`).
+- `Model.objects.published()` gives what enterprises see; `restrict(user)` scopes as everywhere.
+- `Policy` and `FinancialProduct` also have `benefit`; a policy has `effective_from` / `effective_to`,
+  `is_effective(day)`, `granted_without_application` (免申即享) and `issuer`.
+- Publishing, withdrawing and saving go through `resources.services` (`publish`, `withdraw`, `save_item`);
+  each calls `services.catalogue_changed(item)` once the transaction commits.
+Eligibility rules are not kept here: they belong to the matching app.
+"""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
+from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
+from chainserve.core.text import search_document
+from chainserve.registry.choices import OrgKind
+
+from .choices import ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
+
+
+class Tag(models.Model):
+    """A tag on catalogue items — 标签: 融资, 研发, 临床试验, 人才 …"""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CatalogueQuerySet(RestrictedQuerySet):
+    def published(self):
+        return self.filter(status=ItemStatus.PUBLISHED)
+
+
+class CatalogueItem(ScopedModel, TimeStampedModel):
+    """What every catalogue item has: a title, tags, a publication status and an owning organisation.
+
+    Subclasses name their owner foreign key in `owner_field` and list the text they are ranked by in
+    `text_fields`."""
+
+    owner_field = "owner"
+    text_fields = ("title", "description")
+
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="%(class)s_items")
+    status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT,
+                              db_index=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def owner_org_id(self):
+        return getattr(self, f"{self.owner_field}_id")
+
+    @property
+    def is_published(self):
+        return self.status == ItemStatus.PUBLISHED
+
+    def tag_names(self):
+        return [t.name for t in self.tags.all()]
+
+    def relevance_text(self):
+        parts = [str(getattr(self, name) or "") for name in self.text_fields]
+        if self.pk:
+            parts.extend(self.tag_names())
+        return "\n".join(p for p in parts if p)
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_document(*(str(getattr(self, n) or "") for n in self.text_fields[:2]))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(f"resources:{self._meta.model_name}", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        own = Q(**{f"{cls.owner_field}_id": user.organization_id}) if user.organization_id else NOTHING
+        if action == "view":
+            if user.role in STAFF_ROLES:
+                return None
+            return Q(status=ItemStatus.PUBLISHED) | own
+        if user.role in EDITOR_ROLES:
+            return None
+        # A department handler keeps its department's items, a partner its institution's.
+        return own if user.role in (Role.HANDLER, Role.PARTNER) else NOTHING
+
+    @classmethod
+    def status_constraint(cls, name):
+        return models.CheckConstraint(
+            condition=~Q(status=ItemStatus.PUBLISHED) | Q(published_at__isnull=False),
+            name=f"{name}_published_has_time",
+            violation_error_message=_("A published item has the time it was published."),
+        )
+
+
+class Policy(CatalogueItem):
+    """A policy — 政策: issuer, document number (文号), effective dates, benefit, how to apply, 免申即享."""
+
+    owner_field = "issuer"
+    text_fields = ("title", "description", "benefit", "application_guide", "document_number")
+
+    issuer = models.ForeignKey("registry.Organization", verbose_name=_("issuer"), on_delete=models.PROTECT,
+                               related_name="policies", help_text=_("The department that issued the policy."))
+    level = models.CharField(_("level"), max_length=10, choices=PolicyLevel.choices, default=PolicyLevel.CITY)
+    document_number = models.CharField(_("document number"), max_length=80, blank=True,
+                                       help_text=_("文号, e.g. 明政规〔2025〕3号."))
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    benefit = models.TextField(_("benefit"), blank=True, help_text=_("What an enterprise gets, in amounts and terms."))
+    application_guide = models.TextField(_("application guide"), blank=True)
+    granted_without_application = models.BooleanField(
+        _("granted without application"), default=False,
+        help_text=_("免申即享: qualifying enterprises get it without applying."),
+    )
+    url = models.URLField(_("link to the full text"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "published_at"], name="policy_status_idx")]
+        constraints = [
+            CatalogueItem.status_constraint("policy"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_from__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="policy_effective_dates_ordered",
+                violation_error_message=_("The policy cannot end before it takes effect."),
+            ),
+        ]
+
+    def is_effective(self, day=None):
+        day = day or timezone.localdate()
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or day <= self.effective_to)
+
+
+class FinancialProduct(CatalogueItem):
+    """A financial product of a bank or investor — 金融产品: amounts in 元, term, rate."""
+
+    owner_field = "institution"
+    text_fields = ("title", "description", "benefit", "rate")
+
+    institution = models.ForeignKey("registry.Organization", verbose_name=_("institution"),
+                                    on_delete=models.PROTECT, related_name="financial_products")
+    kind = models.CharField(_("kind"), max_length=12, choices=ProductKind.choices, default=ProductKind.CREDIT)
+    amount_min = models.BigIntegerField(_("amount from (yuan)"), null=True, blank=True)
+    amount_max = models.BigIntegerField(_("amount up to (yuan)"), null=True, blank=True)
+    term = models.CharField(_("term"), max_length=60, blank=True, help_text=_("e.g. 1–3 years."))
+    rate = models.CharField(_("rate"), max_length=100, blank=True, help_text=_("e.g. LPR + 0.2%, subsidised."))
+    benefit = models.TextField(_("benefit"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("financial product")
+        verbose_name_plural = _("financial products")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            CatalogueItem.status_constraint("financial_product"),
+            models.CheckConstraint(
+                condition=(Q(amount_min__isnull=True) | Q(amount_min__gte=0))
+                & (Q(amount_max__isnull=True) | Q(amount_max__gte=0)),
+                name="financial_product_amounts_nonnegative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_min__isnull=True) | Q(amount_max__isnull=True)
+                | Q(amount_max__gte=F("amount_min")),
+                name="financial_product_amounts_ordered",
+                violation_error_message=_("The largest amount cannot be below the smallest."),
+            ),
+        ]
+
+
+class Space(CatalogueItem):
+    """Space to let in a park — 载体空间: office, laboratory, GMP plant; area, rent, available from."""
+
+    owner_field = "park"
+    text_fields = ("title", "description", "address")
+
+    park = models.ForeignKey("registry.Organization", verbose_name=_("park"), on_delete=models.PROTECT,
+                             related_name="spaces", limit_choices_to={"kind": OrgKind.PARK})
+    kind = models.CharField(_("kind"), max_length=10, choices=SpaceKind.choices, default=SpaceKind.OFFICE)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    area_m2 = models.PositiveIntegerField(_("area (m²)"))
+    rent = models.CharField(_("rent"), max_length=100, blank=True, help_text=_("e.g. 1.5 元/m²/天, first year free."))
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("space")
+        verbose_name_plural = _("spaces")
+        ordering = ["-published_at", "-pk"]
+        constraints = [CatalogueItem.status_constraint("space")]
+
+
+class Equipment(CatalogueItem):
+    """Shared equipment or platform — 共享仪器/平台: instruments, biobanks, clinical data, GCP sites."""
+
+    owner_field = "owner"
+    text_fields = ("title", "description", "booking_terms")
+
+    owner = models.ForeignKey("registry.Organization", verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="equipment")
+    kind = models.CharField(_("kind"), max_length=14, choices=PlatformKind.choices, default=PlatformKind.INSTRUMENT)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    booking_terms = models.TextField(_("booking terms"), blank=True, help_text=_("How to book, fees, lead time."))
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("equipment or platform")
+        verbose_name_plural = _("equipment and platforms")
+        ordering = ["-published_at", "-pk"]
+        constraints = [CatalogueItem.status_constraint("equipment")]
+
+
+class Expert(CatalogueItem):
+    """An expert available to enterprises — 专家: field of expertise and organisation."""
+
+    owner_field = "organization"
+    text_fields = ("title", "description", "expertise", "position")
+
+    title = models.CharField(_("full name"), max_length=200)
+    organization = models.ForeignKey("registry.Organization", verbose_name=_("organisation"),
+                                     on_delete=models.PROTECT, related_name="experts")
+    position = models.CharField(_("professional title"), max_length=100, blank=True)
+    expertise = models.CharField(_("field of expertise"), max_length=200)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("expert")
+        verbose_name_plural = _("experts")
+        ordering = ["-published_at", "-pk"]
+        constraints = [CatalogueItem.status_constraint("expert")]
+
+
+class TalentProgramme(CatalogueItem):
+    """A talent programme — 人才计划: who runs it, what it grants, until when one can apply."""
+
+    owner_field = "issuer"
+    text_fields = ("title", "description", "benefit")
+
+    issuer = models.ForeignKey("registry.Organization", verbose_name=_("issuer"), on_delete=models.PROTECT,
+                               related_name="talent_programmes")
+    benefit = models.TextField(_("benefit"), blank=True)
+    apply_until = models.DateField(_("apply until"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("talent programme")
+        verbose_name_plural = _("talent programmes")
+        ordering = ["-published_at", "-pk"]
+        constraints = [CatalogueItem.status_constraint("talent_programme")]
+
+
+class Achievement(CatalogueItem):
+    """A technology achievement offered for transfer — 科技成果: owner, field, maturity, how it is offered."""
+
+    owner_field = "owner"
+    text_fields = ("title", "description", "technical_field")
+
+    owner = models.ForeignKey("registry.Organization", verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="achievements")
+    technical_field = models.CharField(_("technical field"), max_length=100, blank=True)
+    transfer_mode = models.CharField(_("transfer mode"), max_length=12, choices=TransferMode.choices,
+                                     default=TransferMode.TRANSFER)
+    patents = models.CharField(_("patent numbers"), max_length=200, blank=True)
+    maturity = models.CharField(_("maturity"), max_length=60, blank=True, help_text=_("e.g. preclinical, pilot."))
+
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
+
+    class Meta:
+        verbose_name = _("technology achievement")
+        verbose_name_plural = _("technology achievements")
+        ordering = ["-published_at", "-pk"]
+        constraints = [CatalogueItem.status_constraint("achievement")]
+
+
+CATALOGUE_MODELS = (Policy, FinancialProduct, Space, Equipment, Expert, TalentProgramme, Achievement)
