@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MatchState(models.TextChoices):
-    NEW = "new", _("New")
+    NEW = "new", pgettext_lazy("match state", "New")
     OPENED = "opened", _("Opened")
     SAVED = "saved", _("Saved")
     DISMISSED = "dismissed", _("Dismissed")
