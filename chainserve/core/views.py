@@ -54,6 +54,15 @@ class HomeView(LoginRequiredMixin, View):
         return render(request, "core/home.html", context)
 
 
+class StaffOnlyMixin(LoginRequiredMixin):
+    """A page for staff roles only: anyone else signed in gets 403, anyone signed out the login page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff_role:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
 class ObjectListView(LoginRequiredMixin, View):
     """A list page: `q` search and the FilterSet's filters, `sort`, `per_page`, `export=xlsx`."""
 

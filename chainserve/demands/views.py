@@ -16,7 +16,7 @@ from django.views import View
 from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
 from chainserve.core.services import missing_calendar_years
-from chainserve.core.views import ObjectEditView, ObjectListView
+from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
 from . import metrics, services
 from .choices import RUNNING_STATUSES, Status
@@ -24,13 +24,6 @@ from .filtersets import DemandFilterSet
 from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
 from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule
 from .tables import DemandTable
-
-
-class StaffOnlyMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff_role:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class DemandListView(StaffOnlyMixin, ObjectListView):

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
-from chainserve.core.views import ObjectListView
-from chainserve.demands.views import StaffOnlyMixin  # one mixin for staff pages (a candidate for core.views)
+from chainserve.core.views import ObjectListView, StaffOnlyMixin
 
 from . import relevance, rules, services
 from .choices import MatchState

@@ -2,8 +2,7 @@
 behind a figure, the industry scale."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -34,7 +33,7 @@ from chainserve.coordination.tables import (
 from chainserve.core.exports import XLSX_TYPE
 from chainserve.core.models import AuditEntry, can_change_any
 from chainserve.core.services import audit
-from chainserve.core.views import ObjectEditView, ObjectListView
+from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 from chainserve.demands.filtersets import DemandFilterSet
 from chainserve.demands.models import Demand
 from chainserve.demands.tables import DemandTable
@@ -65,13 +64,6 @@ RECORD_LISTS = {
     InstructorAssignment: (InstructorFilterSet, InstructorTable),
     Coverage: (CoverageFilterSet, CoverageTable),
 }
-
-
-class StaffOnlyMixin(LoginRequiredMixin):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff_role:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _filter_form(request, data=None):
