@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.money import format_yuan
 from chainserve.core.text import search_document
 from chainserve.registry.choices import OrgKind, OrgSize
 
@@ -188,14 +189,6 @@ class Placement(ScopedModel, TimeStampedModel):
     @classmethod
     def scope(cls, user, action):
         return chain_scope(user, action, "chain__")
-
-
-def format_yuan(yuan):
-    """An amount kept in 元, shown in 万元 or 亿元."""
-    # Imported here: coordination builds on chains; its formatter (which counts fen) is the one in use.
-    from chainserve.coordination.models import format_amount
-
-    return "" if yuan is None else format_amount(yuan * 100)
 
 
 def lead_scope(user, action, prefix=""):

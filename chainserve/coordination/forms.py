@@ -9,6 +9,7 @@ from chainserve.chains.models import Chain
 from chainserve.core.choices import STAFF_ROLES
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.core.models import User
+from chainserve.core.money import FEN_PER_WAN
 from chainserve.demands.models import Category
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
@@ -17,7 +18,6 @@ from chainserve.registry.models import Organization
 from . import services
 from .choices import AgreementKind, ItemStatus
 from .models import (
-    FEN_PER_WAN,
     Activity,
     Agreement,
     Alliance,
@@ -61,9 +61,13 @@ class CommitteeForm(ChainRecordForm):
         fields = ["chain", "level", "name", "convener", "established_on", "description"]
 
 
-class CommitteeMemberForm(ScopedModelForm):
+class MembershipForm(ScopedModelForm):
+    """A unit's membership of a committee or an alliance: the unit, its role and dates."""
+
     organization = OrganizationField(label=_("organisation"))
 
+
+class CommitteeMemberForm(MembershipForm):
     class Meta:
         model = CommitteeMember
         fields = ["organization", "role", "person", "started_on", "ended_on"]
@@ -253,9 +257,7 @@ class AllianceForm(ChainRecordForm):
         fields = ["chain", "name", "founded_on", "description"]
 
 
-class AllianceMemberForm(ScopedModelForm):
-    organization = OrganizationField(label=_("organisation"))
-
+class AllianceMemberForm(MembershipForm):
     class Meta:
         model = AllianceMember
         fields = ["organization", "role", "started_on", "ended_on"]

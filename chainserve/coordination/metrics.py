@@ -2,10 +2,12 @@
 institution, one function each.
 
 Both take the same filters: `chain` (enterprises placed on that chain), `district` (enterprises registered
-in that district) and `on` (the date the figures hold on; today by default). Rates are Decimals between 0 and
-1, rounded half up to four places, and None when there is no enterprise to divide by."""
+in that district) and `on` (the date the figures hold on; today by default), or instead of chain and district
+`firms`, the Enterprises a caller computing both keeps, so that they are counted once. Rates are Decimals
+between 0 and 1, rounded half up to four places, and None when there is no enterprise to divide by."""
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -28,20 +30,32 @@ def enterprises(chain=None, district=None):
     return qs
 
 
+class Enterprises:
+    """The enterprises the figures are about (a subquery of their ids) and how many they are, counted once
+    however many figures divide by them."""
+
+    def __init__(self, chain=None, district=None):
+        self.ids = enterprises(chain, district).values("pk")
+
+    @cached_property
+    def total(self):
+        return self.ids.count()
+
+
 def rate(part, whole):
     if not whole:
         return None
     return (Decimal(part) / whole).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
-def coverage_rates(chain=None, district=None, on=None):
+def coverage_rates(chain=None, district=None, on=None, firms=None):
     """{"enterprises": N, "<kind>": {"count": n, "rate": n / N}, …} for every coverage kind (party_org,
     party_work, union, youth_league): enterprises with that coverage set up on or before `on` and not ended
     before it; "two_coverages" counts those with both the party organisation and party work."""
     on = on or timezone.localdate()
-    firms = enterprises(chain, district)
-    total = firms.count()
-    current = Coverage.objects.filter(current_on(on), enterprise__in=firms.values("pk"))
+    firms = firms or Enterprises(chain, district)
+    total = firms.total
+    current = Coverage.objects.filter(current_on(on), enterprise__in=firms.ids)
     counts = dict(current.values_list("kind").annotate(n=Count("enterprise_id", distinct=True)))
     both = current.filter(kind__in=[CoverageKind.PARTY_ORG, CoverageKind.PARTY_WORK]).values(
         "enterprise_id").annotate(k=Count("kind", distinct=True)).filter(k=2).count()
@@ -52,17 +66,17 @@ def coverage_rates(chain=None, district=None, on=None):
     return figures
 
 
-def pairing_counts(chain=None, district=None, on=None):
+def pairing_counts(chain=None, district=None, on=None, firms=None):
     """Pairings and instructors current on `on` for the enterprises: {"pairings": n, "paired_enterprises": n,
     "agency_branches": n, "instructors": {"full": n, "part": n, "all": n}, "enterprises_with_instructor": n,
     "enterprises": N, "paired_rate": …, "instructor_rate": …}."""
     on = on or timezone.localdate()
-    firms = enterprises(chain, district)
-    total = firms.count()
-    pairings = Pairing.objects.filter(current_on(on), enterprise__in=firms.values("pk")).aggregate(
+    firms = firms or Enterprises(chain, district)
+    total = firms.total
+    pairings = Pairing.objects.filter(current_on(on), enterprise__in=firms.ids).aggregate(
         pairings=Count("pk"), paired=Count("enterprise_id", distinct=True),
         agencies=Count("agency_branch_id", distinct=True))
-    instructors = InstructorAssignment.objects.filter(current_on(on), enterprise__in=firms.values("pk"))
+    instructors = InstructorAssignment.objects.filter(current_on(on), enterprise__in=firms.ids)
     people = instructors.aggregate(
         full=Count("pk", filter=Q(kind=InstructorKind.FULL_TIME)),
         part=Count("pk", filter=Q(kind=InstructorKind.PART_TIME)),

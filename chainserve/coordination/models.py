@@ -3,7 +3,6 @@ activities with registrations and check-in, agreements, visits, pairings, instru
 annual project lists."""
 
 import secrets
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +15,7 @@ from chainserve.chains.choices import ChainLevel
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.money import format_amount
 from chainserve.registry.choices import OrgKind
 
 from .choices import (
@@ -30,21 +30,6 @@ from .choices import (
     MeetingStatus,
     MemberRole,
 )
-
-FEN_PER_YI = 10_000_000_000  # 1 亿元 in fen
-FEN_PER_WAN = 1_000_000  # 1 万元 in fen
-
-
-def format_amount(fen):
-    """An amount kept in fen, shown in 亿元 from one hundred million yuan up, else in 万元 (exact, no float)."""
-    if fen is None:
-        return ""
-    if abs(fen) >= FEN_PER_YI:
-        value, unit = Decimal(fen) / FEN_PER_YI, _("hundred million yuan")
-    else:
-        value, unit = Decimal(fen) / FEN_PER_WAN, _("ten thousand yuan")
-    text = f"{value.quantize(Decimal('0.0001')):f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}"
 
 
 def _departments():
@@ -111,8 +96,10 @@ class Committee(ScopedModel, TimeStampedModel):
 
 
 class Membership(ScopedModel, TimeStampedModel):
-    """A unit's dated membership with a role; an ended membership stays as history."""
+    """A unit's dated membership with a role of what `parent_field` names (a committee, an alliance); an ended
+    membership stays as history."""
 
+    parent_field = ""
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices, default=MemberRole.MEMBER)
     started_on = models.DateField(_("from date"))
     ended_on = models.DateField(_("to date"), null=True, blank=True)
@@ -127,10 +114,29 @@ class Membership(ScopedModel, TimeStampedModel):
     def is_current(self):
         return self.ended_on is None
 
+    def get_absolute_url(self):
+        return getattr(self, self.parent_field).get_absolute_url()
+
+    @classmethod
+    def scope(cls, user, action):
+        return chain_scope(user, action, f"{cls.parent_field}__chain__")
+
+
+def _membership_constraints(parent_field, prefix):
+    """A membership's dates are in order, and a unit's membership from one date is recorded once."""
+    return [
+        _dates_ordered(f"{prefix}_dates_ordered"),
+        models.UniqueConstraint(
+            fields=[parent_field, "organization", "started_on"], name=f"{prefix}_unique",
+            violation_error_message=_("This membership is already recorded."),
+        ),
+    ]
+
 
 class CommitteeMember(Membership):
     """A unit on a committee — 成员单位 — with its role and dates; an ended membership stays as history."""
 
+    parent_field = "committee"
     committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE,
                                   related_name="members")
     organization = models.ForeignKey("registry.Organization", verbose_name=_("organisation"),
@@ -144,20 +150,7 @@ class CommitteeMember(Membership):
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
         ordering = ["committee", "role", "started_on", "pk"]
-        constraints = [
-            _dates_ordered("committee_member_dates_ordered"),
-            models.UniqueConstraint(
-                fields=["committee", "organization", "started_on"], name="committee_member_unique",
-                violation_error_message=_("This membership is already recorded."),
-            ),
-        ]
-
-    def get_absolute_url(self):
-        return self.committee.get_absolute_url()
-
-    @classmethod
-    def scope(cls, user, action):
-        return chain_scope(user, action, "committee__chain__")
+        constraints = _membership_constraints("committee", "committee_member")
 
 
 class Meeting(ScopedModel, TimeStampedModel):
@@ -571,6 +564,7 @@ class Alliance(ScopedModel, TimeStampedModel):
 class AllianceMember(Membership):
     """A unit of an alliance — 牵头单位 or 成员单位 — with its dates; an ended membership stays as history."""
 
+    parent_field = "alliance"
     alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE,
                                  related_name="members")
     organization = models.ForeignKey("registry.Organization", verbose_name=_("organisation"),
@@ -582,20 +576,7 @@ class AllianceMember(Membership):
         verbose_name = _("alliance member")
         verbose_name_plural = _("alliance members")
         ordering = ["alliance", "role", "started_on", "pk"]
-        constraints = [
-            _dates_ordered("alliance_member_dates_ordered"),
-            models.UniqueConstraint(
-                fields=["alliance", "organization", "started_on"], name="alliance_member_unique",
-                violation_error_message=_("This membership is already recorded."),
-            ),
-        ]
-
-    def get_absolute_url(self):
-        return self.alliance.get_absolute_url()
-
-    @classmethod
-    def scope(cls, user, action):
-        return chain_scope(user, action, "alliance__chain__")
+        constraints = _membership_constraints("alliance", "alliance_member")
 
 
 # ---------------------------------------------------------------- pairings, instructors, coverage

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
+from chainserve.core.money import FEN_PER_WAN
 from chainserve.core.services import notify, required_text, save_record
 from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
@@ -23,7 +24,6 @@ from chainserve.registry.services import ImportResult, RowError, _cell_text, _va
 
 from .choices import ActionStatus, ActivityStatus, ItemStatus, MeetingStatus
 from .models import (
-    FEN_PER_WAN,
     ActionItem,
     Activity,
     AgendaItem,

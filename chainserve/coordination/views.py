@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
+from chainserve.core.money import format_amount
 from chainserve.core.services import save_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 from chainserve.registry.services import WorkbookError
@@ -86,7 +87,6 @@ from .models import (
     Pairing,
     Registration,
     Visit,
-    format_amount,
 )
 from .tables import (
     ActionItemTable,
@@ -142,14 +142,18 @@ class MembersView(LoginRequiredMixin, View):
     """A page with member units (committee, alliance): POST adds a member unit."""
 
     model = member_model = member_form = None
-    parent_field = ""
+
+    @classmethod
+    def member_edit_view(cls):
+        """The edit page of one of the memberships (its end date ends it; the ended row stays as history)."""
+        return ObjectEditView.as_view(model=cls.member_model, form_class=cls.member_form)
 
     def post(self, request, pk):
         parent = _visible(request, self.model, pk)
         if not _can_change(request, parent):
             raise PermissionDenied
         form = self.member_form(request.POST, user=request.user, prefix="member",
-                                instance=self.member_model(**{self.parent_field: parent}))
+                                instance=self.member_model(**{self.member_model.parent_field: parent}))
         if not form.is_valid():
             return self.get(request, pk, form)
         member = save_record(request.user, form.save(commit=False))
@@ -158,7 +162,7 @@ class MembersView(LoginRequiredMixin, View):
 
 
 class CommitteeView(MembersView):
-    model, member_model, member_form, parent_field = Committee, CommitteeMember, CommitteeMemberForm, "committee"
+    model, member_model, member_form = Committee, CommitteeMember, CommitteeMemberForm
 
     def get(self, request, pk, form=None):
         committee = _visible(request, Committee, pk, "chain", "convener")
@@ -177,13 +181,6 @@ class CommitteeView(MembersView):
 class CommitteeEditView(ObjectEditView):
     model = Committee
     form_class = CommitteeForm
-
-
-class MemberEditView(ObjectEditView):
-    """Edit a membership (its dates end it; the ended row stays as history)."""
-
-    model = CommitteeMember
-    form_class = CommitteeMemberForm
 
 
 # ---------------------------------------------------------------- meetings
@@ -593,15 +590,8 @@ class AllianceEditView(ObjectEditView):
     form_class = AllianceForm
 
 
-class AllianceMemberEditView(ObjectEditView):
-    """Edit a membership (its end date ends it; the ended row stays as history)."""
-
-    model = AllianceMember
-    form_class = AllianceMemberForm
-
-
 class AllianceView(MembersView):
-    model, member_model, member_form, parent_field = Alliance, AllianceMember, AllianceMemberForm, "alliance"
+    model, member_model, member_form = Alliance, AllianceMember, AllianceMemberForm
 
     def get(self, request, pk, form=None):
         alliance = _visible(request, Alliance, pk, "chain")

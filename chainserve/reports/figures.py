@@ -24,10 +24,8 @@ from chainserve.chains.choices import LeadStage
 from chainserve.chains.models import Chain, Lead, LeadEvent, Placement
 from chainserve.chains.services import lead_counts
 from chainserve.coordination.choices import ActivityKind, ActivityStatus, AgreementKind, CoverageKind, MeetingStatus
-from chainserve.coordination.metrics import coverage_rates, pairing_counts
-from chainserve.coordination.metrics import enterprises as party_enterprises
+from chainserve.coordination.metrics import Enterprises, coverage_rates, pairing_counts
 from chainserve.coordination.models import (
-    FEN_PER_YI,
     Activity,
     Agreement,
     Coverage,
@@ -36,6 +34,7 @@ from chainserve.coordination.models import (
     Pairing,
     current_on,
 )
+from chainserve.core.money import FEN_PER_YI
 from chainserve.demands import metrics
 from chainserve.demands.choices import OPEN_STATUSES, Status
 from chainserve.demands.models import Demand
@@ -458,21 +457,23 @@ _lead_figure("leads_landed_amount", _("Investment landed, amount"), "landed_amou
 
 # ---------------------------------------------------------------- party building (coordination.metrics)
 
+def _enterprises(scope):
+    """The enterprises the party-building figures divide by, counted once for all of them."""
+    return scope.memo("party_enterprises", lambda: Enterprises(scope.chain, scope.district))
+
+
 def _pairing(period, scope):
-    return scope.memo(("pairings", period),
-                      lambda: pairing_counts(scope.chain, scope.district, on=period.end))
+    return scope.memo(("pairings", period), lambda: pairing_counts(on=period.end, firms=_enterprises(scope)))
 
 
 def _coverage(period, scope):
-    return scope.memo(("coverage", period),
-                      lambda: coverage_rates(scope.chain, scope.district, on=period.end))
+    return scope.memo(("coverage", period), lambda: coverage_rates(on=period.end, firms=_enterprises(scope)))
 
 
 def current(model, **lookup):
     """Records of model current on the period's last day, of the enterprises in scope."""
     def records(period, scope, item=None):
-        firms = party_enterprises(scope.chain, scope.district).values("pk")
-        return scope.visible(model).filter(current_on(period.end), enterprise__in=firms, **lookup)
+        return scope.visible(model).filter(current_on(period.end), enterprise__in=_enterprises(scope).ids, **lookup)
     return records
 
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
-from chainserve.coordination.models import FEN_PER_YI
 from chainserve.core.forms import bootstrap
+from chainserve.core.money import FEN_PER_YI
 from chainserve.registry.models import District
 
 from .figures import Period, Scope

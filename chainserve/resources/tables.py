@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.chains.models import format_yuan
+from chainserve.core.money import format_yuan
 from chainserve.core.tables import Column, Table
 
 

@@ -8,13 +8,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from chainserve.chains.models import format_yuan
 from chainserve.chains.views import WorkbookImportView
+from chainserve.core.money import format_yuan
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import filtersets, forms, services, tables
@@ -77,6 +77,22 @@ def _can_change(user, item):
     return type(item).objects.restrict(user, "change").filter(pk=item.pk).exists()
 
 
+RULE_KEYS = {"policy": "policy", "financialproduct": "product"}  # the items that have eligibility rules
+
+
+def rule_url(user, item):
+    """Where the eligibility rule (资格条件) of a policy or financial product is kept, for one who may change the
+    item: the rule's page (staff) or its next version's form, or the form of its first version; None for the
+    kinds of item without rules."""
+    key = RULE_KEYS.get(item._meta.model_name)
+    if key is None:
+        return None
+    rule = getattr(item, "eligibility_rule", None)
+    if rule is None:
+        return f"{reverse('matching:rule-add')}?{key}={item.pk}"
+    return rule.get_absolute_url() if user.is_staff_role else reverse("matching:rule-edit", args=[rule.pk])
+
+
 class ItemListView(ObjectListView):
     kind = None
     template_name = "resources/item_list.html"
@@ -92,10 +108,11 @@ class ItemView(LoginRequiredMixin, View):
     def get(self, request, pk):
         model = self.kind.model
         item = get_object_or_404(model.objects.restrict(request.user).select_related(model.owner_field), pk=pk)
+        can_edit = _can_change(request.user, item)
         return render(request, "resources/item.html", {
             "item": item, "kind": self.kind, "fields": describe(item, self.kind.detail),
             "owner": getattr(item, model.owner_field),
-            "can_edit": _can_change(request.user, item),
+            "can_edit": can_edit, "rule_url": rule_url(request.user, item) if can_edit else None,
             "history": item.history.select_related("history_user")[:50] if request.user.is_staff_role else [],
         })
 

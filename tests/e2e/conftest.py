@@ -173,6 +173,20 @@ def login(page):
 
 
 @pytest.fixture
+def switch(page, login):
+    """Log out and log in as another user."""
+
+    def do_switch(username):
+        # Leave the page first: a response still on its way (the last form's redirect) would otherwise set the
+        # old session's CSRF cookie after the cookies are cleared, and the login form would be refused.
+        page.goto("about:blank")
+        page.context.clear_cookies()
+        return login(username)
+
+    return do_switch
+
+
+@pytest.fixture
 def listed(page):
     """The names in the first column of the list page's table, in page order."""
 

@@ -11,21 +11,16 @@ pytestmark = pytest.mark.e2e
 DEPARTMENT = "明湖市药品监督管理局"
 
 
-def _switch(page, login, username):
-    page.context.clear_cookies()
-    return login(username)
-
-
 def _submit(page, form_selector):
     with page.expect_navigation():
         page.locator(f"{form_selector} button[type=submit]").click()
 
 
-def test_joint_meeting_agenda_decision_and_action_item_done(demo, page, login):
+def test_joint_meeting_agenda_decision_and_action_item_done(demo, page, switch):
     waiting = Demand.objects.filter(escalation_level=3, status__in=["new", "accepted", "dispatched", "waiting"])
     [demand] = list(waiting)
 
-    _switch(page, login, "office")
+    switch("office")
     page.goto("/coordination/committees/")
     with page.expect_navigation():
         page.locator("main table tbody tr td:first-child a").first.click()
@@ -56,7 +51,7 @@ def test_joint_meeting_agenda_decision_and_action_item_done(demo, page, login):
     item = ActionItem.objects.get(meeting=meeting)
 
     # The owner department follows the action item to done.
-    _switch(page, login, "handler")
+    switch("handler")
     page.goto("/coordination/action-items/?status=open")
     with page.expect_navigation():
         page.locator("main table tbody tr", has_text="由市药监局牵头两周内办结").locator("a").first.click()
@@ -67,10 +62,10 @@ def test_joint_meeting_agenda_decision_and_action_item_done(demo, page, login):
     assert ActionItem.objects.get(pk=item.pk).status == "done"
 
 
-def test_enterprise_signs_up_two_attendees_is_checked_in_and_sees_agreement(demo, page, login):
+def test_enterprise_signs_up_two_attendees_is_checked_in_and_sees_agreement(demo, page, switch):
     activity = Activity.objects.get(title="生物医药企业银企对接会")
 
-    _switch(page, login, "enterprise")
+    switch("enterprise")
     page.goto("/coordination/mine/")
     with page.expect_navigation():
         page.click("#upcoming >> text=生物医药企业银企对接会")
@@ -85,7 +80,7 @@ def test_enterprise_signs_up_two_attendees_is_checked_in_and_sees_agreement(demo
         "img => img.complete ? img.naturalWidth : new Promise(r => { img.onload = () => r(img.naturalWidth); })") > 0
 
     # At the entrance the staff type the code and check both attendees in.
-    _switch(page, login, "office")
+    switch("office")
     page.goto("/coordination/check-in/")
     page.fill("#id_code", reg.code.lower())
     _submit(page, "#check-in-form")
@@ -107,7 +102,7 @@ def test_enterprise_signs_up_two_attendees_is_checked_in_and_sees_agreement(demo
     agreement = Agreement.objects.get(title="流动资金授信协议")
     assert (agreement.amount_fen, agreement.activity) == (2_000_000_000, activity)
 
-    _switch(page, login, "enterprise")
+    switch("enterprise")
     page.goto("/coordination/mine/")
     row = page.locator("#my-agreements tr", has_text="流动资金授信协议")
     assert "2000 万元" in row.inner_text()

@@ -78,14 +78,13 @@ def test_staff_pages_report_no_violation(demo, strict_policy, page, login):
     assert page.violations == []
 
 
-def test_enterprise_and_handler_pages_report_no_violation(demo, strict_policy, page, login):
+def test_enterprise_and_handler_pages_report_no_violation(demo, strict_policy, page, login, switch):
     watch(page)
     login("enterprise")
     shown = visit(page, plain_pages())
     assert {"/portal/", "/portal/demands/new/", "/coordination/mine/", "/inbox/"} <= set(shown)
 
-    page.context.clear_cookies()
-    login("handler")
+    switch("handler")
     shown = visit(page, plain_pages())
     assert {"/demands/inbox/", "/demands/"} <= set(shown)
     assert page.violations == []

@@ -10,11 +10,6 @@ pytestmark = pytest.mark.e2e
 DEPARTMENT = "明湖市药品监督管理局"
 
 
-def _switch(page, login, username):
-    page.context.clear_cookies()
-    return login(username)
-
-
 def _step(page, name, fields, submit_label=None):
     """Open the step's panel on the demand page, fill it and submit it."""
     panel = page.locator(f"#action-{name}")
@@ -36,13 +31,13 @@ def _resolved_for_department(page):
     return int(row.locator("td").nth(6).inner_text()) if row.count() else 0
 
 
-def test_demand_from_portal_to_rating_and_metrics(demo, page, login):
-    _switch(page, login, "office")
+def test_demand_from_portal_to_rating_and_metrics(demo, page, switch):
+    switch("office")
     page.goto("/demands/metrics/")
     resolved_before = _resolved_for_department(page)
 
     # The enterprise raises a demand on the portal.
-    _switch(page, login, "enterprise")
+    switch("enterprise")
     page.goto("/portal/demands/new/")
     page.select_option("#id_category", label="审评审批沟通")
     page.fill("#id_title", "申请预约新药临床试验沟通交流会")
@@ -54,7 +49,7 @@ def test_demand_from_portal_to_rating_and_metrics(demo, page, login):
     assert demand.status == "new" and page.url.endswith(f"/demands/{demand.pk}/")
 
     # The dispatcher finds it in the queue and dispatches it to the department the rule suggests.
-    _switch(page, login, "office")
+    switch("office")
     page.goto("/demands/queue/")
     assert page.locator("main table", has_text=demand.number).count() == 1
     page.goto(f"/demands/{demand.pk}/")
@@ -65,7 +60,7 @@ def test_demand_from_portal_to_rating_and_metrics(demo, page, login):
     assert demand.status == "dispatched" and demand.lead_department.name == DEPARTMENT
 
     # The handler asks the enterprise a question: the clock stops.
-    _switch(page, login, "handler")
+    switch("handler")
     page.goto("/demands/inbox/")
     assert page.locator("main table", has_text=demand.number).count() == 1
     page.goto(f"/demands/{demand.pk}/")
@@ -74,7 +69,7 @@ def test_demand_from_portal_to_rating_and_metrics(demo, page, login):
     assert demand.status == "waiting" and demand.paused_at is not None
 
     # The enterprise answers.
-    _switch(page, login, "enterprise")
+    switch("enterprise")
     page.goto(f"/demands/{demand.pk}/")
     assert "请提供III期临床试验方案摘要。" in page.locator("#history").inner_text()
     _step(page, "reply", {"textarea": "方案摘要见附件说明,主要终点为视力改善。"})
@@ -82,14 +77,14 @@ def test_demand_from_portal_to_rating_and_metrics(demo, page, login):
     assert demand.status == "dispatched" and demand.paused_at is None
 
     # The handler closes it as resolved.
-    _switch(page, login, "handler")
+    switch("handler")
     page.goto(f"/demands/{demand.pk}/")
     _step(page, "close", {"textarea": "已协助预约沟通交流会议,时间为下周三。"})
     demand.refresh_from_db()
     assert demand.status == "resolved" and demand.resolution == "已协助预约沟通交流会议,时间为下周三。"
 
     # The enterprise rates the result.
-    _switch(page, login, "enterprise")
+    switch("enterprise")
     page.goto(f"/demands/{demand.pk}/")
     _step(page, "rate", {"input[type=radio][value=satisfied]": True})
     demand.refresh_from_db()
@@ -99,6 +94,6 @@ def test_demand_from_portal_to_rating_and_metrics(demo, page, login):
     assert page.locator("#rating").count() == 1
 
     # The metrics page counts it.
-    _switch(page, login, "office")
+    switch("office")
     page.goto("/demands/metrics/")
     assert _resolved_for_department(page) == resolved_before + 1

@@ -3,11 +3,12 @@ conflicting), counts for reports, the candidate import, scoping of pages and API
 
 import datetime
 import threading
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -234,6 +235,18 @@ def test_importing_candidates_creates_and_updates(att):
         "上海市闵行区", make_uscc(301), 800_000_000, OrgSize.MEDIUM)
     new = Candidate.objects.get(name="北京珩芯生物试剂有限公司")
     assert sorted(s.name for s in new.segments.all()) == ["原料药", "细胞与基因治疗"]
+
+
+def test_the_cli_imports_candidates_as_the_user_named(att, tmp_path):
+    path = tmp_path / "candidates.xlsx"
+    path.write_bytes(workbook([["北京珩芯生物试剂有限公司", "北京市大兴区", "", "明湖市大健康产业链", "原料药", "培养基", "",
+                                ""]]).read())
+    out = StringIO()
+
+    call_command("import_catalogue", "candidates", str(path), "--user", "office", stdout=out)
+
+    assert out.getvalue() == "Imported 1 rows: 1 created, 0 updated.\n"
+    assert Candidate.objects.get(name="北京珩芯生物试剂有限公司").region == "北京市大兴区"
 
 
 def test_every_bad_candidate_row_is_listed_and_nothing_is_written(att):

@@ -63,6 +63,18 @@ def test_pairing_counts(world, party):
     assert metrics.pairing_counts(chain=world.chain, on=D(2025, 6, 1))["pairings"] == 2
 
 
+def test_coverage_and_pairings_share_one_count_of_the_enterprises(world, party, django_assert_num_queries):
+    firms = metrics.Enterprises(chain=world.chain)
+
+    coverage = metrics.coverage_rates(on=D(2026, 8, 1), firms=firms)
+    with django_assert_num_queries(2):  # the pairings and the instructors: the enterprises are counted already
+        pairings = metrics.pairing_counts(on=D(2026, 8, 1), firms=firms)
+
+    assert coverage == metrics.coverage_rates(chain=world.chain, on=D(2026, 8, 1))
+    assert pairings == metrics.pairing_counts(chain=world.chain, on=D(2026, 8, 1))
+    assert (firms.total, pairings["enterprises"], coverage["enterprises"]) == (2, 2, 2)
+
+
 def test_coverage_change_keeps_history(world, party, client_as):
     coverage = Coverage.objects.get(enterprise=world.wz, kind="party_org")
     response = client_as(world.users.specialist).post(f"/coordination/coverages/{coverage.pk}/edit/", {

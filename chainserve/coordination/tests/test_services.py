@@ -14,7 +14,6 @@ from chainserve.coordination.models import (
     Attendee,
     Registration,
     Visit,
-    format_amount,
 )
 from chainserve.demands.models import Category, Demand, DemandEvent
 from chainserve.registry.choices import OrgKind
@@ -172,13 +171,6 @@ def test_demand_from_visit(coord):
     assert (demand.channel, demand.organization, demand.recorded_by) == ("visit", coord.world.nfs,
                                                                          coord.users.specialist)
     assert list(visit.demands.all()) == [demand]
-
-
-def test_amounts_shown_in_wan_and_yi():
-    assert format_amount(None) == ""
-    assert format_amount(5_000_000_00) == "500 ten thousand yuan"
-    assert format_amount(682_000_000_000) == "68.2 hundred million yuan"
-    assert format_amount(12_345_67) == "1.2346 ten thousand yuan"
 
 
 def test_agreement_amount_stored_exactly(coord):

@@ -9,6 +9,7 @@ from chainserve.coordination.models import (
     AgendaItem,
     Agreement,
     Attendee,
+    CommitteeMember,
     Meeting,
     Registration,
     Visit,
@@ -166,3 +167,25 @@ def test_list_pages_and_export(coord, client_as):
         assert client.get(f"/coordination/{url}/").status_code == 200, url
     export = client.get("/coordination/meetings/?export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_a_committee_membership_is_ended_on_its_edit_page(coord, client_as):
+    member = CommitteeMember.objects.get(organization=coord.world.nfs)
+
+    response = client_as(coord.users.office).post(f"/coordination/members/{member.pk}/edit/", {
+        "organization": coord.world.nfs.pk, "role": "member", "person": "", "started_on": "2025-01-01",
+        "ended_on": "2026-03-31"})
+
+    assert response.status_code == 302 and response["Location"] == f"/coordination/committees/{coord.committee.pk}/"
+    assert [h.ended_on for h in CommitteeMember.objects.get(pk=member.pk).history.order_by("history_id")] == [
+        None, datetime.date(2026, 3, 31)]
+
+
+def test_a_membership_edit_refuses_those_who_may_not_change_it(coord, client_as):
+    member = CommitteeMember.objects.get(organization=coord.world.nfs)
+    before = CommitteeMember.objects.filter(pk=member.pk).values().get()
+    body = {"organization": coord.world.nfs.pk, "role": "member", "started_on": "2025-01-01", "ended_on": "2026-03-31"}
+
+    assert client_as(coord.users.enterprise).post(f"/coordination/members/{member.pk}/edit/", body).status_code == 404
+    assert client_as(coord.users.handler).post(f"/coordination/members/{member.pk}/edit/", body).status_code == 403
+    assert CommitteeMember.objects.filter(pk=member.pk).values().get() == before

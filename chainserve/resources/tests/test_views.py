@@ -156,3 +156,29 @@ def test_the_item_page_shows_the_fields(cat, client_as):
     assert response.status_code == 200
     assert "100 ten thousand yuan" in text and "3000 ten thousand yuan" in text
     assert "Withdraw" not in text  # an enterprise does not change it
+
+
+def test_the_policy_page_links_to_its_eligibility_rule_for_those_who_change_it(cat, client_as):
+    from chainserve.matching import services as matching
+
+    rule = matching.save_rule(cat.users.admin, cat.draft, {"field": "employees", "op": "lt", "value": 300}).rule
+
+    office = client_as(cat.users.office)
+    assert office.get(f"/resources/policies/{cat.policy.pk}/").context["rule_url"] == \
+        f"/matching/rules/add/?policy={cat.policy.pk}"
+    assert office.get(f"/resources/policies/{cat.draft.pk}/").context["rule_url"] == f"/matching/rules/{rule.pk}/"
+    assert client_as(cat.users.partner).get(f"/resources/financial-products/{cat.product.pk}/").context[
+        "rule_url"] == f"/matching/rules/add/?product={cat.product.pk}"
+    response = client_as(cat.users.enterprise).get(f"/resources/policies/{cat.policy.pk}/")
+    assert response.context["rule_url"] is None and 'id="rule-link"' not in response.content.decode()
+
+
+def test_a_partner_is_linked_to_the_next_version_of_its_products_rule(cat, client_as):
+    from chainserve.matching import services as matching
+
+    rule = matching.save_rule(cat.users.partner, cat.product, {"field": "employees", "op": "lt", "value": 300}).rule
+
+    response = client_as(cat.users.partner).get(f"/resources/financial-products/{cat.product.pk}/")
+
+    assert response.context["rule_url"] == f"/matching/rules/{rule.pk}/edit/"
+    assert f'href="/matching/rules/{rule.pk}/edit/" id="rule-link"' in response.content.decode()

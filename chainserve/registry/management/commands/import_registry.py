@@ -1,37 +1,7 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
-
-from chainserve.core.models import User
 from chainserve.registry import services
+from chainserve.registry.management.importing import WorkbookImportCommand
 
 
-class Command(BaseCommand):
+class Command(WorkbookImportCommand):
     help = "Import organizations or people from an .xlsx workbook: every row good, or nothing written."
-
-    def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(services.IMPORTERS))
-        parser.add_argument("file")
-        parser.add_argument("--user", help="recorded as the author in the change history")
-        parser.add_argument("--check", action="store_true", help="only check the rows; write nothing")
-
-    def handle(self, kind, file, user=None, check=False, **options):
-        author = User.objects.filter(username=user).first() if user else None
-        if user and author is None:
-            raise CommandError(f"No user {user}.")
-        if not Path(file).is_file():
-            raise CommandError(f"No such file: {file}")
-        try:
-            with tqdm(desc="checking rows", unit=" rows", disable=None) as bar:
-                result = services.IMPORTERS[kind](file, author, commit=not check, progress=bar.update)
-        except services.WorkbookError as e:
-            raise CommandError(str(e)) from None
-        if result.errors:
-            for err in result.errors:
-                self.stderr.write(f"row {err.row}: " + "; ".join(err.messages))
-            raise CommandError(f"{len(result.errors)} bad rows of {result.total}: nothing was imported.")
-        if check:
-            self.stdout.write(f"All {result.total} rows are good.")
-        else:
-            self.stdout.write(f"Imported {result.total} rows: {result.created} created, {result.updated} updated.")
+    importers = services.IMPORTERS

@@ -1,0 +1,44 @@
+"""The base of the Excel import commands (import_registry, import_catalogue): every row good, or nothing written.
+
+It lives beside the workbook reader it relies on (registry.services: read_workbook, ImportResult, WorkbookError)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from chainserve.core.models import User
+from chainserve.registry.services import WorkbookError
+
+
+class WorkbookImportCommand(BaseCommand):
+    """`KIND FILE [--user USER] [--check]`: the rows of an .xlsx workbook through importers[KIND], called as
+    (file, user, commit=…, progress=…) and returning an ImportResult; bad rows are listed and nothing is written."""
+
+    importers = {}
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(self.importers))
+        parser.add_argument("file")
+        parser.add_argument("--user", help="recorded as the author in the change history")
+        parser.add_argument("--check", action="store_true", help="only check the rows; write nothing")
+
+    def handle(self, kind, file, user=None, check=False, **options):
+        author = User.objects.filter(username=user).first() if user else None
+        if user and author is None:
+            raise CommandError(f"No user {user}.")
+        if not Path(file).is_file():
+            raise CommandError(f"No such file: {file}")
+        try:
+            with tqdm(desc="checking rows", unit=" rows", disable=None) as bar:
+                result = self.importers[kind](file, author, commit=not check, progress=bar.update)
+        except WorkbookError as e:
+            raise CommandError(str(e)) from None
+        if result.errors:
+            for err in result.errors:
+                self.stderr.write(f"row {err.row}: " + "; ".join(err.messages))
+            raise CommandError(f"{len(result.errors)} bad rows of {result.total}: nothing was imported.")
+        if check:
+            self.stdout.write(f"All {result.total} rows are good.")
+        else:
+            self.stdout.write(f"Imported {result.total} rows: {result.created} created, {result.updated} updated.")
