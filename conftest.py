@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from chainserve.core import reference
 from chainserve.core.choices import Role
 
 ROLES = [r.value for r in Role]
@@ -20,6 +21,7 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    reference.forget()  # no calendar or SLA policy kept from another test's database
 
 
 @pytest.fixture(autouse=True)

@@ -98,10 +98,23 @@ def post(port, token, key, title, category, out, i):
               r.getheader("Idempotent-Replayed"))
 
 
+def read_wrk(results):
+    """The answers bench/intake.lua wrote, one file per wrk thread, in the form locustfile.py writes them."""
+    data = {"created": [], "failures": [], "replays": []}
+    for part in sorted(results.parent.glob(results.name + ".*")):
+        for line in part.read_text().splitlines():
+            kind, *row = json.loads(line)
+            data[{"created": "created", "failure": "failures", "replay": "replays"}[kind]].append(row)
+        part.unlink()
+    return data
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workers", type=int, default=4, help="WEB_CONCURRENCY (gunicorn sync workers)")
-    p.add_argument("--users", type=int, default=16, help="locust users, each sending without pause")
+    p.add_argument("--users", type=int, default=16, help="closed-loop users (connections), each sending without pause")
+    p.add_argument("--tool", choices=["wrk", "locust"], default="wrk",
+                   help="the load generator: wrk (C, bench/intake.lua) or locust (Python, bench/locustfile.py)")
     p.add_argument("--seconds", type=int, default=60)
     p.add_argument("--warmup", type=float, default=5.0, help="seconds left out of the sustained rate")
     p.add_argument("--port", type=int, default=8765)
@@ -114,6 +127,7 @@ def main(argv=None):
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("set DATABASE_URL to the benchmark database (this script writes demands)")
     import django
+    import psutil
 
     django.setup()
     from django.db import connection
@@ -143,31 +157,34 @@ def main(argv=None):
     try:
         wait_up(args.port)
         print(f"[intake] {connection.vendor}: gunicorn pid {server.pid}, {args.workers} workers; "
-              f"{demands_before:,} demands before; locust {args.users} users for {args.seconds}s", flush=True)
-        results = out_dir / f"intake-locust-{run}.json"
+              f"{demands_before:,} demands before; {args.tool} {args.users} users for {args.seconds}s", flush=True)
+        results = out_dir / f"intake-{args.tool}-{run}.json"
         lenv = dict(os.environ, BENCH_RUN=run, BENCH_TOKEN=token, BENCH_CATEGORY=str(category),
                     BENCH_RETRY_EVERY=str(args.retry_every), BENCH_INTAKE_OUT=str(results))
         cpu0 = {"gunicorn": tree_cpu([server.pid]), "postgresql": tree_cpu([pg_pid]) if pg_pid else 0.0}
+        machine0 = psutil.cpu_times()
         t0 = time.time()
-        locust = subprocess.Popen([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                                   "-u", str(args.users), "-r", str(args.users), "-t", f"{args.seconds}s",
-                                   "--host", f"http://127.0.0.1:{args.port}", "--only-summary",
-                                   "--stop-timeout", "30", "--loglevel", "WARNING"], env=lenv, cwd=ROOT,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        import psutil
-
-        lp = psutil.Process(locust.pid)
-        locust_cpu = 0.0
-        while locust.poll() is None:
+        host = f"http://127.0.0.1:{args.port}"
+        command = ["wrk", "-t", "2", "-c", str(args.users), "-d", f"{args.seconds}s", "--timeout", "60s",
+                   "-s", str(ROOT / "bench" / "intake.lua"), host] if args.tool == "wrk" else [
+            str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(args.users),
+            "-r", str(args.users), "-t", f"{args.seconds}s", "--host", host, "--only-summary",
+            "--stop-timeout", "30", "--loglevel", "WARNING"]
+        tool = subprocess.Popen(command, env=lenv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True)
+        lp = psutil.Process(tool.pid)
+        tool_cpu = 0.0
+        while tool.poll() is None:
             try:
                 t = lp.cpu_times()
-                locust_cpu = t.user + t.system
+                tool_cpu = t.user + t.system
             except psutil.NoSuchProcess:
                 break
             time.sleep(0.5)
-        summary = locust.stdout.read()
+        summary = tool.stdout.read()
         wall = time.time() - t0
         cpu1 = {"gunicorn": tree_cpu([server.pid]), "postgresql": tree_cpu([pg_pid]) if pg_pid else 0.0}
+        machine1 = psutil.cpu_times()
         load = os.getloadavg()
         # A retry racing the original: two requests with one key at the same moment.
         pairs = []
@@ -186,7 +203,7 @@ def main(argv=None):
         log.close()
     print(summary, flush=True)
 
-    data = json.loads(results.read_text())
+    data = json.loads(results.read_text()) if args.tool == "locust" else read_wrk(results)
     created = data["created"]
     times = sorted(t for _title, _id, t in created)
     start = times[0] + args.warmup if times else 0
@@ -207,7 +224,16 @@ def main(argv=None):
     lost = sorted(answered - set(in_db))
     doubled = sorted(t for t, n in in_db.items() if n > 1)
     pair_titles = {f"bench-{run}-pair-{i}" for i in range(args.concurrent_pairs)}
-    unexpected = sorted(set(in_db) - answered - pair_titles)
+    # Requests in flight when the load generator stopped: created, their answer not read (at most one per
+    # user, among the last titles each wrk thread sent); anything else in the table unanswered is unexpected.
+    last_sent = {}
+    for title in answered:
+        thread, n = title.rsplit("-", 2)[-2:]
+        last_sent[thread] = max(last_sent.get(thread, 0), int(n))
+    unanswered = sorted(set(in_db) - answered - pair_titles)
+    in_flight = [t for t in unanswered if args.tool == "wrk" and t.rsplit("-", 2)[-2] in last_sent
+                 and int(t.rsplit("-", 1)[-1]) > last_sent[t.rsplit("-", 2)[-2]] - args.users]
+    unexpected = sorted(set(unanswered) - set(in_flight))
     keyed = [r for r in data["replays"]]
     replay_ok = sum(1 for _k, first, again, status, hdr in keyed if status == 201 and again == first and hdr == "true")
     pair_ok = sum(1 for i, got in enumerate(pairs) if in_db.get(f"bench-{run}-pair-{i}") == 1
@@ -226,25 +252,30 @@ def main(argv=None):
         "concurrent_pairs": len(pairs), "concurrent_pairs_one_demand": pair_ok,
         "pair_samples": pairs[:2],
         "db_titles": len(in_db), "lost": len(lost), "doubled": len(doubled), "unexpected": len(unexpected),
+        "in_flight_at_stop": len(in_flight),
         "demands_before": demands_before, "demands_added": demands_after - demands_before,
         "task_rows_added": tasks_after - tasks_before,
         "figures_received_added": (counted(n=Sum("received"))["n"] or 0) - received_before,
-        "cpu_s": {k: round(cpu1[k] - cpu0[k], 1) for k in cpu0} | {"locust": round(locust_cpu, 1)},
+        "tool": args.tool, "cpu_s": {k: round(cpu1[k] - cpu0[k], 1) for k in cpu0} | {args.tool: round(tool_cpu, 1)},
         "cpus": os.cpu_count(), "loadavg_1min_after": round(load[0], 2),
+        "machine_busy_cores": round(sum(getattr(machine1, f) - getattr(machine0, f) for f in
+                                        ("user", "system", "irq", "softirq", "steal")) / wall, 2),
     }
     n = max(1, len(created) + len(keyed))
     res["cpu_ms_per_request"] = {k: round(1000 * v / n, 2) for k, v in res["cpu_s"].items()}
     print(f"[intake] {res['created_201']:,} created (201) in {args.seconds}s: sustained {sustained:.1f} creates/s "
           f"(1-s windows: min {res['creates_per_s_min_1s']}, median {res['creates_per_s_median_1s']}); "
           f"errors {res['errors']}; keyed retries replayed {replay_ok}/{len(keyed)}; concurrent pairs one demand "
-          f"{pair_ok}/{len(pairs)}; in DB: lost {len(lost)}, doubled {len(doubled)}, unexpected {len(unexpected)}; "
+          f"{pair_ok}/{len(pairs)}; in DB: lost {len(lost)}, doubled {len(doubled)}, unexpected {len(unexpected)} "
+          f"(in flight at the stop {len(in_flight)}); "
           f"demands added {res['demands_added']:,}; task rows added {res['task_rows_added']:,}; counted in the "
           f"figures {res['figures_received_added']:,}", flush=True)
-    print(f"[intake] CPU s: {res['cpu_s']}  per request ms: {res['cpu_ms_per_request']}  load {load[0]:.2f}",
+    print(f"[intake] CPU s: {res['cpu_s']}  per request ms: {res['cpu_ms_per_request']}  machine busy "
+          f"{res['machine_busy_cores']} of {os.cpu_count()} cores  load {load[0]:.2f}",
           flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(res, ensure_ascii=False, indent=1))
-    results.unlink()
+    results.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext as _
 
+from . import reference
 from .models import AuditEntry, CalendarDay, CalendarYear, Notification, User
 from .services import missing_calendar_years
 
@@ -14,6 +15,22 @@ class ChainserveUserAdmin(UserAdmin):
     list_filter = ["role", "is_active"]
     raw_id_fields = ["organization"]
     fieldsets = UserAdmin.fieldsets + ((_("Role"), {"fields": ["role", "organization"]}),)
+
+
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Admin of data the processes keep (core.reference): this process reads it again after a change."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        reference.forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        reference.forget()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        reference.forget()
 
 
 class CalendarWarningMixin:
@@ -28,7 +45,7 @@ class CalendarWarningMixin:
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CalendarWarningMixin, admin.ModelAdmin):
+class CalendarDayAdmin(CalendarWarningMixin, ReferenceDataAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from . import reference
+
 
 def required_text(text, field, message):
     """text stripped, or a ValidationError on field with message when it is blank."""
@@ -79,6 +81,7 @@ def seed_calendar(years):
                 CalendarDay.objects.update_or_create(date=day, defaults={"is_workday": workday, "name": name})
             CalendarYear.objects.get_or_create(year=year)
         loaded.append(year)
+    reference.forget()
     return loaded
 
 

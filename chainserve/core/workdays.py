@@ -5,10 +5,9 @@ that differ from Monday–Friday; a year the calendar has no record of falls bac
 """
 
 import datetime
-import time
 from collections.abc import Callable
 
-from django.conf import settings
+from .reference import per_process
 
 IsWorkday = Callable[[datetime.date], bool]
 ONE_DAY = datetime.timedelta(days=1)
@@ -58,19 +57,11 @@ class WorkCalendar:
         return self.exceptions.get(day, weekday_rule(day))
 
 
-_loaded = {"at": None, "calendar": None}
-
-
 def current_calendar() -> WorkCalendar:
-    """The database calendar, loaded at most once every CALENDAR_CACHE_SECONDS (default 60) per process:
-    what the services count deadlines with. An admin's change to the calendar reaches every process within
-    that time (holidays are entered weeks ahead; a deadline counted in that minute uses the calendar before
-    the change). 0 loads it on every call."""
-    max_age = getattr(settings, "CALENDAR_CACHE_SECONDS", 60)
-    now = time.monotonic()
-    if _loaded["at"] is None or now - _loaded["at"] >= max_age:
-        _loaded["calendar"], _loaded["at"] = WorkCalendar(), now
-    return _loaded["calendar"]
+    """The database calendar as the services count deadlines with it, kept per process (core.reference):
+    holidays are entered weeks ahead, so a deadline counted in the minute after a change may use the
+    calendar before it."""
+    return per_process("calendar", WorkCalendar)
 
 
 HOLIDAY_NAMES = {

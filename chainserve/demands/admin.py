@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from chainserve.core.admin import ReferenceDataAdmin
+
 from .models import Category, ChainIssue, DispatchRule, SlaPolicy
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReferenceDataAdmin):
     list_display = ["name", "slug", "position"]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(ReferenceDataAdmin):
     list_display = ["category", "priority", "accept_days", "answer_days", "resolve_days", "cohandler_days"]
 
 

@@ -255,6 +255,9 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["role", "pk"]
         constraints = [models.UniqueConstraint(fields=["demand", "department"], name="assignment_unique")]
+        # the inbox: a department's active assignments read from the index alone (no visit of the table)
+        indexes = [models.Index(fields=["department", "demand"], condition=models.Q(active=True),
+                                name="assignment_active_dept_idx")]
 
     def __str__(self):
         return f"{self.department} ({self.get_role_display()})"

@@ -2,18 +2,18 @@
 
 import datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
+from chainserve.core.reference import per_process
 from chainserve.core.workdays import add_working_days, working_days_between
 
 from .models import SlaPolicy
 
 
 def policy_for(category, priority):
-    """The category's policy for the priority, else the default policy, else built-in defaults."""
-    found = {(p.category_id, p.priority): p
-             for p in SlaPolicy.objects.filter(Q(category=category) | Q(category__isnull=True), priority=priority)}
+    """The category's policy for the priority, else the default policy, else built-in defaults.
+    The policies are kept per process (core.reference): an admin's change counts within a minute."""
+    found = per_process("sla", lambda: {(p.category_id, p.priority): p for p in SlaPolicy.objects.all()})
     return found.get((category.pk, priority)) or found.get((None, priority)) or SlaPolicy(priority=priority)
 
 

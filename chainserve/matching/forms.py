@@ -3,6 +3,7 @@
 import json
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
@@ -39,12 +40,17 @@ class RuleExpressionField(forms.CharField):
 
 
 class RuleVersionForm(BootstrapForm):
-    expression = RuleExpressionField(label=_("Conditions"), help_text=_(
-        "JSON: all / any / not over comparisons {\"field\", \"op\", \"value\"}. Fields: %(fields)s.")
-        % {"fields": ", ".join(rules.FIELDS)})
+    expression = RuleExpressionField(label=_("Conditions"))
     effective_from = forms.DateField(label=_("Effective from"), required=False)
     effective_to = forms.DateField(label=_("Effective to"), required=False)
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # in the language of the request (a module-level % would fix the language at import)
+        self.fields["expression"].help_text = gettext(
+            "JSON: all / any / not over comparisons {\"field\", \"op\", \"value\"}. Fields: %(fields)s."
+        ) % {"fields": ", ".join(rules.FIELDS)}
 
     def clean(self):
         data = super().clean()

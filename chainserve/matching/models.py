@@ -107,9 +107,12 @@ class Match(ScopedModel):
     A match that stops qualifying is deleted while nobody has acted on it; once saved, dismissed or applied
     it is kept with `qualifies` off, so the enterprise's choice is not lost."""
 
+    # no index of their own: the unique (enterprise, rule) and the (rule, state) indexes lead with them, and
+    # each index more is one more B-tree write for each of the millions of matches a full recompute makes
     enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.CASCADE,
-                                   related_name="matches")
-    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="matches")
+                                   related_name="matches", db_index=False)
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="matches",
+                             db_index=False)
     version = models.ForeignKey(RuleVersion, verbose_name=_("matched version"), on_delete=models.PROTECT,
                                 related_name="+")
     state = models.CharField(_("state"), max_length=10, choices=MatchState.choices, default=MatchState.NEW)

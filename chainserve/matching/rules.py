@@ -229,7 +229,7 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
-def _canonical(op, value, spec, today):
+def canonical(op, value, spec, today):
     """(positive, base op, value): every operator as a plain one, negated or not.
 
     ne → not eq, not_in → not in, not_null → not is_null, has_none → not has_any, has → has_any [v],
@@ -250,7 +250,7 @@ def _canonical(op, value, spec, today):
     return positive, op, value
 
 
-def _split(node):
+def split_has_all(node):
     """has_all [a, b] as all of (has a, has b)."""
     return {"all": [{"field": node["field"], "op": "has", "value": v} for v in node["value"]]}
 
@@ -275,9 +275,9 @@ def _q(node, truth, today):
     if "not" in node:
         return _q(node["not"], not truth, today)
     if node["op"] == "has_all":
-        return _q(_split(node), truth, today)
+        return _q(split_has_all(node), truth, today)
     spec = FIELDS[node["field"]]
-    positive, op, value = _canonical(node["op"], node.get("value"), spec, today)
+    positive, op, value = canonical(node["op"], node.get("value"), spec, today)
     return _leaf_q(spec, op, value, truth == positive)
 
 
@@ -291,7 +291,7 @@ def _leaf_q(spec, op, value, truth):
     """Q of the enterprises for which `field op value` is certainly `truth` (never unknown)."""
     if spec.kind == "set":
         # Uncorrelated IN (subquery): the database reads the small set once instead of probing per enterprise.
-        hit = Q(pk__in=_set_subquery(spec, value))
+        hit = Q(pk__in=set_members(spec, value))
         return hit if truth else ~hit
     if op == "is_null":
         return ~_present(spec) if truth else _present(spec)
@@ -309,7 +309,7 @@ def _leaf_q(spec, op, value, truth):
     return _present(spec) & ~hit
 
 
-def _set_subquery(spec, values):
+def set_members(spec, values):
     from chainserve.chains.models import Placement
     from chainserve.registry.models import Organization, Product
 
@@ -342,13 +342,13 @@ def _eval(node, profile, today):
         result = _eval(node["not"], profile, today)
         return None if result is None else not result
     if node["op"] == "has_all":
-        return _eval(_split(node), profile, today)
+        return _eval(split_has_all(node), profile, today)
     return _leaf(node, profile, today)
 
 
 def _leaf(node, profile, today):
     spec = FIELDS[node["field"]]
-    positive, op, value = _canonical(node["op"], node.get("value"), spec, today)
+    positive, op, value = canonical(node["op"], node.get("value"), spec, today)
     actual = profile.get(spec.name)
     if spec.kind == "set":
         result = bool(set(actual or ()) & set(value))

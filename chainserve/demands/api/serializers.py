@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from chainserve.core.reference import per_process
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
@@ -68,11 +69,26 @@ class DemandCreatedSerializer(serializers.Serializer):
     resolve_due = serializers.DateTimeField(read_only=True)
 
 
+class CategoryField(serializers.PrimaryKeyRelatedField):
+    """A category by its id, from the categories the process keeps (core.reference) rather than a query."""
+
+    def to_internal_value(self, data):
+        kept = per_process("categories", lambda: {c.pk: c for c in Category.objects.all()})
+        try:
+            if isinstance(data, bool):
+                raise TypeError
+            return kept[int(data)]
+        except KeyError:
+            self.fail("does_not_exist", pk_value=data)
+        except (TypeError, ValueError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+
+
 class DemandCreateSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=OrgKind.ENTERPRISE), required=False,
         help_text=_("Staff recording on behalf name the enterprise; an enterprise user's own is used."))
-    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    category = CategoryField(queryset=Category.objects.all())
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=5000)
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PORTAL)

@@ -18,6 +18,7 @@ from chainserve.core.workdays import (
     working_days_between,
 )
 from chainserve.demands import sla
+from chainserve.demands.models import Category, SlaPolicy
 
 from .factories import eod, local
 
@@ -208,17 +209,30 @@ def test_a_deadline_is_the_end_of_the_nth_working_day_in_shanghai(db):
     assert sla.working_days_since(local(2026, 9, 30, 17), local(2026, 10, 8, 9), calendar) == 1
 
 
-def test_the_services_load_the_calendar_at_most_once_a_minute_per_process(db, settings):
-    settings.CALENDAR_CACHE_SECONDS = 0
-    before = current_calendar()
-    settings.CALENDAR_CACHE_SECONDS = 60
+def test_the_calendar_and_sla_policies_are_kept_a_minute_per_process(db, settings):
+    settings.REFERENCE_CACHE_SECONDS = 60
+    before, policy = current_calendar(), sla.policy_for(Category.objects.get(slug="financing"), "normal")
     CalendarDay.objects.create(date=D(2027, 10, 1), is_workday=False, name="国庆节")
+    SlaPolicy.objects.filter(pk=policy.pk).update(resolve_days=7)
 
-    kept = current_calendar()
-    settings.CALENDAR_CACHE_SECONDS = 0
-    fresh = current_calendar()
+    kept = current_calendar(), sla.policy_for(Category.objects.get(slug="financing"), "normal")
+    settings.REFERENCE_CACHE_SECONDS = 0
+    fresh = current_calendar(), sla.policy_for(Category.objects.get(slug="financing"), "normal")
 
-    assert kept is before and kept(D(2027, 10, 1)) is True  # within the minute: the calendar as loaded
-    assert fresh is not before and fresh(D(2027, 10, 1)) is False  # then the admin's change
-    CalendarDay.objects.filter(date=D(2027, 10, 1)).delete()
-    assert current_calendar()(D(2027, 10, 1)) is True  # leave no 2027 holiday loaded for other tests
+    # within the minute: as loaded
+    assert kept[0] is before and kept[0](D(2027, 10, 1)) is True and kept[1].resolve_days == policy.resolve_days == 10
+    # then the change
+    assert fresh[0] is not before and fresh[0](D(2027, 10, 1)) is False and fresh[1].resolve_days == 7
+
+
+def test_an_admin_change_of_an_sla_policy_counts_at_once_in_its_process(admin_client, settings):
+    settings.REFERENCE_CACHE_SECONDS = 60
+    financing = Category.objects.get(slug="financing")
+    policy = sla.policy_for(financing, "normal")
+
+    response = admin_client.post(f"/admin/demands/slapolicy/{policy.pk}/change/", {
+        "category": "", "priority": "normal", "accept_days": 1, "answer_days": 2, "resolve_days": 6,
+        "cohandler_days": 3})
+
+    assert response.status_code == 302
+    assert sla.policy_for(financing, "normal").resolve_days == 6

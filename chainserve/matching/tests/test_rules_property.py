@@ -1,5 +1,6 @@
-"""The two evaluators agree: random rules over random saved profiles (with missing values), compiled to SQL
-and evaluated in Python, select the same enterprises — on whichever database the tests run on."""
+"""The three evaluators agree: random rules over random saved profiles (with missing values), compiled to SQL,
+evaluated in Python one enterprise at a time, and evaluated over all the profiles at once as columns (the full
+recompute's), select the same enterprises — on whichever database the tests run on."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chainserve.chains.models import Chain, Placement, Segment
-from chainserve.matching import rules
+from chainserve.matching import rules, vectors
 from chainserve.registry.choices import DrugClass, ListingStatus, OrgKind, OrgSize, Phase
 from chainserve.registry.models import District, Label, Organization, Product
 
@@ -107,16 +108,18 @@ def _save(profile, places, i):
                                                                   HealthCheck.too_slow])
 @given(rule_list=st.lists(rule_trees, min_size=1, max_size=4), drawn=st.lists(profiles, min_size=1, max_size=6),
        today=st.sampled_from(TODAYS))
-def test_compiled_query_and_python_evaluation_select_the_same_enterprises(places, rule_list, drawn, today):
+def test_compiled_query_python_and_columns_select_the_same_enterprises(places, rule_list, drawn, today):
     with transaction.atomic():
         ids = [_save(p, places, i).pk for i, p in enumerate(drawn)]
         loaded = rules.profiles(ids)
         enterprises = Organization.objects.filter(pk__in=ids)
+        columns = vectors.Profiles(enterprises, today)
         for rule in rule_list:
             rules.validate(rule)
             in_sql = set(enterprises.filter(rules.compile_rule(rule, today)).values_list("pk", flat=True))
             in_python = {pk for pk in ids if rules.evaluate(rule, loaded[pk], today) is True}
             assert in_sql == in_python, rule
+            assert columns.qualifying(rule).tolist() == sorted(in_python), rule
             # explain() reaches the same verdict as evaluate()
             assert {pk for pk in ids if rules.explain(rule, loaded[pk], today).qualifies} == in_python
         transaction.set_rollback(True)

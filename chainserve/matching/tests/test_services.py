@@ -51,16 +51,19 @@ def test_a_recompute_matches_notifies_once_and_a_second_run_changes_nothing(cata
     assert Notification.objects.filter(user=catalogue.users.enterprise).count() == 1
 
 
-def test_a_new_version_moves_the_matches_and_keeps_what_the_enterprise_acted_on(catalogue):
+@pytest.mark.parametrize("recompute", [services.recompute_rule, lambda _rule, day: services.recompute_all(day)],
+                         ids=["one rule, in SQL", "all rules, as columns"])
+def test_a_new_version_moves_the_matches_and_keeps_what_the_enterprise_acted_on(catalogue, recompute):
     rule = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
-    services.recompute_rule(rule, TODAY)
+    assert recompute(rule, TODAY) == services.Recomputed(created=1, deleted=0, notified=1)
     services.set_state(Match.objects.get(rule=rule), catalogue.users.enterprise, "save")
     v2 = services.save_rule(catalogue.users.office, catalogue.hitech, YOUNG_SMALL)
-    assert services.recompute_rule(rule, TODAY) == services.Recomputed(created=1, deleted=0, notified=0)
+    assert recompute(rule, TODAY) == services.Recomputed(created=1, deleted=0, notified=0)
     assert matched(rule) == [("武汉纽福斯生物科技有限公司", "saved", False), ("溫州康寧醫藥有限公司", "new", True)]
     assert Match.objects.get(rule=rule, qualifies=True).version == v2
+    assert recompute(rule, TODAY) == services.Recomputed()
     services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
-    assert services.recompute_rule(rule, TODAY) == services.Recomputed(created=0, deleted=1, notified=0)
+    assert recompute(rule, TODAY) == services.Recomputed(created=0, deleted=1, notified=0)
     assert matched(rule) == [("武汉纽福斯生物科技有限公司", "saved", True)]
     assert Notification.objects.filter(key__startswith="match:").count() == 1  # 纽福斯 was told once, ever
 

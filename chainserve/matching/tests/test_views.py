@@ -191,3 +191,13 @@ def test_matched_for_you_costs_the_same_few_queries_whatever_the_number_of_rules
         services.save_rule(matched.users.office, policy, YOUNG_SMALL)
     with django_assert_max_num_queries(16):
         assert client.get("/matching/mine/").content.decode().count("near-miss\"") == 6
+
+
+def test_the_rule_form_explains_the_language_in_the_users_language(matched, client_as, settings):
+    client = client_as(matched.users.office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = client.get(f"/matching/rules/{matched.east.pk}/edit/").content.decode()
+
+    assert "JSON:用 all / any / not 组合比较条件" in page
+    assert "可用字段:district, park, founded_on" in page
