@@ -22,7 +22,7 @@ DEMANDS=${BENCH_DEMANDS:-1000000}      # 0: skip the demands part
 INTAKE_WORKERS=${BENCH_INTAKE_WORKERS:-4}
 INTAKE_USERS=${BENCH_INTAKE_USERS:-16}
 INTAKE_SECONDS=${BENCH_INTAKE_SECONDS:-60}
-LOCUST_VERSION=2.47.0                  # bench-only tool, not a project dependency (not in pyproject.toml)
+LOCUST_VERSION=2.47.0                  # bench-only tools, not project dependencies: locust (and its psutil), wrk
 mkdir -p "$OUT"
 unset CHAINSERVE_DEBUG
 export CHAINSERVE_VAR_DIR=${CHAINSERVE_VAR_DIR:-$PWD/$OUT/var}
@@ -68,20 +68,22 @@ for backend in $BACKENDS; do
     fi
     $PY bench/demands_pages.py --only inbox --requests "$REQUESTS" --max-seconds "$MAX_SECONDS" \
       --json "$OUT/demands-pages-$backend.json"
-    # The metrics page takes seconds to tens of seconds at 1M demands: a few requests only.
-    $PY bench/demands_pages.py --only metrics,metrics_category --warm-calls 1 --warmup 1 --requests 3 \
-      --max-seconds 1 --json "$OUT/demands-pages-$backend-metrics.json"
+    $PY bench/demands_pages.py --only metrics,metrics_category --requests "$REQUESTS" --max-seconds "$MAX_SECONDS" \
+      --json "$OUT/demands-pages-$backend-metrics.json"
     if [ "$backend" = postgresql ] && [ -n "$started_pg" ]; then
       BENCH_PG_DB=chainserve_bench_$N $PY bench/demands_pages.py --cold --pg-restart --json "$OUT/demands-rates-cold-$backend.json"
     else
       $PY bench/demands_pages.py --cold --warm-calls 3 --json "$OUT/demands-rates-cold-$backend.json"
     fi
     if [ "$backend" = postgresql ]; then
-      [ -x .venv/bin/locust ] || .venv/bin/pip install --quiet "locust==$LOCUST_VERSION"
+      [ -x .venv/bin/locust ] || .venv/bin/pip install --quiet "locust==$LOCUST_VERSION"   # and psutil
+      command -v wrk >/dev/null || apt-get install -y -q wrk >/dev/null   # the load generator (C, Debian's)
       $PY bench/create_cost.py --n 200 --rounds 3 | tee "$OUT/create-cost-$backend.txt"
       $PY bench/intake.py --workers "$INTAKE_WORKERS" --users "$INTAKE_USERS" --seconds "$INTAKE_SECONDS" \
         --json "$OUT/intake-$backend-w$INTAKE_WORKERS.json"
     fi
   fi
+  # 1,000 eligibility rules over the generated enterprises
+  $PY bench/matching.py --rules "${BENCH_RULES:-1000}" --broad 10 --out "$OUT/matching-$backend.json"
 done
 $PY bench/report.py "$OUT" | tee "$OUT/results.md"

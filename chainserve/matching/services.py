@@ -197,7 +197,7 @@ def recompute_enterprise(org, day=None):
 RULES_PER_TRANSACTION = 25
 CHUNK = 10_000  # enterprise ids per DELETE / UPDATE statement
 BULK_CHUNK = 200_000  # enterprise ids per INSERT of new matches
-SQLITE_CACHE_KIB = 262_144  # page cache of the full recompute on SQLite: the match index's random inserts
+SQLITE_CACHE_KIB = 1_048_576  # page cache (at most 1 GiB) of the full recompute on SQLite: the match index takes random inserts
 
 
 def recompute_all(day=None):

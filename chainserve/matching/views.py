@@ -4,6 +4,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -136,27 +137,33 @@ def _enterprise(request):
 class MatchedForYouView(LoginRequiredMixin, View):
     """为您匹配: the enterprise's matches with why, condition by condition, and its near misses with 差什么."""
 
+    per_page = 20
+
     def get(self, request):
         org = _enterprise(request)
         today = timezone.localdate()
         profile = rules.profile_of(org)
         names = rules.display_names()
-        matches = list(Match.objects.restrict(request.user).filter(qualifies=True).select_related(
-            "rule__policy", "rule__product", "version").order_by("state", "-created"))
-        matched_rules = {m.rule_id for m in matches}
-        for m in matches:
+        mine = Match.objects.restrict(request.user).filter(qualifies=True).select_related(
+            "rule__policy", "rule__product", "version").order_by("state", "-created", "-pk")
+        page = Paginator(mine.exclude(state=MatchState.DISMISSED), self.per_page).get_page(request.GET.get("page"))
+        for m in page.object_list:  # explained only for the page shown
             m.verdict = rules.explain(m.version.expression, profile, today, names)
+        near_misses = self.near_misses(mine, profile, today, names) if page.number == 1 else []
+        return render(request, "matching/mine.html", {
+            "page": page, "params": "", "current": page.object_list, "near_misses": near_misses,
+            "dismissed": list(mine.filter(state=MatchState.DISMISSED)) if page.number == 1 else [],
+        })
+
+    @staticmethod
+    def near_misses(mine, profile, today, names):
+        matched_rules = set(mine.values_list("rule_id", flat=True))
         versions = services.versions_in_force(today)
         near = [v for rule_id, v in versions.items()
                 if rule_id not in matched_rules and rules.near_miss(v.expression, profile, today)]
         items = Rule.objects.select_related("policy", "product").in_bulk([v.rule_id for v in near])
-        near_misses = [(items[v.rule_id], rules.explain(v.expression, profile, today, names))
-                       for v in sorted(near, key=lambda v: v.rule_id)]
-        return render(request, "matching/mine.html", {
-            "current": [m for m in matches if m.state != MatchState.DISMISSED],
-            "dismissed": [m for m in matches if m.state == MatchState.DISMISSED],
-            "near_misses": near_misses,
-        })
+        return [(items[v.rule_id], rules.explain(v.expression, profile, today, names))
+                for v in sorted(near, key=lambda v: v.rule_id)]
 
 
 class MatchView(LoginRequiredMixin, View):

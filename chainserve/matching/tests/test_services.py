@@ -164,3 +164,20 @@ def test_a_profile_saved_through_the_services_schedules_its_recompute(catalogue,
     assert not Match.objects.filter(rule=rule, enterprise=wz).exists()
     services.recompute_enterprise(wz, TODAY)
     assert matched(rule) == [("溫州康寧醫藥有限公司", "new", True)]
+
+
+def test_deleting_an_enterprise_or_a_policy_deletes_their_matches(catalogue):
+    east = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
+    loan = services.save_rule(catalogue.users.partner, catalogue.loan,
+                              {"field": "listing_status", "op": "in", "value": ["listed", "reserve"]}).rule
+    services.recompute_all(TODAY)
+    assert sorted(set(Match.objects.values_list("rule_id", flat=True))) == [east.pk, loan.pk]
+    nfs = catalogue.world.nfs
+    assert Match.objects.filter(enterprise=nfs).count() == 2
+
+    catalogue.hitech.delete()  # its rule, the rule's versions and matches go with it (the ORM's cascade)
+    assert (Rule.objects.filter(pk=east.pk).exists(), RuleVersion.objects.filter(rule_id=east.pk).exists(),
+            set(Match.objects.values_list("rule_id", flat=True))) == (False, False, {loan.pk})
+    others = Match.objects.exclude(enterprise=nfs).count()
+    nfs.delete()
+    assert (Match.objects.filter(enterprise_id=nfs.pk).count(), Match.objects.count()) == (0, others)

@@ -193,6 +193,22 @@ def test_matched_for_you_costs_the_same_few_queries_whatever_the_number_of_rules
         assert client.get("/matching/mine/").content.decode().count("near-miss\"") == 6
 
 
+def test_matched_for_you_shows_twenty_matches_a_page_and_the_near_misses_on_the_first(matched, client_as):
+    for i in range(21):
+        policy = type(matched.hitech).objects.create(title=f"政策{i:02d}", issuer=matched.world.dept,
+                                                     status="published", published_at=timezone.now())
+        services.save_rule(matched.users.office, policy, HITECH_EAST)
+    services.recompute_all(timezone.localdate())
+    client = client_as(matched.users.enterprise)
+
+    first, second = client.get("/matching/mine/").content.decode(), client.get("/matching/mine/?page=2").content.decode()
+
+    cards = 'class="col-lg-6"><div class="card h-100 match match-new"'
+    assert (first.count(cards), second.count(cards)) == (20, 2)  # 22 matches: 21 new policies and 高新技术企业…
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count("near-miss\"") == 1 and second.count("near-miss\"") == 0
+
+
 def test_the_rule_form_explains_the_language_in_the_users_language(matched, client_as, settings):
     client = client_as(matched.users.office)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
