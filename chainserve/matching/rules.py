@@ -365,6 +365,20 @@ def _leaf(node, profile, today):
     return result if positive else not result
 
 
+SCALARS = ("district", "park", "founded_on", "size", "employees", "listing_status")
+
+
+def scalar_values(queryset):
+    """(pk, district, park, founded_on, size, employees, listing_status) of each organisation in queryset —
+    the scalar fields rules read, in SCALARS order, None where unfilled (a size or listing status outside its
+    choices counts as unfilled). Shared by `profiles` and the full recompute's columns."""
+    sizes, listings = set(FIELDS["size"].choices), set(FIELDS["listing_status"].choices)
+    for pk, district, park, park_id, founded, size, employees, listing in queryset.values_list(
+            "pk", "district__code", "park__name", "park_id", "founded_on", "size", "employees", "listing_status"):
+        yield (pk, district, park if park_id else None, founded, size if size in sizes else None, employees,
+               listing if listing in listings else None)
+
+
 def profiles(org_ids):
     """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in five queries."""
     from chainserve.chains.models import Placement
@@ -372,16 +386,9 @@ def profiles(org_ids):
 
     org_ids = list(org_ids)
     result = {}
-    size_choices, listing_choices = set(FIELDS["size"].choices), set(FIELDS["listing_status"].choices)
-    rows = Organization.objects.filter(pk__in=org_ids).values_list(
-        "pk", "district__code", "park__name", "park_id", "founded_on", "size", "employees", "listing_status")
-    for pk, district, park, park_id, founded, size, employees, listing in rows:
-        result[pk] = {
-            "district": district, "park": park if park_id else None, "founded_on": founded,
-            "size": size if size in size_choices else None, "employees": employees,
-            "listing_status": listing if listing in listing_choices else None,
-            "labels": set(), "segment": set(), "phase": set(), "drug_class": set(),
-        }
+    for pk, *values in scalar_values(Organization.objects.filter(pk__in=org_ids)):
+        result[pk] = dict(zip(SCALARS, values, strict=True), labels=set(), segment=set(), phase=set(),
+                          drug_class=set())
     for pk, slug in Organization.labels.through.objects.filter(organization_id__in=org_ids).values_list(
             "organization_id", "label__slug"):
         result[pk]["labels"].add(slug)

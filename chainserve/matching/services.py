@@ -116,9 +116,7 @@ def recompute_rule(rule, day=None):
             return Recomputed(deleted=deleted)
         fresh = qualifying.exclude(Exists(Match.objects.filter(rule=rule, enterprise_id=OuterRef("pk"))))
         created = _insert_matches(fresh, rule, version, now)
-        # Driven from the few enterprise users, not from the (many) new matches.
-        notified = _notify_matched(rule, _users_by_org(organization__matches__rule=rule,
-                                                       organization__matches__created=now)) if created else 0
+        notified = _notify_new(rule, now) if created else 0
     return Recomputed(created, deleted, notified)
 
 
@@ -134,6 +132,12 @@ def _insert_matches(queryset, rule, version, now):
             f"SELECT sub.match_org, %s, %s, %s, %s, %s, %s FROM ({sql}) sub",
             [rule.pk, version.pk, MatchState.NEW.value, True, stamp, stamp, *params])
         return cursor.rowcount
+
+
+def _notify_new(rule, now):
+    """Notify the enterprises of the rule's matches made at `now` — driven from the few enterprise users,
+    not from the (many) new matches."""
+    return _notify_matched(rule, _users_by_org(organization__matches__rule=rule, organization__matches__created=now))
 
 
 def _users_by_org(**filters):
@@ -243,8 +247,7 @@ def _bring_to(rule, version, qualifying):
         existing.filter(enterprise_id__in=ids).update(qualifies=True, version=version, updated=now)
     fresh = np.setdiff1d(qualifying, have, assume_unique=True).tolist()
     _bulk_insert(rule, version, fresh, now)
-    notified = _notify_matched(rule, _users_by_org(organization__matches__rule=rule,
-                                                   organization__matches__created=now)) if fresh else 0
+    notified = _notify_new(rule, now) if fresh else 0
     return Recomputed(len(fresh), deleted, notified)
 
 

@@ -23,17 +23,17 @@ class Profiles:
 
     def __init__(self, queryset, today):
         self.today = today
-        rows = list(queryset.order_by("pk").values_list(
-            "pk", "district__code", "park__name", "park_id", "founded_on", "size", "employees", "listing_status"))
+        rows = list(rules.scalar_values(queryset.order_by("pk")))
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         self.values, self.present, self.codes, self._members = {}, {}, {}, {}
-        sizes, listings = set(rules.FIELDS["size"].choices), set(rules.FIELDS["listing_status"].choices)
-        self._text("district", (r[1] for r in rows))
-        self._text("park", (r[2] if r[3] is not None else None for r in rows))
-        self._text("size", (r[5] if r[5] in sizes else None for r in rows))
-        self._text("listing_status", (r[7] if r[7] in listings else None for r in rows))
-        self._number("employees", [r[6] for r in rows])
-        self._number("founded_on", [r[4].toordinal() if r[4] else None for r in rows])
+        for i, name in enumerate(rules.SCALARS, start=1):
+            column, kind = [r[i] for r in rows], rules.FIELDS[name].kind
+            if kind == "date":
+                self._number(name, [day.toordinal() if day else None for day in column])
+            elif kind == "number":
+                self._number(name, column)
+            else:  # text and choice fields, as integer codes
+                self._text(name, column)
 
     def _text(self, name, texts):
         codes = self.codes[name] = {}
