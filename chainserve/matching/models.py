@@ -101,6 +101,9 @@ class RuleVersion(models.Model):
         return f"{self.rule} v{self.number}"
 
 
+ENTERPRISE_INDEX = "matching_match_enterprise_idx"
+
+
 class Match(ScopedModel):
     """An item that fits an enterprise — 匹配: which rule version matched, and what the enterprise did with it.
 
@@ -108,11 +111,13 @@ class Match(ScopedModel):
     it is kept with `qualifies` off, so the enterprise's choice is not lost."""
 
     # A match is derived data — what the rules say of the profiles, recomputed every night — written and
-    # deleted by the million. So its keys carry no index of their own (the unique (enterprise, rule) and the
-    # (rule, state) indexes lead with the first two; a version is only looked up when versions are deleted,
-    # a rare admin action that then scans) and no database constraint: the constraint's check
-    # on each inserted row (a locking read of the enterprise, the rule and the version) was 60 % of a full
-    # recompute on PostgreSQL. Deletions go through the ORM, which applies on_delete itself.
+    # deleted by the million, rule by rule. So it has two indexes only: the unique (rule, enterprise), which
+    # grows at its end as a rule's matches are written and serves every per-rule read, and the enterprise
+    # index for the enterprise's own pages, which a first build makes last (services._enterprise_index_last).
+    # Its keys carry no index of their own (a version is only looked up when versions are deleted, a rare
+    # admin action that then scans) and no database constraint: the constraint's check on each inserted row
+    # (a locking read of the enterprise, the rule and the version) was 60 % of a full recompute on
+    # PostgreSQL. Deletions go through the ORM, which applies on_delete itself.
     enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.CASCADE,
                                    related_name="matches", db_index=False, db_constraint=False)
     rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="matches",
@@ -133,10 +138,10 @@ class Match(ScopedModel):
         verbose_name_plural = _("matches")
         ordering = ["-created", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise", "rule"], name="matching_match_unique",
+            models.UniqueConstraint(fields=["rule", "enterprise"], name="matching_match_unique",
                                     violation_error_message=_("This item is already matched to the enterprise.")),
         ]
-        indexes = [models.Index(fields=["rule", "state"], name="matching_match_rule_state_idx")]
+        indexes = [models.Index(fields=["enterprise"], name=ENTERPRISE_INDEX)]
 
     def __str__(self):
         return f"{self.rule} → {self.enterprise}"

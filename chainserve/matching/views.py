@@ -135,9 +135,11 @@ def _enterprise(request):
 
 
 class MatchedForYouView(LoginRequiredMixin, View):
-    """为您匹配: the enterprise's matches with why, condition by condition, and its near misses with 差什么."""
+    """为您匹配: the enterprise's matches with why, condition by condition, and its near misses with 差什么 —
+    those it can mend by completing its profile first, the first `near_shown` unless all are asked for."""
 
     per_page = 20
+    near_shown = 10
 
     def get(self, request):
         org = _enterprise(request)
@@ -150,20 +152,24 @@ class MatchedForYouView(LoginRequiredMixin, View):
         for m in page.object_list:  # explained only for the page shown
             m.verdict = rules.explain(m.version.expression, profile, today, names)
         near_misses = self.near_misses(mine, profile, today, names) if page.number == 1 else []
+        shown = len(near_misses) if request.GET.get("near") == "all" else self.near_shown
         return render(request, "matching/mine.html", {
-            "page": page, "params": "", "current": page.object_list, "near_misses": near_misses,
+            "page": page, "params": "", "current": page.object_list,
+            "near_misses": near_misses[:shown], "near_total": len(near_misses),
             "dismissed": list(mine.filter(state=MatchState.DISMISSED)) if page.number == 1 else [],
         })
 
     @staticmethod
     def near_misses(mine, profile, today, names):
+        """(rule, verdict) of every rule in force that all but one condition of fits: a missing condition
+        that is only unknown (a field not filled in) first, then in the order of the rules."""
         matched_rules = set(mine.values_list("rule_id", flat=True))
         versions = services.versions_in_force(today)
-        near = [v for rule_id, v in versions.items()
+        near = [(v.rule_id, rules.explain(v.expression, profile, today, names)) for rule_id, v in versions.items()
                 if rule_id not in matched_rules and rules.near_miss(v.expression, profile, today)]
-        items = Rule.objects.select_related("policy", "product").in_bulk([v.rule_id for v in near])
-        return [(items[v.rule_id], rules.explain(v.expression, profile, today, names))
-                for v in sorted(near, key=lambda v: v.rule_id)]
+        near.sort(key=lambda pair: (pair[1].missing[0].status != rules.UNKNOWN, pair[0]))
+        items = Rule.objects.select_related("policy", "product").in_bulk([rule_id for rule_id, _v in near])
+        return [(items[rule_id], verdict) for rule_id, verdict in near]
 
 
 class MatchView(LoginRequiredMixin, View):

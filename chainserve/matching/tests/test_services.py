@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from chainserve.core.models import Notification
 from chainserve.matching import services
-from chainserve.matching.models import Match, Rule, RuleVersion
+from chainserve.matching.models import ENTERPRISE_INDEX, Match, Rule, RuleVersion
 from chainserve.resources.choices import ItemStatus
 
 from .conftest import HITECH_EAST, TODAY, YOUNG_SMALL
@@ -181,3 +181,61 @@ def test_deleting_an_enterprise_or_a_policy_deletes_their_matches(catalogue):
     others = Match.objects.exclude(enterprise=nfs).count()
     nfs.delete()
     assert (Match.objects.filter(enterprise_id=nfs.pk).count(), Match.objects.count()) == (0, others)
+
+
+
+def enterprise_index_present():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        return ENTERPRISE_INDEX in connection.introspection.get_constraints(cursor, Match._meta.db_table)
+
+
+def test_a_first_build_makes_the_enterprise_index_last_and_the_matches_of_the_rule_by_rule_path(catalogue,
+                                                                                                monkeypatch):
+    """With no match yet, recompute_all writes without the enterprise index and makes it at the end; the
+    matches and notifications are those recompute_rule makes one rule at a time."""
+    from chainserve.registry.tests.factories import OrganizationFactory
+
+    office = catalogue.users.office
+    for n in range(3):
+        OrganizationFactory(name=f"新企业{n}", kind="enterprise", employees=10 + n)
+    rules = [services.save_rule(office, catalogue.hitech, HITECH_EAST).rule,
+             services.save_rule(office, catalogue.young, YOUNG_SMALL).rule,
+             services.save_rule(catalogue.users.partner, catalogue.loan, {"field": "employees", "op": "ge", "value": 0}).rule,
+             services.save_rule(office, catalogue.draft, {"field": "employees", "op": "ge", "value": 0}).rule]
+    seen, bring_to = [], services._bring_to
+    monkeypatch.setattr(services, "_bring_to", lambda *a: seen.append(enterprise_index_present()) or bring_to(*a))
+
+    assert services.recompute_all(TODAY) == services.Recomputed(created=7, deleted=0, notified=2)
+    assert (seen, enterprise_index_present()) == ([False] * 4, True)
+    built = sorted(Match.objects.values_list("enterprise_id", "rule_id", "version_id", "state"))
+    told = sorted(Notification.objects.values_list("key", flat=True))
+    # 纽福斯: east and the loan; 溫州康寧: young and small and the loan (the new firms' founding dates are unknown)
+    assert (len(built), told) == (7, sorted([f"match:{rules[0].pk}:{catalogue.world.nfs.pk}",
+                                            f"match:{rules[2].pk}:{catalogue.world.nfs.pk}"]))
+
+    Match.objects.all().delete()
+    Notification.objects.all().delete()
+    assert [services.recompute_rule(rule, TODAY).created for rule in rules] == [1, 1, 5, 0]
+    assert sorted(Match.objects.values_list("enterprise_id", "rule_id", "version_id", "state")) == built
+    assert sorted(Notification.objects.values_list("key", flat=True)) == told
+    seen.clear()  # with matches in place the index stays
+    assert (services.recompute_all(TODAY), seen, enterprise_index_present()) == (services.Recomputed(), [True] * 4, True)
+
+
+def test_the_enterprise_index_is_made_again_after_a_failed_or_killed_build(catalogue, monkeypatch):
+    from django.db import connection
+
+    services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
+    monkeypatch.setattr(services, "_bring_to", lambda *a: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        services.recompute_all(TODAY)
+    assert (Match.objects.count(), enterprise_index_present()) == (0, True)
+    monkeypatch.undo()
+
+    services.recompute_all(TODAY)
+    with connection.cursor() as cursor:  # a killed build leaves the matches it committed and no index
+        cursor.execute(f"DROP INDEX {ENTERPRISE_INDEX}")
+    assert services.recompute_all(TODAY) == services.Recomputed()
+    assert (Match.objects.count(), enterprise_index_present()) == (1, True)

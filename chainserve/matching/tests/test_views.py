@@ -209,6 +209,29 @@ def test_matched_for_you_shows_twenty_matches_a_page_and_the_near_misses_on_the_
     assert first.count("near-miss\"") == 1 and second.count("near-miss\"") == 0
 
 
+
+def test_matched_for_you_shows_ten_near_misses_those_mended_by_completing_the_profile_first(matched, client_as):
+    """446 near misses for one firm at 1,000 rules (bench): the first ten are shown, one link shows all."""
+    import re
+
+    def policy(title, *conditions):
+        item = type(matched.young).objects.create(title=title, issuer=matched.world.dept, status="published",
+                                                  published_at=timezone.now())
+        services.save_rule(matched.users.office, item, {"all": [HITECH_EAST["all"][0], *conditions]})
+
+    for i in range(11):
+        policy(f"链主政策{i:02d}", {"field": "labels", "op": "has", "value": "chain-owner"})
+    policy("规模企业奖励", {"field": "employees", "op": "ge", "value": 10})
+    type(matched.world.nfs).objects.filter(pk=matched.world.nfs.pk).update(employees=None)  # now unknown
+    client = client_as(matched.users.enterprise)
+
+    html = client.get("/matching/mine/").content.decode()
+    shown = re.findall(r'card h-100 near-miss"><div class="card-body">\s*<h3 class="h6">([^<]+)</h3>', html)
+    assert shown == ["规模企业奖励", *[f"链主政策{i:02d}" for i in range(9)]]
+    assert 'id="near-total">12<' in html and "10 of 12 shown — show all" in html
+    every = client.get("/matching/mine/?near=all").content.decode()
+    assert every.count('card h-100 near-miss"') == 12 and 'id="near-all"' not in every
+
 def test_the_rule_form_explains_the_language_in_the_users_language(matched, client_as, settings):
     client = client_as(matched.users.office)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
