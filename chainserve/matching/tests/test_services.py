@@ -239,3 +239,30 @@ def test_the_enterprise_index_is_made_again_after_a_failed_or_killed_build(catal
         cursor.execute(f"DROP INDEX {ENTERPRISE_INDEX}")
     assert services.recompute_all(TODAY) == services.Recomputed()
     assert (Match.objects.count(), enterprise_index_present()) == (1, True)
+
+
+def test_a_group_that_meets_a_concurrent_match_is_done_again_once(catalogue, monkeypatch):
+    """A concurrent recompute that commits a match between the full run's read and its insert makes the
+    insert fail on the unique index: the group of rules is done again from what is there; a second failure
+    is raised, with nothing of the group written."""
+    from django.db import IntegrityError
+
+    rule = services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST).rule
+    failures, insert = [], services._bulk_insert
+
+    def meets_a_concurrent_match(*args):
+        if len(failures) < fail_times:
+            failures.append(args[0])
+            raise IntegrityError("UNIQUE constraint failed: matching_match.rule_id, matching_match.enterprise_id")
+        return insert(*args)
+
+    monkeypatch.setattr(services, "_bulk_insert", meets_a_concurrent_match)
+    fail_times = 2
+    with pytest.raises(IntegrityError):
+        services.recompute_all(TODAY)
+    assert (failures, Match.objects.count(), Notification.objects.count()) == ([rule, rule], 0, 0)
+
+    failures.clear()
+    fail_times = 1
+    assert services.recompute_all(TODAY) == services.Recomputed(created=1, deleted=0, notified=1)
+    assert (failures, matched(rule)) == ([rule], [("武汉纽福斯生物科技有限公司", "new", True)])
