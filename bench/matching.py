@@ -125,6 +125,20 @@ def clean():
     Policy.objects.filter(title__startswith=TITLE).delete()
 
 
+def page_times(client, url, n):
+    """Median and p95 of n requests of url, after three unmeasured ones."""
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        response = client.get(url)
+        times.append(time.perf_counter() - t)
+        assert response.status_code == 200
+    times.sort()
+    return {"n": n, "median_ms": 1000 * statistics.median(times), "p95_ms": 1000 * times[int(0.95 * (n - 1))]}
+
+
 def timed(fn, *a):
     t = time.perf_counter()
     result = fn(*a)
@@ -218,18 +232,17 @@ def main(argv=None):
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    for _ in range(3):
-        assert client.get("/matching/mine/").status_code == 200
-    times = []
-    for _ in range(args.requests):
-        t = time.perf_counter()
-        response = client.get("/matching/mine/")
-        times.append(time.perf_counter() - t)
-        assert response.status_code == 200
-    times.sort()
-    out["page"] = {"matches": org_id[1], "n": len(times), "median_ms": 1000 * statistics.median(times),
-                   "p95_ms": 1000 * times[int(0.95 * (len(times) - 1))]}
+    out["page"] = {"matches": org_id[1], **page_times(client, "/matching/mine/", args.requests)}
     print(f"[matching] matched-for-you page {out['page']}", flush=True)
+    # The staff pages of the broadest and of the median rule: the rule with its counts, the qualifying list.
+    office = Client()
+    office.force_login(User.objects.filter(role="office").first(), backend="django.contrib.auth.backends.ModelBackend")
+    by_size = list(Match.objects.values("rule_id").annotate(n=Count("pk")).order_by("-n").values_list("rule_id", "n"))
+    out["rule_pages"] = [{"rule": rule_id, "matches": n, "page": page, **page_times(office, url, 20)}
+                         for rule_id, n in (by_size[0], by_size[len(by_size) // 2])
+                         for page, url in (("rule", f"/matching/rules/{rule_id}/"),
+                                           ("qualifying", f"/matching/rules/{rule_id}/qualifying/"))]
+    print(f"[matching] rule pages {out['rule_pages']}", flush=True)
 
     # The plain loop: every rule on every enterprise of the sample, in Python; scaled to all enterprises.
     expressions = [v.expression for v in services.versions_in_force(TODAY).values()]

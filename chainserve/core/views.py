@@ -22,11 +22,13 @@ COUNT_CAP = 10_000
 
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP + 1 rows: an exact COUNT(*) over a million filtered rows costs seconds,
-    and nobody pages past the first ten thousand (they narrow the filters or export)."""
+    and nobody pages past the first ten thousand (they narrow the filters or export). Counted without the
+    list's order: a sort (and the join it needs) over every filtered row only to count the first ten
+    thousand took 0.8 s of 0.9 for a policy qualifying a million enterprises."""
 
     @cached_property
     def _counted(self):
-        return self.object_list[: COUNT_CAP + 1].count()
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
     @cached_property
     def count(self):

@@ -20,3 +20,15 @@ def test_a_list_within_the_cap_gives_the_exact_count(world, client_as):
     page = response.context["page"]
     assert (page.paginator.capped, page.paginator.count) == (False, 6)
     assert "6 records" in response.content.decode()
+
+
+def test_the_capped_count_does_not_sort(world, client_as):
+    """Regression: the count kept the list's ORDER BY (and its join), sorting a million rows to count 10,001."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client_as(world.users.office).get("/registry/organizations/", {"sort": "-name"})
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT \"registry_organization\"")]
+    assert response.context["page"].paginator.count == 6
+    assert len(counts) == 1 and "ORDER BY" not in counts[0]
