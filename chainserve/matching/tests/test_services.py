@@ -3,6 +3,8 @@ resources to a demand."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chainserve.core.models import Notification
 from chainserve.matching import services
@@ -185,8 +187,6 @@ def test_deleting_an_enterprise_or_a_policy_deletes_their_matches(catalogue):
 
 
 def enterprise_index_present():
-    from django.db import connection
-
     with connection.cursor() as cursor:
         return ENTERPRISE_INDEX in connection.introspection.get_constraints(cursor, Match._meta.db_table)
 
@@ -207,8 +207,11 @@ def test_a_first_build_makes_the_enterprise_index_last_and_the_matches_of_the_ru
     seen, bring_to = [], services._bring_to
     monkeypatch.setattr(services, "_bring_to", lambda *a: seen.append(enterprise_index_present()) or bring_to(*a))
 
-    assert services.recompute_all(TODAY) == services.Recomputed(created=7, deleted=0, notified=2)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.recompute_all(TODAY) == services.Recomputed(created=7, deleted=0, notified=2)
     assert (seen, enterprise_index_present()) == ([False] * 4, True)
+    statements = [q["sql"].split(" ")[0] for q in queries if q["sql"].startswith(("CREATE INDEX", "ANALYZE"))]
+    assert statements == (["CREATE", "ANALYZE"] if connection.vendor == "postgresql" else ["CREATE"])
     built = sorted(Match.objects.values_list("enterprise_id", "rule_id", "version_id", "state"))
     told = sorted(Notification.objects.values_list("key", flat=True))
     # 纽福斯: east and the loan; 溫州康寧: young and small and the loan (the new firms' founding dates are unknown)
@@ -225,8 +228,6 @@ def test_a_first_build_makes_the_enterprise_index_last_and_the_matches_of_the_ru
 
 
 def test_the_enterprise_index_is_made_again_after_a_failed_or_killed_build(catalogue, monkeypatch):
-    from django.db import connection
-
     services.save_rule(catalogue.users.office, catalogue.hitech, HITECH_EAST)
     monkeypatch.setattr(services, "_bring_to", lambda *a: 1 / 0)
     with pytest.raises(ZeroDivisionError):
@@ -266,3 +267,30 @@ def test_a_group_that_meets_a_concurrent_match_is_done_again_once(catalogue, mon
     fail_times = 1
     assert services.recompute_all(TODAY) == services.Recomputed(created=1, deleted=0, notified=1)
     assert (failures, matched(rule)) == ([rule], [("武汉纽福斯生物科技有限公司", "new", True)])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_two_connections_write_the_groups_at_once(catalogue, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(services, "RULES_PER_TRANSACTION", 1)
+    office, nfs, wz = catalogue.users.office, catalogue.world.nfs, catalogue.world.wz
+    east, young, loan = (services.save_rule(office, catalogue.hitech, HITECH_EAST).rule,
+                         services.save_rule(office, catalogue.young, YOUNG_SMALL).rule,
+                         services.save_rule(catalogue.users.partner, catalogue.loan,
+                                            {"field": "employees", "op": "ge", "value": 0}).rule)
+    calls, both, bring = [], threading.Barrier(2, timeout=10), services._bring_group
+
+    def together(group, *rest):
+        calls.append(threading.get_ident())
+        if len(calls) <= 2:
+            both.wait()  # the first two groups are written at the same time, or the barrier breaks
+        return bring(group, *rest)
+
+    monkeypatch.setattr(services, "_bring_group", together)
+    assert services.recompute_all(TODAY) == services.Recomputed(created=4, deleted=0, notified=2)
+    assert (len(calls), len(set(calls)), threading.get_ident() in calls) == (3, 2, False)
+    assert sorted(Match.objects.values_list("rule_id", "enterprise_id")) == sorted(
+        [(east.pk, nfs.pk), (young.pk, wz.pk), (loan.pk, nfs.pk), (loan.pk, wz.pk)])
+    assert services.recompute_all(TODAY) == services.Recomputed()
