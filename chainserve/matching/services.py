@@ -218,13 +218,10 @@ def recompute_all(day=None):
     day = day or timezone.localdate()
     profiles = vectors.Profiles(enterprises(), day)
     versions = versions_in_force(day)
-    total = Recomputed()
     rule_list = list(Rule.objects.select_related("policy", "product").order_by("pk"))
     groups = [rule_list[start:start + RULES_PER_TRANSACTION] for start in range(0, len(rule_list), RULES_PER_TRANSACTION)]
     with _bulk_cache(), _enterprise_index_last(first_build=not Match.objects.exists()):
-        for result in _map_groups(groups, versions, profiles):
-            total += result
-    return total
+        return sum(_map_groups(groups, versions, profiles), Recomputed())
 
 
 def _map_groups(groups, versions, profiles):
@@ -251,10 +248,13 @@ def _bring_group(group, versions, profiles):
     import numpy as np
 
     def bring():
+        total = Recomputed()
         with transaction.atomic():
-            return sum((_bring_to(rule, versions.get(rule.pk),
-                                  profiles.qualifying(versions[rule.pk].expression) if rule.pk in versions
-                                  else np.empty(0, np.int64)) for rule in group), Recomputed())
+            for rule in group:
+                version = versions.get(rule.pk)
+                total += _bring_to(rule, version, profiles.qualifying(version.expression) if version
+                                   else np.empty(0, np.int64))
+        return total
 
     try:
         return bring()
@@ -268,9 +268,9 @@ def _enterprise_index_last(first_build):
     match new, rule after rule: the table, its primary key and the unique (rule, enterprise) index grow at
     their end, but the enterprise index would take each of tens of millions of inserts at a random place.
     So it is dropped and made again at the end from the finished table (22 million matches on PostgreSQL:
-    7.5 s). Dropped and made in their own
-    short transactions, so that the build's commits stay small; enterprises' pages scan the table until it
-    is back. An index missing at the start (a build killed half-way) is made."""
+    7.5 s). Dropped and made in their own short transactions, so that the build's commits stay small;
+    enterprises' pages scan the table until it is back. An index missing at the start (a build killed
+    half-way) is made."""
     index = next(i for i in Match._meta.indexes if i.name == ENTERPRISE_INDEX)
     editor = connection.schema_editor()  # only for its SQL: on SQLite, entering it is refused inside a transaction
     with connection.cursor() as cursor:
