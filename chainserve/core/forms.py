@@ -2,18 +2,84 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
+
+DASHES = BLANK_CHOICE_DASH[0][1]
 
 
-def bootstrap(form):
-    """Give every widget of form the Bootstrap class it needs."""
+class ChoiceGroup(forms.CheckboxSelectMultiple):
+    """Checkboxes as a Bootstrap group, one line each; a long list folds into a <details> that opens
+    when one of its choices is ticked."""
+
+    template_name = "core/widgets/choices.html"
+    option_template_name = "core/widgets/choice_option.html"
+    fold_after = 8
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        options = [option for _group, group_options, _index in widget["optgroups"] for option in group_options]
+        widget.update(option_count=len(options), any_checked=any(o["selected"] for o in options),
+                      collapsible=len(options) > self.fold_after)
+        return context
+
+
+class ChoiceButtons(forms.RadioSelect):
+    """Radios as large buttons side by side, the chosen one filled: easy to tap, plain to see."""
+
+    template_name = "core/widgets/choices.html"
+    option_template_name = "core/widgets/button_option.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["buttons"] = True
+        return context
+
+
+# Django's plain widgets → ours, with the class their inputs carry.
+REPLACED = {forms.CheckboxSelectMultiple: (ChoiceGroup, "form-check-input"),
+            forms.RadioSelect: (ChoiceButtons, "btn-check")}
+
+
+def _replace_widget(field):
+    """Swap a plain checkbox group or radio list for ours, keeping its attributes and choices."""
+    new_class, css = REPLACED[type(field.widget)]
+    old = field.widget
+    field.widget = new_class(attrs={**old.attrs, "class": css})
+    field.widget.choices = old.choices
+    field.widget.is_required = old.is_required
+    return field.widget
+
+
+def _relabel_empty_choice(field, label):
+    """The empty choice reads `label` (不限 in a filter, 请选择 in a form) rather than ---------."""
+    if getattr(field, "empty_label", None) == DASHES:
+        field.empty_label = label
+    choices = getattr(field, "choices", None)
+    if isinstance(choices, (list, tuple)) and any(value == "" and text == DASHES for value, text in choices):
+        field.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
+
+
+def bootstrap(form, filters=False):
+    """Give every widget of form the Bootstrap class it needs. In a filter panel (filters=True) an empty
+    choice and a yes/no filter's third choice mean "any", not "unknown"."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple)):
+        if type(widget) in REPLACED:
+            widget = _replace_widget(field)
+        if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (ChoiceGroup, ChoiceButtons)):
+            pass
         elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
             widget.attrs.setdefault("class", "form-select")
         else:
             widget.attrs.setdefault("class", "form-control")
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", _("Any") if filters else _("Unknown")), ("true", _("Yes")),
+                              ("false", _("No"))]
+        _relabel_empty_choice(field, _("Any") if filters else _("Choose…"))
         if isinstance(widget, forms.DateInput):
             widget.input_type = "date"
             widget.format = "%Y-%m-%d"

@@ -84,7 +84,7 @@ class ObjectListView(LoginRequiredMixin, View):
     def get(self, request):
         table = self.table_class()
         filterset = self.filterset_class(request.GET, queryset=self.get_queryset(request), request=request)
-        bootstrap(filterset.form)
+        bootstrap(filterset.form, filters=True)
         qs = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         sort = request.GET.get("sort", "")
         order = table.sort_field(sort) if sort else (self.default_sort or table.default_sort)

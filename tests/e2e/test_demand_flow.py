@@ -16,7 +16,12 @@ def _step(page, name, fields, submit_label=None):
     if panel.get_attribute("open") is None:
         panel.locator("summary").click()
     for selector, value in fields.items():
-        if selector.endswith("]") or selector.startswith("input[type=radio]"):
+        if selector.startswith("input[type=radio]"):
+            # A radio is a button (core.forms.ChoiceButtons): people tap its label, the input itself is hidden.
+            radio = panel.locator(selector)
+            panel.locator(f"label[for='{radio.get_attribute('id')}']").click()
+            assert radio.is_checked()
+        elif selector.endswith("]"):
             panel.locator(selector).check()
         elif panel.locator(selector).evaluate("e => e.tagName") == "SELECT":
             panel.locator(selector).select_option(label=value)

@@ -1,0 +1,58 @@
+"""Form widgets as Bootstrap controls: checkbox groups, radio buttons, the empty and the "any" choice."""
+
+import copy
+import re
+
+from django import forms
+from django.utils import translation
+
+from chainserve.core.forms import BootstrapForm, bootstrap
+
+
+class Sample(BootstrapForm):
+    kinds = forms.MultipleChoiceField(choices=[(str(i), f"选项{i}") for i in range(3)],
+                                      widget=forms.CheckboxSelectMultiple, required=False)
+    many = forms.MultipleChoiceField(choices=[(str(i), f"选项{i}") for i in range(9)],
+                                     widget=forms.CheckboxSelectMultiple, required=False)
+    rating = forms.ChoiceField(choices=[("a", "满意"), ("b", "不满意")], widget=forms.RadioSelect)
+    size = forms.ChoiceField(choices=[("", "---------"), ("l", "大型")], required=False)
+    listed = forms.NullBooleanField(required=False)
+
+
+def test_checkbox_group_is_one_control_per_choice_and_the_group_has_no_input_class():
+    html = str(Sample()["kinds"])
+    # The wrapper once carried the input's class (1em wide), so every label broke after each character.
+    assert re.search(r'<div id="id_kinds" class="choice-group-options">', html)
+    assert html.count('<div class="form-check">') == 3
+    assert '<label class="form-check-label" for="id_kinds_1">选项1</label>' in html
+    assert html.count('class="form-check-input"') == 3
+    assert "<details" not in html
+
+
+def test_a_long_checkbox_group_folds_and_opens_when_a_choice_is_ticked():
+    closed = str(Sample()["many"])
+    assert '<details class="choice-group choice-group-long">' in closed
+    opened = str(Sample({"many": ["4"], "rating": "a"})["many"])
+    assert '<details class="choice-group choice-group-long" open>' in opened
+    assert re.search(r'value="4"[^>]*checked', opened)
+
+
+def test_radios_are_buttons_whose_checked_state_shows():
+    html = str(Sample({"rating": "b"})["rating"])
+    assert 'class="choice-buttons"' in html
+    assert html.count('class="btn-check"') == 2
+    assert '<label class="btn btn-outline-primary choice-button" for="id_rating_1">不满意</label>' in html
+    assert re.search(r'value="b" class="btn-check"[^>]*checked', html)
+
+
+def test_empty_choice_and_yes_no_read_as_words_in_forms_and_filters():
+    with translation.override("zh-hans"):
+        form = Sample()
+        assert '<option value="" selected>请选择</option>' in str(form["size"])
+        assert '<option value="unknown" selected>未知</option>' in str(form["listed"])
+        panel = forms.Form()
+        panel.fields.update(copy.deepcopy(Sample.base_fields))
+        bootstrap(panel, filters=True)
+        assert '<option value="" selected>不限</option>' in str(panel["size"])
+        assert '<option value="unknown" selected>不限</option>' in str(panel["listed"])
+        assert "---------" not in str(panel["size"])
