@@ -72,7 +72,7 @@ def test_a_published_policy_with_a_rule_is_matched_to_the_enterprises_that_quali
     _submit(page)
     rule = Rule.objects.get(policy=policy)
     assert page.url.endswith(f"/matching/rules/{rule.pk}/")
-    assert page.locator("main [role=alert]").inner_text() == "已保存第 1 版规则,正在重新计算匹配。"
+    assert page.locator("main [role=alert]").inner_text() == "已保存第 1 版规则，正在重新计算匹配。"
     assert page.locator("#conditions li").all_inner_texts() == ["员工人数不少于250", "上市状态为储备上市"]
     assert list(rule.versions.values_list("number", "expression", "note")) == [(1, RULE, "首版")]
     assert Match.objects.filter(rule=rule).exists() is False  # not before the worker has run
@@ -90,8 +90,8 @@ def test_a_published_policy_with_a_rule_is_matched_to_the_enterprises_that_quali
     assert Notification.objects.filter(user__username="enterprise", key=f"match:{rule.pk}:{firm.pk}").count() == 1
     page.goto("/inbox/")
     message = page.locator("#messages a", has_text=TITLE)
-    assert message.locator("span").first.inner_text() == f"为您匹配:{TITLE}"
-    assert message.locator("div.small").inner_text() == f"贵企业符合“{TITLE}”的条件,可在“为您匹配”页面查看理由。"
+    assert message.locator("span").first.inner_text() == f"为您匹配：{TITLE}"
+    assert message.locator("div.small").inner_text() == f"贵企业符合“{TITLE}”的条件，可在“为您匹配”页面查看理由。"
     with page.expect_navigation():
         message.click()
     assert page.url.endswith("/matching/mine/")

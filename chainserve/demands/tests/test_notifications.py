@@ -35,7 +35,7 @@ def test_a_dispatch_tells_the_enterprise_and_every_handling_department_once(desk
     assert inbox(key) == ["enterprise", "handler", "handler2"]  # not the office, who dispatched it
     note = Notification.objects.get(key=key, user=desk.enterprise)
     # stored in the platform's language (zh-hans), although this test runs in English
-    assert note.title == f"{demand.number} 派单:{demand.title}"
+    assert note.title == f"{demand.number} 派单：{demand.title}"
     assert note.url == f"/demands/{demand.pk}/"
 
 
@@ -92,7 +92,7 @@ def test_an_event_is_notified_and_e_mailed_once_after_commit(desk, make_demand, 
 
     assert inbox(f"demand-event:{event.pk}") == ["enterprise"]
     assert [(m.to, m.subject, m.body) for m in mailoutbox] == [
-        (["enterprise@example.cn"], f"{demand.number} 向企业询问:{demand.title}",
+        (["enterprise@example.cn"], f"{demand.number} 向企业询问：{demand.title}",
          f"请补充研发费用明细。\n\n/demands/{demand.pk}/")]
 
     # when the event's task runs again (a retry), nobody hears twice
@@ -170,8 +170,8 @@ def test_reminders_go_to_the_lead_department_once_a_day_in_working_hours(clock, 
     notes = Notification.objects.all()
     assert {(n.user.username, n.key, n.title) for n in notes} == {
         ("handler", f"demand-reminder:{due_today.pk}:2026-10-19",
-         f"今日到期:{due_today.number} {due_today.title}"),  # in the platform's language
-        ("handler", f"demand-reminder:{overdue.pk}:2026-10-19", f"已超期:{overdue.number} {overdue.title}"),
+         f"今日到期：{due_today.number} {due_today.title}"),  # in the platform's language
+        ("handler", f"demand-reminder:{overdue.pk}:2026-10-19", f"已超期：{overdue.number} {overdue.title}"),
     }  # not the demand due on 10-21
     assert later.resolve_due == local(2026, 10, 21, 23, 59, 59)
 

@@ -238,5 +238,5 @@ def test_the_rule_form_explains_the_language_in_the_users_language(matched, clie
 
     page = client.get(f"/matching/rules/{matched.east.pk}/edit/").content.decode()
 
-    assert "JSON:用 all / any / not 组合比较条件" in page
-    assert "可用字段:district, park, founded_on" in page
+    assert "JSON：用 all / any / not 组合比较条件" in page
+    assert "可用字段：district, park, founded_on" in page
