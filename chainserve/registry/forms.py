@@ -1,11 +1,10 @@
 """Forms of the registry, with the USCC and phone checked at the field."""
 
-import re
 from functools import partial
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.urls import reverse_lazy
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
@@ -14,32 +13,44 @@ from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
 from .validators import clean_phone, clean_uscc
 
-_PK_SUFFIX = re.compile(r"#(\d+)\s*$")
+
+class OrganizationPicker(forms.TextInput):
+    """A combobox for one organisation: the name is typed and shown, the chosen record's id travels in a
+    hidden input. core/behaviours.js lists the suggestions (name, USCC, district) under the box and lets the
+    keyboard move through them; without a choice the typed text is sent (an exact name or a USCC)."""
+
+    template_name = "core/widgets/org_picker.html"
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name) or data.get(f"{name}_text", "")
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_text" not in data
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        org = value if isinstance(value, Organization) else None
+        if org is None and value and str(value).isdigit():
+            org = Organization.objects.filter(pk=value).only("name").first()
+        context["widget"].update(
+            pk=org.pk if org else "", text=org.name if org else (value or ""), suggest_url=reverse("registry:suggest"),
+        )
+        return context
 
 
 class OrganizationField(forms.ModelChoiceField):
-    """Pick one of a million organisations by typing: 'name #id' from the suggestions, a USCC or an exact name."""
+    """Pick one of a million organisations by typing: a choice from the suggestions, a USCC or an exact name."""
 
-    widget = forms.TextInput
+    widget = OrganizationPicker
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Organization.objects.all(), **kwargs)
 
-    def prepare_value(self, value):
-        if isinstance(value, Organization):
-            return f"{value.name} #{value.pk}"
-        if value and str(value).isdigit():
-            org = self.queryset.filter(pk=value).first()
-            return f"{org.name} #{org.pk}" if org else value
-        return value
-
     def to_python(self, value):
-        value = (value or "").strip()
+        value = (value or "").strip() if isinstance(value, str) else value
         if not value:
             return None
-        if match := _PK_SUFFIX.search(value):
-            found = self.queryset.filter(pk=int(match.group(1)))
-        elif value.isdigit():
+        if isinstance(value, int) or value.isdigit():
             found = self.queryset.filter(pk=int(value))
         else:
             found = self.queryset.filter(uscc=value.upper()) or self.queryset.filter(name=value)
@@ -53,11 +64,7 @@ class OrganizationField(forms.ModelChoiceField):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update({
-            "list": "org-suggestions", "autocomplete": "off",
-            "hx-get": reverse_lazy("registry:suggest"), "hx-trigger": "input changed delay:250ms",
-            "hx-target": "#org-suggestions", "hx-swap": "innerHTML",
-        })
+        attrs["placeholder"] = _("Type a name, pinyin initials or a credit code")
         return attrs
 
 

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -153,13 +152,15 @@ class ProductEditView(ObjectEditView):
 
 
 class SuggestView(LoginRequiredMixin, View):
-    """<option>s for an organisation field's datalist, from what has been typed so far."""
+    """The options of an organisation picker (core.widgets org_picker): name, USCC and district of the first
+    15 organisations the user may see that match what has been typed (name, traditional characters, pinyin,
+    initials, USCC)."""
 
     def get(self, request):
-        q = next((v for v in request.GET.values() if v.strip()), "")
-        orgs = search_queryset(Organization.objects.restrict(request.user), q)[:15] if q else []
-        html = format_html_join("", '<option value="{} #{}"></option>', ((o.name, o.pk) for o in orgs))
-        return render(request, "registry/suggest.html", {"options": html})
+        q = request.GET.get("q", "").strip()
+        orgs = Organization.objects.restrict(request.user).select_related("district")
+        orgs = search_queryset(orgs, q)[:15] if q else []
+        return render(request, "registry/suggest.html", {"orgs": orgs})
 
 
 class ImportView(LoginRequiredMixin, View):

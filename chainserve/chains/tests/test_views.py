@@ -186,7 +186,7 @@ def test_placing_a_bank_is_refused_at_the_field(world, client_as):
 
     response = client_as(world.users.office).post(
         "/chains/placements/add/",
-        {"segment": world.s_raw.pk, "organization": f"#{world.bank.pk}", "role": "supporting"},
+        {"segment": world.s_raw.pk, "organization": world.bank.pk, "role": "supporting"},
     )
 
     assert response.status_code == 200
@@ -219,7 +219,7 @@ def test_who_may_not_change_chains_cannot_open_their_forms(world, client_as, rol
     assert (
         client.post(
             "/chains/placements/add/",
-            {"segment": world.s_raw.pk, "organization": f"#{world.wz.pk}", "role": "supporting"},
+            {"segment": world.s_raw.pk, "organization": world.wz.pk, "role": "supporting"},
         ).status_code
         == 403
     )

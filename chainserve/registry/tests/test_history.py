@@ -98,7 +98,7 @@ def test_person_history_shows_the_author(world, client_as):
         f"/registry/people/{world.p_wz.pk}/edit/",
         {
             "name": "陈杰",
-            "organization": f"#{world.wz.pk}",
+            "organization": world.wz.pk,
             "title": "总经理",
             "phone": "13900001111",
             "email": "cj@example.cn",

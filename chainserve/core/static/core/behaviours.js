@@ -14,3 +14,77 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+
+// <div data-org-picker data-suggest-url="…">: the organisation picker (registry OrganizationPicker).
+// Typing asks the server for matches (name, pinyin, initials, credit code); ↓/↑ move through them, Enter or
+// a click chooses one (its id goes to the hidden input, its name stays in the box), Escape closes the list.
+// Typing again clears the choice, so what is sent is either a chosen record or the typed text.
+(() => {
+  const timers = new WeakMap();
+  const parts = (box) => {
+    const picker = box.closest("[data-org-picker]");
+    return { picker, hidden: picker.querySelector("[data-org-picker-value]"),
+             list: picker.querySelector("[role=listbox]") };
+  };
+  const options = (list) => [...list.querySelectorAll("[role=option]")];
+  const close = (box, list) => { list.hidden = true; box.setAttribute("aria-expanded", "false");
+                                 box.removeAttribute("aria-activedescendant"); };
+  const activate = (box, list, option) => {
+    options(list).forEach((o) => { o.classList.toggle("active", o === option);
+                                   o.setAttribute("aria-selected", String(o === option)); });
+    if (option) { box.setAttribute("aria-activedescendant", option.id); option.scrollIntoView({ block: "nearest" }); }
+  };
+  const choose = (box, option) => {
+    const { hidden, list } = parts(box);
+    hidden.value = option.dataset.value;
+    box.value = option.dataset.label;
+    close(box, list);
+  };
+  const suggest = async (box) => {
+    const { picker, list } = parts(box);
+    const q = box.value.trim();
+    if (!q) { close(box, list); list.replaceChildren(); return; }
+    const url = `${picker.dataset.suggestUrl}?q=${encodeURIComponent(q)}`;
+    const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+    if (!response.ok || box.value.trim() !== q) return;
+    list.innerHTML = await response.text();
+    list.hidden = false;
+    box.setAttribute("aria-expanded", "true");
+  };
+  document.addEventListener("input", (event) => {
+    const box = event.target.closest("[data-org-picker] [role=combobox]");
+    if (!box) return;
+    parts(box).hidden.value = "";
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(() => suggest(box), 200));
+  });
+  document.addEventListener("keydown", (event) => {
+    const box = event.target.closest("[data-org-picker] [role=combobox]");
+    if (!box) return;
+    const { list } = parts(box);
+    const all = options(list);
+    const current = all.findIndex((o) => o.classList.contains("active"));
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && !list.hidden && all.length) {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      activate(box, list, all[(current + step + all.length) % all.length]);
+    } else if (event.key === "Enter" && !list.hidden && current >= 0) {
+      event.preventDefault();
+      choose(box, all[current]);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      close(box, list);
+    }
+  });
+  document.addEventListener("mousedown", (event) => {
+    const option = event.target.closest("[data-org-picker] [role=option]");
+    if (option) {
+      event.preventDefault();  // keep the focus in the box
+      choose(option.closest("[data-org-picker]").querySelector("[role=combobox]"), option);
+    }
+  });
+  document.addEventListener("focusout", (event) => {
+    const box = event.target.closest("[data-org-picker] [role=combobox]");
+    if (box) close(box, parts(box).list);
+  });
+})();
