@@ -37,7 +37,7 @@ class ReportFilterForm(forms.Form):
         self.user = user
         super().__init__(data)
         self.fields["chain"].queryset = Chain.objects.all() if user is None else Chain.objects.restrict(user)
-        bootstrap(self)
+        bootstrap(self, filters=True)
 
     def clean(self):
         data = super().clean()
@@ -85,8 +85,14 @@ class ReportFilterForm(forms.Form):
         return {"start": period.start.isoformat(), "end": period.end.isoformat(), **scope.params()}
 
 
-def default_query():
-    return {"year": timezone.localdate().year}
+def default_query(user=None):
+    """This year; with a user who staffs chains (a chain office), the first of their chains as well, so that
+    their dashboard opens on their own chain."""
+    query = {"year": timezone.localdate().year}
+    chain = Chain.objects.filter(staff=user).order_by("level", "pk").first() if user is not None else None
+    if chain is not None:
+        query["chain"] = chain.pk
+    return query
 
 
 class IndustryScaleForm(forms.ModelForm):

@@ -148,7 +148,7 @@ class DashboardView(StaffOnlyMixin, View):
     """The chain leader's dashboard: its charts read dashboard_data (JSON in the page, drawn by dashboard.js)."""
 
     def get(self, request):
-        form = _filter_form(request)
+        form = _filter_form(request, None if request.GET else default_query(request.user))
         context = {"form": form}
         if form.is_valid():
             period, scope = form.period(), form.scope()

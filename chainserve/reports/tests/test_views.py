@@ -157,3 +157,13 @@ def test_industry_scale_form(year, client_as):
                                                      "source": "统计局"})
     assert r.status_code == 302
     assert IndustryScale.objects.get(year=2025).amount_fen == 8_125_000_000_000
+
+
+def test_dashboard_opens_on_the_office_s_own_chain_and_an_admin_s_on_the_city(year, client_as):
+    office = client_as(year.users.office).get("/reports/dashboard/")
+    assert office.context["form"].cleaned_data["chain"] == year.chain
+    assert re.search(rf'<option value="{year.chain.pk}" selected>', office.content.decode())
+    admin = client_as(year.users.admin).get("/reports/dashboard/")
+    assert admin.context["form"].cleaned_data["chain"] is None
+    # the chart boxes carry the words a chart with nothing to show says instead of empty axes
+    assert 'data-l-no-overdue="No demand is overdue in this period."' in office.content.decode()
