@@ -13,6 +13,8 @@ from .reference import per_process
 
 IsWorkday = Callable[[datetime.date], bool]
 ONE_DAY = datetime.timedelta(days=1)
+# The 2024 revision of 《全国年节及纪念日放假办法》 is in force from 2025; no earlier year is guessed.
+STATUTORY_SINCE = 2025
 
 
 def weekday_rule(day: datetime.date) -> bool:
@@ -84,6 +86,10 @@ class WorkCalendar:
         self.official_years = frozenset(CalendarYear.objects.values_list("year", flat=True))
         self._statutory = {}
 
+    def is_provisional_year(self, year: int) -> bool:
+        """A year counted with the statutory holidays: no official schedule, and under the 2024 rules."""
+        return year >= STATUTORY_SINCE and year not in self.official_years
+
     def statutory(self, year: int) -> dict:
         if year not in self._statutory:
             try:
@@ -95,14 +101,14 @@ class WorkCalendar:
     def __call__(self, day: datetime.date) -> bool:
         if day in self.exceptions:
             return self.exceptions[day]
-        if day.year not in self.official_years and day in self.statutory(day.year):
+        if self.is_provisional_year(day.year) and day in self.statutory(day.year):
             return False
         return weekday_rule(day)
 
     def is_provisional(self, day: datetime.date, since: datetime.date | None = None) -> bool:
         """Whether a deadline on day (counted from since, when known) crosses a year with no official schedule."""
         first = min(since, day) if since is not None else day
-        return any(year not in self.official_years for year in range(first.year, day.year + 1))
+        return any(self.is_provisional_year(year) for year in range(first.year, day.year + 1))
 
 
 def current_calendar() -> WorkCalendar:

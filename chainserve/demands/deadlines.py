@@ -27,7 +27,7 @@ def provisional_years(deadline, since=None, calendar=None) -> list[int]:
     calendar = calendar or current_calendar()
     day = timezone.localtime(deadline).date()
     first = min(timezone.localtime(since).date(), day) if since is not None else day
-    return [y for y in range(first.year, day.year + 1) if y not in calendar.official_years]
+    return [y for y in range(first.year, day.year + 1) if calendar.is_provisional_year(y)]
 
 
 def is_provisional(demand, calendar=None) -> bool:

@@ -56,6 +56,8 @@ def test_2027_without_its_schedule_counts_the_statutory_holidays_and_is_provisio
     assert calendar.is_provisional(D(2027, 1, 6)) is True
     assert calendar.is_provisional(D(2026, 12, 31)) is False
     assert calendar.is_provisional(D(2026, 12, 31), since=D(2026, 12, 29)) is False
+    # a year before the 2024 rules and the seeded calendar is not guessed: Monday–Friday, as before
+    assert calendar(D(2019, 1, 1)) is True and calendar.is_provisional(D(2019, 1, 2)) is False
 
 
 def test_a_demand_received_on_29_december_is_due_6_january_provisionally(desk, clock, five_days, api_as):
