@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from . import reference
 from .models import AuditEntry, CalendarDay, CalendarYear, Notification, User
-from .services import enter_official_schedule, missing_calendar_years, parse_official_schedule
+from .services import calendar_changed, enter_official_schedule, missing_calendar_years, parse_official_schedule
+from .workdays import WorkCalendar
 
 
 @admin.register(User)
@@ -87,16 +88,48 @@ class ScheduleForm(forms.Form):
         return data
 
 
+class CalendarAdmin(CalendarWarningMixin, ReferenceDataAdmin):
+    """A day or a year edited by hand changes deadlines as an entered schedule does: open demands are
+    recounted (core.services.calendar_changed) in the same transaction as the edit."""
+
+    def years_of(self, obj):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        before = WorkCalendar()
+        years = {self.years_of(obj)}
+        if change and form.initial:  # a day moved to another year changes both
+            years.add(self.years_of(type(obj)(**{k: v for k, v in form.initial.items() if k in ("date", "year")})))
+        super().save_model(request, obj, form, change)
+        calendar_changed(years, before, request.user)
+
+    def delete_model(self, request, obj):
+        before = WorkCalendar()
+        super().delete_model(request, obj)
+        calendar_changed([self.years_of(obj)], before, request.user)
+
+    def delete_queryset(self, request, queryset):
+        before, years = WorkCalendar(), {self.years_of(obj) for obj in queryset}
+        super().delete_queryset(request, queryset)
+        calendar_changed(years, before, request.user)
+
+
 @admin.register(CalendarDay)
-class CalendarDayAdmin(CalendarWarningMixin, ReferenceDataAdmin):
+class CalendarDayAdmin(CalendarAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
 
+    def years_of(self, obj):
+        return obj.date.year
+
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(CalendarWarningMixin, admin.ModelAdmin):
+class CalendarYearAdmin(CalendarAdmin):
     list_display = ["year", "source"]
+
+    def years_of(self, obj):
+        return obj.year
     change_list_template = "admin/core/calendaryear/change_list.html"
 
     def get_urls(self):

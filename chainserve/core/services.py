@@ -187,11 +187,20 @@ def enter_official_schedule(year: int, days, user=None):
             if d.year != year and w != weekday_rule(d):
                 CalendarDay.objects.update_or_create(date=d, defaults={"is_workday": w, "name": n})
         CalendarYear.objects.update_or_create(year=year, defaults={"source": "official"})
-        after = WorkCalendar()
-        reference.forget()  # what the hooks call counts with the new calendar too
-        results = {path: import_string(path)([year], before, after, user) for path in settings.CALENDAR_CHANGED_HOOKS}
-    reference.forget()
-    return results
+        return calendar_changed([year], before, user)
+
+
+def calendar_changed(years, before, user=None):
+    """The calendar of years has just changed (before: the WorkCalendar read before the change): the apps
+    that keep deadlines recount them, each function named in CALENDAR_CHANGED_HOOKS called with (years, the
+    calendar before, the calendar after, user). A setting, not a signal, as PROFILE_CHANGED_HOOKS.
+    Returns {hook path: its result}."""
+    from .workdays import WorkCalendar
+
+    reference.forget()  # what the hooks call counts with the new calendar too
+    after = WorkCalendar()
+    years = sorted(set(years))
+    return {path: import_string(path)(years, before, after, user) for path in settings.CALENDAR_CHANGED_HOOKS}
 
 
 def remind_missing_calendar(today=None):

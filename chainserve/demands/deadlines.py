@@ -1,6 +1,7 @@
 """Provisional deadlines (暂定办理时限) and their recount when a year's official holiday schedule is entered."""
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
@@ -97,7 +98,13 @@ def calendar_changed(years, old, new, user=None) -> int:
 
     first = datetime.date(min(years), 1, 1)
     since = sla.end_of_day(first - datetime.timedelta(days=1))
-    ids = list(Demand.objects.filter(status__in=OPEN_STATUSES, resolve_due__gt=since).values_list("pk", flat=True))
+    reaching = Demand.objects.filter(status__in=OPEN_STATUSES, resolve_due__gt=since)
+    dues = defaultdict(list)
+    for demand_id, due in Assignment.objects.filter(active=True, demand__in=reaching).values_list("demand_id", "due"):
+        dues[demand_id].append(due)
+    # Read first, lock only the demands whose deadlines move: most of a year's open demands may reach into it.
+    ids = [pk for pk, created, *deadlines in reaching.values_list("pk", "created", *DEADLINE_FIELDS).iterator()
+           if any(_recount(due, created, old, new) != due for due in [*deadlines, *dues[pk]])]
     moved = 0
     for pk in ids:
         with transaction.atomic():

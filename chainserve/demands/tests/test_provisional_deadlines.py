@@ -14,6 +14,7 @@ from chainserve.demands import sla
 from chainserve.demands.choices import EventType
 from chainserve.demands.deadlines import is_provisional
 from chainserve.demands.models import Assignment, Demand, DemandEvent, SlaPolicy
+from chainserve.demands.services import notify_event
 
 from .factories import eod, local
 
@@ -100,6 +101,22 @@ def test_provisional_deadlines_show_the_badge_on_the_pages(desk, clock, five_day
     assert 'id="deadline-provisional"' in form and EXPLANATION in form
 
 
+def test_an_export_says_provisional_in_words(desk, clock, five_days, make_demand, client_as):
+    import io
+
+    import openpyxl
+
+    clock.set(2026, 12, 29, 10)
+    make_demand("dispatched")
+
+    response = client_as(desk.office).get("/demands/?export=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)
+                                              if response.streaming else response.content)).active
+
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][rows[0].index("Resolve by")] == "2027-01-06 23:59 (provisional)"
+
+
 def test_a_deadline_within_an_entered_year_has_no_badge(desk, clock, five_days, make_demand, client_as):
     demand = make_demand("dispatched")
 
@@ -143,8 +160,8 @@ def test_entering_the_official_schedule_recounts_an_open_demand_with_an_event(de
         (D(2027, 2, 8), False), (D(2027, 2, 9), False), (D(2027, 2, 10), False), (D(2027, 2, 11), False),
         (D(2027, 2, 14), True), (D(2027, 2, 20), True)}
     assert api_as(desk.office).get(f"/api/v1/demands/{demand.pk}/").json()["deadline_provisional"] is False
-    # those concerned are told: the handling departments and the chain office
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    # those concerned are told (by the event's task): the handling departments and the chain office
+    notify_event(event.pk)
     told = set(Notification.objects.filter(key=f"demand-event:{event.pk}").values_list("user__username", flat=True))
     assert told == {"handler", "handler2", "office"}
 
@@ -288,3 +305,17 @@ def test_is_provisional_reads_the_calendar_as_entered(desk, clock, five_days, ma
 
     assert is_provisional(demand, WorkCalendar()) is False
     assert local(2026, 12, 29, 10) == demand.created
+
+
+def test_a_day_entered_by_hand_in_the_admin_recounts_open_demands(root, desk, clock, five_days, make_demand,
+                                                                    client_as):
+    clock.set(2026, 12, 29, 10)
+    demand = make_demand("dispatched")
+
+    response = client_as(root).post("/admin/core/calendarday/add/", {
+        "date": "2027-01-04", "is_workday": "", "name": "元旦"})
+
+    assert response.status_code == 302
+    assert Demand.objects.get(pk=demand.pk).resolve_due == eod(2027, 1, 7)
+    event = DemandEvent.objects.get(demand=demand, type=EventType.DEADLINE_RECOMPUTED)
+    assert (event.actor, event.data["deadlines"]) == (root, {"resolve_due": ["2027-01-06", "2027-01-07"]})
