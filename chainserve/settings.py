@@ -247,6 +247,10 @@ SPECTACULAR_SETTINGS = {
 # Called by core.services.profile_changed with an organisation whose profile changed.
 PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profile_changed"]
 
+# Called by core.services.enter_official_schedule with (years, calendar before, calendar after, user) once a
+# year's official holiday schedule is entered: the apps that keep deadlines recount them.
+CALENDAR_CHANGED_HOOKS = ["chainserve.demands.deadlines.calendar_changed"]
+
 # Background work: the Tasks API with the database backend (run `chainserve worker`).
 TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # Reminders go out only in working hours (Asia/Shanghai) on working days.

@@ -86,7 +86,8 @@ def seed_calendar(years):
 
 
 def missing_calendar_years(today=None):
-    """This year and next, where the calendar has no holidays entered (deadlines then use Monday–Friday)."""
+    """This year and next, where the official holiday schedule is not entered (deadlines in them are
+    provisional: counted with the statutory holidays, without 调休)."""
     from django.utils import timezone
 
     from .models import CalendarYear
@@ -94,6 +95,138 @@ def missing_calendar_years(today=None):
     year = (today or timezone.localdate()).year
     have = set(CalendarYear.objects.filter(year__in=[year, year + 1]).values_list("year", flat=True))
     return [y for y in (year, year + 1) if y not in have]
+
+
+def parse_official_schedule(year: int, text: str):
+    """The days of the State Council's holiday notice for year, from its text as pasted: either its lines
+    (「一、元旦:1月1日放假,共1天。」, 「二、春节:2月5日至11日放假调休,共7天。2月14日(周日)上班。」) or a
+    two-column list (「2027-01-01 放假」, 「2027-02-14,上班」). Returns [(date, is_workday, name)] sorted by
+    date; a ValidationError on "text" names the first line it cannot read or a date given twice."""
+    import datetime
+    import re
+
+    from django.utils.translation import gettext as _
+
+    # The notice is written with full-width punctuation; read both.
+    table = str.maketrans({"：": ":", "，": ",", "；": ";", "。": ".", "（": "(", "）": ")", "\u3000": " "})
+    found = {}
+
+    def add(day, workday, name, line_no):
+        if found.get(day, (workday,))[0] != workday:
+            raise ValidationError({"text": _("Line %(n)d: %(day)s is given both as a holiday and as a working day.")
+                                   % {"n": line_no, "day": day.isoformat()}})
+        found[day] = (workday, name)
+
+    def date(y, m, d, line_no):
+        try:
+            return datetime.date(int(y), int(m), int(d))
+        except ValueError:
+            raise ValidationError({"text": _("Line %(n)d: %(m)s月%(d)s日 is not a date.") % {
+                "n": line_no, "m": int(m), "d": int(d)}}) from None
+
+    listed = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*[,;\t ]?\s*(放假|休息?|上班|班)\s*(.*)$")
+    day_re = r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日(?:\([^)]*\))?"
+    span = re.compile(day_re + r"(?:\s*(?:至|-|—|~)\s*(?:(\d{1,2})月)?(\d{1,2})日(?:\([^)]*\))?)?")
+    for line_no, raw in enumerate(text.splitlines(), 1):
+        line = raw.translate(table).strip()
+        if not line:
+            continue
+        if m := listed.match(line):
+            y, mo, d, kind, name = m.groups()
+            day = date(y, mo, d, line_no)
+            if day.year != year:
+                raise ValidationError({"text": _("Line %(n)d: %(day)s is not in %(year)d.") % {
+                    "n": line_no, "day": day.isoformat(), "year": year}})
+            add(day, kind.startswith(("上", "班")), name.strip()[:40], line_no)
+            continue
+        # A line of the notice: 「名称:…放假…。…上班。」, perhaps numbered (一、).
+        head, sep, body = line.partition(":")
+        if not sep or not span.search(body):
+            raise ValidationError({"text": _("Line %(n)d cannot be read: %(line)s") % {"n": line_no, "line": raw[:80]}})
+        name = re.sub(r"^[一二三四五六七八九十\d]+\s*[、,.]?\s*", "", head).strip()[:40]
+        for sentence in re.split(r"[.;,]", body):
+            working = "上班" in sentence
+            if not working and "放假" not in sentence and "休" not in sentence:
+                continue
+            for m in span.finditer(sentence):
+                y, mo, d, mo2, d2 = m.groups()
+                first = date(y or year, mo, d, line_no)
+                if not working and int(mo) == 12 and first.year == year and name.startswith("元旦") and (
+                        mo2 is not None and int(mo2) == 1):
+                    first = first.replace(year=year - 1)  # 元旦 from 30 or 31 December of the year before
+                last = first if d2 is None else date(first.year if mo2 is None or int(mo2) >= first.month
+                                                     else first.year + 1, mo2 or first.month, d2, line_no)
+                if last < first or (last - first).days > 15:
+                    raise ValidationError({"text": _("Line %(n)d: %(a)s to %(b)s is too long for one holiday.") % {
+                        "n": line_no, "a": first.isoformat(), "b": last.isoformat()}})
+                day = first
+                while day <= last:
+                    add(day, working, name + ("调休上班" if working else ""), line_no)
+                    day += datetime.timedelta(days=1)
+    if not found:
+        raise ValidationError({"text": _("Paste the notice's holidays and working days, one a line.")})
+    if not any(not w for w, _name in found.values()):
+        raise ValidationError({"text": _("The schedule names no holiday.")})
+    return sorted((day, workday, name) for day, (workday, name) in found.items())
+
+
+def enter_official_schedule(year: int, days, user=None):
+    """Replace year's holidays and 调休 days with the official schedule (days from parse_official_schedule),
+    mark the year official, and have the apps that count with the calendar recount their deadlines
+    (CALENDAR_CHANGED_HOOKS). Returns {hook path: its result}."""
+    from .models import CalendarDay, CalendarYear
+    from .workdays import WorkCalendar, weekday_rule
+
+    with transaction.atomic():
+        before = WorkCalendar()
+        CalendarDay.objects.filter(date__year=year).delete()
+        # Only the days that differ from Monday–Friday are kept: a holiday on a weekend changes nothing.
+        CalendarDay.objects.bulk_create([CalendarDay(date=d, is_workday=w, name=n) for d, w, n in days
+                                         if w != weekday_rule(d) and d.year == year])
+        for d, w, n in days:  # 元旦 that begins on 31 December of the year before
+            if d.year != year and w != weekday_rule(d):
+                CalendarDay.objects.update_or_create(date=d, defaults={"is_workday": w, "name": n})
+        CalendarYear.objects.update_or_create(year=year, defaults={"source": "official"})
+        return calendar_changed([year], before, user)
+
+
+def calendar_changed(years, before, user=None):
+    """The calendar of years has just changed (before: the WorkCalendar read before the change): the apps
+    that keep deadlines recount them, each function named in CALENDAR_CHANGED_HOOKS called with (years, the
+    calendar before, the calendar after, user). A setting, not a signal, as PROFILE_CHANGED_HOOKS.
+    Returns {hook path: its result}."""
+    from .workdays import WorkCalendar
+
+    reference.forget()  # what the hooks call counts with the new calendar too
+    after = WorkCalendar()
+    years = sorted(set(years))
+    return {path: import_string(path)(years, before, after, user) for path in settings.CALENDAR_CHANGED_HOOKS}
+
+
+def remind_missing_calendar(today=None):
+    """From 1 November, tell the admins once a year that next year's holiday schedule is not entered
+    (deadlines in it are provisional until it is). Returns the users newly reminded."""
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext as _
+
+    from .choices import Role
+    from .models import User
+
+    today = today or timezone.localdate()
+    year = today.year + 1
+    if today.month < 11 or year not in missing_calendar_years(today):
+        return []
+    key = f"calendar-missing:{year}"
+    admins = list(User.objects.filter(Q(is_superuser=True) | Q(role=Role.ADMIN), is_active=True)
+                  .exclude(notifications__key=key))
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Enter the %(year)d holiday schedule") % {"year": year}
+        body = _("The %(year)d holiday schedule is not entered yet: deadlines that reach into %(year)d are counted "
+                 "with the statutory holidays and marked provisional until it is.") % {"year": year}
+    notify(admins, key, title, body, reverse("admin:core_calendaryear_enter"))
+    return admins
 
 
 def client_ip(request):

@@ -86,3 +86,4 @@ class EventType(models.TextChoices):
     MERGED = "merged", _("merged")
     LINKED = "linked", _("linked to a chain-wide issue")
     COMMENTED = "commented", _("comment")
+    DEADLINE_RECOMPUTED = "deadline_recomputed", _("deadlines adjusted to the official holiday schedule")

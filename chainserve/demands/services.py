@@ -629,9 +629,9 @@ def notify_event(event_id):
     to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
                      EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED}
     to_handlers = {EventType.DISPATCHED, EventType.REPLIED, EventType.REOPENED, EventType.EXTENSION_APPROVED,
-                   EventType.EXTENSION_REFUSED, EventType.RATED}
+                   EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
     to_office = {EventType.SUBMITTED, EventType.SENT_BACK, EventType.EXTENSION_ASKED, EventType.ESCALATED,
-                 EventType.REOPENED, EventType.RATED}
+                 EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
     users = set()
     if event.type in to_enterprise:
         users.update(enterprise)

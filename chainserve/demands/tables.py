@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.tables import Column, Table
 
+from .deadlines import Deadline
+
 
 def _when(value):
     return date_format(timezone.localtime(value), "Y-m-d H:i") if value else ""
@@ -23,6 +25,12 @@ class DemandTable(Table):
         Column("channel", _("Channel")),
         Column("status", _("Status"), order_by="status"),
         Column("lead_department", _("Lead department"), accessor=lambda d: d.lead_department or ""),
-        Column("resolve_due", _("Resolve by"), accessor=lambda d: _when(d.resolve_due), order_by="resolve_due"),
+        Column("resolve_due", _("Resolve by"), accessor=lambda d: Deadline(d.resolve_due, d.created, fmt="Y-m-d H:i"),
+               order_by="resolve_due"),
         Column("created", _("Received"), accessor=lambda d: _when(d.created), order_by="created"),
     ]
+
+    def export_rows(self, queryset):
+        # A deadline cell is HTML with its 「暂定」 badge; the spreadsheet gets its text.
+        for row in super().export_rows(queryset):
+            yield [v.plain if isinstance(v, Deadline) else v for v in row]

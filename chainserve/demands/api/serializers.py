@@ -30,6 +30,9 @@ class DemandSerializer(serializers.ModelSerializer):
     proposal_grade = serializers.ChoiceField(choices=ProposalGrade.choices, allow_blank=True, read_only=True,
                                              label=_("answer grade"))
     rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True, label=_("rating"))
+    deadline_provisional = serializers.SerializerMethodField(help_text=_(
+        "Whether the deadlines count a year whose official holiday schedule is not entered yet (暂定): they are "
+        "then counted with the statutory holidays and recounted when the schedule is entered."))
 
     class Meta:
         model = Demand
@@ -38,10 +41,15 @@ class DemandSerializer(serializers.ModelSerializer):
             "status", "version", "proposer", "lead_department", "created", "accepted_at", "dispatched_at",
             "first_answered_at", "closed_at", "accept_due", "answer_due", "resolve_due", "escalation_level",
             "resolution", "proposal_grade", "rating", "rating_comment", "sent_back_count", "reopen_count",
-            "merged_into", "chain_issue", "actions",
+            "merged_into", "chain_issue", "actions", "deadline_provisional",
         ]
         read_only_fields = [f for f in fields if f not in
                             ("organization", "category", "title", "description", "channel", "priority", "proposer")]
+
+    def get_deadline_provisional(self, demand) -> bool:
+        from ..deadlines import is_provisional
+
+        return is_provisional(demand)
 
     def get_actions(self, demand) -> list[str]:
         from ..services import available_actions
@@ -67,6 +75,13 @@ class DemandCreatedSerializer(serializers.Serializer):
     accept_due = serializers.DateTimeField(read_only=True)
     answer_due = serializers.DateTimeField(read_only=True)
     resolve_due = serializers.DateTimeField(read_only=True)
+    deadline_provisional = serializers.SerializerMethodField(help_text=_(
+        "Whether the deadlines count a year whose official holiday schedule is not entered yet (暂定)."))
+
+    def get_deadline_provisional(self, demand) -> bool:
+        from ..deadlines import is_provisional
+
+        return is_provisional(demand)
 
 
 class CategoryField(serializers.PrimaryKeyRelatedField):

@@ -158,7 +158,7 @@ def test_the_metrics_page_shows_the_figures_of_what_the_user_may_see(clock, desk
         "融资需求": [1, 0, 0, 0, 0, 0, 0, None, 0, 0, 0, 1, None, None, None],
     }
     assert office.context["missing_years"] == [2027]
-    assert "The holidays of 2027 are not in the calendar yet" in office.content.decode()
+    assert "The official holiday schedule of 2027 is not entered yet" in office.content.decode()
 
 
 def test_the_metrics_export_has_a_row_per_group_and_the_total(clock, desk, book, client_as):

@@ -174,13 +174,14 @@ def test_mid_autumn_and_national_day_2026(db):
     assert working_days_between(D(2026, 9, 24), D(2026, 10, 12), calendar) == 7
 
 
-def test_a_year_beyond_the_library_falls_back_to_monday_to_friday(db):
+def test_a_year_beyond_the_library_counts_the_statutory_holidays_provisionally(db):
     calendar = WorkCalendar()
 
     assert CalendarDay.objects.filter(date__year=2027).count() == 0
-    assert calendar(D(2027, 10, 1)) is True  # a Friday: National Day is not known yet
-    assert calendar(D(2027, 10, 2)) is False
-    assert add_working_days(D(2027, 9, 30), 1, calendar) == D(2027, 10, 1)
+    assert calendar(D(2027, 10, 1)) is False  # a Friday: National Day by the statutory rule (1–3 October)
+    assert calendar(D(2027, 10, 4)) is True  # no 调休 is guessed
+    assert add_working_days(D(2027, 9, 30), 1, calendar) == D(2027, 10, 4)
+    assert calendar.is_provisional(D(2027, 10, 4)) is True
     assert missing_calendar_years(D(2026, 11, 22)) == [2027]
     assert missing_calendar_years(D(2027, 3, 1)) == [2027, 2028]
     assert missing_calendar_years(D(2025, 6, 1)) == []
@@ -188,11 +189,13 @@ def test_a_year_beyond_the_library_falls_back_to_monday_to_friday(db):
 
 def test_an_admin_entering_a_year_changes_deadlines_and_the_warning(db):
     CalendarDay.objects.create(date=D(2027, 10, 1), is_workday=False, name="国庆节")
+    CalendarDay.objects.create(date=D(2027, 10, 4), is_workday=False, name="国庆节")
     CalendarYear.objects.create(year=2027, source="admin")
 
     calendar = WorkCalendar()
 
-    assert add_working_days(D(2027, 9, 30), 1, calendar) == D(2027, 10, 4)
+    assert add_working_days(D(2027, 9, 30), 1, calendar) == D(2027, 10, 5)
+    assert calendar.is_provisional(D(2027, 10, 5)) is False
     assert missing_calendar_years(D(2026, 11, 22)) == []
 
 
@@ -212,7 +215,7 @@ def test_a_deadline_is_the_end_of_the_nth_working_day_in_shanghai(db):
 def test_the_calendar_and_sla_policies_are_kept_a_minute_per_process(db, settings):
     settings.REFERENCE_CACHE_SECONDS = 60
     before, policy = current_calendar(), sla.policy_for(Category.objects.get(slug="financing"), "normal")
-    CalendarDay.objects.create(date=D(2027, 10, 1), is_workday=False, name="国庆节")
+    CalendarDay.objects.create(date=D(2027, 10, 8), is_workday=False, name="国庆节")
     SlaPolicy.objects.filter(pk=policy.pk).update(resolve_days=7)
 
     kept = current_calendar(), sla.policy_for(Category.objects.get(slug="financing"), "normal")
@@ -220,9 +223,9 @@ def test_the_calendar_and_sla_policies_are_kept_a_minute_per_process(db, setting
     fresh = current_calendar(), sla.policy_for(Category.objects.get(slug="financing"), "normal")
 
     # within the minute: as loaded
-    assert kept[0] is before and kept[0](D(2027, 10, 1)) is True and kept[1].resolve_days == policy.resolve_days == 10
+    assert kept[0] is before and kept[0](D(2027, 10, 8)) is True and kept[1].resolve_days == policy.resolve_days == 10
     # then the change
-    assert fresh[0] is not before and fresh[0](D(2027, 10, 1)) is False and fresh[1].resolve_days == 7
+    assert fresh[0] is not before and fresh[0](D(2027, 10, 8)) is False and fresh[1].resolve_days == 7
 
 
 def test_an_admin_change_of_an_sla_policy_counts_at_once_in_its_process(admin_client, settings):
