@@ -56,9 +56,14 @@ def _relabel_empty_choice(field, label):
     """The empty choice reads `label` (不限 in a filter, 请选择 in a form) rather than ---------."""
     if getattr(field, "empty_label", None) == DASHES:
         field.empty_label = label
-    choices = getattr(field, "choices", None)
-    if isinstance(choices, (list, tuple)) and any(value == "" and text == DASHES for value, text in choices):
-        field.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
+    # What the widget renders: a plain list, or django-filter's iterator, which reads the empty label of the
+    # class's field rather than the form's copy; a queryset's iterator reads the form's field and stays lazy.
+    choices = getattr(field.widget, "choices", None)
+    if choices is None or isinstance(choices, forms.models.ModelChoiceIterator):
+        return
+    choices = list(choices)
+    if any(value == "" and text == DASHES for value, text in choices):
+        field.widget.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
 
 
 def bootstrap(form, filters=False):

@@ -56,3 +56,24 @@ def test_empty_choice_and_yes_no_read_as_words_in_forms_and_filters():
         assert '<option value="" selected>不限</option>' in str(panel["size"])
         assert '<option value="unknown" selected>不限</option>' in str(panel["listed"])
         assert "---------" not in str(panel["size"])
+
+
+def test_a_django_filter_choice_filter_reads_any_too():
+    import django_filters
+
+    from chainserve.demands.choices import Channel
+    from chainserve.demands.models import Demand
+
+    class Filters(django_filters.FilterSet):
+        channel = django_filters.ChoiceFilter(choices=Channel.choices)
+
+        class Meta:
+            model = Demand
+            fields = ["channel"]
+
+    with translation.override("zh-hans"):
+        form = Filters().form
+        bootstrap(form, filters=True)
+        html = str(form["channel"])
+    assert '<option value="" selected>不限</option>' in html
+    assert "---------" not in html
