@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
+from chainserve.core.uploads import check_workbook_upload
 
 from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
@@ -125,11 +126,4 @@ class ImportForm(BootstrapForm):
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
     def clean_file(self):
-        from django.conf import settings
-
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Only .xlsx workbooks can be imported."))
-        if f.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(_("The workbook is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES >> 20})
-        return f
+        return check_workbook_upload(self.cleaned_data["file"])
