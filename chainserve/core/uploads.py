@@ -60,8 +60,11 @@ def check_zip(file, limits):
         if hasattr(file, "seek"):
             file.seek(0)
     if sum(e.file_size for e in entries) > limits.max_unzipped_bytes:
-        raise WorkbookError(_("The workbook unpacks to more than %(mb)s MB; split it and import the parts.")
-                            % {"mb": _mb(limits.max_unzipped_bytes)})
+        values = {"mb": _mb(limits.max_unzipped_bytes), "command": limits.command}
+        if limits.command:
+            raise WorkbookError(_("The workbook unpacks to more than %(mb)s MB; split it and import the parts, or "
+                                  "have an administrator import it with the command: %(command)s") % values)
+        raise WorkbookError(_("The workbook unpacks to more than %(mb)s MB; split it and import the parts.") % values)
     for e in entries:
         if e.file_size > RATIO_FLOOR_BYTES and e.file_size > limits.max_ratio * max(e.compress_size, 1):
             raise WorkbookError(_("The workbook is compressed %(ratio)d times over (at most %(max)d): it is refused "
@@ -111,14 +114,15 @@ def read_rows(file, limits=None):
         wb.close()
 
 
-def check_workbook_upload(f):
-    """The checks of an uploaded workbook before anything reads it: name, size, and its zip directory."""
+def check_workbook_upload(f, command=None):
+    """The checks of an uploaded workbook before anything reads it: name, size, and its zip directory.
+    command: how to import a larger file instead, if there is a way."""
     if not f.name.lower().endswith(".xlsx"):
         raise ValidationError(_("Only .xlsx workbooks can be imported."))
     if f.size > settings.IMPORT_MAX_BYTES:
         raise ValidationError(_("The workbook is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES >> 20})
     try:
-        check_zip(f, request_limits())
+        check_zip(f, request_limits(command))
     except WorkbookError as e:
         raise ValidationError(str(e)) from None
     return f

@@ -125,5 +125,9 @@ class ImportForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("What the workbook holds"), choices=KINDS)
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
+    # The command that imports a file too large for a request (the kind field comes first, so it is known).
+    command = "chainserve import {kind} FILE.xlsx"
+
     def clean_file(self):
-        return check_workbook_upload(self.cleaned_data["file"])
+        kind = self.cleaned_data.get("kind")
+        return check_workbook_upload(self.cleaned_data["file"], self.command.format(kind=kind) if kind else None)

@@ -91,8 +91,28 @@ def test_a_workbook_unpacking_past_the_limit_is_refused(world, settings):
         registry.import_organizations(BytesIO(xlsx_bytes(ORG_HEADER, [[f"明湖{i}" + "生物医药有限公司" * 10, "university"]
                                                                       for i in range(3000)])), world.users.office)
 
-    assert str(raised.value) == "The workbook unpacks to more than 1 MB; split it and import the parts."
+    assert str(raised.value) == ("The workbook unpacks to more than 1 MB; split it and import the parts, or have "
+                                 f"an administrator import it with the command: {COMMAND}")
     assert Organization.objects.count() == before
+
+
+@pytest.mark.parametrize(("url", "kind", "command"), [
+    (IMPORT, "people", "chainserve import people FILE.xlsx"),
+    ("/chains/candidates/import/", "candidates", "chainserve import_catalogue candidates FILE.xlsx"),
+    ("/resources/import/", "policies", "chainserve import_catalogue policies FILE.xlsx"),
+], ids=["registry", "chains", "resources"])
+def test_an_import_page_refuses_a_workbook_unpacking_past_the_limit_and_names_the_command(
+        office, settings, url, kind, command):
+    settings.IMPORT_MAX_UNZIPPED_BYTES = 1 << 20
+    body = xlsx_bytes(["名称"], [[f"明湖{i}" + "生物医药有限公司" * 10] for i in range(6000)])
+    before = written(), Policy.objects.count()
+
+    response = office.post(url, {"kind": kind, "file": SimpleUploadedFile("big.xlsx", body)})
+
+    assert response.context["form"].errors["file"] == [
+        "The workbook unpacks to more than 1 MB; split it and import the parts, or have an administrator import "
+        f"it with the command: {command}"]
+    assert (written(), Policy.objects.count()) == before
 
 
 def test_rows_past_the_limit_are_refused_while_reading_when_the_sheet_states_no_size(world, settings):
