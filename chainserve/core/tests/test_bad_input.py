@@ -127,7 +127,7 @@ def test_a_workbook_claiming_a_million_rows_and_16384_columns_is_refused_before_
     response = office.post(IMPORT, {"kind": "organizations", "file": SimpleUploadedFile("firms.xlsx", out.getvalue())})
 
     assert response.status_code == 200
-    assert ("The workbook has more than 20,000 rows; split it and import the parts, or have an administrator "
+    assert ("The workbook has more than 5,000 rows; split it and import the parts, or have an administrator "
             "import it with the command: chainserve import organizations FILE.xlsx") in text(response)
     assert written() == before
 
