@@ -54,8 +54,7 @@ def check_zip(file, limits):
         with zipfile.ZipFile(file) as z:
             entries = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise WorkbookError(_("This file cannot be read as an Excel workbook (%(e)s).") % {"e": type(e).__name__}) \
-            from e
+        raise _unreadable(e) from e
     finally:
         if hasattr(file, "seek"):
             file.seek(0)
@@ -70,6 +69,10 @@ def check_zip(file, limits):
             raise WorkbookError(_("The workbook is compressed %(ratio)d times over (at most %(max)d): it is refused "
                                   "as a zip bomb.") % {"ratio": e.file_size // max(e.compress_size, 1),
                                                        "max": limits.max_ratio})
+
+
+def _unreadable(e):
+    return WorkbookError(_("This file cannot be read as an Excel workbook (%(e)s).") % {"e": type(e).__name__})
 
 
 def _too_many_rows(limits):
@@ -90,16 +93,25 @@ def read_rows(file, limits=None):
     check_zip(file, limits)
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
+        ws = wb.worksheets[0] if wb.worksheets else None
     except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
-        raise WorkbookError(_("This file cannot be read as an Excel workbook (%(e)s).") % {"e": type(e).__name__}) \
-            from e
+        raise _unreadable(e) from e
+    if ws is None:
+        wb.close()
+        return
     try:
-        ws = wb.worksheets[0]
         if (ws.max_row or 0) - 1 > limits.max_rows:
             raise _too_many_rows(limits)
         # Without the stated size openpyxl pads no row to it: each row is as wide as its last cell.
         ws.reset_dimensions()
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        rows = enumerate(ws.iter_rows(values_only=True), start=1)
+        while True:
+            try:
+                number, values = next(rows)
+            except StopIteration:
+                break
+            except Exception as e:  # a sheet's XML broken further down: a cell that is not what it says
+                raise _unreadable(e) from e
             if number - 1 > limits.max_rows:
                 raise _too_many_rows(limits)
             if len(values) > limits.max_columns:

@@ -167,6 +167,24 @@ def test_a_cell_longer_than_the_limit_is_refused(world, settings):
     assert Organization.objects.filter(name="长" * 11).count() == 0
 
 
+def test_a_sheet_broken_past_its_first_rows_is_a_clear_error(world):
+    # A number cell that holds no number: openpyxl fails only when it reaches that row.
+    data = xlsx_bytes(["名称", "员工人数"], [["甲", 1], ["乙", 2]])
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for item in zin.infolist():
+            content = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'(<c r="B3"[^>]*><v>)2(</v>)', rb"\1two\2", content)
+            zout.writestr(item, content)
+
+    with pytest.raises(uploads.WorkbookError) as raised:
+        registry.import_organizations(BytesIO(out.getvalue()), world.users.office)
+
+    assert str(raised.value) == "This file cannot be read as an Excel workbook (ValueError)."
+    assert not Organization.objects.filter(name__in=["甲", "乙"]).exists()
+
+
 def test_the_command_line_imports_past_a_requests_row_limit(world, settings, tmp_path):
     settings.IMPORT_MAX_ROWS = 2
     path = tmp_path / "firms.xlsx"
