@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "chainserve.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chainserve.core.uploads.RequestSizeMiddleware",
     "chainserve.core.middleware.RequireUTF8Middleware",
     "chainserve.core.middleware.NumberTooLargeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -197,9 +198,28 @@ MEDIA_URL = "media/"
 # Served straight from the app's static folders: the demo and tests need no collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
+# Upload limits (core.uploads; docs/operations.md, "Upload and import limits").
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+# What an imported workbook may unpack to, and how far one zip entry may be compressed (a zip bomb is ~1000x).
+IMPORT_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024))
+IMPORT_MAX_ZIP_RATIO = int(os.environ.get("IMPORT_MAX_ZIP_RATIO", "100"))
+# Data rows one web request may import: it must finish inside gunicorn's 30 s (20,000 organisations took 36 s to
+# check and 53 s to import on a busy 2-core machine); larger files go through the command line.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+IMPORT_COMMAND_MAX_ROWS = int(os.environ.get("IMPORT_COMMAND_MAX_ROWS", "1048576"))
+IMPORT_COMMAND_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_COMMAND_MAX_UNZIPPED_BYTES", 2 * 1024 ** 3))
+IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "100"))
+IMPORT_MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
+# Files one form may send (demand attachments, evidence), and their total size.
+UPLOAD_MAX_FILES = int(os.environ.get("UPLOAD_MAX_FILES", "10"))
+UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("UPLOAD_MAX_TOTAL_BYTES", 30 * 1024 * 1024))
+# Refused before Django reads the body (core.uploads.RequestSizeMiddleware, and Django's count of files); above
+# the form limits, so that a user who sends a little too much reads the message at the field instead.
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get(
+    "UPLOAD_MAX_REQUEST_BYTES", max(IMPORT_MAX_BYTES, UPLOAD_MAX_TOTAL_BYTES) + 10 * 1024 * 1024))
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * UPLOAD_MAX_FILES
 # How long a process keeps the working-day calendar and the SLA policies (core.reference).
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
 

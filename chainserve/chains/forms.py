@@ -55,6 +55,8 @@ class WorkbookForm(BootstrapForm):
         self.order_fields(["kind", "file", "check_only"])
         bootstrap(self)
 
+    command = "chainserve import_catalogue {kind} FILE.xlsx"
+
     def clean_file(self):
         return ImportForm.clean_file(self)
 

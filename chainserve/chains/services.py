@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainserve.core.services import save_record
+from chainserve.core.uploads import request_limits
 from chainserve.registry.choices import OrgSize
 from chainserve.registry.services import ImportResult, _choice_lookup, _validate, read_workbook
 from chainserve.registry.validators import clean_uscc
@@ -318,7 +319,7 @@ def split_names(text):
     return [n.strip() for n in re.split(r"[,,、;;]", text or "") if n.strip()]
 
 
-def import_candidates(file, user, *, commit=True, progress=None):
+def import_candidates(file, user, *, commit=True, progress=None, limits=None):
     """Validate every row of a candidates workbook; if all are good (and commit), create candidates and
     update those with the same name on the same chain. Nothing is written when any row is bad."""
     chains = Chain.objects.all() if user is None else Chain.objects.restrict(user, "change")
@@ -328,7 +329,8 @@ def import_candidates(file, user, *, commit=True, progress=None):
         segments.setdefault(seg.chain_id, {})[seg.name] = seg
     refs = {"chains": chains, "segments": segments, "sizes": _choice_lookup(OrgSize.choices)}
     result = ImportResult(kind="candidates")
-    rows = _validate(read_workbook(file, CANDIDATE_HEADERS), CandidateRowForm, refs,
+    limits = limits or request_limits("chainserve import_catalogue candidates FILE.xlsx")
+    rows = _validate(read_workbook(file, CANDIDATE_HEADERS, limits), CandidateRowForm, refs,
                      lambda d: (d["chain"].pk, d["name"]), result, progress,
                      {f: names[0] for f, names in CANDIDATE_HEADERS.items()})
     if result.errors or not commit:

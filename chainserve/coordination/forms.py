@@ -10,6 +10,7 @@ from chainserve.core.choices import STAFF_ROLES
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.core.models import User
 from chainserve.core.money import FEN_PER_WAN
+from chainserve.core.uploads import check_workbook_upload
 from chainserve.demands.models import Category
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
@@ -337,6 +338,9 @@ class MilestoneForm(BootstrapForm):
 
 class ListImportForm(BootstrapForm):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
+
+    def clean_file(self):
+        return check_workbook_upload(self.cleaned_data["file"])
 
 
 class CancelForm(BootstrapForm):

@@ -17,6 +17,7 @@ from chainserve.core.choices import Role
 from chainserve.core.models import User
 from chainserve.core.money import FEN_PER_WAN
 from chainserve.core.services import notify, required_text, save_record
+from chainserve.core.uploads import request_limits
 from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
@@ -506,7 +507,8 @@ def import_list(file, user, annual_list, *, commit=True):
     updated (its milestones replaced when the row gives some), the others are added."""
     _may_change(user, AnnualList, annual_list.pk)
     result = ImportResult(kind="list")
-    rows = list(read_workbook(file, LIST_HEADERS))
+    # No command imports a list: one request reads it, within a request's limits.
+    rows = list(read_workbook(file, LIST_HEADERS, request_limits()))
     existing = {i.code: i for i in annual_list.items.select_related("parent")}
     refs = {
         "departments": {o.name: o for o in Organization.objects.filter(kind=OrgKind.DEPARTMENT)},

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
+from chainserve.core.uploads import check_files
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.models import Organization
@@ -26,8 +27,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
+            files = [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        else:
+            files = [super().clean(data, initial)] if data else []
+        return check_files(files)
 
 
 class PortalDemandForm(BootstrapForm):

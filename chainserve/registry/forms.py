@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
+from chainserve.core.uploads import check_workbook_upload
 
 from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
@@ -131,12 +132,9 @@ class ImportForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("What the workbook holds"), choices=KINDS)
     file = forms.FileField(label=_("Excel workbook (.xlsx)"))
 
-    def clean_file(self):
-        from django.conf import settings
+    # The command that imports a file too large for a request (the kind field comes first, so it is known).
+    command = "chainserve import {kind} FILE.xlsx"
 
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Only .xlsx workbooks can be imported."))
-        if f.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationError(_("The workbook is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES >> 20})
-        return f
+    def clean_file(self):
+        kind = self.cleaned_data.get("kind")
+        return check_workbook_upload(self.cleaned_data["file"], self.command.format(kind=kind) if kind else None)

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chainserve.core.services import profile_changed
+from chainserve.core.uploads import WorkbookError, read_rows, request_limits
 
 from .choices import ListingStatus, OrgKind, OrgSize
 from .models import District, Label, Organization, Person
@@ -75,19 +75,12 @@ class ImportResult:
         return not self.errors
 
 
-class WorkbookError(Exception):
-    """The file cannot be read as a workbook at all."""
+def read_workbook(file, aliases, limits=None):
+    """Yield (row number, {field: value}) from the first sheet; the first row names the columns.
 
-
-def read_workbook(file, aliases):
-    """Yield (row number, {field: value}) from the first sheet; the first row names the columns."""
-    try:
-        wb = load_workbook(file, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
-        raise WorkbookError(_("This file cannot be read as an Excel workbook (%(e)s).") % {"e": type(e).__name__}) from e
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
+    limits (core.uploads) bound what is read: those of a web request unless the caller gives others."""
+    rows = read_rows(file, limits)
+    _number, header = next(rows, (None, None))
     if not header:
         raise WorkbookError(_("The workbook is empty."))
     by_alias = {a.lower(): f for f, names in aliases.items() for a in names}
@@ -95,7 +88,7 @@ def read_workbook(file, aliases):
     if "name" not in columns:
         raise WorkbookError(_("The first row must name the columns; a '%(col)s' column is required.")
                             % {"col": aliases["name"][0]})
-    for number, values in enumerate(rows, start=2):
+    for number, values in rows:
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         yield number, {c: v for c, v in zip(columns, values, strict=False) if c is not None}
@@ -254,11 +247,12 @@ def _org_refs():
     }
 
 
-def import_organizations(file, user, *, commit=True, progress=None, batch_size=2000):
+def import_organizations(file, user, *, commit=True, progress=None, batch_size=2000, limits=None):
     """Validate every row; if all are good (and commit), create new organisations and update those
     whose USCC is known. Nothing is written when any row is bad."""
     result = ImportResult(kind="organizations")
-    rows = _validate(read_workbook(file, ORG_HEADERS), OrganizationRowForm, _org_refs(),
+    limits = limits or request_limits("chainserve import organizations FILE.xlsx")
+    rows = _validate(read_workbook(file, ORG_HEADERS, limits), OrganizationRowForm, _org_refs(),
                      lambda d: d.get("uscc") or None, result, progress,
                      {f: names[0] for f, names in ORG_HEADERS.items()})
     if result.errors or not commit:
@@ -303,7 +297,7 @@ def _set_labels(pairs):
     )
 
 
-def import_people(file, user, *, commit=True, progress=None):
+def import_people(file, user, *, commit=True, progress=None, limits=None):
     """Validate every row; if all are good, create people and update those with the same name at the
     same organisation. Nothing is written when any row is bad."""
     result = ImportResult(kind="people")
@@ -312,7 +306,8 @@ def import_people(file, user, *, commit=True, progress=None):
         refs["orgs"][name] = pk
         if uscc:
             refs["orgs"][uscc] = pk
-    rows = _validate(read_workbook(file, PERSON_HEADERS), PersonRowForm, refs,
+    limits = limits or request_limits("chainserve import people FILE.xlsx")
+    rows = _validate(read_workbook(file, PERSON_HEADERS, limits), PersonRowForm, refs,
                      lambda d: (d["organization"], d["name"]), result, progress,
                      {f: names[0] for f, names in PERSON_HEADERS.items()})
     if result.errors or not commit:

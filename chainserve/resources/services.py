@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainserve.core.choices import Role
 from chainserve.core.services import save_record
+from chainserve.core.uploads import request_limits
 from chainserve.matching import services as matching
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
@@ -193,15 +195,28 @@ def _store(user, item, tag_names, ids):
     _after_commit(item)
 
 
-def import_catalogue(kind, file, user, *, commit=True, progress=None):
+def may_import(user, model):
+    """Whether user may import items of model: the catalogue's editors, and a partner the items of its own
+    institution (the rows are held to it); a department handler keeps its department's items one by one.
+    None is the command line."""
+    if user is None or user.is_editor:
+        return True
+    return (user.role == Role.PARTNER and user.organization is not None
+            and user.organization.kind in OWNER_KINDS[model])
+
+
+def import_catalogue(kind, file, user, *, commit=True, progress=None, limits=None):
     """Validate every row of a workbook of one kind of item; if all are good (and commit), create new items
     (as drafts) and update those with the same title at the same organisation. Nothing is written when any
     row is bad."""
     model = IMPORT_KINDS[kind]
+    if not may_import(user, model):
+        raise PermissionDenied(_("Your role cannot import the catalogue."))
     form_class = _row_form(model)
     headers = _headers(model)
     result = ImportResult(kind=kind)
-    rows = _validate(read_workbook(file, headers), form_class, _owner_refs(model, user),
+    limits = limits or request_limits(f"chainserve import_catalogue {kind} FILE.xlsx")
+    rows = _validate(read_workbook(file, headers, limits), form_class, _owner_refs(model, user),
                      lambda d: (d["owner"].pk, d["title"]), result, progress,
                      {("title" if f == "name" else f): names[0] for f, names in headers.items()})
     if result.errors or not commit:

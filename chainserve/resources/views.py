@@ -159,6 +159,11 @@ class CatalogueImportView(WorkbookImportView):
                           f"resources:{k.slug}")
                  for k in KINDS}
     title = gettext_lazy("Import the catalogue from Excel")
+
+    def kinds(self, request):
+        return [(kind, label) for kind, label in super().kinds(request)
+                if services.may_import(request.user, self.importers[kind][1])]
+
     help_text = gettext_lazy(
         "The first row names the columns: 名称 (or 政策名称, 产品名称, 姓名, 成果名称), the organisation "
         "(发布部门, 金融机构, 园区, 所属单位, 单位, 主管部门 or 成果单位, by name or credit code), 简介, 标签 "

@@ -211,6 +211,35 @@ def test_list_page_import_shows_every_bad_row(annual, world, client_as):
     assert not ListItem.objects.filter(code="7").exists()
 
 
+@pytest.mark.parametrize(("name", "size", "message"), [
+    ("list.csv", 100, "Only .xlsx workbooks can be imported."),
+    ("list.xlsx", 2 << 20, "The workbook is larger than 1 MB."),
+], ids=["type", "size"])
+def test_list_page_import_checks_the_file_before_reading_it(annual, client_as, settings, name, size, message):
+    settings.IMPORT_MAX_BYTES = 1 << 20
+    before = list(ListItem.objects.values_list("pk", "code", "title", "progress"))
+
+    response = client_as(annual.users.office).post(f"/coordination/lists/{annual.list.pk}/", {
+        "file": SimpleUploadedFile(name, b"PK\x03\x04" + b"\0" * size)})
+
+    assert response.status_code == 400
+    assert response.context["import_form"].errors["file"] == [message]
+    assert list(ListItem.objects.values_list("pk", "code", "title", "progress")) == before
+
+
+def test_list_page_import_holds_a_workbook_to_a_requests_rows(annual, world, client_as, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    rows = [HEADER, ["7", "", "甲", world.dept.name, 1, "", ""], ["8", "", "乙", world.dept.name, 1, "", ""]]
+
+    response = client_as(annual.users.office).post(f"/coordination/lists/{annual.list.pk}/", {
+        "file": SimpleUploadedFile("list.xlsx", _workbook(rows).read())})
+
+    assert response.status_code == 400
+    assert response.context["import_form"].errors["file"] == [
+        "The workbook has more than 1 rows; split it and import the parts."]
+    assert not ListItem.objects.filter(code__in=["7", "8"]).exists()
+
+
 def test_public_page_without_login_shows_progress_not_contacts(annual, client):
     services.post_update(annual.plant, annual.users.office, "厂房主体完工。", progress=40)
     response = client.get(f"/coordination/public/lists/{annual.list.pk}/")

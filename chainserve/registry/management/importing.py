@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from chainserve.core.models import User
+from chainserve.core.uploads import command_limits
 from chainserve.registry.services import WorkbookError
 
 
@@ -31,7 +32,8 @@ class WorkbookImportCommand(BaseCommand):
             raise CommandError(f"No such file: {file}")
         try:
             with tqdm(desc="checking rows", unit=" rows", disable=None) as bar:
-                result = self.importers[kind](file, author, commit=not check, progress=bar.update)
+                result = self.importers[kind](file, author, commit=not check, progress=bar.update,
+                                              limits=command_limits())
         except WorkbookError as e:
             raise CommandError(str(e)) from None
         if result.errors:

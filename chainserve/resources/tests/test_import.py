@@ -115,7 +115,8 @@ def test_the_import_page_lists_bad_rows_and_imports_good_workbooks(cat, client_a
     assert Policy.objects.filter(title="新政策", issuer=cat.sci, status=ItemStatus.DRAFT).count() == 1
 
 
-@pytest.mark.parametrize(("role", "status"), [("enterprise", 403), ("partner", 200), ("office", 200)])
+@pytest.mark.parametrize(("role", "status"), [("enterprise", 403), ("handler", 403), ("partner", 200),
+                                              ("office", 200)])
 def test_who_may_open_the_import_page(cat, client_as, role, status):
     assert client_as(getattr(cat.users, role)).get("/resources/import/").status_code == status
 
