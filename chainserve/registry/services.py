@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import unicodedata
 from dataclasses import dataclass, field
 
 from django import forms
@@ -83,8 +84,8 @@ def read_workbook(file, aliases, limits=None):
     _number, header = next(rows, (None, None))
     if not header:
         raise WorkbookError(_("The workbook is empty."))
-    by_alias = {a.lower(): f for f, names in aliases.items() for a in names}
-    columns = [by_alias.get(str(h).strip().lower()) if h is not None else None for h in header]
+    by_alias = {_header_key(a): f for f, names in aliases.items() for a in names}
+    columns = [by_alias.get(_header_key(h)) if h is not None else None for h in header]
     if "name" not in columns:
         raise WorkbookError(_("The first row must name the columns; a '%(col)s' column is required.")
                             % {"col": aliases["name"][0]})
@@ -92,6 +93,12 @@ def read_workbook(file, aliases, limits=None):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
         yield number, {c: v for c, v in zip(columns, values, strict=False) if c is not None}
+
+
+def _header_key(header):
+    """A column name as matched: full-width and half-width forms alike (投资额（元） is 投资额(元)), no case,
+    no spaces around it — staff write headers either way."""
+    return unicodedata.normalize("NFKC", str(header)).strip().lower()
 
 
 class OrganizationRowForm(forms.Form):

@@ -551,3 +551,15 @@ def test_cli_refuses_an_unknown_user(world, workbook):
 
     assert str(raised.value) == "No user nobody."
     assert Organization.objects.count() == count
+
+
+def test_headers_match_in_full_width_and_half_width_forms(workbook):
+    # given headers as the help text writes them now (full-width brackets) and as older sheets have them
+    aliases = {"name": ["名称"], "amount": ["投资额(元)"], "note": ["备注（可选）"]}
+    path = workbook([" 名称 ", "投资额（元）", "备注(可选)"], [["甲公司", 100, "无"]])
+
+    # when
+    rows = list(services.read_workbook(path, aliases))
+
+    # then
+    assert rows == [(2, {"name": "甲公司", "amount": 100, "note": "无"})]
