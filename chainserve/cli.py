@@ -27,6 +27,8 @@ def _serve(port: str, workers: str = "2"):
     sys.argv = [
         "gunicorn", "chainserve.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", os.environ.get("WEB_CONCURRENCY", workers), "--access-logfile", "-",
+        # calendar-feed and password-reset tokens in paths are written as [redacted]
+        "--logger-class", "chainserve.core.accesslog.RedactingLogger",
     ]
     run()
 
