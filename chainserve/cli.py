@@ -13,7 +13,7 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   import KIND FILE           import organizations or people from an .xlsx workbook
   import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
                              talent-programmes, achievements or (investment) candidates
-  token USER                 print an API token for USER
+  token USER [--days N]      print a new API token for USER (shown once; the earlier one stops working)
   report bulletin --from YYYY-MM-DD --to YYYY-MM-DD [--chain ID|NAME] [--district CODE|NAME]
          [--format json|xlsx|pdf] [--output FILE]
                              a bulletin's figures (JSON to standard output by default)
