@@ -34,9 +34,9 @@ def main():
     django.setup()
     from django.db import connection
     from django.test import Client
-    from chainserve.core.tokens import issue
 
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Category
 
     user = User.objects.get(username="enterprise")

@@ -329,9 +329,9 @@ def main():
 
     django.setup()
     from django.core.management import call_command
-    from chainserve.core.tokens import issue
 
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Category
     from chainserve.demo import load_demo
 

@@ -133,9 +133,9 @@ def main(argv=None):
     from django.db import connection
     from django.db.models import Sum
     from django_tasks_db.models import DBTaskResult
-    from chainserve.core.tokens import issue
 
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Category, Demand, DemandFigures
 
     user = User.objects.get(username=args.user)

@@ -176,10 +176,10 @@ def generate(orgs, demands):
 def make_users():
     """The load users (idempotent) and what each may open; written to USERS_FILE."""
     from django.db.models import Count
-    from chainserve.core.tokens import issue
 
     from chainserve.chains.models import Chain
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Assignment, Category, Demand
     from chainserve.registry.models import Organization
 
