@@ -369,3 +369,25 @@ def test_the_api_schema_and_docs_need_a_login(world, client_as, path):
 
     assert anonymous.status_code == 401
     assert logged_in.status_code == 200
+
+
+# --- revoking a token in the admin ---------------------------------------------------------------
+
+
+def test_the_admin_lists_tokens_without_their_secret_and_deleting_one_revokes_it(world, client_as, api_as):
+    # given
+    token, key = issue(world.users.office)
+    world.users.admin.is_staff = world.users.admin.is_superuser = True
+    world.users.admin.save()
+    admin = client_as(world.users.admin)
+
+    # when
+    listing = admin.get("/admin/core/apitoken/").content.decode()
+    deleted = admin.post(f"/admin/core/apitoken/{token.pk}/delete/", {"post": "yes"})
+
+    # then
+    assert token.prefix in listing and token.digest not in listing and key.split(".")[1] not in listing
+    assert deleted.status_code == 302
+    api = api_as(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/chains/").status_code == 401
