@@ -1,5 +1,6 @@
-"""The gunicorn access log without secrets: calendar-feed and password-reset tokens in paths are redacted."""
+"""Logs without secrets: calendar-feed and password-reset tokens in paths are redacted (gunicorn and Django)."""
 
+import logging
 import re
 
 from gunicorn.glogging import Logger
@@ -27,3 +28,15 @@ class RedactingLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):
         return {key: redact(value) for key, value in super().atoms(resp, req, environ, request_time).items()}
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter for Django's own log lines ("Not Found: /coordination/calendar/TOKEN.ics", an error's
+    path): the message is formatted and redacted here, so no handler writes the token."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True

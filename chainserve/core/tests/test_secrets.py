@@ -391,3 +391,16 @@ def test_the_admin_lists_tokens_without_their_secret_and_deleting_one_revokes_it
     api = api_as(None)
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api.get("/api/v1/chains/").status_code == 401
+
+
+def test_djangos_own_log_lines_lose_the_token(world, caplog):
+    import logging
+
+    from chainserve.core.accesslog import RedactingFilter
+
+    record = logging.LogRecord("django.request", logging.WARNING, __file__, 1, "Not Found: %s",
+                               ("/coordination/calendar/SECRETTOKEN.ics",), None)
+
+    assert RedactingFilter().filter(record) is True
+    assert record.getMessage() == "Not Found: /coordination/calendar/[redacted].ics"
+    assert django_settings.LOGGING["handlers"]["console"]["filters"] == ["redact"]
