@@ -34,13 +34,13 @@ def main():
     django.setup()
     from django.db import connection
     from django.test import Client
-    from rest_framework.authtoken.models import Token
 
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Category
 
     user = User.objects.get(username="enterprise")
-    client = Client(HTTP_AUTHORIZATION="Token " + Token.objects.get_or_create(user=user)[0].key)
+    client = Client(HTTP_AUTHORIZATION="Token " + issue(user)[1])
     cat = Category.objects.order_by("position").first().pk
     seq = [0]
 

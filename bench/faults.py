@@ -329,9 +329,9 @@ def main():
 
     django.setup()
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Category
     from chainserve.demo import load_demo
 
@@ -340,7 +340,7 @@ def main():
     for user in User.objects.filter(email=""):
         user.email = f"{user.username}@example.cn"
         user.save(update_fields=["email"])
-    token = Token.objects.get_or_create(user=User.objects.get(username="enterprise"))[0].key
+    token = issue(User.objects.get(username="enterprise"))[1]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "AXES_ENABLED": "false", "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}

@@ -133,13 +133,13 @@ def main(argv=None):
     from django.db import connection
     from django.db.models import Sum
     from django_tasks_db.models import DBTaskResult
-    from rest_framework.authtoken.models import Token
 
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Category, Demand, DemandFigures
 
     user = User.objects.get(username=args.user)
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = issue(user)[1]
     category = Category.objects.order_by("position").first().pk
     run = time.strftime("%H%M%S") + f"w{args.workers}u{args.users}"
     demands_before = Demand.objects.count()

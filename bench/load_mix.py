@@ -176,10 +176,10 @@ def generate(orgs, demands):
 def make_users():
     """The load users (idempotent) and what each may open; written to USERS_FILE."""
     from django.db.models import Count
-    from rest_framework.authtoken.models import Token
 
     from chainserve.chains.models import Chain
     from chainserve.core.models import User
+    from chainserve.core.tokens import issue
     from chainserve.demands.models import Assignment, Category, Demand
     from chainserve.registry.models import Organization
 
@@ -200,7 +200,7 @@ def make_users():
         user = account(f"load-enterprise-{i}", "enterprise", org)
         ids = list(openable.filter(organization=org).order_by("-pk").values_list("pk", flat=True)[:20])
         config["enterprise"].append({"username": user.username, "demands": ids,
-                                     "token": Token.objects.get_or_create(user=user)[0].key})
+                                     "token": issue(user)[1]})
     departments = (Assignment.objects.values("department").annotate(n=Count("id")).order_by("-n")[:6])
     for i, row in enumerate(departments):
         dept = Organization.objects.get(pk=row["department"])

@@ -13,7 +13,7 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   import KIND FILE           import organizations or people from an .xlsx workbook
   import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
                              talent-programmes, achievements or (investment) candidates
-  token USER                 print an API token for USER
+  token USER [--days N]      print a new API token for USER (shown once; the earlier one stops working)
   report bulletin --from YYYY-MM-DD --to YYYY-MM-DD [--chain ID|NAME] [--district CODE|NAME]
          [--format json|xlsx|pdf] [--output FILE]
                              a bulletin's figures (JSON to standard output by default)
@@ -27,6 +27,8 @@ def _serve(port: str, workers: str = "2"):
     sys.argv = [
         "gunicorn", "chainserve.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", os.environ.get("WEB_CONCURRENCY", workers), "--access-logfile", "-",
+        # calendar-feed and password-reset tokens in paths are written as [redacted]
+        "--logger-class", "chainserve.core.accesslog.RedactingLogger",
     ]
     run()
 

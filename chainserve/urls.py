@@ -23,6 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("accounts/login/", LoginView.as_view(form_class=LoginForm), name="login"),
+    path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("chainserve.registry.urls")),

@@ -1,11 +1,39 @@
 """An iCalendar (RFC 5545) feed of meetings and activities, written by hand: text escaped (§3.3.11), lines
-folded at 75 octets without splitting a character (§3.1), CRLF line ends, times in UTC."""
+folded at 75 octets without splitting a character (§3.1), CRLF line ends, times in UTC; the feed's signed key."""
 
 import datetime
+import hmac
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 DURATION = datetime.timedelta(hours=2)  # meetings and activities keep no end time; calendars need one
+
+KEY_SALT = "chainserve.coordination.calendar-feed"
+SIGNATURE_LENGTH = 32
+
+
+def _signature(token, secret=None):
+    return salted_hmac(KEY_SALT, token, secret=secret, algorithm="sha256").hexdigest()[:SIGNATURE_LENGTH]
+
+
+def feed_key(feed):
+    """The secret in a feed's address: the stored token followed by its HMAC under SECRET_KEY. The database
+    (and so a backup) holds only the token, which opens nothing without the server's SECRET_KEY."""
+    return feed.token + _signature(feed.token)
+
+
+def token_of(key):
+    """The stored token a feed address key stands for, or None when its signature is not ours (also checked
+    against SECRET_KEY_FALLBACKS, so rotating SECRET_KEY that way keeps subscriptions working)."""
+    token, signature = key[:-SIGNATURE_LENGTH], key[-SIGNATURE_LENGTH:]
+    if not token:
+        return None
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    if any(hmac.compare_digest(signature, _signature(token, secret)) for secret in secrets):
+        return token
+    return None
 
 
 def escape(text):

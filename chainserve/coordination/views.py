@@ -897,7 +897,7 @@ class CalendarView(LoginRequiredMixin, View):
         return render(request, "coordination/calendar.html", {
             "first": first, "previous": previous, "following": following,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
-            "feed_url": request.build_absolute_uri(reverse("coordination:calendar-feed", args=[feed.token]))
+            "feed_url": request.build_absolute_uri(reverse("coordination:calendar-feed", args=[ical.feed_key(feed)]))
             if feed else None,
         })
 
@@ -912,10 +912,13 @@ FEED_FUTURE = datetime.timedelta(days=400)
 
 
 class CalendarFeedView(View):
-    """The iCalendar feed of one user (the token in the address stands for the user), scoped like the pages."""
+    """The iCalendar feed of one user (the signed key in the address stands for the user), scoped like the pages."""
 
     def get(self, request, token):
-        feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token, user__is_active=True)
+        stored = ical.token_of(token)
+        if stored is None:
+            raise Http404
+        feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=stored, user__is_active=True)
         now = timezone.now()
         events = []
         for kind, obj in services.calendar_events(feed.user, now - FEED_PAST, now + FEED_FUTURE):
@@ -926,4 +929,5 @@ class CalendarFeedView(View):
         body = ical.calendar(_("Chain service platform"), events)
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = 'inline; filename="chainserve.ics"'
+        response["Cache-Control"] = "no-store"  # the token stands for the user: no shared cache keeps it
         return response

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import reference
-from .models import AuditEntry, CalendarDay, CalendarYear, Notification, User
+from .models import ApiToken, AuditEntry, CalendarDay, CalendarYear, Notification, User
 from .services import calendar_changed, enter_official_schedule, missing_calendar_years, parse_official_schedule
 from .workdays import WorkCalendar
 
@@ -185,4 +185,22 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens, to see who has one and revoke it (delete); made only by `chainserve token USER`, which
+    shows the key once: the database has no key to show."""
+
+    list_display = ["prefix", "user", "created", "expires", "last_used"]
+    search_fields = ["prefix", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "prefix", "created", "expires", "last_used"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

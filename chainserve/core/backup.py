@@ -5,6 +5,10 @@ count and checksum — then one line per row (Django's serialized form, with ful
 It is read from one consistent snapshot, so a backup taken while people work is still whole.
 Restore replaces everything in a migrated database of the same migrations, checks every table's
 count and checksum against the header, and keeps nothing (rolls back) if one differs.
+
+The file is made readable by its owner only (0600). It leaves out what is transient and would only be a
+credential in the wrong hands: sessions (each a live login) and the login-throttling tables; a restore
+starts with both empty (everyone logs in again). API tokens are in it only as hashes (core.ApiToken).
 """
 
 import contextlib
@@ -12,6 +16,7 @@ import datetime
 import gzip
 import hashlib
 import json
+import os
 
 from django.apps import apps
 from django.core import serializers
@@ -23,6 +28,8 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 FORMAT = "chainserve-backup/1"
+# Apps whose tables are not backed up (see the module docstring): live sessions, login attempts.
+TRANSIENT_APPS = frozenset({"sessions", "axes"})
 CHUNK = 2000
 
 
@@ -50,7 +57,8 @@ class _Serializer(JSONLSerializer):
 
 def backed_up_models():
     """Every model with a table, many-to-many tables included (their rows keep their own keys)."""
-    return [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
+    return [m for m in apps.get_models(include_auto_created=True)
+            if m._meta.managed and not m._meta.proxy and m._meta.app_label not in TRANSIENT_APPS]
 
 
 def applied_migrations(using=DEFAULT_DB_ALIAS):
@@ -63,14 +71,21 @@ def tables(using=DEFAULT_DB_ALIAS):
     return sorted(connections[using].introspection.django_table_names(only_existing=True, include_views=False))
 
 
+def backed_up_tables(using=DEFAULT_DB_ALIAS):
+    """tables() without the transient ones (TRANSIENT_APPS)."""
+    transient = {m._meta.db_table for m in apps.get_models(include_auto_created=True)
+                 if m._meta.app_label in TRANSIENT_APPS}
+    return [t for t in tables(using) if t not in transient]
+
+
 def table_fingerprints(using=DEFAULT_DB_ALIAS):
-    """{table: [row count, sha256 of its rows in column order]} — two databases with equal fingerprints
-    hold the same rows."""
+    """{table: [row count, sha256 of its rows in column order]} of the backed-up tables — two databases
+    with equal fingerprints hold the same rows."""
     connection = connections[using]
     quote = connection.ops.quote_name
     result = {}
     with connection.cursor() as cursor:
-        for table in tables(using):
+        for table in backed_up_tables(using):
             columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
             order = ", ".join(quote(c) for c in columns)
             cursor.execute(f"SELECT {order} FROM {quote(table)} ORDER BY {order}")  # nosec B608  # names from introspection
@@ -111,10 +126,19 @@ def snapshot(using=DEFAULT_DB_ALIAS):
         yield
 
 
+def _private(path):
+    """path opened for writing as a new file only its owner can read: made 0600, never readable by others
+    for a moment (a file already there is emptied and made 0600 too)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
+
+
 def backup(path, using=DEFAULT_DB_ALIAS):
-    """Write the whole database to path (gzipped JSON Lines); returns the header written."""
+    """Write the database (without TRANSIENT_APPS) to path (gzipped JSON Lines, mode 0600); returns the header."""
     serializer = _Serializer()
-    with snapshot(using), gzip.open(path, "wt", encoding="utf-8") as out:
+    with (snapshot(using), _private(path) as raw,
+          gzip.open(raw, "wt", encoding="utf-8") as out):
         header = {
             "format": FORMAT,
             "created": timezone.now().isoformat(),

@@ -1,4 +1,4 @@
-"""Middleware: the language (Chinese first), the Content-Security-Policy, and UTF-8 only in queries and forms."""
+"""Middleware: the language (Chinese first), the Content-Security-Policy, UTF-8 only in queries and forms, no-store."""
 
 from urllib.parse import unquote_to_bytes
 
@@ -99,3 +99,19 @@ class NumberTooLargeMiddleware:
                 "A number in the request is too large.", content_type="text/plain; charset=utf-8"
             )
         return None
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to an authenticated request (a session or an API token),
+    so no browser, proxy or shared computer keeps a copy of what a logged-in user saw. Anonymous pages and
+    static files (WhiteNoise answers those before this runs) keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # DRF sets it here too when a token authenticated the request
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            response.headers["Cache-Control"] = "no-store"
+        return response

@@ -163,6 +163,28 @@ class Notification(models.Model):
         return self.title
 
 
+class ApiToken(models.Model):
+    """An API key — 接口令牌: `Authorization: Token PREFIX.SECRET`. Only the secret's SHA-256 is stored, so a
+    database, a backup or an admin page never shows a key that works; the key is shown once, when made."""
+
+    user = models.ForeignKey(
+        "core.User", verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, help_text=_("Finds the token; not secret."))
+    digest = models.CharField(_("SHA-256 of the secret"), max_length=64)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    expires = models.DateTimeField(_("expires"))
+    last_used = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {self.prefix}"
+
+
 class AuditEntry(models.Model):
     """One line of the audit trail — 审计日志: a login (or a failed one) or an export of records.
 
@@ -172,6 +194,7 @@ class AuditEntry(models.Model):
         LOGIN = "login", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Login failed")
         EXPORT = "export", _("Exported")
+        PASSWORD_RESET = "password_reset", _("Password reset asked")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

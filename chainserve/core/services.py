@@ -230,14 +230,39 @@ def remind_missing_calendar(today=None):
 
 
 def client_ip(request):
-    """The address the request came from (REMOTE_ADDR, as the proxy in front sets it), or None."""
+    """The address the request came from, or None: REMOTE_ADDR, unless that is a trusted proxy
+    (settings.TRUSTED_PROXIES), when it is the last address in X-Forwarded-For that is not a trusted proxy.
+
+    Axes (AXES_CLIENT_IP_CALLABLE) and the audit trail both use this. A client can write anything into
+    X-Forwarded-For; only what the proxies appended on the right is believed, and without a trusted proxy
+    none of it is."""
     import ipaddress
 
-    address = (request.META.get("REMOTE_ADDR") or "").strip() if request is not None else ""
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
+    from django.conf import settings
+
+    def parse(text):
+        try:
+            return ipaddress.ip_address(text.strip())
+        except ValueError:
+            return None
+
+    if request is None:
         return None
+    address = parse(request.META.get("REMOTE_ADDR") or "")
+    proxies = [ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES]
+
+    def trusted(ip):
+        return any(ip.version == net.version and ip in net for net in proxies)
+
+    if address is not None and proxies and trusted(address):
+        for hop in reversed((request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
+            hop = parse(hop)
+            if hop is None:
+                break  # a hop that is no address: nothing to its left can be believed
+            address = hop
+            if not trusted(hop):
+                break
+    return str(address) if address is not None else None
 
 
 def audit(request, action, detail="", user=None, username=""):

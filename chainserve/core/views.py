@@ -1,6 +1,7 @@
 """Shared page machinery: home, list (filter, search, sort, paginate, export), form, detail; error pages."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
+from . import throttle
 from .exports import xlsx_response
 from .forms import bootstrap
 from .models import AuditEntry, can_change_any
@@ -168,6 +170,16 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def success_url(self, instance):
         return instance.get_absolute_url()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset (an e-mail with a one-time link), throttled per address and per e-mail."""
+
+    def form_valid(self, form):
+        if not throttle.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error("email", _("Too many password reset requests; please try again in an hour."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class InboxView(LoginRequiredMixin, View):

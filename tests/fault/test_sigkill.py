@@ -10,9 +10,9 @@ import os
 
 import pytest
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from bench.faults import check_demands, check_notifications, run_web_faults, run_worker_faults
+from chainserve.core.tokens import issue
 from chainserve.demands.models import Category
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -32,7 +32,7 @@ def test_killed_server_and_worker_lose_nothing_acknowledged_and_send_nothing_twi
     office, enterprise = world.users.office, world.users.enterprise
     office.email = "office@example.cn"
     office.save(update_fields=["email"])
-    token = Token.objects.create(user=enterprise).key
+    token = issue(enterprise)[1]
     category = Category.objects.order_by("pk").first().pk
 
     web = run_web_faults(server_env, tokens=[token], category=category, cycles=3, clients=2, workers=1,

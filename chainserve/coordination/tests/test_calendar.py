@@ -30,7 +30,7 @@ def test_feed_is_scoped_escaped_and_marks_cancelled(coord, client):
     Meeting.objects.filter(pk=coord.meeting.pk).update(location="市政府3号会议室, 东楼")
     services.cancel_activity(coord.activity, coord.users.office, "场地冲突")
     office = services.calendar_feed(coord.users.office)
-    body = client.get(f"/coordination/calendar/{office.token}.ics")
+    body = client.get(f"/coordination/calendar/{ical.feed_key(office)}.ics")
     text = body.content.decode()
     assert body["Content-Type"] == "text/calendar; charset=utf-8"
     assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") and text.endswith("END:VCALENDAR\r\n")
@@ -41,20 +41,20 @@ def test_feed_is_scoped_escaped_and_marks_cancelled(coord, client):
     assert f"DTSTART:{starts}" in text
 
     enterprise = services.calendar_feed(coord.users.enterprise)
-    text = client.get(f"/coordination/calendar/{enterprise.token}.ics").content.decode()
+    text = client.get(f"/coordination/calendar/{ical.feed_key(enterprise)}.ics").content.decode()
     assert text.count("BEGIN:VEVENT") == 1 and "银企对接会" in text and "闭门会" not in text and "联席会议" not in text
 
 
 def test_renewed_token_retires_the_old_one(coord, client):
-    old = services.calendar_feed(coord.users.office).token
-    new = services.calendar_feed(coord.users.office, renew=True).token
+    old = ical.feed_key(services.calendar_feed(coord.users.office))
+    new = ical.feed_key(services.calendar_feed(coord.users.office, renew=True))
     assert old != new
     assert client.get(f"/coordination/calendar/{old}.ics").status_code == 404
     assert client.get(f"/coordination/calendar/{new}.ics").status_code == 200
 
 
 def test_inactive_user_feed_is_gone(coord, client):
-    token = services.calendar_feed(coord.users.office).token
+    token = ical.feed_key(services.calendar_feed(coord.users.office))
     coord.users.office.is_active = False
     coord.users.office.save()
     assert client.get(f"/coordination/calendar/{token}.ics").status_code == 404

@@ -1,5 +1,7 @@
 """API plumbing: token auth and `chainserve token`, the error shape, the schema, no whole-table loads."""
 
+import datetime
+import hashlib
 from io import StringIO
 
 import pytest
@@ -7,10 +9,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
 
 from chainserve import cli
+from chainserve.core import tokens
 from chainserve.core.api import drf_detail, exception_handler
+from chainserve.core.models import ApiToken
 
 
 def test_api_token_prints_a_token_that_authenticates(world, api_as):
@@ -20,24 +24,34 @@ def test_api_token_prints_a_token_that_authenticates(world, api_as):
     # when
     call_command("api_token", "office", stdout=out)
 
-    # then
+    # then: the database keeps the prefix and the secret's SHA-256, never the key itself
     key = out.getvalue().strip()
-    assert key == Token.objects.get(user=world.users.office).key
+    prefix, secret = key.split(".")
+    token = ApiToken.objects.get(user=world.users.office)
+    assert (token.prefix, token.digest) == (prefix, hashlib.sha256(secret.encode()).hexdigest())
+    assert key not in {token.prefix, token.digest}
     api = api_as(None)
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     response = api.get("/api/v1/chains/")
     assert response.status_code == 200
     assert [row["name"] for row in response.json()["results"]] == ["明湖市大健康产业链"]  # the office's chain
+    token.refresh_from_db()
+    assert token.last_used is not None
 
 
-def test_api_token_gives_the_same_token_again(world):
+def test_api_token_again_gives_a_new_token_and_the_old_one_stops_working(world, api_as):
     first, second = StringIO(), StringIO()
 
     call_command("api_token", "admin", stdout=first)
     call_command("api_token", "admin", stdout=second)
 
-    assert first.getvalue() == second.getvalue()
-    assert Token.objects.count() == 1
+    assert first.getvalue() != second.getvalue()
+    assert ApiToken.objects.count() == 1
+    api = api_as(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {first.getvalue().strip()}")
+    assert api.get("/api/v1/chains/").status_code == 401
+    api.credentials(HTTP_AUTHORIZATION=f"Token {second.getvalue().strip()}")
+    assert api.get("/api/v1/chains/").status_code == 200
 
 
 @pytest.mark.parametrize("username", ["nobody", "inactive"])
@@ -49,7 +63,7 @@ def test_api_token_refuses_an_unknown_or_inactive_user(world, username):
         call_command("api_token", username, stdout=StringIO())
 
     assert str(raised.value) == f"No active user {username}."
-    assert Token.objects.count() == 0
+    assert ApiToken.objects.count() == 0
 
 
 def test_the_chainserve_token_command_prints_the_token(world, capsys, monkeypatch):
@@ -58,12 +72,64 @@ def test_the_chainserve_token_command_prints_the_token(world, capsys, monkeypatc
 
     assert cli.main(["token", "admin"]) == 0
 
-    assert capsys.readouterr().out == Token.objects.get(user=world.users.admin).key + "\n"
+    prefix, secret = capsys.readouterr().out.removesuffix("\n").split(".")
+    assert tokens.check(f"{prefix}.{secret}").user == world.users.admin
 
 
-def test_a_wrong_token_is_refused(world, api_as):
+@pytest.mark.parametrize("key", ["0123456789abcdef", "0123456789ab.wrong", ".", "x" * 300, "a.b.c"])
+def test_a_wrong_token_is_refused(world, api_as, key):
+    tokens.issue(world.users.admin)
     api = api_as(None)
-    api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    response = api.get("/api/v1/organizations/")
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid token."}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_token_with_the_right_prefix_and_a_wrong_secret_is_refused(world, api_as):
+    _, key = tokens.issue(world.users.admin)
+    api = api_as(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key.split('.')[0]}.{'A' * 43}")
+
+    assert api.get("/api/v1/organizations/").status_code == 401
+
+
+def test_an_expired_token_is_refused_with_a_clear_message(world, api_as):
+    # given a token past its expiry
+    token, key = tokens.issue(world.users.office, days=1)
+    ApiToken.objects.filter(pk=token.pk).update(expires=timezone.now() - datetime.timedelta(seconds=1))
+    api = api_as(None)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+
+    # when
+    response = api.get("/api/v1/chains/")
+
+    # then
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "The API token has expired; ask an administrator for a new one (chainserve token USER)."
+    }
+    token.refresh_from_db()
+    assert token.last_used is None  # nothing recorded for a refused token
+
+
+def test_a_token_expires_after_api_token_days(world, settings):
+    settings.API_TOKEN_DAYS = 30
+    before = timezone.now()
+
+    token, _ = tokens.issue(world.users.office)
+
+    assert before + datetime.timedelta(days=30) <= token.expires <= timezone.now() + datetime.timedelta(days=30)
+
+
+def test_a_replayed_old_style_plaintext_token_is_refused(world, api_as):
+    """A 40-hex key of rest_framework.authtoken (as in old backups) no longer authenticates anyone."""
+    tokens.issue(world.users.admin)
+    api = api_as(None)
+    api.credentials(HTTP_AUTHORIZATION="Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b")
 
     assert api.get("/api/v1/organizations/").status_code == 401
 

@@ -73,7 +73,7 @@ def test_restore_into_an_empty_database_gives_back_every_tables_rows(db, tmp_pat
     assert after == before
     assert before != empty
     assert before["core_user"][0] >= 6 and before["registry_organization"][0] > 10
-    assert before["authtoken_token"][0] == 1
+    assert before["core_apitoken"][0] == 1
     assert before["registry_organization_labels"][0] > 0  # a many-to-many table
     assert any(t.startswith("registry_historical") and c > 0 for t, (c, _) in before.items())
     rows = sum(count for count, _ in before.values())

@@ -14,10 +14,10 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis import checks as st_checks
 from schemathesis.config import SchemathesisConfig
 
+from chainserve.core.tokens import issue
 from chainserve.wsgi import application
 from conftest import ROLES
 
@@ -40,7 +40,7 @@ CHECKS = [st_checks.not_a_server_error, st_checks.content_type_conformance, st_c
 
 @pytest.fixture
 def tokens(world):
-    return {role: Token.objects.create(user=getattr(world.users, role)).key for role in ROLES}
+    return {role: issue(getattr(world.users, role))[1] for role in ROLES}
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
+from chainserve.core import tokens
 from chainserve.registry.models import Organization, Person, Relationship
 from chainserve.registry.tables import PersonTable
 
@@ -247,10 +247,10 @@ def test_anonymous_users_are_sent_to_log_in(world, client_as, api_as):
 
 def test_an_inactive_users_token_is_refused(world, api_as):
     # given a token of a user who has since been deactivated
-    token = Token.objects.create(user=world.users.specialist)
+    _, key = tokens.issue(world.users.specialist)
     world.users.specialist.is_active = False
     world.users.specialist.save()
     api = api_as(None)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     assert api.get("/api/v1/organizations/").status_code == 401

@@ -1,0 +1,29 @@
+"""Throttling of password-reset requests (忘记密码): per client address and per e-mail address, counted in the audit trail."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import AuditEntry
+from .services import audit, client_ip
+
+WINDOW = datetime.timedelta(hours=1)
+
+
+def password_reset_allowed(request, email):
+    """True, and the request recorded in the audit trail, when neither the client's address nor the e-mail
+    address has asked PASSWORD_RESET_PER_HOUR times in the last hour; False (nothing recorded) otherwise.
+
+    Counted in the database, not a process's cache, so every web worker sees the same count; a refused
+    request is not recorded, so asking on and on does not push the end of the wait further away."""
+    email = email.strip().lower()[:500]
+    recent = AuditEntry.objects.filter(action=AuditEntry.Action.PASSWORD_RESET, at__gte=timezone.now() - WINDOW)
+    limit = settings.PASSWORD_RESET_PER_HOUR
+    ip = client_ip(request)
+    if ip is not None and recent.filter(ip=ip).count() >= limit:
+        return False
+    if recent.filter(detail=email).count() >= limit:
+        return False
+    audit(request, AuditEntry.Action.PASSWORD_RESET, email)
+    return True
