@@ -34,7 +34,7 @@ from .choices import (
     Rating,
     Status,
 )
-from .models import Assignment, Attachment, Demand, DemandEvent, DemandFigures, DispatchRule
+from .models import Assignment, Attachment, ChainIssue, Demand, DemandEvent, DemandFigures, DispatchRule
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -509,11 +509,16 @@ def reopen(demand, user, reason, *, version=None):
 
 # ---------------------------------------------------------------- escalation, chain-wide issues, merging
 
-def escalate(demand, user, reason, *, version=None, system=False):
-    """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda."""
+def escalate(demand, user, reason, *, version=None, level=None, system=False):
+    """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda.
+    `level`, when given, is the level the caller saw: a step repeated (a retry, a double click, the overdue
+    sweep meeting an escalation made meanwhile) is then a conflict, not one more level."""
     reason = required_text(reason, "note", _("Say why the demand needs a higher level."))
     with transaction.atomic():
         d = _lock(demand, version)
+        if level is not None and int(level) != d.escalation_level:
+            raise ConflictError(_("The demand is already at the level “%(level)s”. Reload it to see what changed.")
+                                % {"level": d.get_escalation_level_display()})
         if not system:
             is_handler = user.role == Role.HANDLER and Assignment.objects.filter(
                 demand=d, department_id=user.organization_id, active=True).exists()
@@ -563,7 +568,7 @@ def escalate_overdue(now=None):
     count = 0
     for d in overdue.iterator():
         try:
-            escalate(d, None, _("Overdue: not resolved by its deadline."), system=True)
+            escalate(d, None, _("Overdue: not resolved by its deadline."), level=EscalationLevel.NONE, system=True)
             count += 1
         except TransitionError:
             continue  # it moved on meanwhile
@@ -572,6 +577,9 @@ def escalate_overdue(now=None):
 
 def link_issue(demand, user, issue):
     _require_office(user)
+    if not ChainIssue.objects.restrict(user, "change").filter(pk=issue.pk).exists():
+        # the same answer as an issue that does not exist: an issue of another office's chain stays unseen
+        raise ValidationError({"issue": _("No such chain-wide issue.")})
     if demand.chain_id and issue.chain_id != demand.chain_id:
         raise ValidationError({"issue": _("The issue belongs to another chain.")})
     with transaction.atomic():
@@ -584,13 +592,15 @@ def link_issue(demand, user, issue):
 def merge(duplicate, into, user, *, version=None):
     """Merge a duplicate into another demand of the same enterprise; both keep their histories."""
     _require_office(user)
+    # Scope first, before anything that tells about the target: a demand the user may not see answers
+    # exactly as a number that does not exist.
+    if not Demand.objects.restrict(user).filter(pk=into.pk).exists():
+        raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     if duplicate.pk == into.pk:
         raise ValidationError({"into": _("A demand cannot be merged into itself.")})
     if duplicate.organization_id != into.organization_id:
         raise ValidationError({"into": _("Only demands of the same enterprise are merged; link different "
                                          "enterprises' demands as a chain-wide issue.")})
-    if not Demand.objects.restrict(user).filter(pk=into.pk).exists():
-        raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     with transaction.atomic():
         d = _lock(duplicate, version)
         target = _lock(into, None)
@@ -625,7 +635,10 @@ def notify_event(event_id):
     enterprise = User.objects.filter(role=Role.ENTERPRISE, organization_id=d.organization_id)
     handlers = User.objects.filter(role=Role.HANDLER, organization__demand_assignments__demand=d,
                                    organization__demand_assignments__active=True)
-    office = User.objects.filter(role=Role.OFFICE).filter(Q(chains=d.chain_id) if d.chain_id else Q())
+    # the offices that may see the demand (models.demand_scope): its chain's, or for a demand on no chain
+    # those of the chains its enterprise is placed on
+    office = User.objects.filter(role=Role.OFFICE).filter(
+        Q(chains=d.chain_id) if d.chain_id else Q(chains__placements__organization_id=d.organization_id)).distinct()
     to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
                      EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED}
     to_handlers = {EventType.DISPATCHED, EventType.REPLIED, EventType.REOPENED, EventType.EXTENSION_APPROVED,
@@ -713,15 +726,27 @@ def available_actions(demand, user) -> list[str]:
     return actions
 
 
+# Steps that are not idempotent (sent twice, they act twice): they need the version the user saw, or the
+# level they expect, so that a retry or a double click is a conflict instead of a second escalation.
+EXPECTING_STEPS = {"escalate"}
+
+
 def perform(action, demand, user, data, version=None):
     """Run one named step with a form's or the API's cleaned data (the page and the API share this)."""
     try:
         version = None if version in (None, "") else int(version)
     except (TypeError, ValueError):
         raise ConflictError(_("Reload the demand and try again.")) from None
+    if not Demand.objects.restrict(user).filter(pk=demand.pk).exists():
+        # a former assignee (sent back, re-dispatched) or anyone else out of scope: as if it did not exist
+        raise PermissionDenied(_("This step is not open to you on this demand now."))
     if version is not None and version != demand.version:
         # checked before the step's availability: a step taken meanwhile may have closed this one
         raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
+    level = data.get("level")
+    if action in EXPECTING_STEPS and version is None and level is None:
+        raise ValidationError({"version": _("Send the version of the demand you saw (or the level you expect it "
+                                            "at now): repeated, this step would act twice.")})
     if action not in available_actions(demand, user):
         raise TransitionError(_("This step is not open to you on this demand now."))
     note = data.get("note", "")
@@ -739,7 +764,7 @@ def perform(action, demand, user, data, version=None):
         "close": lambda: close(demand, user, data["resolved"], note, data.get("grade", ""), **v),
         "rate": lambda: rate(demand, user, data["rating"], note, **v),
         "reopen": lambda: reopen(demand, user, note, **v),
-        "escalate": lambda: escalate(demand, user, note, **v),
+        "escalate": lambda: escalate(demand, user, note, level=level, **v),
         "merge": lambda: merge(demand, data["into"], user, **v),
         "link_issue": lambda: link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
         "comment": lambda: comment(demand, user, note),
@@ -748,17 +773,30 @@ def perform(action, demand, user, data, version=None):
 
 
 def open_issue(user, demand, data):
-    from .models import ChainIssue
-
     if demand.chain_id is None:
         raise ValidationError({"new_title": _("The demand is on no chain; a chain-wide issue needs one.")})
     return ChainIssue.objects.create(chain_id=demand.chain_id, title=data["new_title"].strip(), created_by=user)
 
 
+def can_change_rule_in(user, chain) -> bool:
+    """Whether user may write a dispatch rule for chain: an admin any; a chain office only one of its chains,
+    never a city-wide rule (no chain)."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.OFFICE and chain is not None and chain.staff.filter(pk=user.pk).exists()
+
+
 def save_rule(user, form):
-    """Save a dispatch rule from its form (chain office and admins)."""
-    if not _is_office(user):
-        raise PermissionDenied
+    """Save a dispatch rule from its validated form; its change history keeps the author."""
+    rule = form.instance
+    # the rule as stored (before the form's changes) must be the user's, and so must the chain it moves to
+    if rule.pk and not DispatchRule.objects.restrict(user, "change").filter(pk=rule.pk).exists():
+        raise PermissionDenied(_("Only the office of the rule's chain or an admin may change it."))
+    if not can_change_rule_in(user, form.cleaned_data.get("chain")):
+        raise PermissionDenied(_("A chain office writes rules for its own chains; city-wide rules only an admin."))
     with transaction.atomic():
-        rule = form.save()
+        rule = form.save(commit=False)
+        rule._history_user = user
+        rule.save()
+        form.save_m2m()
     return rule

@@ -116,8 +116,19 @@ class ActionSerializer(serializers.Serializer):
     new_title = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                       help_text=_("… or the title of a new one."))
 
+    level = serializers.IntegerField(required=False, min_value=0, max_value=3, help_text=_(
+        "escalate: the escalation level you expect the demand at now (or send version); another is a conflict."))
+
     REQUIRED = {"dispatch": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
                 "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # Only what the user may see: a hidden demand or issue answers as one that does not exist.
+        self.fields["into"].queryset = Demand.objects.restrict(user)
+        self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
 
     def validate(self, attrs):
         action = self.context["action"]

@@ -75,7 +75,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         demand = self.get_object()
         if step not in ACTION_FORMS:
             raise NotFound
-        body = serializers.ActionSerializer(data=request.data, context={"action": step})
+        body = serializers.ActionSerializer(data=request.data, context={"action": step, "request": request})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         try:
