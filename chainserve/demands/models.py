@@ -79,6 +79,10 @@ def _departments():
     return {"kind": OrgKind.DEPARTMENT}
 
 
+# Named, so that services.save_rule writes one history row per change itself (fields and co-handlers together).
+DISPATCH_RULE_HISTORY = HistoricalRecords(m2m_fields=["co_departments"])
+
+
 class DispatchRule(ScopedModel):
     """Suggests the lead department and co-handlers for category × district × chain — 派单目录.
     An empty district or chain matches any; the most specific active rule wins. Staff read every rule; a chain
@@ -95,7 +99,7 @@ class DispatchRule(ScopedModel):
                                             related_name="+", limit_choices_to=_departments)
     active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords(m2m_fields=[co_departments])
+    history = DISPATCH_RULE_HISTORY
 
     class Meta:
         verbose_name = _("dispatch rule")

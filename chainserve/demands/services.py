@@ -34,7 +34,16 @@ from .choices import (
     Rating,
     Status,
 )
-from .models import Assignment, Attachment, ChainIssue, Demand, DemandEvent, DemandFigures, DispatchRule
+from .models import (
+    DISPATCH_RULE_HISTORY,
+    Assignment,
+    Attachment,
+    ChainIssue,
+    Demand,
+    DemandEvent,
+    DemandFigures,
+    DispatchRule,
+)
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -796,7 +805,17 @@ def save_rule(user, form):
         raise PermissionDenied(_("A chain office writes rules for its own chains; city-wide rules only an admin."))
     with transaction.atomic():
         rule = form.save(commit=False)
+        created = rule.pk is None
         rule._history_user = user
-        rule.save()
-        form.save_m2m()
+        # One history row per change, written once the co-handlers are saved too: left to itself, the history
+        # writes a row on the save and another on each change of the co-handlers.
+        rule.skip_history_when_saving = True
+        try:
+            rule.save()
+            form.save_m2m()
+        finally:
+            del rule.skip_history_when_saving
+        if created or form.has_changed():
+            DISPATCH_RULE_HISTORY.create_historical_record(rule, "+" if created else "~")
     return rule
+

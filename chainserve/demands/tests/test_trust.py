@@ -178,3 +178,73 @@ def test_the_overdue_sweep_does_not_escalate_a_demand_escalated_meanwhile(desk, 
 
     assert snapshot(demand) == before
     assert Demand.objects.get(pk=demand.pk).status == Status.DISPATCHED
+
+
+# ---------------------------------------------------------------- item 4: dispatch rules by chain, with history
+
+def rule_row(rule):
+    from chainserve.demands.models import DispatchRule
+
+    r = DispatchRule.objects.get(pk=rule.pk)
+    return (r.category_id, r.district_id, r.chain_id, r.lead_department_id, r.active,
+            sorted(r.co_departments.values_list("pk", flat=True)), r.history.count())
+
+
+def rule_form(desk, rule, **changes):
+    data = {"category": rule.category_id, "chain": rule.chain_id or "", "district": rule.district_id or "",
+            "lead_department": rule.lead_department_id, "co_departments": [], "active": ""}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def rules(desk):
+    from chainserve.demands.models import DispatchRule
+
+    city_wide = DispatchRule.objects.create(category=desk.policy, lead_department=desk.science)
+    district = DispatchRule.objects.create(category=desk.policy, chain=desk.dchain, lead_department=desk.market)
+    own = DispatchRule.objects.create(category=desk.financing, chain=desk.chain, lead_department=desk.dept)
+    return city_wide, district, own
+
+
+def test_an_office_changes_no_city_wide_rule_nor_another_chain_s(desk, rules, client_as):
+    city_wide, district, _own = rules
+    before = rule_row(city_wide), rule_row(district)
+    office = client_as(desk.office)
+
+    for rule in (city_wide, district):
+        assert office.get(f"/demands/rules/{rule.pk}/edit/").status_code == 403
+        assert office.post(f"/demands/rules/{rule.pk}/edit/", rule_form(desk, rule)).status_code == 403
+    created = office.post("/demands/rules/add/", rule_form(desk, city_wide, category=desk.site.pk))
+
+    assert created.status_code == 200
+    assert created.context["form"].errors == {"chain": ["This field is required."]}
+    assert (rule_row(city_wide), rule_row(district)) == before
+    page = office.get("/demands/rules/")
+    assert page.context["editable"] == {_own.pk}
+
+
+def test_every_rule_change_is_kept_with_its_author_and_shown(desk, rules, client_as):
+    _city_wide, _district, own = rules
+    office, admin = client_as(desk.office), client_as(desk.admin)
+
+    assert office.post(f"/demands/rules/{own.pk}/edit/", rule_form(desk, own, lead_department=desk.market.pk,
+                                                                  co_departments=[desk.science.pk],
+                                                                  active="on")).status_code == 302
+    assert admin.post(f"/demands/rules/{own.pk}/edit/", rule_form(desk, own, lead_department=desk.market.pk,
+                                                                 chain="")).status_code == 302
+
+    own.refresh_from_db()
+    assert (own.chain_id, own.lead_department_id, own.active) == (None, desk.market.pk, False)
+    history = list(own.history.order_by("history_id"))
+    assert [(h.history_type, h.history_user, h.lead_department_id, h.chain_id, h.active) for h in history] == [
+        ("+", None, desk.dept.pk, desk.chain.pk, True),
+        ("~", desk.office, desk.market.pk, desk.chain.pk, True),
+        ("~", desk.admin, desk.market.pk, None, False),
+    ]
+    page = office.get(f"/demands/rules/{own.pk}/history/")
+    assert page.status_code == 200
+    changes = [(record.history_user, sorted(c.field for c in delta)) for record, delta in page.context["changes"]]
+    assert changes == [(desk.admin, ["active", "chain", "co_departments"]),
+                       (desk.office, ["co_departments", "lead_department"]), (None, [])]
+    assert client_as(desk.enterprise).get(f"/demands/rules/{own.pk}/history/").status_code == 403
