@@ -6,6 +6,7 @@ keeps the metrics' summary table (DemandFigures) in step in the same transaction
 commit. Nothing here is called from signals.
 """
 
+import dataclasses
 import mimetypes
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -795,16 +796,16 @@ def can_change_rule_in(user, chain) -> bool:
     return user.role == Role.OFFICE and chain is not None and chain.staff.filter(pk=user.pk).exists()
 
 
-def save_rule(user, form):
-    """Save a dispatch rule from its validated form; its change history keeps the author."""
-    rule = form.instance
-    # the rule as stored (before the form's changes) must be the user's, and so must the chain it moves to
+def save_rule(user, rule, co_departments=None, *, changed=True):
+    """Save dispatch rule `rule` (its fields set by the caller from a form or the API) and, if given, its
+    co-handlers; the stored rule and the chain it is written for must be the user's. Each change writes one
+    history row with its author (`changed` False: a form saved as it was, no row)."""
+    # the rule as stored (before this change) must be the user's, and so must the chain it is written for
     if rule.pk and not DispatchRule.objects.restrict(user, "change").filter(pk=rule.pk).exists():
         raise PermissionDenied(_("Only the office of the rule's chain or an admin may change it."))
-    if not can_change_rule_in(user, form.cleaned_data.get("chain")):
+    if not can_change_rule_in(user, rule.chain):
         raise PermissionDenied(_("A chain office writes rules for its own chains; city-wide rules only an admin."))
     with transaction.atomic():
-        rule = form.save(commit=False)
         created = rule.pk is None
         rule._history_user = user
         # One history row per change, written once the co-handlers are saved too: left to itself, the history
@@ -812,10 +813,31 @@ def save_rule(user, form):
         rule.skip_history_when_saving = True
         try:
             rule.save()
-            form.save_m2m()
+            if co_departments is not None:
+                rule.co_departments.set(co_departments)
         finally:
             del rule.skip_history_when_saving
-        if created or form.has_changed():
+        if created or changed:
             DISPATCH_RULE_HISTORY.create_historical_record(rule, "+" if created else "~")
     return rule
 
+
+def rule_changes(rule, limit=None):
+    """[(history row, [changes])] of a dispatch rule, newest first: each row with what changed since the one
+    before it (the first row, the rule's creation, with none)."""
+    from chainserve.registry.models import Organization
+
+    history = list(rule.history.select_related("history_user", "category", "district", "chain",
+                                               "lead_department")[:limit])
+    rows = [(newer, newer.diff_against(older).changes if older is not None else [])
+            for newer, older in zip(history, history[1:] + [None], strict=True)]
+    # the co-handlers come as rows of the through table: shown as the departments, sorted by name
+    ids = {item["organization"] for _row, delta in rows for c in delta if c.field == "co_departments"
+           for item in [*c.old, *c.new]}
+    orgs = Organization.objects.in_bulk(ids)
+
+    def departments(items):
+        return [orgs[i["organization"]] for i in sorted(items, key=lambda i: i["organization"])]
+
+    return [(row, [dataclasses.replace(c, old=departments(c.old), new=departments(c.new))
+                   if c.field == "co_departments" else c for c in delta]) for row, delta in rows]

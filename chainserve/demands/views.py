@@ -193,12 +193,7 @@ class DispatchRuleHistoryView(StaffOnlyMixin, LoginRequiredMixin, View):
 
     def get(self, request, pk):
         rule = get_object_or_404(DispatchRule.objects.restrict(request.user), pk=pk)
-        history = list(rule.history.select_related("history_user", "category", "district", "chain",
-                                                    "lead_department"))
-        changes = []
-        for newer, older in zip(history, history[1:] + [None], strict=True):
-            changes.append((newer, newer.diff_against(older).changes if older is not None else []))
-        return render(request, "demands/rule_history.html", {"rule": rule, "changes": changes})
+        return render(request, "demands/rule_history.html", {"rule": rule, "changes": services.rule_changes(rule)})
 
 
 class DispatchRuleEditView(ObjectEditView):
@@ -212,7 +207,8 @@ class DispatchRuleEditView(ObjectEditView):
         form = self.get_form(request, rule, request.POST)
         if not form.is_valid():
             return self.render_form(request, form, rule)
-        services.save_rule(request.user, form)
+        services.save_rule(request.user, form.save(commit=False), form.cleaned_data["co_departments"],
+                           changed=form.has_changed())
         messages.success(request, _("Saved the dispatch rule."))
         return redirect("demands:rules")
 

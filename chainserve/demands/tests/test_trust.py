@@ -248,3 +248,35 @@ def test_every_rule_change_is_kept_with_its_author_and_shown(desk, rules, client
     assert changes == [(desk.admin, ["active", "chain", "co_departments"]),
                        (desk.office, ["co_departments", "lead_department"]), (None, [])]
     assert client_as(desk.enterprise).get(f"/demands/rules/{own.pk}/history/").status_code == 403
+
+
+def test_the_rules_api_is_scoped_like_the_pages_and_keeps_the_history(desk, rules, api_as):
+    city_wide, district, own = rules
+    before = rule_row(city_wide), rule_row(district)
+    api = api_as(desk.office)
+
+    refused = [api.patch(f"/api/v1/dispatch-rules/{r.pk}/", {"active": False}, format="json") for r in (city_wide,
+                                                                                                          district)]
+    city = api.post("/api/v1/dispatch-rules/", {"category": desk.site.pk, "lead_department": desk.dept.pk},
+                    format="json")
+    elsewhere = api.post("/api/v1/dispatch-rules/", {"category": desk.site.pk, "chain": desk.dchain.pk,
+                                                     "lead_department": desk.dept.pk}, format="json")
+    changed = api.patch(f"/api/v1/dispatch-rules/{own.pk}/", {"co_departments": [desk.science.pk],
+                                                              "active": False}, format="json")
+    handler = api_as(desk.handler).patch(f"/api/v1/dispatch-rules/{own.pk}/", {"active": True}, format="json")
+
+    assert [r.status_code for r in refused] == [403, 403]
+    assert (rule_row(city_wide), rule_row(district)) == before
+    assert (city.status_code, city.json()) == (400, {"chain": [
+        "A chain office writes rules for its own chains; a city-wide rule (no chain) only an admin."]})
+    assert (elsewhere.status_code, elsewhere.json()) == (400, {"chain": [
+        f'Invalid pk "{desk.dchain.pk}" - object does not exist.']})
+    assert changed.status_code == 200
+    assert (changed.json()["co_departments"], changed.json()["active"]) == ([desk.science.pk], False)
+    assert handler.status_code == 403
+    history = api.get(f"/api/v1/dispatch-rules/{own.pk}/history/").json()
+    assert [(h["by"], h["type"], sorted((c["field"], c["old"], c["new"]) for c in h["changes"])) for h in history] == [
+        ("office", "~", [("active", True, False), ("co_departments", [], [desk.science.pk])]),
+        (None, "+", []),
+    ]
+    assert api_as(desk.enterprise).get(f"/api/v1/dispatch-rules/{own.pk}/").status_code == 404
