@@ -103,9 +103,14 @@ class ReplyForm(NoteForm):
 class MergeForm(BootstrapForm):
     into = forms.CharField(label=_("Merge into demand number"), max_length=20)
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_into(self):
         number = self.cleaned_data["into"].strip().upper()
-        demand = Demand.objects.filter(number=number).first()
+        # only among the demands the user may see: a hidden number answers as one that does not exist
+        demand = Demand.objects.restrict(self.user).filter(number=number).first()
         if demand is None:
             raise forms.ValidationError(_("No demand has the number %(n)s.") % {"n": number})
         return demand
@@ -115,10 +120,10 @@ class LinkIssueForm(BootstrapForm):
     issue = forms.ModelChoiceField(ChainIssue.objects.none(), label=_("Chain-wide issue"), required=False)
     new_title = forms.CharField(label=_("…or open a new one"), required=False, max_length=200)
 
-    def __init__(self, *args, demand=None, **kwargs):
+    def __init__(self, *args, demand=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["issue"].queryset = ChainIssue.objects.filter(chain_id=demand.chain_id) if demand else \
-            ChainIssue.objects.none()
+        self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change").filter(
+            chain_id=demand.chain_id) if demand and user else ChainIssue.objects.none()
 
     def clean(self):
         data = super().clean()
@@ -134,7 +139,11 @@ class DispatchRuleForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chain"].queryset = Chain.objects.restrict(self.user)
+        self.fields["chain"].queryset = Chain.objects.restrict(self.user, "change")
+        if not self.user.is_admin_role:
+            self.fields["chain"].required = True
+            self.fields["chain"].help_text = _("A chain office writes rules for its own chains; a city-wide rule "
+                                               "(no chain) only an admin.")
 
     def clean(self):
         data = super().clean()

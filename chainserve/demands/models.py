@@ -7,8 +7,10 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from chainserve.core.choices import Role
+from chainserve.chains.models import Placement
+from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel
 from chainserve.registry.choices import OrgKind
 
@@ -77,9 +79,14 @@ def _departments():
     return {"kind": OrgKind.DEPARTMENT}
 
 
-class DispatchRule(models.Model):
+# Named, so that services.save_rule writes one history row per change itself (fields and co-handlers together).
+DISPATCH_RULE_HISTORY = HistoricalRecords(m2m_fields=["co_departments"])
+
+
+class DispatchRule(ScopedModel):
     """Suggests the lead department and co-handlers for category × district × chain — 派单目录.
-    An empty district or chain matches any; the most specific active rule wins."""
+    An empty district or chain matches any; the most specific active rule wins. Staff read every rule; a chain
+    office changes the rules of its chains, only an admin the city-wide ones (no chain). Every change is kept."""
 
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
                                  related_name="dispatch_rules")
@@ -92,6 +99,8 @@ class DispatchRule(models.Model):
                                             related_name="+", limit_choices_to=_departments)
     active = models.BooleanField(_("active"), default=True)
 
+    history = DISPATCH_RULE_HISTORY
+
     class Meta:
         verbose_name = _("dispatch rule")
         verbose_name_plural = _("dispatch rules")
@@ -100,9 +109,17 @@ class DispatchRule(models.Model):
     def __str__(self):
         return f"{self.category} → {self.lead_department}"
 
+    @classmethod
+    def scope(cls, user, action):
+        if action == "view":
+            return None if user.role in STAFF_ROLES else NOTHING
+        # a rule with no chain is city-wide: no office staffs it, so only admins (restrict lets them) change it
+        return Q(chain__staff=user) if user.role == Role.OFFICE else NOTHING
 
-class ChainIssue(models.Model):
-    """A problem many enterprises raise, handled once for the whole chain — 共性问题."""
+
+class ChainIssue(ScopedModel):
+    """A problem many enterprises raise, handled once for the whole chain — 共性问题. A chain office sees,
+    opens and links the issues of the chains it staffs; other staff read them."""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.CASCADE,
                               related_name="issues")
@@ -119,17 +136,29 @@ class ChainIssue(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def scope(cls, user, action):
+        if user.role == Role.OFFICE:
+            return Q(chain__staff=user)
+        return None if action == "view" and user.role in STAFF_ROLES else NOTHING
+
 
 def demand_scope(user):
     """Q over Demand of what user may see and act on."""
     if user.role == Role.ENTERPRISE:
         return Q(organization_id=user.organization_id) if user.organization_id else NOTHING
     if user.role == Role.HANDLER:
-        # EXISTS, not a join: one probe of the (demand, department) key per demand, and no duplicate rows
-        handled = Assignment.objects.filter(demand=models.OuterRef("pk"), department_id=user.organization_id)
+        # Only while the department handles it: once sent back or re-dispatched elsewhere, its assignment is
+        # inactive and the demand (later replies, files, comments) is no longer its business. EXISTS on the
+        # partial index of active assignments: one probe of (department, demand) per demand, no duplicates.
+        handled = Assignment.objects.filter(demand=models.OuterRef("pk"), department_id=user.organization_id,
+                                            active=True)
         return Q(models.Exists(handled)) if user.organization_id else NOTHING
     if user.role == Role.OFFICE:
-        return Q(chain__staff=user) | Q(chain__isnull=True)
+        # A demand on no chain goes to the offices of the chains its enterprise is placed on (placed after
+        # intake); an enterprise on no chain at all is the admins' to triage, not every office's.
+        placed = Placement.objects.filter(organization_id=models.OuterRef("organization_id"), chain__staff=user)
+        return Q(chain__staff=user) | Q(chain__isnull=True) & Q(models.Exists(placed))
     if user.role == Role.SPECIALIST:
         return Q(recorded_by=user)
     return NOTHING

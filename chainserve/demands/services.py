@@ -6,6 +6,7 @@ keeps the metrics' summary table (DemandFigures) in step in the same transaction
 commit. Nothing here is called from signals.
 """
 
+import dataclasses
 import mimetypes
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -35,7 +36,16 @@ from .choices import (
     Rating,
     Status,
 )
-from .models import Assignment, Attachment, Demand, DemandEvent, DemandFigures, DispatchRule
+from .models import (
+    DISPATCH_RULE_HISTORY,
+    Assignment,
+    Attachment,
+    ChainIssue,
+    Demand,
+    DemandEvent,
+    DemandFigures,
+    DispatchRule,
+)
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -516,11 +526,16 @@ def reopen(demand, user, reason, *, version=None):
 
 # ---------------------------------------------------------------- escalation, chain-wide issues, merging
 
-def escalate(demand, user, reason, *, version=None, system=False):
-    """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda."""
+def escalate(demand, user, reason, *, version=None, level=None, system=False):
+    """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda.
+    `level`, when given, is the level the caller saw: a step repeated (a retry, a double click, the overdue
+    sweep meeting an escalation made meanwhile) is then a conflict, not one more level."""
     reason = required_text(reason, "note", _("Say why the demand needs a higher level."))
     with transaction.atomic():
         d = _lock(demand, version)
+        if level is not None and int(level) != d.escalation_level:
+            raise ConflictError(_("The demand is already at the level “%(level)s”. Reload it to see what changed.")
+                                % {"level": d.get_escalation_level_display()})
         if not system:
             is_handler = user.role == Role.HANDLER and Assignment.objects.filter(
                 demand=d, department_id=user.organization_id, active=True).exists()
@@ -570,7 +585,7 @@ def escalate_overdue(now=None):
     count = 0
     for d in overdue.iterator():
         try:
-            escalate(d, None, _("Overdue: not resolved by its deadline."), system=True)
+            escalate(d, None, _("Overdue: not resolved by its deadline."), level=EscalationLevel.NONE, system=True)
             count += 1
         except TransitionError:
             continue  # it moved on meanwhile
@@ -579,6 +594,9 @@ def escalate_overdue(now=None):
 
 def link_issue(demand, user, issue):
     _require_office(user)
+    if not ChainIssue.objects.restrict(user, "change").filter(pk=issue.pk).exists():
+        # the same answer as an issue that does not exist: an issue of another office's chain stays unseen
+        raise ValidationError({"issue": _("No such chain-wide issue.")})
     if demand.chain_id and issue.chain_id != demand.chain_id:
         raise ValidationError({"issue": _("The issue belongs to another chain.")})
     with transaction.atomic():
@@ -591,13 +609,15 @@ def link_issue(demand, user, issue):
 def merge(duplicate, into, user, *, version=None):
     """Merge a duplicate into another demand of the same enterprise; both keep their histories."""
     _require_office(user)
+    # Scope first, before anything that tells about the target: a demand the user may not see answers
+    # exactly as a number that does not exist.
+    if not Demand.objects.restrict(user).filter(pk=into.pk).exists():
+        raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     if duplicate.pk == into.pk:
         raise ValidationError({"into": _("A demand cannot be merged into itself.")})
     if duplicate.organization_id != into.organization_id:
         raise ValidationError({"into": _("Only demands of the same enterprise are merged; link different "
                                          "enterprises' demands as a chain-wide issue.")})
-    if not Demand.objects.restrict(user).filter(pk=into.pk).exists():
-        raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     with transaction.atomic():
         d = _lock(duplicate, version)
         target = _lock(into, None)
@@ -632,7 +652,10 @@ def notify_event(event_id):
     enterprise = User.objects.filter(role=Role.ENTERPRISE, organization_id=d.organization_id)
     handlers = User.objects.filter(role=Role.HANDLER, organization__demand_assignments__demand=d,
                                    organization__demand_assignments__active=True)
-    office = User.objects.filter(role=Role.OFFICE).filter(Q(chains=d.chain_id) if d.chain_id else Q())
+    # the offices that may see the demand (models.demand_scope): its chain's, or for a demand on no chain
+    # those of the chains its enterprise is placed on
+    office = User.objects.filter(role=Role.OFFICE).filter(
+        Q(chains=d.chain_id) if d.chain_id else Q(chains__placements__organization_id=d.organization_id)).distinct()
     to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
                      EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED}
     to_handlers = {EventType.DISPATCHED, EventType.REPLIED, EventType.REOPENED, EventType.EXTENSION_APPROVED,
@@ -720,15 +743,27 @@ def available_actions(demand, user) -> list[str]:
     return actions
 
 
+# Steps that are not idempotent (sent twice, they act twice): they need the version the user saw, or the
+# level they expect, so that a retry or a double click is a conflict instead of a second escalation.
+EXPECTING_STEPS = {"escalate"}
+
+
 def perform(action, demand, user, data, version=None):
     """Run one named step with a form's or the API's cleaned data (the page and the API share this)."""
     try:
         version = None if version in (None, "") else int(version)
     except (TypeError, ValueError):
         raise ConflictError(_("Reload the demand and try again.")) from None
+    if not Demand.objects.restrict(user).filter(pk=demand.pk).exists():
+        # a former assignee (sent back, re-dispatched) or anyone else out of scope: as if it did not exist
+        raise PermissionDenied(_("This step is not open to you on this demand now."))
     if version is not None and version != demand.version:
         # checked before the step's availability: a step taken meanwhile may have closed this one
         raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
+    level = data.get("level")
+    if action in EXPECTING_STEPS and version is None and level is None:
+        raise ValidationError({"version": _("Send the version of the demand you saw (or the level you expect it "
+                                            "at now): repeated, this step would act twice.")})
     if action not in available_actions(demand, user):
         raise TransitionError(_("This step is not open to you on this demand now."))
     note = data.get("note", "")
@@ -746,7 +781,7 @@ def perform(action, demand, user, data, version=None):
         "close": lambda: close(demand, user, data["resolved"], note, data.get("grade", ""), **v),
         "rate": lambda: rate(demand, user, data["rating"], note, **v),
         "reopen": lambda: reopen(demand, user, note, **v),
-        "escalate": lambda: escalate(demand, user, note, **v),
+        "escalate": lambda: escalate(demand, user, note, level=level, **v),
         "merge": lambda: merge(demand, data["into"], user, **v),
         "link_issue": lambda: link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
         "comment": lambda: comment(demand, user, note),
@@ -755,17 +790,61 @@ def perform(action, demand, user, data, version=None):
 
 
 def open_issue(user, demand, data):
-    from .models import ChainIssue
-
     if demand.chain_id is None:
         raise ValidationError({"new_title": _("The demand is on no chain; a chain-wide issue needs one.")})
     return ChainIssue.objects.create(chain_id=demand.chain_id, title=data["new_title"].strip(), created_by=user)
 
 
-def save_rule(user, form):
-    """Save a dispatch rule from its form (chain office and admins)."""
-    if not _is_office(user):
-        raise PermissionDenied
+def can_change_rule_in(user, chain) -> bool:
+    """Whether user may write a dispatch rule for chain: an admin any; a chain office only one of its chains,
+    never a city-wide rule (no chain)."""
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    return user.role == Role.OFFICE and chain is not None and chain.staff.filter(pk=user.pk).exists()
+
+
+def save_rule(user, rule, co_departments=None, *, changed=True):
+    """Save dispatch rule `rule` (its fields set by the caller from a form or the API) and, if given, its
+    co-handlers; the stored rule and the chain it is written for must be the user's. Each change writes one
+    history row with its author (`changed` False: a form saved as it was, no row)."""
+    # the rule as stored (before this change) must be the user's, and so must the chain it is written for
+    if rule.pk and not DispatchRule.objects.restrict(user, "change").filter(pk=rule.pk).exists():
+        raise PermissionDenied(_("Only the office of the rule's chain or an admin may change it."))
+    if not can_change_rule_in(user, rule.chain):
+        raise PermissionDenied(_("A chain office writes rules for its own chains; city-wide rules only an admin."))
     with transaction.atomic():
-        rule = form.save()
+        created = rule.pk is None
+        rule._history_user = user
+        # One history row per change, written once the co-handlers are saved too: left to itself, the history
+        # writes a row on the save and another on each change of the co-handlers.
+        rule.skip_history_when_saving = True
+        try:
+            rule.save()
+            if co_departments is not None:
+                rule.co_departments.set(co_departments)
+        finally:
+            del rule.skip_history_when_saving
+        if created or changed:
+            DISPATCH_RULE_HISTORY.create_historical_record(rule, "+" if created else "~")
     return rule
+
+
+def rule_changes(rule, limit=None):
+    """[(history row, [changes])] of a dispatch rule, newest first: each row with what changed since the one
+    before it (the first row, the rule's creation, with none)."""
+    from chainserve.registry.models import Organization
+
+    history = list(rule.history.select_related("history_user", "category", "district", "chain",
+                                               "lead_department")[:limit])
+    rows = [(newer, newer.diff_against(older).changes if older is not None else [])
+            for newer, older in zip(history, history[1:] + [None], strict=True)]
+    # the co-handlers come as rows of the through table: shown as the departments, sorted by name
+    ids = {item["organization"] for _row, delta in rows for c in delta if c.field == "co_departments"
+           for item in [*c.old, *c.new]}
+    orgs = Organization.objects.in_bulk(ids)
+
+    def departments(items):
+        return [orgs[i["organization"]] for i in sorted(items, key=lambda i: i["organization"])]
+
+    return [(row, [dataclasses.replace(c, old=departments(c.old), new=departments(c.new))
+                   if c.field == "co_departments" else c for c in delta]) for row, delta in rows]

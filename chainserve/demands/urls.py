@@ -12,6 +12,7 @@ urlpatterns = [
     path("rules/", views.DispatchRuleListView.as_view(), name="rules"),
     path("rules/add/", views.DispatchRuleEditView.as_view(), name="rule-add"),
     path("rules/<int:pk>/edit/", views.DispatchRuleEditView.as_view(), name="rule-edit"),
+    path("rules/<int:pk>/history/", views.DispatchRuleHistoryView.as_view(), name="rule-history"),
     path("attachments/<int:pk>/", views.AttachmentView.as_view(), name="attachment"),
     path("<int:pk>/", views.DemandView.as_view(), name="demand"),
     path("<int:pk>/<slug:action>/", views.ActionView.as_view(), name="action"),

@@ -15,6 +15,7 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
+from chainserve.core.models import can_change_any
 from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
@@ -73,13 +74,18 @@ def visible_demand(request, pk):
             "organization", "category", "chain", "lead_department", "merged_into", "chain_issue"), pk=pk)
 
 
+def form_kwargs(name, demand, user):
+    """What a step's form needs besides the data: the demand and the user for the lookups it scopes."""
+    return {"link_issue": {"demand": demand, "user": user}, "merge": {"user": user}}.get(name, {})
+
+
 def detail_context(request, demand, forms=None):
     actions = services.available_actions(demand, request.user)
     forms = forms or {}
     action_forms = {}
     for name in actions:
         form_class = ACTION_FORMS[name]
-        kwargs = {"demand": demand} if name == "link_issue" else {}
+        kwargs = form_kwargs(name, demand, request.user)
         if name == "dispatch":
             lead, co = services.suggest_departments(demand)
             kwargs["initial"] = {"lead": lead, "co": co}
@@ -112,7 +118,7 @@ class ActionView(LoginRequiredMixin, View):
         demand = visible_demand(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
-        kwargs = {"demand": demand} if action == "link_issue" else {}
+        kwargs = form_kwargs(action, demand, request.user)
         form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action, **kwargs)
         if form.is_valid():
             try:
@@ -173,27 +179,36 @@ class AttachmentView(LoginRequiredMixin, View):
 
 class DispatchRuleListView(StaffOnlyMixin, LoginRequiredMixin, View):
     def get(self, request):
-        rules = DispatchRule.objects.select_related("category", "district", "chain", "lead_department") \
-            .prefetch_related("co_departments")
-        return render(request, "demands/rules.html", {"rules": rules,
-                                                      "can_edit": request.user.role in (Role.ADMIN, Role.OFFICE)})
+        rules = DispatchRule.objects.restrict(request.user).select_related(
+            "category", "district", "chain", "lead_department").prefetch_related("co_departments")
+        editable = set(DispatchRule.objects.restrict(request.user, "change").values_list("pk", flat=True))
+        return render(request, "demands/rules.html", {"rules": rules, "editable": editable,
+                                                      "can_edit": can_change_any(DispatchRule, request.user)})
+
+
+class DispatchRuleHistoryView(StaffOnlyMixin, LoginRequiredMixin, View):
+    """Every change of one dispatch rule: who, when, and field by field what it was and became."""
+
+    model = DispatchRule
+
+    def get(self, request, pk):
+        rule = get_object_or_404(DispatchRule.objects.restrict(request.user), pk=pk)
+        return render(request, "demands/rule_history.html", {"rule": rule, "changes": services.rule_changes(rule)})
 
 
 class DispatchRuleEditView(ObjectEditView):
+    """Add or change a dispatch rule: ObjectEditView's scoping (404 unseen, 403 not the user's to change)."""
+
     model = DispatchRule
     form_class = DispatchRuleForm
-
-    def get_object(self, request, pk):
-        if request.user.role not in (Role.ADMIN, Role.OFFICE):
-            raise PermissionDenied
-        return get_object_or_404(DispatchRule, pk=pk) if pk else DispatchRule()
 
     def post(self, request, pk=None):
         rule = self.get_object(request, pk)
         form = self.get_form(request, rule, request.POST)
         if not form.is_valid():
             return self.render_form(request, form, rule)
-        services.save_rule(request.user, form)
+        services.save_rule(request.user, form.save(commit=False), form.cleaned_data["co_departments"],
+                           changed=form.has_changed())
         messages.success(request, _("Saved the dispatch rule."))
         return redirect("demands:rules")
 

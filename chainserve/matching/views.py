@@ -15,6 +15,7 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
+from chainserve.resources.choices import ItemStatus
 
 from . import relevance, rules, services
 from .choices import MatchState
@@ -146,7 +147,9 @@ class MatchedForYouView(LoginRequiredMixin, View):
         today = timezone.localdate()
         profile = rules.profile_of(org)
         names = rules.display_names()
-        mine = Match.objects.restrict(request.user).filter(qualifies=True).select_related(
+        # a withdrawn or unpublished item is gone from the enterprise's list even though its match is kept
+        mine = Match.objects.restrict(request.user).filter(qualifies=True).filter(
+            Q(rule__policy__status=ItemStatus.PUBLISHED) | Q(rule__product__status=ItemStatus.PUBLISHED)).select_related(
             "rule__policy", "rule__product", "version").order_by("state", "-created", "-pk")
         page = Paginator(mine.exclude(state=MatchState.DISMISSED), self.per_page).get_page(request.GET.get("page"))
         for m in page.object_list:  # explained only for the page shown
@@ -172,12 +175,20 @@ class MatchedForYouView(LoginRequiredMixin, View):
         return [(items[rule_id], verdict) for rule_id, verdict in near]
 
 
+def item_visible(item, user) -> bool:
+    """Whether user may see the catalogue item itself now (a match does not open a withdrawn or draft item)."""
+    return type(item).objects.restrict(user, "view").filter(pk=item.pk).exists()
+
+
 class MatchView(LoginRequiredMixin, View):
-    """One match: the item, and why it fits; opening it counts as opened."""
+    """One match: the item, and why it fits; opening it counts as opened. An item the user may no longer see
+    (withdrawn, back to draft) is not shown through its match: the page says so, with 404."""
 
     def get(self, request, pk):
         match = get_object_or_404(Match.objects.restrict(request.user).select_related(
             "rule__policy", "rule__product", "version", "enterprise"), pk=pk)
+        if not item_visible(match.rule.item, request.user):
+            return render(request, "matching/match_gone.html", {"match": match}, status=404)
         if request.user.role == Role.ENTERPRISE:
             match = services.set_state(match, request.user, "open")
             match = Match.objects.select_related("rule__policy", "rule__product", "version", "enterprise").get(

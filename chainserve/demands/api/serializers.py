@@ -6,7 +6,7 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
 from ..choices import Channel, Priority, ProposalGrade, Rating
-from ..models import Category, ChainIssue, Demand, DemandEvent
+from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -131,8 +131,19 @@ class ActionSerializer(serializers.Serializer):
     new_title = serializers.CharField(required=False, allow_blank=True, max_length=200,
                                       help_text=_("… or the title of a new one."))
 
+    level = serializers.IntegerField(required=False, min_value=0, max_value=3, help_text=_(
+        "escalate: the escalation level you expect the demand at now (or send version); another is a conflict."))
+
     REQUIRED = {"dispatch": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
                 "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        # Only what the user may see: a hidden demand or issue answers as one that does not exist.
+        self.fields["into"].queryset = Demand.objects.restrict(user)
+        self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
 
     def validate(self, attrs):
         action = self.context["action"]
@@ -142,3 +153,39 @@ class ActionSerializer(serializers.Serializer):
         if action == "link_issue" and not attrs.get("issue") and not attrs.get("new_title", "").strip():
             raise serializers.ValidationError({"issue": [_("Choose an issue or give a new one's title.")]})
         return attrs
+
+
+class DispatchRuleSerializer(serializers.ModelSerializer):
+    """A dispatch rule (派单规则): a chain office writes the rules of its chains, only an admin city-wide ones."""
+
+    class Meta:
+        model = DispatchRule
+        fields = ["id", "category", "district", "chain", "lead_department", "co_departments", "active"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = self.context["request"].user
+
+        def value(name):
+            return attrs[name] if name in attrs else getattr(self.instance, name, None)
+
+        if value("chain") is None and not user.is_admin_role:
+            raise serializers.ValidationError({"chain": [_("A chain office writes rules for its own chains; a "
+                                                           "city-wide rule (no chain) only an admin.")]})
+        same = DispatchRule.objects.filter(category=value("category"), district=value("district"),
+                                           chain=value("chain"))
+        if self.instance is not None:
+            same = same.exclude(pk=self.instance.pk)
+        if same.exists():
+            raise serializers.ValidationError(
+                {"non_field_errors": [_("A rule for this category, district and chain exists already.")]})
+        return attrs
+
+
+class DispatchRuleChangeSerializer(serializers.Serializer):
+    """One change of a dispatch rule: when, by whom, and field by field what it was and became."""
+
+    at = serializers.DateTimeField(source="record.history_date")
+    by = serializers.CharField(source="record.history_user.username", default=None, allow_null=True)
+    type = serializers.CharField(source="record.history_type", help_text=_("+ created, ~ changed, - deleted"))
+    changes = serializers.ListField(child=serializers.DictField())

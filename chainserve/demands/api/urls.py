@@ -6,4 +6,5 @@ router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("demands", views.DemandViewSet, basename="demand")
 router.register("demand-categories", views.CategoryViewSet, basename="demand-category")
+router.register("dispatch-rules", views.DispatchRuleViewSet, basename="dispatch-rule")
 urlpatterns = router.urls

@@ -6,13 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from chainserve.core.api import idempotent
+from chainserve.core.api import ScopedViewSet, idempotent
 from chainserve.core.choices import Role
 
 from .. import services
 from ..filtersets import DemandFilterSet
 from ..forms import ACTION_FORMS
-from ..models import Category, Demand
+from ..models import Category, Demand, DispatchRule
 from . import serializers
 
 
@@ -75,7 +75,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         demand = self.get_object()
         if step not in ACTION_FORMS:
             raise NotFound
-        body = serializers.ActionSerializer(data=request.data, context={"action": step})
+        body = serializers.ActionSerializer(data=request.data, context={"action": step, "request": request})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         try:
@@ -90,3 +90,52 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             raise ValidationError(e.message_dict) from None
         demand.refresh_from_db()
         return Response(self.get_serializer(demand).data)
+
+
+def _plain(value):
+    """A history value as JSON: a record (or each of a list of them) by its primary key."""
+    if isinstance(value, list):
+        return [getattr(v, "pk", v) for v in value]
+    return getattr(value, "pk", value)
+
+
+class DispatchRuleViewSet(ScopedViewSet):
+    """Dispatch rules (派单目录): every staff user reads them; a chain office adds and changes the rules of its
+    chains, only an admin the city-wide ones (no chain). Not deleted: switch a rule off (`active`). Each change
+    is kept: GET …/history/."""
+
+    model = DispatchRule
+    serializer_class = serializers.DispatchRuleSerializer
+    select_related = ("category", "district", "chain", "lead_department")
+    prefetch_related = ("co_departments",)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("category", "district", "chain", "pk")
+
+    def perform_create(self, serializer):
+        serializer.instance = self._save(DispatchRule(), serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._save(serializer.instance, serializer.validated_data)
+
+    def _save(self, rule, data):
+        data = dict(data)
+        co = data.pop("co_departments", None)
+        changed = rule.pk is None or any(getattr(rule, k) != v for k, v in data.items()) or (
+            co is not None and {c.pk for c in co} != set(rule.co_departments.values_list("pk", flat=True)))
+        for key, value in data.items():
+            setattr(rule, key, value)
+        try:
+            return services.save_rule(self.request.user, rule, co, changed=changed)
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied(str(e) or None) from None
+
+    @extend_schema(responses=serializers.DispatchRuleChangeSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        rule = self.get_object()
+        rows = [{"record": record, "changes": [{"field": c.field, "old": _plain(c.old), "new": _plain(c.new)}
+                                               for c in delta]}
+                for record, delta in services.rule_changes(rule)]
+        return Response(serializers.DispatchRuleChangeSerializer(rows, many=True).data)
