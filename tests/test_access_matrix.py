@@ -47,7 +47,6 @@ SHARED = {
     "district-detail": ("districts: reference data", {"admin"}),
     "label-detail": ("labels: reference data", {"admin"}),
     "demand-category-detail": ("demand categories: reference data", {"admin"}),
-    "demands:rule-edit": ("dispatch rules: one table for the platform, kept by the chain offices", {"admin", "office"}),
 }
 # Models scoped through the record they belong to: app_label.Model → its foreign key to a scoped model.
 SCOPED_THROUGH = {
