@@ -132,7 +132,7 @@ def test_an_unused_organisation_is_deleted_from_the_page_and_the_api(world, clie
     client = client_as(world.users.office)
 
     # the page offers the button and deletes
-    assert 'organizations/%d/delete/"' % first.pk in client.get(first.get_absolute_url()).content.decode()
+    assert f'organizations/{first.pk}/delete/"' in client.get(first.get_absolute_url()).content.decode()
     response = client.post(f"/registry/organizations/{first.pk}/delete/")
     assert (response.status_code, response["Location"]) == (302, "/registry/organizations/")
     # and so does the API
