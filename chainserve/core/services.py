@@ -50,25 +50,22 @@ class RecordInUse(Exception):
 
 
 def record_uses(instance):
-    """What deleting instance would delete, detach (SET_NULL) or be stopped by (PROTECT/RESTRICT) besides
-    itself, its many-to-many links and its history: [(verbose_name_plural, count)], the largest first.
-    Asked before any delete so that no record ever takes others with it silently (a cascade through
-    placements, people, matches …) and a protected one is a message, not a ProtectedError."""
-    from django.contrib.admin.utils import NestedObjects
-    from django.db import router
+    """The records that point at instance and that deleting it would delete (CASCADE), change (SET_NULL …)
+    or be stopped by (PROTECT/RESTRICT): [(verbose_name_plural, count)], the largest first. Its own
+    many-to-many links and its history (no constraint) do not count. Asked before any delete, so that no
+    record ever takes others with it silently (placements, people, matches …) and a protected one is a
+    message, not a ProtectedError. Only the direct references are counted — one COUNT each, never the rows
+    loaded: a record with any of them is not deleted, so what hangs below them does not matter."""
+    from django.db.models import DO_NOTHING
+    from django.db.models.deletion import get_candidate_relations_to_delete
 
-    collector = NestedObjects(using=router.db_for_write(type(instance), instance=instance))
-    collector.collect([instance])
     counts = {}
-    for model, objs in collector.model_objs.items():
-        objs = [o for o in objs if not (type(o) is type(instance) and o.pk == instance.pk)]
-        if objs and not model._meta.auto_created:
-            counts[model] = counts.get(model, 0) + len(objs)
-    for obj in collector.protected:
-        counts[type(obj)] = counts.get(type(obj), 0) + 1
-    for (field, _value), batches in collector.field_updates.items():
-        model = field.model
-        n = sum(len(b) if isinstance(b, list | tuple | set) else b.count() for b in batches)
+    # The relations the ORM's delete itself follows, hidden ones (related_name="+") included.
+    for rel in get_candidate_relations_to_delete(instance._meta):
+        model = rel.related_model
+        if rel.on_delete is DO_NOTHING or model._meta.auto_created:
+            continue
+        n = model._base_manager.filter(**{rel.field.name: instance}).count()
         if n:
             counts[model] = counts.get(model, 0) + n
     return sorted(((str(m._meta.verbose_name_plural), n) for m, n in counts.items()), key=lambda u: (-u[1], u[0]))
