@@ -389,3 +389,71 @@ def test_former_assignees_and_withdrawn_items_are_kept_from_those_they_no_longer
     assert "研发补贴" not in responses[-1].content.decode()
     changed = {t for t, v in table_fingerprints().items() if fingerprints.get(t) != v and t != "django_session"}
     assert changed == set()
+
+def test_no_delete_reaches_past_the_scope_or_takes_other_records_with_it(demo_world, settings):
+    """Deletes, role by role, on every API endpoint that deletes and on the organisation's delete page:
+    - a record the role may not delete (outside core.services.deletable — its change scope narrowed by the
+      model's delete_scope), one that others use where there is one: 403 or 404 (405 where the endpoint
+      deletes nothing), and nothing changed;
+    - a record it may delete that others use (core.services.record_uses: a cascade, a SET_NULL or a
+      PROTECT): refused — 409 {"detail": "… cannot be deleted: …"} from the API, the page back to the
+      record with that message — and nothing changed.
+    "Nothing changed": every table's row count after each request (so no dependent went with the record),
+    and at the end every table's rows."""
+    from chainserve.core.services import deletable, record_uses
+
+    settings.AXES_ENABLED = False
+    users = demo_world
+    clients = {}
+    for role, user in users.items():
+        api, browser = APIClient(raise_request_exception=False), Client(raise_request_exception=False)
+        api.force_authenticate(user)
+        browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        api.cookies[settings.LANGUAGE_COOKIE_NAME] = browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        clients[role] = (api, browser)
+    fingerprints = table_fingerprints()  # after the logins, which the audit trail records
+    failures, cases = [], {"outside": 0, "in use": 0}
+
+    def pick(queryset, in_use):
+        """The first of (up to 30 of) the records that others use, or with in_use False any, preferring one in use."""
+        rows = list(queryset.order_by("pk")[:30])
+        used = next((r for r in rows if record_uses(r)), None)
+        return used if in_use or used is not None else (rows[0] if rows else None)
+
+    targets = [(e, api_model(e, users["admin"])) for e in endpoints()
+               if e.api and "delete" in e.callback.actions and e.name not in SKIPPED
+               and "delete" in e.callback.cls.http_method_names]
+    organization = apps.get_model("registry.Organization")
+    page = next(e for e in endpoints() if e.name == "registry:organization-delete")
+    targets.append((page, organization))
+    for role, user in users.items():
+        client, browser = clients[role]
+        for endpoint, model in targets:
+            if scoped(model, user, "view") is None:
+                continue
+            allowed = deletable(model, user).values("pk")
+            for kind, record in (("outside", pick(model._default_manager.exclude(pk__in=allowed), False)),
+                                 ("in use", pick(model._default_manager.filter(pk__in=allowed), True))):
+                if record is None:
+                    continue
+                cases[kind] += 1
+                path = reverse(endpoint.name, kwargs={"pk": record.pk})
+                before = state(model, record.pk)
+                response = client.delete(path) if endpoint.api else browser.post(path)
+                status = response.status_code
+                if kind == "outside":
+                    ok = status in (403, 404, 405)
+                elif endpoint.api:
+                    ok = status == 409 and "cannot be deleted: " in response.json().get("detail", "")
+                else:
+                    ok = status == 302 and response["Location"] == record.get_absolute_url()
+                if not ok:
+                    failures.append(f"{role} DELETE {path} ({kind}): {status}")
+                if state(model, record.pk) != before:
+                    failures.append(f"{role} DELETE {path} ({kind}): something changed")
+
+    changed = {t: v for t, v in table_fingerprints().items() if fingerprints.get(t) != v and t != "django_session"}
+    print(f"delete matrix: {cases}", *failures, *changed, sep="\n")
+    assert failures == []
+    assert changed == {}
+    assert cases["outside"] > 0 and cases["in use"] > 0

@@ -9,14 +9,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .audit import record_export
 from .models import IdempotencyKey, can_change_any
-from .services import delete_record, save_record
+from .services import RecordInUse, delete_record, save_record
 
 
 def drf_detail(exc):
@@ -41,6 +42,26 @@ def exception_handler(exc, context):
 
 
 
+class RecordInUseConflict(APIException):
+    """409 {"detail": "…"}: a delete refused while other records use the record (core.services.RecordInUse)."""
+
+    status_code = 409
+    default_code = "record_in_use"
+
+
+class AuditedListMixin:
+    """A list endpoint is the API's export: each answer is audited (core.audit.record_export) with the rows
+    it carries and the filter, as a page's ?export=xlsx is."""
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if response.status_code == 200:
+            data = response.data
+            rows = data.get("results", ()) if isinstance(data, dict) else data
+            record_export(request, self.get_queryset().model._meta.label, len(rows), request.query_params)
+        return response
+
+
 class ScopedPermission(permissions.BasePermission):
     """Reads are scoped by the queryset (what the user may not see is 404); writes need 'change'."""
 
@@ -53,7 +74,7 @@ class ScopedPermission(permissions.BasePermission):
         return view.model.objects.restrict(request.user, "change").filter(pk=obj.pk).exists()
 
 
-class ScopedViewSet(viewsets.ModelViewSet):
+class ScopedViewSet(AuditedListMixin, viewsets.ModelViewSet):
     """A model viewset whose queryset is always restricted to the requesting user."""
 
     model = None
@@ -90,6 +111,8 @@ class ScopedViewSet(viewsets.ModelViewSet):
             delete_record(self.request.user, instance)
         except DjangoPermissionDenied:
             raise PermissionDenied from None
+        except RecordInUse as e:
+            raise RecordInUseConflict(str(e)) from None
 
 
 class ScopedSerializer(serializers.ModelSerializer):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from . import reference
 
@@ -38,10 +39,57 @@ def profile_changed(organization):
         import_string(path)(organization)
 
 
+class RecordInUse(Exception):
+    """A delete refused because other records use the record (delete_record); str() is the message."""
+
+    def __init__(self, instance, uses):
+        self.uses = uses  # [(verbose_name_plural, count)], the largest first
+        parts = _(", ").join(_("%(kind)s (%(count)d)") % {"kind": kind, "count": count} for kind, count in uses)
+        super().__init__(_("This %(model)s is still used by other records and cannot be deleted: %(uses)s.") % {
+            "model": instance._meta.verbose_name, "uses": parts})
+
+
+def record_uses(instance):
+    """The records that point at instance and that deleting it would delete (CASCADE), change (SET_NULL …)
+    or be stopped by (PROTECT/RESTRICT): [(verbose_name_plural, count)], the largest first. Its own
+    many-to-many links and its history (no constraint) do not count. Asked before any delete, so that no
+    record ever takes others with it silently (placements, people, matches …) and a protected one is a
+    message, not a ProtectedError. Only the direct references are counted — one COUNT each, never the rows
+    loaded: a record with any of them is not deleted, so what hangs below them does not matter."""
+    from django.db.models import DO_NOTHING
+    from django.db.models.deletion import get_candidate_relations_to_delete
+
+    counts = {}
+    # The relations the ORM's delete itself follows, hidden ones (related_name="+") included.
+    for rel in get_candidate_relations_to_delete(instance._meta):
+        model = rel.related_model
+        if rel.on_delete is DO_NOTHING or model._meta.auto_created:
+            continue
+        n = model._base_manager.filter(**{rel.field.name: instance}).count()
+        if n:
+            counts[model] = counts.get(model, 0) + n
+    return sorted(((str(m._meta.verbose_name_plural), n) for m, n in counts.items()), key=lambda u: (-u[1], u[0]))
+
+
+def deletable(model, user):
+    """The rows of model that user may delete: their change scope, narrowed by model.delete_scope(user)
+    where the model has one (an admin's is all)."""
+    allowed = model.objects.restrict(user, "change")
+    if getattr(model, "delete_scope", None) is not None and not user.is_admin_role:
+        q = model.delete_scope(user)
+        allowed = allowed if q is None else allowed.filter(q)
+    return allowed
+
+
 def delete_record(user, instance):
+    """Delete one record as user: refused (PermissionDenied) outside what they may delete — their change
+    scope, narrowed by the model's delete_scope(user) where it has one — and refused (RecordInUse) while
+    other records use it; nothing is deleted then."""
     with transaction.atomic():
-        if not type(instance).objects.restrict(user, "change").filter(pk=instance.pk).exists():
+        if not deletable(type(instance), user).filter(pk=instance.pk).exists():
             raise PermissionDenied
+        if uses := record_uses(instance):
+            raise RecordInUse(instance, uses)
         instance._history_user = user
         instance.delete()
 

@@ -4,10 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES
+from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.text import search_document
 
@@ -128,9 +129,44 @@ class Organization(ScopedModel, TimeStampedModel):
 
     @classmethod
     def scope(cls, user, action):
+        """Who sees and changes an organisation. Staff see every one, others their own. Changing (and its
+        people, products and relationships): an admin every one; a chain office's staff the organisations
+        placed on a chain they staff and those on no chain at all (departments, banks, parks … and firms
+        not yet placed) — not those only on other offices' chains; a service specialist the enterprises it
+        is a current instructor of (党建指导员, coordination); nobody else. See delete_scope for deleting."""
         if action == "view":
             return None if user.role in STAFF_ROLES else Q(pk=user.organization_id)
-        return None if user.role in EDITOR_ROLES else NOTHING
+        return editable_organizations(user)
+
+    @classmethod
+    def delete_scope(cls, user):
+        """Deleting (core.services.delete_record, after the change scope): an admin, or a chain office's
+        staff what it may change; a specialist changes its enterprises but deletes none. A delete is
+        refused anyway while other records use the organisation."""
+        return None if user.role == Role.OFFICE else NOTHING
+
+
+def editable_organizations(user):
+    """Q over Organization of what user may change (Organization.scope); None means all."""
+    if user.role == Role.OFFICE:
+        # Subqueries, not joins: an organisation on several chains must not come back once per placement.
+        on_their_chains = Organization.objects.filter(placements__chain__staff=user).values("pk")
+        placed = Organization.objects.filter(placements__isnull=False).values("pk")
+        return Q(pk__in=on_their_chains) | ~Q(pk__in=placed)
+    if user.role == Role.SPECIALIST:
+        today = timezone.localdate()
+        served = Organization.objects.filter(
+            Q(instructors__user=user, instructors__started_on__lte=today)
+            & (Q(instructors__ended_on__isnull=True) | Q(instructors__ended_on__gte=today))
+        ).values("pk")
+        return Q(kind=OrgKind.ENTERPRISE, pk__in=served)
+    return None if user.role in EDITOR_ROLES else NOTHING
+
+
+def _through_editable(user, field):
+    """Q of records whose organisation (through field) user may change; None means all."""
+    q = editable_organizations(user)
+    return q if q is None or q == NOTHING else Q(**{f"{field}__in": Organization.objects.filter(q).values("pk")})
 
 
 class Product(TimeStampedModel):
@@ -208,7 +244,7 @@ class Person(ScopedModel, TimeStampedModel):
     def scope(cls, user, action):
         if action == "view":
             return None if user.role in STAFF_ROLES else Q(organization_id=user.organization_id)
-        return None if user.role in EDITOR_ROLES else NOTHING
+        return _through_editable(user, "organization")
 
 
 class Relationship(ScopedModel, TimeStampedModel):
@@ -261,4 +297,4 @@ class Relationship(ScopedModel, TimeStampedModel):
             if user.role in STAFF_ROLES:
                 return None
             return Q(source_id=user.organization_id) | Q(target_id=user.organization_id)
-        return None if user.role in EDITOR_ROLES else NOTHING
+        return _through_editable(user, "source")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("organizations/suggest/", views.SuggestView.as_view(), name="suggest"),
     path("organizations/<int:pk>/", views.OrganizationView.as_view(), name="organization"),
     path("organizations/<int:pk>/edit/", views.OrganizationEditView.as_view(), name="organization-edit"),
+    path("organizations/<int:pk>/delete/", views.OrganizationDeleteView.as_view(), name="organization-delete"),
     path("organizations/<int:org>/products/add/", views.ProductEditView.as_view(), name="product-add"),
     path("organizations/<int:org>/products/<int:pk>/edit/", views.ProductEditView.as_view(), name="product-edit"),
     path("people/", views.PersonListView.as_view(), name="people"),

@@ -15,6 +15,7 @@ from django.views import View
 
 from chainserve.core.filters import search_queryset
 from chainserve.core.models import can_change_any
+from chainserve.core.services import RecordInUse, deletable, delete_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import services
@@ -50,6 +51,7 @@ class OrganizationView(LoginRequiredMixin, View):
         context = {
             "org": org,
             "can_edit": Organization.objects.restrict(request.user, "change").filter(pk=pk).exists(),
+            "can_delete": deletable(Organization, request.user).filter(pk=pk).exists(),
             "show_phone": request.user.is_staff_role,
             "people": org.people.all(),
             "products": org.products.all(),
@@ -65,6 +67,21 @@ class OrganizationView(LoginRequiredMixin, View):
 class OrganizationEditView(ObjectEditView):
     model = Organization
     form_class = OrganizationForm
+
+
+class OrganizationDeleteView(LoginRequiredMixin, View):
+    """Delete an organisation (POST) through core.services.delete_record: refused with the records that
+    still use it, shown on its page, or outside what the user may delete (Organization.delete_scope)."""
+
+    def post(self, request, pk):
+        org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+        try:
+            delete_record(request.user, org)
+        except RecordInUse as e:
+            messages.error(request, str(e))
+            return redirect(org.get_absolute_url())
+        messages.success(request, _("Deleted %(name)s.") % {"name": org})
+        return redirect("registry:organizations")
 
 
 class PersonListView(ObjectListView):

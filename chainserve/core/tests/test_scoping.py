@@ -68,9 +68,9 @@ def test_only_admins_and_a_chains_own_office_change_it(world, role, chains):
 def test_save_record_keeps_the_author_in_the_history(world):
     org = Organization(name="明湖新协会", kind="association")
 
-    save_record(world.users.specialist, org)
+    save_record(world.users.office, org)
 
-    assert org.history.get().history_user == world.users.specialist
+    assert org.history.get().history_user == world.users.office
 
 
 def test_save_record_rolls_back_what_ends_outside_the_users_scope(world):
@@ -121,9 +121,11 @@ def test_delete_record_is_refused_outside_the_scope(world):
 
 
 def test_delete_record_inside_the_scope_keeps_its_author(world):
-    pk = world.bank.pk
+    # an organisation nothing uses (the bank has people, relationships and a user: core/tests/test_delete.py)
+    unused = Organization.objects.create(name="明湖新协会", kind="association")
+    pk = unused.pk
 
-    delete_record(world.users.admin, world.bank)
+    delete_record(world.users.admin, unused)
 
     assert not Organization.objects.filter(pk=pk).exists()
     assert Organization.history.filter(id=pk, history_type="-").get().history_user == world.users.admin

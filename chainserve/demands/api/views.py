@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from chainserve.core.api import ScopedViewSet, idempotent
+from chainserve.core.api import AuditedListMixin, ScopedViewSet, idempotent
 from chainserve.core.choices import Role
 
 from .. import services
@@ -21,7 +21,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CategorySerializer
 
 
-class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
     """Demands the user may see; create one (portal or on behalf); its events; each step as a POST."""
 

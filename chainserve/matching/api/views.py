@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from chainserve.core.api import drf_detail
+from chainserve.core.api import AuditedListMixin, drf_detail
 
 from .. import rules, services
 from ..filtersets import MatchFilterSet, RuleFilterSet
@@ -23,7 +23,7 @@ def _service(call):
         raise PermissionDenied(str(e) or None) from None
 
 
-class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class RuleViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                   viewsets.GenericViewSet):
     """Eligibility rules; POST adds a version (creating the rule with its first); `validate` checks a rule."""
 
@@ -61,7 +61,7 @@ class RuleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response({"valid": True, "conditions": [rules.describe(node, names) for node in top]})
 
 
-class MatchViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Matches: an enterprise sees its own; staff see all. `state` saves, dismisses, marks applied …"""
 
     serializer_class = serializers.MatchSerializer

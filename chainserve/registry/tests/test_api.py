@@ -106,7 +106,7 @@ def test_the_park_must_be_a_park(world, api_as):
 
 
 def test_a_partial_update_keeps_the_other_fields(world, api_as):
-    response = api_as(world.users.specialist).patch(
+    response = api_as(world.users.office).patch(
         f"{ORGS}{world.nfs.pk}/", {"employees": 121}, format="json"
     )
 
@@ -120,7 +120,7 @@ def test_a_partial_update_keeps_the_other_fields(world, api_as):
 
 
 def test_a_partial_update_cannot_remove_an_enterprises_uscc(world, api_as):
-    response = api_as(world.users.specialist).patch(f"{ORGS}{world.nfs.pk}/", {"uscc": ""}, format="json")
+    response = api_as(world.users.office).patch(f"{ORGS}{world.nfs.pk}/", {"uscc": ""}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {"uscc": ["An enterprise needs its unified social credit code."]}
@@ -258,7 +258,7 @@ def test_keys_belong_to_their_user(world, api_as):
     first = api_as(world.users.office).post(
         ORGS, new_org("甲公司", 60), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
     )
-    second = api_as(world.users.specialist).post(
+    second = api_as(world.users.admin).post(
         ORGS, new_org("乙公司", 61), format="json", HTTP_IDEMPOTENCY_KEY="k-1"
     )
 

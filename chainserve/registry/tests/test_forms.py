@@ -70,7 +70,7 @@ def test_create_enterprise_with_a_known_uscc_is_refused(world, client_as, spelli
 
 
 def test_create_enterprise_with_a_valid_uscc_saves_it_compact(world, client_as):
-    response = client_as(world.users.specialist).post(
+    response = client_as(world.users.office).post(
         ADD_ORG,
         enterprise_form(
             uscc=make_uscc(50).lower(),

@@ -92,7 +92,7 @@ def test_a_refused_edit_records_nothing(world, client_as):
 
 
 def test_person_history_shows_the_author(world, client_as):
-    client = client_as(world.users.specialist)
+    client = client_as(world.users.office)
 
     client.post(
         f"/registry/people/{world.p_wz.pk}/edit/",
@@ -105,5 +105,5 @@ def test_person_history_shows_the_author(world, client_as):
         },
     )
 
-    assert world.p_wz.history.first().history_user == world.users.specialist
-    assert " · specialist · Changed</li>" in client.get(f"/registry/people/{world.p_wz.pk}/").content.decode()
+    assert world.p_wz.history.first().history_user == world.users.office
+    assert " · office · Changed</li>" in client.get(f"/registry/people/{world.p_wz.pk}/").content.decode()
