@@ -16,7 +16,8 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class DemandEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # null for the platform's own steps (overdue escalation) and once the user is deleted
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = DemandEvent
@@ -55,7 +56,7 @@ class DemandCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(read_only=True)
     organization = serializers.IntegerField(source="organization_id", read_only=True)
-    chain = serializers.IntegerField(source="chain_id", read_only=True, allow_null=True)
+    chain = serializers.IntegerField(source="chain_id", read_only=True)
     category = serializers.IntegerField(source="category_id", read_only=True)
     title = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
