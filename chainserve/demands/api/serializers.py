@@ -56,7 +56,7 @@ class DemandCreatedSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     number = serializers.CharField(read_only=True)
     organization = serializers.IntegerField(source="organization_id", read_only=True)
-    chain = serializers.IntegerField(source="chain_id", read_only=True)
+    chain = serializers.IntegerField(source="chain_id", read_only=True, allow_null=True)
     category = serializers.IntegerField(source="category_id", read_only=True)
     title = serializers.CharField(read_only=True)
     channel = serializers.CharField(read_only=True)
