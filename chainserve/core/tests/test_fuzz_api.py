@@ -148,10 +148,11 @@ def test_a_body_nested_a_thousand_deep_is_a_400_on_every_operation_that_takes_js
                for method, path in JSON_BODIES}
 
     # Every create and collection action parses the body; one on a record is a 404 first if there is none.
-    assert {op for op in answers if "{" not in op[1]} <= {op for op, r in answers.items() if r.status_code == 400}
+    collection = {op for op in answers if "{" not in op[1]}
+    assert len(collection) >= 30
+    assert collection <= {op for op, r in answers.items() if r.status_code == 400}
     assert {op: r.status_code for op, r in answers.items() if r.status_code not in (400, 404)} == {}
     assert [op for op, r in answers.items() if r.status_code == 400 and r.json() != NESTED_TOO_DEEP] == []
-    assert len([r for r in answers.values() if r.status_code == 400]) >= 40
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
