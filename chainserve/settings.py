@@ -242,6 +242,8 @@ UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get(
 DATA_UPLOAD_MAX_NUMBER_FILES = 2 * UPLOAD_MAX_FILES
 # How long a process keeps the working-day calendar and the SLA policies (core.reference).
 REFERENCE_CACHE_SECONDS = int(os.environ.get("REFERENCE_CACHE_SECONDS", "60"))
+# How long an API Idempotency-Key is remembered; after that the same key makes a new record.
+IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -252,6 +254,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
+    ],
+    # JSON with a bound on nesting (a body nested a thousand deep is a 400, not a RecursionError).
+    "DEFAULT_PARSER_CLASSES": [
+        "chainserve.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "chainserve.core.pagination.Pagination",
     "PAGE_SIZE": 50,

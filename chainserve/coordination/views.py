@@ -871,19 +871,34 @@ class EvidenceView(LoginRequiredMixin, View):
 
 # ---------------------------------------------------------------- calendar
 
+# The months the calendar shows: a far month (9999-12) is refused before the weeks around it and the
+# next month's link overflow past year 9999.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def _month(value):
+    """The first day of the month asked as "YYYY-MM" (none: this month), and None; or this month's first
+    day and the message for a month that is not one or is outside FIRST_YEAR…LAST_YEAR."""
+    this_month = timezone.localdate().replace(day=1)
+    if not (value or "").strip():
+        return this_month, None
     try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        return datetime.date(year, month, 1)
+        year, month = (int(p) for p in value.split("-"))
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return datetime.date(year, month, 1), None
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        pass
+    return this_month, _("Give a month as YYYY-MM, from %(first)s-01 to %(last)s-12.") % {
+        "first": FIRST_YEAR, "last": LAST_YEAR}
 
 
 class CalendarView(LoginRequiredMixin, View):
     """A month of the meetings and activities the user may see, and the user's iCalendar address."""
 
     def get(self, request):
-        first = _month(request.GET.get("month"))
+        first, error = _month(request.GET.get("month"))
+        if error:
+            messages.error(request, error)
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
         tz = timezone.get_current_timezone()
         start = datetime.datetime.combine(weeks[0][0], datetime.time.min, tz)
@@ -895,11 +910,13 @@ class CalendarView(LoginRequiredMixin, View):
         previous = (first - datetime.timedelta(days=1)).replace(day=1)
         following = (first + datetime.timedelta(days=31)).replace(day=1)
         return render(request, "coordination/calendar.html", {
-            "first": first, "previous": previous, "following": following,
+            "first": first,
+            "previous": previous if previous.year >= FIRST_YEAR else None,
+            "following": following if following.year <= LAST_YEAR else None,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
             "feed_url": request.build_absolute_uri(reverse("coordination:calendar-feed", args=[ical.feed_key(feed)]))
             if feed else None,
-        })
+        }, status=400 if error else 200)
 
     def post(self, request):
         services.calendar_feed(request.user, renew=True)

@@ -1,5 +1,6 @@
-"""API plumbing shared by every app: error shape, scoped viewsets, creates through save_record."""
+"""API plumbing shared by every app: error shape, scoped viewsets, creates through save_record, Idempotency-Key."""
 
+import hashlib
 import json
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -8,16 +9,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions, serializers, viewsets
-from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
+from rest_framework import permissions, serializers, status, viewsets
+from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import record_export
-from .models import IdempotencyKey, can_change_any
-from .services import RecordInUse, delete_record, save_record
+from .models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey, can_change_any
+from .services import RecordInUse, delete_record, expired_idempotency_keys, save_record
 
 
 def drf_detail(exc):
@@ -101,10 +102,7 @@ class ScopedViewSet(AuditedListMixin, viewsets.ModelViewSet):
         return serializer
 
     def create(self, request, *args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()[:100]
-        if not key:
-            return super().create(request, *args, **kwargs)
-        return idempotent(request.user, key, request.path, lambda: super(ScopedViewSet, self).create(request, *args, **kwargs))
+        return idempotent_create(request, lambda: super(ScopedViewSet, self).create(request, *args, **kwargs))
 
     def perform_destroy(self, instance):
         try:
@@ -159,33 +157,79 @@ class ScopedSerializer(serializers.ModelSerializer):
         return self._write(instance, validated_data)
 
 
+IDEMPOTENCY_KEY_TOO_LONG = _("The Idempotency-Key header is longer than %(limit)d characters.")
+IDEMPOTENCY_KEY_REUSED = _("This Idempotency-Key was already used for a different request (another body, "
+                           "method or address). Send a new key with a new request.")
+
+
 class _NotStored(Exception):
     def __init__(self, response):
         self.response = response
 
 
-def _claim(user, key, scope):
+def _file_digest(value):
+    """An uploaded file in a request's fingerprint: its name, size and content's SHA-256."""
+    if not hasattr(value, "chunks"):
+        return str(value)
+    digest = hashlib.sha256()
+    for chunk in value.chunks():
+        digest.update(chunk)
+    value.seek(0)
+    return {"name": value.name, "size": value.size, "sha256": digest.hexdigest()}
+
+
+def request_fingerprint(request):
+    """SHA-256 of what makes a request this request: method, path and body. The body as parsed, so the
+    same JSON with other spacing or its keys in another order is the same request; a file by its content."""
+    data = request.data
+    if hasattr(data, "lists"):  # a form or multipart body: a QueryDict, a list of values per name
+        data = dict(data.lists())
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_file_digest)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def idempotent_create(request, produce):
+    """Answer a create: produce() once per Idempotency-Key header (IETF draft "The Idempotency-Key HTTP
+    Header Field"), every time without one. A key longer than the column is a 400, never cut (two keys
+    would collide); a key that comes again with another request is a 422, nothing created."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return produce()
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise ParseError(IDEMPOTENCY_KEY_TOO_LONG % {"limit": IDEMPOTENCY_KEY_MAX_LENGTH})
+    return idempotent(request.user, key, request.path, produce, fingerprint=request_fingerprint(request))
+
+
+def _claim(user, key, scope, fingerprint=""):
     """Insert the key's record, or find it there: one statement (INSERT … ON CONFLICT DO NOTHING RETURNING).
     The id if this request claimed the key; None if another did — an unfinished claim makes the INSERT wait
-    until that request commits (its answer is then there) or rolls back (the key is then ours)."""
+    until that request commits (its answer is then there) or rolls back (the key is then ours). An expired
+    record of the key is deleted first, so the key is new again."""
+    expired_idempotency_keys().filter(user=user, key=key, scope=scope).delete()
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {q(IdempotencyKey._meta.db_table)} ({q('user_id')}, {q('key')}, {q('scope')}, {q('created')}) "  # nosec B608  # names from the model's meta, values as parameters
-            f"VALUES (%s, %s, %s, %s) ON CONFLICT ({q('user_id')}, {q('key')}, {q('scope')}) DO NOTHING RETURNING {q('id')}",
-            [user.pk, key, scope, connection.ops.adapt_datetimefield_value(timezone.now())])
+            f"INSERT INTO {q(IdempotencyKey._meta.db_table)} "  # nosec B608  # names from the model's meta, values as parameters
+            f"({q('user_id')}, {q('key')}, {q('scope')}, {q('fingerprint')}, {q('created')}) "
+            f"VALUES (%s, %s, %s, %s, %s) ON CONFLICT ({q('user_id')}, {q('key')}, {q('scope')}) DO NOTHING RETURNING {q('id')}",
+            [user.pk, key, scope, fingerprint, connection.ops.adapt_datetimefield_value(timezone.now())])
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def idempotent(user, key, scope, produce):
-    """Run produce() once per (user, key, scope); a repeat gets the first answer again, and a
-    concurrent repeat waits for the first to commit. A failed create keeps no key, so it can be retried."""
+def idempotent(user, key, scope, produce, fingerprint=""):
+    """Run produce() once per (user, key, scope); a repeat with the same fingerprint gets the first answer
+    again, a repeat with another a 422; a concurrent repeat waits for the first to commit. A failed create
+    keeps no key, so it can be retried."""
     try:
         with transaction.atomic():
-            claimed = _claim(user, key, scope)
+            claimed = _claim(user, key, scope, fingerprint)
             if claimed is None:
                 record = IdempotencyKey.objects.get(user=user, key=key, scope=scope)
+                # A record kept from before fingerprints were stored ("") replays as it did then.
+                if record.fingerprint and record.fingerprint != fingerprint:
+                    return Response({"detail": str(IDEMPOTENCY_KEY_REUSED)},
+                                    status=status.HTTP_422_UNPROCESSABLE_ENTITY)
                 return Response(record.body, status=record.status, headers={"Idempotent-Replayed": "true"})
             response = produce()
             if response.status_code >= 300:

@@ -87,12 +87,20 @@ def can_change_any(model, user) -> bool:
     return model.scope(user, "change") != NOTHING
 
 
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+
+
 class IdempotencyKey(models.Model):
-    """The answer given to an API create sent with an Idempotency-Key header, replayed if it comes again."""
+    """The answer given to an API create sent with an Idempotency-Key header, replayed if the same request
+    comes again with it within settings.IDEMPOTENCY_KEY_HOURS (after that the key is new again)."""
 
     user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
+    # The whole key: a longer one is refused (400), never cut, so two keys never collide.
+    key = models.CharField(max_length=IDEMPOTENCY_KEY_MAX_LENGTH)
     scope = models.CharField(max_length=200, help_text=_("The endpoint the key was used on."))
+    fingerprint = models.CharField(
+        max_length=64, blank=True,
+        help_text=_("SHA-256 of the request's method, path and body: the key may only come again with the same."))
     status = models.PositiveSmallIntegerField(null=True)
     body = models.JSONField(null=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -104,6 +112,8 @@ class IdempotencyKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key", "scope"], name="idempotency_key_unique"),
         ]
+        # The sweep deletes expired keys by age.
+        indexes = [models.Index(fields=["created"], name="idempotency_key_created")]
 
     def __str__(self):
         return self.key

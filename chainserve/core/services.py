@@ -326,3 +326,21 @@ def audit(request, action, detail="", user=None, username=""):
         ip=client_ip(request),
         detail=detail[:500],
     )
+
+
+def expired_idempotency_keys(now=None):
+    """The API Idempotency-Keys older than settings.IDEMPOTENCY_KEY_HOURS: forgotten, so the same key makes a
+    new record (a client retries within minutes; a day-old key reused is a new request)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import IdempotencyKey
+
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    return IdempotencyKey.objects.filter(created__lt=cutoff)
+
+
+def purge_idempotency_keys(now=None):
+    """Delete the expired Idempotency-Keys (the sweep runs it); returns how many."""
+    return expired_idempotency_keys(now).delete()[0]

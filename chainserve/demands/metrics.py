@@ -180,6 +180,38 @@ def with_months(rows):
 
 # ---------------------------------------------------------------- periods, scopes, filters
 
+# The years the figures are asked for (as the reports' periods): a far date (9999-12-31) is refused at its
+# field, before the month and day arithmetic below would overflow past year 9999.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def parse_period(query, today):
+    """The period of the metrics page from its query string: `from` and `to`, ISO dates (missing or empty:
+    the first day of today's year, today). Returns (start, end, errors); errors maps a field to its message
+    (a date that is not one, outside FIRST_YEAR…LAST_YEAR, or an end before the start) and the period is
+    then the default one."""
+    period = {"from": today.replace(month=1, day=1), "to": today}
+    errors = {}
+    for field in period:
+        value = (query.get(field) or "").strip()
+        if not value:
+            continue
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            errors[field] = _("Enter a valid date.")
+            continue
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            errors[field] = _("Give a date from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            continue
+        period[field] = day
+    if not errors and period["to"] < period["from"]:
+        errors["to"] = _("The end date cannot be before the start date.")
+    if errors:
+        return today.replace(month=1, day=1), today, errors
+    return period["from"], period["to"], errors
+
+
 def _month_after(day):
     return datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 

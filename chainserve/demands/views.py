@@ -1,7 +1,5 @@
 """Pages of the demands app: lists, queue, inbox, detail with its steps, intake on behalf, rules, metrics."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -213,25 +211,14 @@ class DispatchRuleEditView(ObjectEditView):
         return redirect("demands:rules")
 
 
-def _period(request):
-    today = timezone.localdate()
-    try:
-        start = datetime.date.fromisoformat(request.GET.get("from", ""))
-    except ValueError:
-        start = today.replace(month=1, day=1)
-    try:
-        end = datetime.date.fromisoformat(request.GET.get("to", ""))
-    except ValueError:
-        end = today
-    return start, end
-
-
 class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
     def get(self, request):
-        start, end = _period(request)
+        # A wrong date (9999-12-31 overflowed the date arithmetic: a 500) is a 400 with the message at its
+        # field; the page then shows the default period.
+        start, end, errors = metrics.parse_period(request.GET, timezone.localdate())
         by = request.GET.get("by") if request.GET.get("by") in metrics.GROUPS else "department"
         rows, total, ranking = metrics.page(by, start, end, user=request.user)
-        if request.GET.get("export") == "xlsx":
+        if request.GET.get("export") == "xlsx" and not errors:
             headers = [str(metrics.GROUPS[by][2]), _("Received"), _("Response rate %"), _("Resolution rate %"),
                        _("Satisfaction rate %"), _("Average working days to close"), _("Resolved"),
                        _("Closed, not solved"), _("Overdue"), _("Sent back"), _("Reopened"), _("Open")]
@@ -240,10 +227,10 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
                  f.resolved, f.unresolved, f.overdue, f.sent_back, f.reopened, f.open] for f in [*rows, total]])
         return render(request, "demands/metrics.html", {
             "rows": rows, "total": total, "ranking": ranking, "by": by, "groups": metrics.GROUPS,
-            "start": start, "end": end, "missing_years": missing_calendar_years(),
+            "start": start, "end": end, "errors": errors, "missing_years": missing_calendar_years(),
             "chart": {"names": [f.name for f in ranking],
                       "labels": [_("Response rate"), _("Resolution rate"), _("Satisfaction rate")],
                       "response": [f.response_rate for f in ranking],
                       "resolution": [f.resolution_rate for f in ranking],
                       "satisfaction": [f.satisfaction_rate for f in ranking]},
-        })
+        }, status=400 if errors else 200)

@@ -257,8 +257,9 @@ class ListItemViewSet(ScopedViewSet):
     ordering_fields = ["code", "progress"]
     ordering = ["annual_list", "code", "id"]
 
+    # The whole timeline as one list, not a page: pagination_class=None so the schema says so too.
     @extend_schema(request=None, responses=serializers.ItemUpdateSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="timeline")
+    @action(detail=True, methods=["get"], url_path="timeline", pagination_class=None)
     def timeline(self, request, pk=None):
         """The item's progress updates, newest first."""
         item = self.get_object()

@@ -209,3 +209,27 @@ def test_memberships_in_the_api(coord, api_as):
     assert enterprise.patch(f"/api/v1/alliance-members/{member.pk}/", {"ended_on": None},
                             format="json").status_code == 403
     assert AllianceMember.objects.get().ended_on == datetime.date(2026, 1, 31)
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "1999-12", "2101-01", "2026-13", "2026", "abc"])
+def test_a_month_out_of_range_or_malformed_is_a_400_showing_this_month(coord, client_as, month):
+    # 9999-12 overflowed the date arithmetic (the weeks around it, the next month's link): a 500
+    response = client_as(coord.users.office).get("/coordination/calendar/", {"month": month})
+
+    assert response.status_code == 400
+    assert [str(m) for m in response.context["messages"]] == ["Give a month as YYYY-MM, from 2000-01 to 2100-12."]
+    assert response.context["first"] == timezone.localdate().replace(day=1)
+
+
+@pytest.mark.parametrize(("month", "previous", "following"), [
+    ("2000-01", None, datetime.date(2000, 2, 1)),
+    ("2100-12", datetime.date(2100, 11, 1), None),
+    ("2026-12", datetime.date(2026, 11, 1), datetime.date(2027, 1, 1)),
+])
+def test_the_calendar_links_no_month_past_its_range(coord, client_as, month, previous, following):
+    response = client_as(coord.users.office).get("/coordination/calendar/", {"month": month})
+
+    assert response.status_code == 200
+    assert (response.context["previous"], response.context["following"]) == (previous, following)
+    assert ('id="previous"' in response.content.decode(), 'id="next"' in response.content.decode()) == (
+        previous is not None, following is not None)

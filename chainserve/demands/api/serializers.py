@@ -16,7 +16,8 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class DemandEventSerializer(serializers.ModelSerializer):
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # null for the platform's own steps (overdue escalation) and once the user is deleted
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = DemandEvent

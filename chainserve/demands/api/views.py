@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from chainserve.core.api import AuditedListMixin, ScopedViewSet, idempotent
+from chainserve.core.api import AuditedListMixin, ScopedViewSet, idempotent_create
 from chainserve.core.choices import Role
 
 from .. import services
@@ -36,10 +36,7 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
     @extend_schema(request=serializers.DemandCreateSerializer, responses={201: serializers.DemandCreatedSerializer},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])
     def create(self, request, *args, **kwargs):
-        key = request.headers.get("Idempotency-Key", "").strip()[:100]
-        if key:
-            return idempotent(request.user, key, request.path, lambda: self._create(request))
-        return self._create(request)
+        return idempotent_create(request, lambda: self._create(request))
 
     def _create(self, request):
         data = serializers.DemandCreateSerializer(data=request.data)
@@ -60,8 +57,9 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
             raise ValidationError(e.message_dict) from None
         return Response(serializers.DemandCreatedSerializer(demand).data, status=status.HTTP_201_CREATED)
 
+    # The whole history as one list, not a page: pagination_class=None so the schema says so too.
     @extend_schema(responses=serializers.DemandEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request, pk=None):
         demand = self.get_object()
         return Response(serializers.DemandEventSerializer(demand.events.select_related("actor"), many=True).data)

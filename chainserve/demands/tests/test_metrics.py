@@ -182,3 +182,49 @@ def test_the_metrics_page_is_for_staff(desk, client_as, role):
     response = client_as(getattr(desk.users, role)).get("/demands/metrics/")
 
     assert response.status_code == 403
+
+
+# ---------------------------------------------------------------- the period asked
+
+TODAY = datetime.date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(("query", "period", "errors"), [
+    ({}, (datetime.date(2026, 1, 1), TODAY), {}),
+    ({"from": "", "to": " "}, (datetime.date(2026, 1, 1), TODAY), {}),
+    ({"from": "2000-01-01", "to": "2100-12-31"}, (datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)), {}),
+    ({"to": "9999-12-31"}, (datetime.date(2026, 1, 1), TODAY), {"to": "Give a date from 2000 to 2100."}),
+    ({"from": "0001-01-01"}, (datetime.date(2026, 1, 1), TODAY), {"from": "Give a date from 2000 to 2100."}),
+    ({"from": "1999-12-31", "to": "2101-01-01"}, (datetime.date(2026, 1, 1), TODAY),
+     {"from": "Give a date from 2000 to 2100.", "to": "Give a date from 2000 to 2100."}),
+    ({"from": "2026-02-30"}, (datetime.date(2026, 1, 1), TODAY), {"from": "Enter a valid date."}),
+    ({"from": "2026-10-01", "to": "2026-09-30"}, (datetime.date(2026, 1, 1), TODAY),
+     {"to": "The end date cannot be before the start date."}),
+])
+def test_parse_period(query, period, errors):
+    start, end, found = metrics.parse_period(query, TODAY)
+
+    assert ((start, end), {k: str(v) for k, v in found.items()}) == (period, errors)
+
+
+def test_a_far_date_on_the_metrics_page_is_a_400_with_the_message_at_its_field(clock, desk, client_as):
+    clock.set(2026, 10, 20, 12)
+
+    response = client_as(desk.office).get("/demands/metrics/", {"from": "2026-09-01", "to": "9999-12-31"})
+
+    # the date arithmetic overflowed past year 9999: a 500
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<div class="invalid-feedback d-block" id="to-error">Give a date from 2000 to 2100.</div>' in page
+    assert 'id="from-error"' not in page
+    assert (response.context["start"], response.context["end"]) == (datetime.date(2026, 1, 1),
+                                                                     datetime.date(2026, 10, 20))
+
+
+def test_an_export_asked_with_a_wrong_date_gives_the_page_not_a_workbook(clock, desk, client_as):
+    clock.set(2026, 10, 20, 12)
+
+    response = client_as(desk.office).get("/demands/metrics/", {"to": "9999-12-31", "export": "xlsx"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

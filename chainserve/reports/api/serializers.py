@@ -5,7 +5,8 @@ from ..models import Bulletin
 
 class BulletinSerializer(serializers.ModelSerializer):
     figures = serializers.JSONField(source="data", read_only=True)
-    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    # null while the bulletin is the latest version (the schema must say so: a reverse one-to-one has no null=True)
+    superseded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Bulletin

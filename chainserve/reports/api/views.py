@@ -53,7 +53,7 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         period, scope = _parse(request, request.query_params)
         return Response(compute_all(period, scope).as_dict())
 
-    @extend_schema(request=serializers.ComputeSerializer, responses=serializers.BulletinSerializer)
+    @extend_schema(request=serializers.ComputeSerializer, responses={201: serializers.BulletinSerializer})
     @action(detail=False, methods=["post"])
     def publish(self, request):
         period, scope = _parse(request, request.data)
