@@ -16,7 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import record_export
-from .models import IdempotencyKey, can_change_any
+from .models import IdempotencyKey, can_change_any, can_create
 from .services import RecordInUse, delete_record, save_record
 
 
@@ -66,6 +66,8 @@ class ScopedPermission(permissions.BasePermission):
     """Reads are scoped by the queryset (what the user may not see is 404); writes need 'change'."""
 
     def has_permission(self, request, view):
+        if request.method == "POST" and getattr(view, "action", None) == "create":
+            return can_create(view.model, request.user)
         return request.method in permissions.SAFE_METHODS or can_change_any(view.model, request.user)
 
     def has_object_permission(self, request, view, obj):
