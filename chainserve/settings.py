@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chainserve.core.context_processors.unread",
+                "chainserve.registry.context_processors.registry",
             ],
         },
     },

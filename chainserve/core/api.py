@@ -17,7 +17,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import record_export
-from .models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey, can_change_any
+from .models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey, can_change_any, can_create
 from .services import RecordInUse, delete_record, expired_idempotency_keys, save_record
 
 
@@ -67,6 +67,8 @@ class ScopedPermission(permissions.BasePermission):
     """Reads are scoped by the queryset (what the user may not see is 404); writes need 'change'."""
 
     def has_permission(self, request, view):
+        if request.method == "POST" and getattr(view, "action", None) == "create":
+            return can_create(view.model, request.user)
         return request.method in permissions.SAFE_METHODS or can_change_any(view.model, request.user)
 
     def has_object_permission(self, request, view, obj):

@@ -87,6 +87,16 @@ def can_change_any(model, user) -> bool:
     return model.scope(user, "change") != NOTHING
 
 
+def can_create(model, user) -> bool:
+    """Whether user may add a record of model: those who may change some rows, unless the model narrows it
+    with a `may_create(user)` classmethod (an organisation is added by an admin or a chain office, not by a
+    specialist who may only change the enterprises it serves)."""
+    if not can_change_any(model, user):
+        return False
+    may_create = getattr(model, "may_create", None)
+    return user.is_admin_role or may_create is None or may_create(user)
+
+
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 
 

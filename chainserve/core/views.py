@@ -15,7 +15,7 @@ from . import throttle
 from .audit import record_export
 from .exports import xlsx_response
 from .forms import bootstrap
-from .models import can_change_any
+from .models import can_create
 from .services import save_record
 
 PAGE_SIZES = (25, 50, 100)
@@ -122,7 +122,7 @@ class ObjectListView(LoginRequiredMixin, View):
             "params": params.urlencode(),
             "page_sizes": PAGE_SIZES,
             "per_page": per_page,
-            "add_url": self.add_url if self.add_url and can_change_any(self.model, request.user) else None,
+            "add_url": self.add_url if self.add_url and can_create(self.model, request.user) else None,
             "title": table.title,
             "count_cap": COUNT_CAP,
         }
@@ -142,7 +142,7 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def get_object(self, request, pk):
         if pk is None:
-            if not can_change_any(self.model, request.user):
+            if not can_create(self.model, request.user):
                 raise PermissionDenied
             return self.model()
         obj = self.model.objects.restrict(request.user, "view").filter(pk=pk).first()

@@ -139,6 +139,11 @@ class Organization(ScopedModel, TimeStampedModel):
         return editable_organizations(user)
 
     @classmethod
+    def may_create(cls, user):
+        """Adding organisations (a form, the API, a workbook): an admin or a chain office (core.can_create)."""
+        return user.role in (Role.ADMIN, Role.OFFICE)
+
+    @classmethod
     def delete_scope(cls, user):
         """Deleting (core.services.delete_record, after the change scope): an admin, or a chain office's
         staff what it may change; a specialist changes its enterprises but deletes none. A delete is

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chainserve.core.models import can_create
 from chainserve.core.services import profile_changed
 from chainserve.core.uploads import WorkbookError, read_rows, request_limits
 
@@ -232,6 +233,7 @@ def _validate(rows, form_class, refs, key, result, progress, headers):
                 result.errors.append(RowError(number, [_("Same record as row %(n)d.") % {"n": seen[k]}]))
             else:
                 seen[k] = number
+                data["row"] = number
                 cleaned.append(data)
                 if len(result.preview) < 20:
                     result.preview.append({f: _cell_text(v) for f, v in values.items()})
@@ -258,10 +260,14 @@ def import_organizations(file, user, *, commit=True, progress=None, batch_size=2
     """Validate every row; if all are good (and commit), create new organisations and update those
     whose USCC is known. Nothing is written when any row is bad."""
     result = ImportResult(kind="organizations")
+    if user is not None and not can_create(Organization, user):  # no user: the operator at the command line
+        raise PermissionDenied
     limits = limits or request_limits("chainserve import organizations FILE.xlsx")
     rows = _validate(read_workbook(file, ORG_HEADERS, limits), OrganizationRowForm, _org_refs(),
                      lambda d: d.get("uscc") or None, result, progress,
                      {f: names[0] for f, names in ORG_HEADERS.items()})
+    _refuse_outside_scope(user, rows, "uscc", "uscc", result,
+                          _("%(v)s is an organisation you may not change (it is kept by another chain office)."))
     if result.errors or not commit:
         return result
     with transaction.atomic():
@@ -291,6 +297,25 @@ def import_organizations(file, user, *, commit=True, progress=None, batch_size=2
     return result
 
 
+def _refuse_outside_scope(user, rows, key, field, result, message):
+    """A row that would change an existing organisation the user may not change (Organization.scope) is a bad
+    row, as on the pages: the workbook is no way round the scope. rows[key] is the organisation's `field`.
+    Without a user (the operator at the command line) every row may go in."""
+    if user is None:
+        return
+    values = list({data[key] for data in rows if data.get(key)})
+    known, allowed = set(), set()
+    editable = Organization.objects.restrict(user, "change")
+    for i in range(0, len(values), 5000):
+        chunk = {f"{field}__in": values[i:i + 5000]}
+        known.update(Organization.objects.filter(**chunk).values_list(field, flat=True))
+        allowed.update(editable.filter(**chunk).values_list(field, flat=True))
+    refused = [RowError(data["row"], [message % {"v": data[key]}]) for data in rows
+               if data.get(key) in known and data[key] not in allowed]
+    if refused:
+        result.errors = sorted(result.errors + refused, key=lambda e: e.row)
+
+
 def _set_labels(pairs):
     through = Organization.labels.through
     orgs_with_labels = [(org, labs) for org, labs in pairs if labs]
@@ -317,6 +342,8 @@ def import_people(file, user, *, commit=True, progress=None, limits=None):
     rows = _validate(read_workbook(file, PERSON_HEADERS, limits), PersonRowForm, refs,
                      lambda d: (d["organization"], d["name"]), result, progress,
                      {f: names[0] for f, names in PERSON_HEADERS.items()})
+    _refuse_outside_scope(user, rows, "organization", "pk", result,
+                          _("You may not change the people of this organisation (it is kept by another chain office)."))
     if result.errors or not commit:
         return result
     with transaction.atomic():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.filters import search_queryset
-from chainserve.core.models import can_change_any
+from chainserve.core.models import can_create
 from chainserve.core.services import RecordInUse, deletable, delete_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 
@@ -186,7 +186,7 @@ class ImportView(LoginRequiredMixin, View):
     template_name = "registry/import.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_change_any(Organization, request.user):
+        if request.user.is_authenticated and not can_create(Organization, request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -164,7 +164,7 @@ def test_a_known_uscc_updates_the_organisation_instead_of_adding_one(world, work
     count = Organization.objects.count()
 
     # when
-    result = services.import_organizations(path, world.users.specialist)
+    result = services.import_organizations(path, world.users.office)
 
     # then
     assert (result.ok, result.created, result.updated) == (True, 0, 1)
@@ -172,7 +172,7 @@ def test_a_known_uscc_updates_the_organisation_instead_of_adding_one(world, work
     world.nfs.refresh_from_db()
     assert (world.nfs.name, world.nfs.employees) == ("武汉纽福斯生物科技股份有限公司", 150)
     assert world.nfs.search_text.startswith("武汉纽福斯生物科技股份有限公司 ")
-    assert world.nfs.history.first().history_user == world.users.specialist
+    assert world.nfs.history.first().history_user == world.users.office
 
 
 def test_an_update_keeps_what_the_workbook_does_not_say(world, workbook):
@@ -437,7 +437,7 @@ def test_the_page_refuses_other_file_types(world, client_as):
     assert response.context["form"].errors == {"file": ["Only .xlsx workbooks can be imported."]}
 
 
-@pytest.mark.parametrize("role", ["handler", "enterprise", "partner"])
+@pytest.mark.parametrize("role", ["handler", "enterprise", "partner", "specialist"])
 def test_only_editors_may_import(world, client_as, role):
     count = Organization.objects.count()
     client = client_as(getattr(world.users, role))
@@ -563,3 +563,31 @@ def test_headers_match_in_full_width_and_half_width_forms(workbook):
 
     # then
     assert rows == [(2, {"name": "甲公司", "amount": 100, "note": "无"})]
+
+
+def test_a_workbook_changes_no_organisation_outside_the_office_s_scope(world, workbook):
+    # given a firm only on the district chain, which the city office does not staff
+    from chainserve.chains.tests.factories import PlacementFactory
+    from chainserve.registry.tests.factories import OrganizationFactory
+
+    other = OrganizationFactory(name="明湖远山生物有限公司", uscc=make_uscc(120), employees=7)
+    PlacementFactory(segment=world.s_trial, organization=other)
+    firms = workbook(ORG_HEADER, [GOOD_ROWS[0], ["明湖远山生物有限公司", "企业", other.uscc, "", "", "", 900, "", ""]])
+    people = workbook(["姓名", "单位", "职务"], [["赵敏", world.nfs.name, "总监"], ["钱进", other.uscc, "经理"]])
+    counts = (Organization.objects.count(), Person.objects.count())
+
+    # when the city office imports them
+    firm_result = services.import_organizations(firms, world.users.office)
+    people_result = services.import_people(people, world.users.office)
+
+    # then the rows reaching past its scope are bad rows, and nothing is written
+    assert [(e.row, e.messages) for e in firm_result.errors] == [
+        (3, [f"{other.uscc} is an organisation you may not change (it is kept by another chain office)."])]
+    assert [(e.row, e.messages) for e in people_result.errors] == [
+        (3, ["You may not change the people of this organisation (it is kept by another chain office)."])]
+    assert (Organization.objects.count(), Person.objects.count()) == counts
+    other.refresh_from_db()
+    assert other.employees == 7
+    # an admin may, and so may the operator at the command line (no user)
+    assert services.import_organizations(firms, world.users.admin).errors == []
+    assert services.import_people(people, None).errors == []

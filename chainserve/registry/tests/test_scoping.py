@@ -254,3 +254,23 @@ def test_an_inactive_users_token_is_refused(world, api_as):
     api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     assert api.get("/api/v1/organizations/").status_code == 401
+
+
+def test_a_specialist_is_offered_no_way_to_add_organisations(world, client_as, api_as):
+    """It may change the enterprises it serves, not add any: no add button, no import in the menu, and the
+    form, the import page and the API refuse it (before, the form was offered and the save refused)."""
+    count = Organization.objects.count()
+    client = client_as(world.users.specialist)
+
+    page = client.get("/registry/organizations/").content.decode()
+    assert 'href="/registry/organizations/add/"' not in page
+    assert 'href="/registry/import/"' not in page
+    assert client.get("/registry/organizations/add/").status_code == 403
+    assert client.get("/registry/import/").status_code == 403
+    response = api_as(world.users.specialist).post(
+        "/api/v1/organizations/", {"name": "明湖新设有限公司", "kind": "association"}, format="json")
+    assert response.status_code == 403
+    assert Organization.objects.count() == count
+    # the office is offered both
+    office = client_as(world.users.office).get("/registry/organizations/").content.decode()
+    assert 'href="/registry/organizations/add/"' in office and 'href="/registry/import/"' in office
