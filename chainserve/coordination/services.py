@@ -17,7 +17,7 @@ from chainserve.core.choices import Role
 from chainserve.core.models import User
 from chainserve.core.money import FEN_PER_WAN
 from chainserve.core.services import notify, required_text, save_record
-from chainserve.core.uploads import request_limits
+from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, request_limits, short_name
 from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
@@ -389,7 +389,10 @@ def post_update(item, user, text, progress=None, status="", evidence=None):
             raise ValidationError({"status": _("A done item is at 100 %, and an item at 100 % is done.")})
         update = ItemUpdate(item=item, text=text, progress=progress, status=status, author=user)
         if evidence is not None:
-            update.evidence, update.evidence_name = evidence, evidence.name[:200]
+            # the name shown and the name on disk are cut keeping the extension, as a demand's attachments are
+            update.evidence_name = short_name(evidence.name, SHOWN_NAME_CHARS)
+            evidence.name = short_name(evidence.name, STORED_NAME_CHARS)
+            update.evidence = evidence
         update.save()
         if not is_parent and (new_progress, new_status) != (item.progress, item.status):
             item.progress, item.status = new_progress, new_status

@@ -150,6 +150,11 @@ def check_files(files):
     return files
 
 
+SHOWN_NAME_CHARS = 200  # a file's name as people see it (Attachment.name, ItemUpdate.evidence_name)
+# The file on disk gets a shorter name: 60 Chinese characters are 180 bytes, within a file system's 255.
+STORED_NAME_CHARS = 60
+
+
 def short_name(name, limit):
     """name cut to limit characters, keeping its extension: 「很长的名字…….pdf」."""
     if len(name) <= limit:

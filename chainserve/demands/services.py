@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
 from chainserve.core.services import notify, required_text
-from chainserve.core.uploads import short_name
+from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, short_name
 from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
 
@@ -49,7 +49,6 @@ from .models import (
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ATTACHMENT_STORED_NAME_CHARS = 60
 ATTACHMENT_TYPES = {  # extension: the bytes such a file starts with
     "pdf": [b"%PDF-"], "png": [b"\x89PNG\r\n\x1a\n"], "jpg": [b"\xff\xd8\xff"], "jpeg": [b"\xff\xd8\xff"],
     "docx": [b"PK\x03\x04"], "xlsx": [b"PK\x03\x04"], "doc": [b"\xd0\xcf\x11\xe0"], "xls": [b"\xd0\xcf\x11\xe0"],
@@ -277,11 +276,10 @@ def check_attachment(f):
 
 def _attach(demand, event, f, user):
     """Keep f as an attachment; its name shown is cut to fit, keeping the extension."""
-    attachment = Attachment(demand=demand, event=event, name=short_name(f.name, 200), size=f.size,
+    attachment = Attachment(demand=demand, event=event, name=short_name(f.name, SHOWN_NAME_CHARS), size=f.size,
                             content_type=mimetypes.guess_type(f.name)[0] or "application/octet-stream",
                             uploaded_by=user)
-    # The file on disk gets a shorter name: 60 Chinese characters are 180 bytes, within a file system's 255.
-    attachment.file.save(short_name(f.name, ATTACHMENT_STORED_NAME_CHARS), f, save=False)
+    attachment.file.save(short_name(f.name, STORED_NAME_CHARS), f, save=False)
     attachment.save()
     return attachment
 

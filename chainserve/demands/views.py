@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainserve.core.audit import record_export
 from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
 from chainserve.core.models import can_change_any
@@ -222,9 +223,11 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
             headers = [str(metrics.GROUPS[by][2]), _("Received"), _("Response rate %"), _("Resolution rate %"),
                        _("Satisfaction rate %"), _("Average working days to close"), _("Resolved"),
                        _("Closed, not solved"), _("Overdue"), _("Sent back"), _("Reopened"), _("Open")]
-            return xlsx_response("demand-metrics", headers, [
+            response = xlsx_response("demand-metrics", headers, [
                 [f.name, f.received, f.response_rate, f.resolution_rate, f.satisfaction_rate, f.avg_working_days,
                  f.resolved, f.unresolved, f.overdue, f.sent_back, f.reopened, f.open] for f in [*rows, total]])
+            record_export(request, "demands.metrics", len(rows), request.GET)  # every export is in the audit trail
+            return response
         return render(request, "demands/metrics.html", {
             "rows": rows, "total": total, "ranking": ranking, "by": by, "groups": metrics.GROUPS,
             "start": start, "end": end, "errors": errors, "missing_years": missing_calendar_years(),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
+from chainserve.core.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 
 from . import rules
 
@@ -24,6 +25,8 @@ class RuleExpressionField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
+        if json_depth_exceeds(text):  # the decoder recurses once per level: refuse before it runs out of stack
+            raise forms.ValidationError(_("This JSON is nested deeper than %(n)d levels.") % {"n": MAX_JSON_DEPTH})
         try:
             data = json.loads(text)
         except ValueError as e:

@@ -104,6 +104,15 @@ class RuleVersion(models.Model):
 ENTERPRISE_INDEX = "matching_match_enterprise_idx"
 
 
+def published_item(prefix=""):
+    """Q over Match (or `prefix`-ed relations) whose policy or financial product is published now: an enterprise
+    is shown only those through its matches — a withdrawn or redrafted item is kept from it, the match kept."""
+    from chainserve.resources.choices import ItemStatus
+
+    return (Q(**{f"{prefix}rule__policy__status": ItemStatus.PUBLISHED})
+            | Q(**{f"{prefix}rule__product__status": ItemStatus.PUBLISHED}))
+
+
 class Match(ScopedModel):
     """An item that fits an enterprise — 匹配: which rule version matched, and what the enterprise did with it.
 

@@ -15,13 +15,12 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
-from chainserve.resources.choices import ItemStatus
 
 from . import relevance, rules, services
 from .choices import MatchState
 from .filtersets import MatchFilterSet, RuleFilterSet
 from .forms import EXAMPLE, RuleVersionForm
-from .models import ITEM_FIELDS, Match, Rule
+from .models import ITEM_FIELDS, Match, Rule, published_item
 from .tables import QualifyingTable, RuleTable
 
 
@@ -148,8 +147,7 @@ class MatchedForYouView(LoginRequiredMixin, View):
         profile = rules.profile_of(org)
         names = rules.display_names()
         # a withdrawn or unpublished item is gone from the enterprise's list even though its match is kept
-        mine = Match.objects.restrict(request.user).filter(qualifies=True).filter(
-            Q(rule__policy__status=ItemStatus.PUBLISHED) | Q(rule__product__status=ItemStatus.PUBLISHED)).select_related(
+        mine = Match.objects.restrict(request.user).filter(qualifies=True).filter(published_item()).select_related(
             "rule__policy", "rule__product", "version").order_by("state", "-created", "-pk")
         page = Paginator(mine.exclude(state=MatchState.DISMISSED), self.per_page).get_page(request.GET.get("page"))
         for m in page.object_list:  # explained only for the page shown

@@ -300,3 +300,15 @@ def test_api_list_items_and_updates(annual, api_as):
     assert enterprise.post(f"/api/v1/list-items/{annual.plant.pk}/updates/", {"text": "x", "progress": 99},
                            format="json").status_code == 404
     assert _item(annual.plant.pk).progress == 40
+
+
+def test_a_long_evidence_name_keeps_its_extension_shown_and_on_disk(annual):
+    name = "关于明湖生物医药产业园二期标准厂房竣工验收的会议纪要及现场照片汇编" * 6 + ".pdf"  # 207 characters
+    pdf = SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")
+
+    update = services.post_update(annual.flats, annual.users.office, "验收。", progress=50, evidence=pdf)
+
+    assert len(update.evidence_name) == 200 and update.evidence_name.endswith("….pdf")
+    stored = update.evidence.name.rsplit("/", 1)[1]
+    assert len(stored) <= 60 and stored.endswith(".pdf")
+    assert update.evidence.read() == b"%PDF-1.4 evidence"

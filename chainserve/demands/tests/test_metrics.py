@@ -175,6 +175,12 @@ def test_the_metrics_export_has_a_row_per_group_and_the_total(clock, desk, book,
         ("—", 1, None, None, None, None, 0, 0, 0, 0, 0, 1),
         ("All", 8, 66.7, 75.0, 66.7, 4.0, 3, 1, 2, 4, 1, 4),
     ], key=str)
+    # like every export, it is in the audit trail with its filter and its row count
+    from chainserve.core.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).latest("pk")
+    assert (entry.username, entry.detail) == (desk.office.username,
+                                              "demands.metrics?from=2026-09-01&to=2026-10-31&export=xlsx (3)")
 
 
 @pytest.mark.parametrize("role", ["enterprise", "partner"])

@@ -10,7 +10,7 @@ from chainserve.core.api import AuditedListMixin, drf_detail
 
 from .. import rules, services
 from ..filtersets import MatchFilterSet, RuleFilterSet
-from ..models import Match, Rule
+from ..models import Match, Rule, published_item
 from . import serializers
 
 
@@ -70,7 +70,10 @@ class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
     ordering = ["-created", "-id"]
 
     def get_queryset(self):
-        return Match.objects.restrict(self.request.user).select_related("rule__policy", "rule__product", "version")
+        matches = Match.objects.restrict(self.request.user)
+        if not self.request.user.is_staff_role:  # as on the pages: no withdrawn or draft item through a match
+            matches = matches.filter(published_item())
+        return matches.select_related("rule__policy", "rule__product", "version")
 
     @extend_schema(request=serializers.MatchActionSerializer, responses=serializers.MatchSerializer)
     @action(detail=True, methods=["post"])

@@ -54,3 +54,21 @@ def test_a_published_item_still_opens(saved, client_as):
 
     assert page.status_code == 200
     assert "高新技术企业研发费用补贴" in page.content.decode()
+
+
+@pytest.mark.parametrize("status", [ItemStatus.WITHDRAWN, ItemStatus.DRAFT])
+def test_the_api_shows_no_match_of_a_withdrawn_or_redrafted_item_to_the_enterprise(saved, api_as, status):
+    Policy.objects.filter(pk=saved.hitech.pk).update(status=status, title="研发费用补贴(修订稿)")
+    before = Match.objects.filter(pk=saved.match.pk).values().get()
+    api = api_as(saved.users.enterprise)
+
+    listed = api.get("/api/v1/matches/")
+    one = api.get(f"/api/v1/matches/{saved.match.pk}/")
+    acted = api.post(f"/api/v1/matches/{saved.match.pk}/state/", {"action": "apply"}, format="json")
+
+    assert listed.status_code == 200 and listed.json()["count"] == 0
+    assert (one.status_code, acted.status_code) == (404, 404)
+    assert "修订稿" not in listed.content.decode() + one.content.decode()
+    assert Match.objects.filter(pk=saved.match.pk).values().get() == before
+    # staff still see the match (the issuer keeps its rule's history)
+    assert api_as(saved.users.office).get(f"/api/v1/matches/{saved.match.pk}/").status_code == 200

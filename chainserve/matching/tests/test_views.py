@@ -240,3 +240,13 @@ def test_the_rule_form_explains_the_language_in_the_users_language(matched, clie
 
     assert "JSON：用 all / any / not 组合比较条件" in page
     assert "可用字段：district, park, founded_on" in page
+
+
+def test_a_rule_nested_a_thousand_deep_is_a_message_at_the_field_not_a_500(matched, client_as):
+    deep = '{"not": ' * 1000 + '{"field": "employees", "op": "lt", "value": 5}' + "}" * 1000
+
+    response = client_as(matched.users.office).post(f"/matching/rules/{matched.east.pk}/edit/", {"expression": deep})
+
+    assert response.status_code == 400
+    assert "This JSON is nested deeper than 64 levels." in response.content.decode()
+    assert RuleVersion.objects.filter(rule=matched.east).count() == 1
