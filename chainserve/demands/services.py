@@ -6,7 +6,6 @@ keeps the metrics' summary table (DemandFigures) in step in the same transaction
 commit. Nothing here is called from signals.
 """
 
-import dataclasses
 import mimetypes
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -834,8 +833,9 @@ def rule_changes(rule, limit=None):
 
     history = list(rule.history.select_related("history_user", "category", "district", "chain",
                                                "lead_department")[:limit])
+    # (a rule made before its history was kept has no row at all)
     rows = [(newer, newer.diff_against(older).changes if older is not None else [])
-            for newer, older in zip(history, history[1:] + [None], strict=True)]
+            for newer, older in zip(history, [*history[1:], None][:len(history)], strict=True)]
     # the co-handlers come as rows of the through table: shown as the departments, sorted by name
     ids = {item["organization"] for _row, delta in rows for c in delta if c.field == "co_departments"
            for item in [*c.old, *c.new]}
@@ -844,5 +844,23 @@ def rule_changes(rule, limit=None):
     def departments(items):
         return [orgs[i["organization"]] for i in sorted(items, key=lambda i: i["organization"])]
 
-    return [(row, [dataclasses.replace(c, old=departments(c.old), new=departments(c.new))
-                   if c.field == "co_departments" else c for c in delta]) for row, delta in rows]
+    def change(c):
+        field = DispatchRule._meta.get_field(c.field)
+        if c.field == "co_departments":
+            return RuleChange(c.field, field.verbose_name, departments(c.old), departments(c.new))
+        if field.many_to_one:  # the history keeps ids: shown as the records they name (a handful per page)
+            named = field.related_model.objects.in_bulk([v for v in (c.old, c.new) if v is not None])
+            return RuleChange(c.field, field.verbose_name, named.get(c.old), named.get(c.new))
+        return RuleChange(c.field, field.verbose_name, c.old, c.new)
+
+    return [(row, [change(c) for c in delta]) for row, delta in rows]
+
+
+@dataclass(frozen=True)
+class RuleChange:
+    """One field of a dispatch rule changed: its name, its label as people read it, before and after."""
+
+    field: str
+    label: str
+    old: object
+    new: object

@@ -280,3 +280,31 @@ def test_the_rules_api_is_scoped_like_the_pages_and_keeps_the_history(desk, rule
         (None, "+", []),
     ]
     assert api_as(desk.enterprise).get(f"/api/v1/dispatch-rules/{own.pk}/").status_code == 404
+
+
+def test_a_rule_made_before_its_history_was_kept_shows_an_empty_history_not_a_500(desk, rules, client_as, api_as):
+    _city_wide, _district, own = rules
+    own.history.all().delete()  # as a rule of a database from before the history was kept
+
+    page = client_as(desk.office).get(f"/demands/rules/{own.pk}/history/")
+    api = api_as(desk.office).get(f"/api/v1/dispatch-rules/{own.pk}/history/")
+
+    assert (page.status_code, list(page.context["changes"])) == (200, [])
+    assert "No changes recorded." in page.content.decode()
+    assert (api.status_code, api.json()) == (200, [])
+
+
+def test_a_rule_change_reads_with_the_field_s_label(desk, rules, client_as):
+    _city_wide, _district, own = rules
+    desk.office.first_name = "周敏"
+    desk.office.save(update_fields=["first_name"])
+    office = client_as(desk.office)
+    response = office.post(f"/demands/rules/{own.pk}/edit/",
+                           rule_form(desk, own, lead_department=desk.market.pk, active="on"))
+    assert response.status_code == 302
+
+    html = office.get(f"/demands/rules/{own.pk}/history/").content.decode()
+    assert "· 周敏 · Changed" in html  # the person's name, never the user name
+
+    assert f"lead department: {desk.dept.name} → {desk.market.name}" in html
+    assert "lead_department" not in html
