@@ -1,12 +1,12 @@
 """URL map: pages per app, the REST API under /api/v1/, the schema and its docs."""
 
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetConfirmView
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from chainserve.core import views as core_views
-from chainserve.core.forms import LoginForm
+from chainserve.core.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 
 api_v1 = [
     path("", include("chainserve.registry.api.urls")),
@@ -24,6 +24,11 @@ urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("accounts/login/", LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
+    # the platform's look (Bootstrap fields) for the rest of the account pages Django provides
+    path("accounts/reset/<uidb64>/<token>/", PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
+         name="password_reset_confirm"),
+    path("accounts/password_change/", PasswordChangeView.as_view(form_class=PasswordChangeForm),
+         name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("chainserve.registry.urls")),

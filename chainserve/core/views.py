@@ -14,7 +14,7 @@ from django.views import View
 from . import throttle
 from .audit import record_export
 from .exports import xlsx_response
-from .forms import bootstrap
+from .forms import PasswordResetForm, bootstrap
 from .models import can_create
 from .services import save_record
 
@@ -182,6 +182,8 @@ class ObjectEditView(LoginRequiredMixin, View):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset (an e-mail with a one-time link), throttled per address and per e-mail."""
+
+    form_class = PasswordResetForm
 
     def form_valid(self, form):
         if not throttle.password_reset_allowed(self.request, form.cleaned_data["email"]):
