@@ -91,34 +91,33 @@ def bootstrap(form, filters=False):
             widget.format = "%Y-%m-%d"
 
 
-class BootstrapForm(forms.Form):
+class Bootstrapped:
+    """A form mixin: its widgets get their Bootstrap classes (bootstrap) once the fields are made."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
 
 
-class LoginForm(AuthenticationForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
+class BootstrapForm(Bootstrapped, forms.Form):
+    pass
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
+# Django's account forms in the platform's look: logging in, a forgotten password, a changed one.
+class LoginForm(Bootstrapped, AuthenticationForm):
+    pass
 
 
-class SetPasswordForm(auth_forms.SetPasswordForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
+class PasswordResetForm(Bootstrapped, auth_forms.PasswordResetForm):
+    pass
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
+class SetPasswordForm(Bootstrapped, auth_forms.SetPasswordForm):
+    pass
+
+
+class PasswordChangeForm(Bootstrapped, auth_forms.PasswordChangeForm):
+    pass
 
 
 class ScopedModelForm(forms.ModelForm):
