@@ -73,6 +73,14 @@ def _lock(demand, version):
     return locked
 
 
+def _lock_pair(demand, version, other):
+    """Lock two demands in primary-key order, whichever is acted on: two opposite merges at once then queue one
+    behind the other instead of each holding one row and waiting for the other's (a deadlock)."""
+    first, second = sorted((demand, other), key=lambda d: d.pk)
+    locked = {d.pk: _lock(d, version if d.pk == demand.pk else None) for d in (first, second)}
+    return locked[demand.pk], locked[other.pk]
+
+
 def _require(demand, *statuses):
     if demand.status not in statuses:
         raise TransitionError(_("Not possible while the demand is “%(s)s”.") % {"s": demand.get_status_display()})
@@ -616,8 +624,7 @@ def merge(duplicate, into, user, *, version=None):
         raise ValidationError({"into": _("Only demands of the same enterprise are merged; link different "
                                          "enterprises' demands as a chain-wide issue.")})
     with transaction.atomic():
-        d = _lock(duplicate, version)
-        target = _lock(into, None)
+        d, target = _lock_pair(duplicate, version, into)
         _require(d, *OPEN_STATUSES)
         if target.status == Status.MERGED:
             raise TransitionError(_("The target was itself merged into another demand."))

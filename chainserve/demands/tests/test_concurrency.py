@@ -206,3 +206,34 @@ def test_racing_creates_and_steps_keep_the_figures_exact(desk, make_demand):
     assert rows() == kept
     assert sum(r["received"] for r in kept if not r["month"]) == 6
     assert sum(r["resolved"] for r in kept if not r["month"]) == 3
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_opposite_merges_at_once_queue_instead_of_deadlocking(desk, make_demand, monkeypatch):
+    """X into Y and Y into X at the same moment. Each merge used to lock its duplicate, then its target: each
+    held one row and waited for the other's (PostgreSQL's deadlock error). Locked in primary-key order, the
+    second waits for the first, then finds its target merged."""
+    x, y = make_demand(), make_demand()
+    real_lock, first_lock_taken = services._lock, threading.Barrier(2, timeout=3)
+    seen = threading.local()
+
+    def lock_then_meet(demand, version):  # both merges hold their first row before either asks for its second
+        locked = real_lock(demand, version)
+        if not getattr(seen, "met", False):
+            seen.met = True
+            try:
+                first_lock_taken.wait()
+            except threading.BrokenBarrierError:
+                pass  # the other merge is waiting for this row: it cannot meet here
+        return locked
+
+    monkeypatch.setattr(services, "_lock", lock_then_meet)
+    a = Racer(lambda: services.merge(x, y, desk.office))
+    b = Racer(lambda: services.merge(y, x, desk.office))
+    a.start(), b.start()
+    a.join(15), b.join(15)
+
+    assert sorted([a.outcome, b.outcome]) == ["TransitionError", "ok"]
+    statuses = sorted(Demand.objects.filter(pk__in=[x.pk, y.pk]).values_list("status", flat=True))
+    assert statuses == sorted([Status.MERGED, Status.NEW])  # one merged into the other, which is untouched
