@@ -188,7 +188,10 @@ def test_amounts_read_as_each_language_writes_them_on_the_bulletin_and_the_dashb
     assert amount_cell(pages["en"][0], "industry_scale") == "CNY 660 billion"
     assert amount_cell(pages["zh"][0], "industry_scale") == "6600亿元"
     assert not any("hundred million" in page for both in pages.values() for page in both)
-    assert "召开联席会议3场次，举办活动5场次，协调解决诉求2个，签署授信协议金额68.2亿元。" in pages["zh"][0]
+    assert "<strong>摘要：</strong> 召开联席会议3场次，举办活动5场次，协调解决诉求2个，签署授信协议金额68.2亿元。" in pages["zh"][0]
+    assert '<div class="small text-muted">来源：明湖市统计局</div>' in pages["zh"][0]
+    records = chinese.get("/reports/records/activities_by_kind/?start=2026-01-01&end=2026-12-31&item=forum")
+    assert "指标对应记录 <strong>分类型活动：论坛</strong>，2026年\n" in records.content.decode()
 
 
 def test_a_published_bulletin_names_its_publisher_and_unit_never_the_login(year, client_as):
