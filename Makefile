@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: demo test test-sqlite test-postgres test-e2e lint bench clean messages
+.PHONY: demo demo-reset test test-sqlite test-postgres test-e2e lint bench clean messages
 
 $(BIN)/chainserve: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(BIN)/chainserve: pyproject.toml
 ## make demo: set up, migrate SQLite, load the demo cluster and serve it on http://127.0.0.1:8000
 demo: $(BIN)/chainserve
 	$(BIN)/chainserve demo --port $(PORT)
+
+## make demo-reset: delete the demo's SQLite database under var/, load the demo again and serve it
+demo-reset: $(BIN)/chainserve
+	$(BIN)/chainserve demo --reset --port $(PORT)
 
 ## make test: set up and run every test — SQLite, PostgreSQL (started here), browser (Chromium)
 test: $(BIN)/chainserve

@@ -4,10 +4,12 @@ import atexit
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 USAGE = """usage: chainserve COMMAND [ARGS]
 
-  demo [--port N]            migrate, load the demo cluster (idempotent) and serve it
+  demo [--port N] [--reset]  migrate, load the demo cluster (idempotent) and serve it; logs go to
+                             var/log/; --reset first deletes the demo's SQLite database under var/
   serve [--port N]           serve with gunicorn on 127.0.0.1
   worker                     run background tasks (notifications, e-mail)
   import KIND FILE           import organizations or people from an .xlsx workbook
@@ -21,16 +23,70 @@ USAGE = """usage: chainserve COMMAND [ARGS]
 """
 
 
-def _serve(port: str, workers: str = "2"):
+def _serve(port: str, workers: str = "2", log_dir: Path | None = None):
+    """gunicorn on 127.0.0.1:port; its access and error logs go to standard output and error (a service
+    manager's journal), or to log_dir's access.log and app.log (the demo)."""
     from gunicorn.app.wsgiapp import run
 
+    access, errors = ("-", "-") if log_dir is None else (str(log_dir / "access.log"), str(log_dir / "app.log"))
     sys.argv = [
         "gunicorn", "chainserve.wsgi:application", "--bind", f"127.0.0.1:{port}",
-        "--workers", os.environ.get("WEB_CONCURRENCY", workers), "--access-logfile", "-",
+        "--workers", os.environ.get("WEB_CONCURRENCY", workers),
+        "--access-logfile", access, "--error-logfile", errors,
         # calendar-feed and password-reset tokens in paths are written as [redacted]
         "--logger-class", "chainserve.core.accesslog.RedactingLogger",
     ]
     run()
+
+
+def demo_database_files(database, var_dir):
+    """The files of the demo's SQLite database (with its -wal, -shm and -journal files) that `demo --reset`
+    deletes; SystemExit for any other database, so that a reset never drops a real one."""
+    name = str(database.get("NAME") or "")
+    if database.get("ENGINE") != "django.db.backends.sqlite3" or not name or name.startswith(("file:", ":memory:")):
+        raise SystemExit("chainserve demo --reset deletes only the demo's SQLite database under the var folder; "
+                         "this database is another one (DATABASE_URL): empty it yourself.")
+    path = Path(name).resolve()
+    if not path.is_relative_to(Path(var_dir).resolve()):
+        raise SystemExit(f"chainserve demo --reset deletes only a database under {var_dir}; {path} is not.")
+    return [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")]
+
+
+def _shown(path: Path):
+    """path relative to the current folder when it is below it (var/log/access.log), else absolute."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _demo(rest):
+    # Before the settings are read: Django's warnings (403s with their tracebacks) go to var/log/app.log, here
+    # and in the worker and the gunicorn workers, which inherit the environment.
+    os.environ["CHAINSERVE_LOG_TO_FILES"] = "1"
+    import django
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+
+    django.setup()
+    if "--reset" in rest:
+        connections.close_all()
+        for path in demo_database_files(settings.DATABASES["default"], settings.VAR_DIR):
+            path.unlink(missing_ok=True)
+        print("Demo database deleted; loading it again.", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_demo")
+    # The demo runs its task worker beside the web server; it stops with the demo.
+    # Quiet, so that the logins above stay on screen.
+    worker = subprocess.Popen([sys.executable, "-m", "chainserve.cli", "worker", "--verbosity", "0"])
+    atexit.register(worker.terminate)
+    port, logs = _port(rest), Path(settings.LOG_DIR)
+    print(f"Open http://127.0.0.1:{port}\n"
+          "Stop: Ctrl-C. Start again from scratch: make demo-reset (or chainserve demo --reset).\n"
+          f"Logs: {_shown(logs / 'access.log')} (requests), {_shown(logs / 'app.log')} (warnings and errors).",
+          flush=True)
+    _serve(port, log_dir=logs)
 
 
 def _port(args):
@@ -45,20 +101,11 @@ def main(argv=None):
     if not args or args[0] in {"-h", "--help", "help"}:
         print(USAGE)
         return 0
-    import django
-    from django.core.management import call_command, execute_from_command_line
+    from django.core.management import execute_from_command_line
 
     command, rest = args[0], args[1:]
     if command == "demo":
-        django.setup()
-        call_command("migrate", interactive=False, verbosity=0)
-        call_command("load_demo")
-        # The demo runs its task worker beside the web server; it stops with the demo.
-        # Quiet, so that the logins above stay on screen.
-        worker = subprocess.Popen([sys.executable, "-m", "chainserve.cli", "worker", "--verbosity", "0"])
-        atexit.register(worker.terminate)
-        print(f"Open http://127.0.0.1:{_port(rest)}", flush=True)
-        _serve(_port(rest))
+        _demo(rest)
     elif command == "worker":
         execute_from_command_line(["chainserve", "db_worker", "--no-startup-delay", *rest])
     elif command == "serve":

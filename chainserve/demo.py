@@ -92,11 +92,11 @@ SINGLE_SEGMENTS = {"医学影像设备", "卫生材料及医药用品"}
 
 ROLE_USERS = [
     ("admin", Role.ADMIN, None, "平台管理员"),
-    ("office", Role.OFFICE, "明湖市大健康产业链办公室", "链办 周敏"),
-    ("handler", Role.HANDLER, "明湖市药品监督管理局", "药监局 陈杰"),
-    ("specialist", Role.SPECIALIST, "明湖市经济和信息化局", "服务专员 李洋"),
-    ("enterprise", Role.ENTERPRISE, "明湖澜泽基因技术有限公司", "澜泽基因 王思远"),
-    ("partner", Role.PARTNER, "明湖农商银行", "农商银行 刘芳"),
+    ("office", Role.OFFICE, "明湖市大健康产业链办公室", "周敏"),
+    ("handler", Role.HANDLER, "明湖市药品监督管理局", "陈杰"),
+    ("specialist", Role.SPECIALIST, "明湖市经济和信息化局", "李洋"),
+    ("enterprise", Role.ENTERPRISE, "明湖澜泽基因技术有限公司", "王思远"),
+    ("partner", Role.PARTNER, "明湖农商银行", "刘芳"),
 ]
 
 

@@ -315,13 +315,25 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 
+# Log files of `chainserve demo` (the access log, and app.log for everything else): the demo's terminal keeps its
+# logins in view. `chainserve serve` leaves this off and logs to standard output and error, as a service manager expects.
+LOG_DIR = VAR_DIR / "log"
+LOG_TO_FILES = env_bool("CHAINSERVE_LOG_TO_FILES")
+_LOG_HANDLER = "file" if LOG_TO_FILES else "console"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Paths in log lines lose their calendar-feed and password-reset tokens (core.accesslog).
     "filters": {"redact": {"()": "chainserve.core.accesslog.RedactingFilter"}},
+    "formatters": {"timed": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": [_LOG_HANDLER], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+if LOG_TO_FILES:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    LOGGING["handlers"]["file"] = {"class": "logging.FileHandler", "filename": str(LOG_DIR / "app.log"),
+                                   "filters": ["redact"], "formatter": "timed", "delay": True}
+    # Django's own "django" logger would also print to the console when DEBUG is on: it writes to the file only.
+    LOGGING["loggers"] = {"django": {"handlers": ["file"], "level": "INFO", "propagate": False}}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

@@ -28,8 +28,8 @@ def lines(data):
         group, label, unit = str(GROUPS.get(f["group"], f["group"])), label_of(f), f["unit"]
         if f["items"]:
             for item in f["items"]:
-                out.append((group, f"{label}: {item['label']}", display(unit, item["value"]), unit,
-                            item["value"], ""))
+                out.append((group, _("%(figure)s: %(item)s") % {"figure": label, "item": item["label"]},
+                            display(unit, item["value"]), unit, item["value"], ""))
         else:
             out.append((group, label, display(unit, f["value"]), unit, f["value"], f["note"]))
     return out
@@ -62,5 +62,7 @@ def pdf_bytes(data, title, bulletin=None):
                      charts.hbar(_("Products in clinical development, by phase"), _items(data, "products_by_phase"))]
     html = render_to_string("reports/bulletin_pdf.html", {
         "title": title, "data": data, "charts": figure_charts, "bulletin": bulletin,
-        "lines": [(g, label, shown, str(UNIT_LABELS[unit]), note) for g, label, shown, unit, _x, note in lines(data)]})
+        # an amount is shown whole (68.2亿元): its unit column stays empty
+        "lines": [(g, label, shown, "" if unit == FEN else str(UNIT_LABELS[unit]), note)
+                  for g, label, shown, unit, _x, note in lines(data)]})
     return HTML(string=html).write_pdf()

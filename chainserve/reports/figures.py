@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 
 from chainserve.chains.choices import LeadStage
 from chainserve.chains.models import Chain, Lead, LeadEvent, Placement
@@ -34,7 +34,7 @@ from chainserve.coordination.models import (
     Pairing,
     current_on,
 )
-from chainserve.core.money import FEN_PER_YI
+from chainserve.core.money import FEN_PER_YI, format_amount
 from chainserve.demands import metrics
 from chainserve.demands.choices import OPEN_STATUSES, Status
 from chainserve.demands.models import Demand
@@ -44,7 +44,9 @@ from chainserve.registry.models import District, Organization, Product
 from .models import IndustryScale
 
 COUNT, PERCENT, DAYS, FEN = "count", "percent", "days", "fen"
-UNIT_LABELS = {COUNT: "", PERCENT: "%", DAYS: _("working days"), FEN: _("hundred million yuan")}
+# The unit of a value in a workbook's number column: amounts go there as numbers of 亿元 (display() writes them
+# whole: 68.2亿元, CNY 6.82 billion).
+UNIT_LABELS = {COUNT: "", PERCENT: "%", DAYS: _("working days"), FEN: _("CNY 100 million")}
 GROUPS = {"coordination": _("Coordination"), "demands": _("Demands"), "agreements": _("Agreements"),
           "investment": _("Investment attraction"), "party": _("Party building"), "industry": _("Industry")}
 CLASS_1 = (DrugClass.CHEM_1, DrugClass.BIO_1, DrugClass.TCM_1)
@@ -192,7 +194,7 @@ def display(unit, value):
     if unit == DAYS:
         return f"{value:.1f}"
     if unit == FEN:
-        return yi(value)
+        return format_amount(value, in_yi=True)
     return str(value)
 
 
@@ -573,19 +575,21 @@ def compute_all(period, scope, keys=None) -> Report:
     return Report(period, scope, computed_at, values)
 
 
-# The sentence of a bulletin, as the reports print it: (figure, template); parts whose figure is not
-# computed are left out.
+# The sentence of a bulletin, as the reports print it: (figure, template); parts whose figure is not computed
+# are left out. A count takes its plural form from the value ("Held 1 joint meeting").
 SUMMARY = [
-    ("meetings_held", _("held %(value)s joint meetings")),
-    ("activities_held", _("held %(value)s joint activities")),
-    ("demands_resolved", _("coordinated and resolved %(value)s demands")),
-    ("agreements_credit_fen", _("signed credit agreements of %(value)s hundred million yuan")),
+    ("meetings_held", ngettext_lazy("held %(value)s joint meeting", "held %(value)s joint meetings", "count")),
+    ("activities_held", ngettext_lazy("held %(value)s joint activity", "held %(value)s joint activities", "count")),
+    ("demands_resolved", ngettext_lazy("coordinated and resolved %(value)s demand",
+                                       "coordinated and resolved %(value)s demands", "count")),
+    ("agreements_credit_fen", _("signed credit agreements of %(value)s")),
 ]
 
 
 def summary(report):
     values = {v.figure.key: v for v in report.values}
-    parts = [str(template) % {"value": values[key].display} for key, template in SUMMARY if key in values]
+    parts = [template % {"value": values[key].display, "count": values[key].value or 0}
+             for key, template in SUMMARY if key in values]
     if not parts:
         return ""
     text = pgettext("list separator", ", ").join(parts) + pgettext("sentence end", ".")

@@ -99,7 +99,7 @@ class IndustryScaleForm(forms.ModelForm):
     """The scale typed in 亿元 (kept in fen)."""
 
     # 1 亿元 is 10¹⁰ fen: ten decimal places are exact to the fen.
-    amount_yi = forms.DecimalField(label=_("Amount (hundred million yuan)"), min_value=Decimal(0), max_digits=22,
+    amount_yi = forms.DecimalField(label=_("Amount (CNY 100 million)"), min_value=Decimal(0), max_digits=22,
                                    decimal_places=10)
 
     class Meta:

@@ -4,12 +4,24 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+
+
+def person_name(user):
+    """A user as a report names a person: the full name with the unit when known (周敏（明湖市大健康产业链办公室）),
+    the username only for an account that keeps no name; "" for none."""
+    if user is None:
+        return ""
+    name = user.get_full_name() or user.username
+    if user.organization_id is None:
+        return name
+    return gettext("%(name)s (%(unit)s)") % {"name": name, "unit": user.organization.name}
 
 
 def report_scope(user, action):
@@ -97,6 +109,11 @@ class Bulletin(ScopedModel):
 
     def __str__(self):
         return f"{self.title} v{self.version}"
+
+    @property
+    def publisher(self):
+        """Who published it, by name and unit (never the login name when a name is kept)."""
+        return person_name(self.published_by)
 
     def get_absolute_url(self):
         return reverse("reports:bulletin", args=[self.pk])

@@ -21,7 +21,7 @@ class BulletinTable(Table):
         Column("published_at", _("Published at"),
                accessor=lambda b: date_format(timezone.localtime(b.published_at), "Y-m-d H:i"),
                order_by="published_at"),
-        Column("published_by", _("Published by"), accessor=lambda b: b.published_by or ""),
+        Column("published_by", _("Published by"), accessor=lambda b: b.publisher),
         Column("superseded", _("Superseded"),
                accessor=lambda b: _("yes") if hasattr(b, "superseded_by") else ""),
     ]
@@ -34,7 +34,7 @@ class IndustryScaleTable(Table):
     columns = [
         Column("year", _("Year"), order_by="year", link=True),
         Column("chain", _("Chain"), accessor=lambda s: s.chain or _("Whole city"), order_by="chain__name"),
-        Column("amount", _("Amount (hundred million yuan)"), accessor=lambda s: yi(s.amount_fen),
+        Column("amount", _("Amount (CNY 100 million)"), accessor=lambda s: yi(s.amount_fen),
                order_by="amount_fen"),
         Column("source", _("Source")),
     ]

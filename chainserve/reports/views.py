@@ -124,14 +124,15 @@ class BulletinListView(StaffOnlyMixin, ObjectListView):
     model = Bulletin
     filterset_class = BulletinFilterSet
     table_class = BulletinTable
-    select_related = ("published_by", "superseded_by")
+    select_related = ("published_by__organization", "superseded_by")
 
 
 class PublishedView(StaffOnlyMixin, View):
     """A published bulletin as it was frozen, with what changed from the version it supersedes."""
 
     def get(self, request, pk):
-        bulletin = Bulletin.objects.restrict(request.user).select_related("supersedes").filter(pk=pk).first()
+        bulletin = (Bulletin.objects.restrict(request.user).select_related("supersedes", "published_by__organization")
+                    .filter(pk=pk).first())
         if bulletin is None:
             raise Http404
         fmt = request.GET.get("export")

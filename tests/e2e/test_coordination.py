@@ -105,4 +105,4 @@ def test_enterprise_signs_up_two_attendees_is_checked_in_and_sees_agreement(demo
     switch("enterprise")
     page.goto("/coordination/mine/")
     row = page.locator("#my-agreements tr", has_text="流动资金授信协议")
-    assert "2000 万元" in row.inner_text()
+    assert "2000万元" in row.inner_text()

@@ -413,5 +413,5 @@ def test_the_lead_list_exports_to_excel(att, client_as):
     assert [r[:5] for r in rows] == [
         ("Candidate", "Region", "Segment", "Stage", "Investment amount"),
         ("上海澄元原料药有限公司", "上海市浦东新区", "原料药", "Intention signed",
-         "1.5 hundred million yuan"),
+         "CNY 150 million"),
     ]

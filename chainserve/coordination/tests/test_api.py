@@ -67,7 +67,7 @@ def test_agreements_scoped_to_parties(coord, api_as):
     created = api_as(coord.users.office).post("/api/v1/agreements/", {
         "chain": coord.chain.pk, "kind": "credit", "title": "授信", "institution": coord.world.bank.pk,
         "enterprise": coord.world.nfs.pk, "amount_fen": 682_000_000_000, "signed_on": "2026-06-01"}, format="json")
-    assert created.status_code == 201 and created.json()["amount_display"] == "68.2 hundred million yuan"
+    assert created.status_code == 201 and created.json()["amount_display"] == "CNY 6.82 billion"
     Agreement.objects.create(chain=coord.chain, kind="cooperation", title="医企合作", institution=coord.world.hospital,
                              enterprise=coord.world.wz, signed_on=datetime.date(2026, 6, 2))
     assert [a["title"] for a in api_as(coord.users.enterprise).get("/api/v1/agreements/").json()["results"]] == ["授信"]

@@ -179,7 +179,7 @@ def test_agreement_totals_by_institution_and_scope(coord, client_as):
     page = client_as(coord.users.office).get("/coordination/agreements/totals/?after=2026-01-01&before=2026-12-31")
     text = page.content.decode()
     assert '<td class="text-end" id="total-count">4</td>' in text
-    assert '<td class="text-end" id="total-amount">23 hundred million yuan</td>' in text
+    assert '<td class="text-end" id="total-amount">CNY 2.3 billion</td>' in text
     mine = client_as(coord.users.enterprise).get("/coordination/agreements/totals/?after=2026-01-01").content.decode()
     assert '<td class="text-end" id="total-count">3</td>' in mine  # 纽福斯's own agreements of 2026 only
 

@@ -117,7 +117,7 @@ def test_agreement_form_amount_in_wan_kept_in_fen(coord, client_as):
     assert response.status_code == 302
     assert agreement.amount_fen == 30_005_000_00
     page = client_as(coord.users.enterprise).get("/coordination/mine/").content.decode()
-    assert "综合授信协议" in page and "3000.5 ten thousand yuan" in page
+    assert "综合授信协议" in page and "CNY 30.005 million" in page
     assert client_as(coord.users.partner).get(f"/coordination/agreements/{agreement.pk}/").status_code == 200
 
 

@@ -95,7 +95,7 @@ def test_a_quarter_and_a_range(year):
 def test_the_summary_sentence(year):
     report = compute_all(YEAR, Scope(user=year.users.admin))
     assert report.summary == ("Held 3 joint meetings, held 5 joint activities, coordinated and resolved 2 demands, "
-                              "signed credit agreements of 68.2 hundred million yuan.")
+                              "signed credit agreements of CNY 6.82 billion.")
 
 
 def test_each_count_is_the_number_of_its_records(year):
@@ -118,3 +118,16 @@ def test_a_handler_sees_only_the_demands_of_its_department(year):
     got = values(compute_all(YEAR, Scope(user=year.users.handler)))
     # 经信局 handled d1–d4; d5 was never dispatched.
     assert (got["demands_received"], got["demands_resolved"], got["demands_open"]) == (4, 2, 1)
+
+
+def test_the_summary_counts_in_the_singular_and_reads_amounts_in_each_language(year):
+    from django.utils import translation
+
+    march, scope = Period.month(2026, 3), Scope(user=year.users.admin)
+
+    assert compute_all(march, scope).summary == (
+        "Held 1 joint meeting, held 0 joint activities, coordinated and resolved 1 demand, "
+        "signed credit agreements of CNY 0.")
+    with translation.override("zh-hans"):
+        assert compute_all(march, scope).summary == "召开联席会议1场次，举办活动0场次，协调解决诉求1个，签署授信协议金额0亿元。"
+        assert compute_all(YEAR, scope).summary == "召开联席会议3场次，举办活动5场次，协调解决诉求2个，签署授信协议金额68.2亿元。"

@@ -20,7 +20,7 @@ def test_published_figures_never_change_when_records_do(year):
     v1 = services.publish(year.users.office, YEAR, Scope(user=year.users.office, chain=year.chain), "2026年简报")
     assert (v1.version, v1.supersedes, frozen(v1, "meetings_held"), v1.computed_at) == (1, None, 3, year.clock.now)
     assert v1.summary == ("Held 3 joint meetings, held 4 joint activities, coordinated and resolved 2 demands, "
-                          "signed credit agreements of 68.2 hundred million yuan.")
+                          "signed credit agreements of CNY 6.82 billion.")
     # the meeting scheduled for 15 December is held after all
     record_minutes(year.meetings[3], year.users.office, "会议纪要。")
     assert compute_all(YEAR, Scope(user=year.users.office, chain=year.chain)).value("meetings_held") == 4

@@ -15,7 +15,7 @@ from chainserve.reports.models import Bulletin, IndustryScale
 
 QUERY = "start=2026-01-01&end=2026-12-31"
 SUMMARY = ("Held 3 joint meetings, held 5 joint activities, coordinated and resolved 2 demands, "
-           "signed credit agreements of 68.2 hundred million yuan.")
+           "signed credit agreements of CNY 6.82 billion.")
 
 
 def pdf_text(content):
@@ -25,7 +25,7 @@ def pdf_text(content):
 def test_page_api_workbook_pdf_and_command_show_the_same_numbers(year, client_as, api_as):
     report = compute_all(Period.year(2026), Scope(user=year.users.admin))
     shown = {v.figure.key: v.display for v in report.values if not v.items}
-    assert (shown["agreements_credit_fen"], shown["response_rate"], shown["industry_scale"]) == ("68.2", "80.0%", "6600")
+    assert (shown["agreements_credit_fen"], shown["response_rate"], shown["industry_scale"]) == ("CNY 6.82 billion", "80.0%", "CNY 660 billion")
 
     page = client_as(year.users.admin).get("/reports/?year=2026").content.decode()
     on_page = dict(re.findall(r'data-figure="([a-z0-9_]+)">([^<]*)</a>', page))
@@ -39,7 +39,7 @@ def test_page_api_workbook_pdf_and_command_show_the_same_numbers(year, client_as
 
     book = load_workbook(BytesIO(client_as(year.users.admin).get(f"/reports/?{QUERY}&export=xlsx").content))
     rows = {r[1]: r for r in book.active.iter_rows(min_row=2, values_only=True) if r and r[1]}
-    assert rows["Credit granted"][2:5] == (68.2, "hundred million yuan", 682_000_000_000)
+    assert rows["Credit granted"][2:5] == (68.2, "CNY 100 million", 682_000_000_000)
     assert rows["Joint meetings held"][2] == 3
     assert rows["Response rate (响应率)"][2] == 80.0
     assert next(r for r in book.active.iter_rows(values_only=True) if r and r[0] == "Summary")[1] == SUMMARY
@@ -47,8 +47,8 @@ def test_page_api_workbook_pdf_and_command_show_the_same_numbers(year, client_as
     text = pdf_text(client_as(year.users.admin).get(f"/reports/?{QUERY}&export=pdf").content)
     words = " ".join(text.split())
     assert "Industry Chain Work Bulletin" in words and SUMMARY in words
-    assert re.search(r"Credit granted\s+68\.2\s", text)
-    assert re.search(r"Industry scale \(明湖市统计局\)\s+6600", text)
+    assert re.search(r"Credit granted\s+CNY 6\.82 billion\s", text)
+    assert re.search(r"Industry scale \(明湖市统计局\)\s+CNY 660 billion\s", text)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == 2
 
     out = StringIO()
@@ -167,3 +167,64 @@ def test_dashboard_opens_on_the_office_s_own_chain_and_an_admin_s_on_the_city(ye
     assert admin.context["form"].cleaned_data["chain"] is None
     # the chart boxes carry the words a chart with nothing to show says instead of empty axes
     assert 'data-l-no-overdue="No demand is overdue in this period."' in office.content.decode()
+
+
+def amount_cell(page, key):
+    return re.search(rf'data-figure="{key}">([^<]*)</a>', page).group(1)
+
+
+def test_amounts_read_as_each_language_writes_them_on_the_bulletin_and_the_dashboard(year, client_as):
+    from django.conf import settings
+
+    english = client_as(year.users.admin)
+    chinese = client_as(year.users.admin)
+    chinese.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    pages = {lang: (c.get("/reports/?year=2026").content.decode(), c.get("/reports/dashboard/?year=2026").content.decode())
+             for lang, c in (("en", english), ("zh", chinese))}
+
+    assert [amount_cell(page, "agreements_credit_fen") for page in pages["en"]] == ["CNY 6.82 billion"] * 2
+    assert [amount_cell(page, "agreements_credit_fen") for page in pages["zh"]] == ["68.2亿元"] * 2
+    assert amount_cell(pages["en"][0], "industry_scale") == "CNY 660 billion"
+    assert amount_cell(pages["zh"][0], "industry_scale") == "6600亿元"
+    assert not any("hundred million" in page for both in pages.values() for page in both)
+    assert "<strong>摘要：</strong> 召开联席会议3场次，举办活动5场次，协调解决诉求2个，签署授信协议金额68.2亿元。" in pages["zh"][0]
+    assert '<div class="small text-muted">来源：明湖市统计局</div>' in pages["zh"][0]
+    records = chinese.get("/reports/records/activities_by_kind/?start=2026-01-01&end=2026-12-31&item=forum")
+    assert "指标对应记录 <strong>分类型活动：论坛</strong>，2026年\n" in records.content.decode()
+
+
+def test_a_published_bulletin_names_its_publisher_and_unit_never_the_login(year, client_as):
+    from django.conf import settings
+
+    from chainserve.registry.tests.factories import OrganizationFactory
+    from chainserve.reports import services
+
+    office = year.users.office
+    office.first_name = "周敏"
+    office.organization = OrganizationFactory(name="明湖市大健康产业链办公室", kind="department")
+    office.save()
+    bulletin = services.publish(office, Period.year(2026), Scope(user=office, chain=year.chain), "2026年简报")
+    by_admin = services.publish(year.users.admin, Period.year(2026), Scope(user=year.users.admin), "全市简报")
+    english, chinese = client_as(office), client_as(office)
+    chinese.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page_en = english.get(bulletin.get_absolute_url()).content.decode()
+    page_zh = chinese.get(bulletin.get_absolute_url()).content.decode()
+    listing = client_as(year.users.admin).get("/reports/bulletins/").content.decode()
+
+    published = date_of(bulletin)
+    assert f"published {published} by 周敏 (明湖市大健康产业链办公室)." in page_en
+    assert f"由周敏（明湖市大健康产业链办公室）于{published}发布" in page_zh
+    assert "<td>周敏 (明湖市大健康产业链办公室)</td>" in listing
+    # an account that keeps no name (the test's admin) is shown by its login, as before
+    assert (bulletin.publisher, by_admin.publisher) == ("周敏 (明湖市大健康产业链办公室)", "admin")
+    # the frozen amounts read as each language writes them, with no unit repeated beside them
+    assert '<td class="text-end">CNY 6.82 billion</td><td class="small text-muted"></td>' in page_en
+    assert '<td class="text-end">68.2亿元</td><td class="small text-muted"></td>' in page_zh
+
+
+def date_of(bulletin):
+    from django.utils import timezone
+
+    return timezone.localtime(bulletin.published_at).strftime("%Y-%m-%d %H:%M")

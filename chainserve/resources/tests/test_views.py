@@ -154,7 +154,7 @@ def test_the_item_page_shows_the_fields(cat, client_as):
 
     text = response.content.decode()
     assert response.status_code == 200
-    assert "100 ten thousand yuan" in text and "3000 ten thousand yuan" in text
+    assert "CNY 1 million" in text and "CNY 30 million" in text
     assert "Withdraw" not in text  # an enterprise does not change it
 
 
