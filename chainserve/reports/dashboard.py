@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from chainserve.chains.models import Segment
 from chainserve.chains.services import segment_stats
+from chainserve.core.money import format_amount
 from chainserve.demands import metrics
 from chainserve.demands.choices import OPEN_STATUSES
 
@@ -80,7 +81,8 @@ def timeline(period, scope):
         "activities": [{"date": a.starts_at.date().isoformat(), "name": a.title, "kind": a.get_kind_display(),
                         "url": a.get_absolute_url()} for a in acts],
         "agreements": [{"date": d.signed_on.isoformat(), "name": d.title, "kind": d.get_kind_display(),
-                        "amount": float(yi(d.amount_fen)), "url": d.get_absolute_url()} for d in deals],
+                        "amount": float(yi(d.amount_fen)), "amount_text": format_amount(d.amount_fen) if d.amount_fen else "",
+                        "url": d.get_absolute_url()} for d in deals],
     }
 
 

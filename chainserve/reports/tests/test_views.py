@@ -141,6 +141,8 @@ def test_dashboard_charts_read_the_same_figures(year, client_as):
     assert data["monthly"]["activities"] == [0, 0, 0, 1, 1, 0, 1, 1, 0, 0, 0, 0]
     assert data["departments"]["overdue"]["names"] == [year.desk.dept.name]
     assert [len(data["timeline"]["activities"]), len(data["timeline"]["agreements"])] == [4, 4]
+    # the tooltip reads an amount as the language writes it (it read "6.82 CNY 100 million")
+    assert {a["amount_text"] for a in data["timeline"]["agreements"]} >= {"CNY 500 million"}
     assert data["chain_map"]["name"] == "明湖市大健康产业链"
     assert 'data-figure="demands_received">5<' in page
 

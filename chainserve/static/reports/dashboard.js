@@ -92,7 +92,7 @@
     tooltip: { formatter: function (p) {
       var x = p.data.item;
       return echarts.format.encodeHTML(x.date + " " + x.kind) + "<br>" + echarts.format.encodeHTML(x.name) +
-        (x.amount ? "<br>" + x.amount + " " + l.lAmount : "");
+        (x.amount_text ? "<br>" + echarts.format.encodeHTML(x.amount_text) : "");
     } },
     legend: { top: 0, data: [l.lActivities, l.lAgreements] }, grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: "time" }, yAxis: { type: "category", data: [l.lActivities, l.lAgreements] },
