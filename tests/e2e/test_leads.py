@@ -43,7 +43,7 @@ def test_the_map_counts_open_leads_and_a_lead_is_started_and_moved(leads_demo, p
     with page.expect_navigation():
         row.locator("a.btn", has_text="建立线索").click()  # "Start a lead": the browser speaks Chinese
     with page.expect_navigation():
-        page.locator("form button[type=submit]").click()
+        page.locator("main form button[type=submit]").click()
 
     lead = Lead.objects.get(candidate__name="杭州蔚康卫生材料有限公司")
     assert page.url.endswith(f"/chains/leads/{lead.pk}/")

@@ -31,12 +31,12 @@ def test_a_specialist_picks_the_enterprise_of_a_visit_by_initials_and_keyboard(d
     assert box.input_value() == DEMO_FIRM
     assert page.locator("#id_organization-options").is_hidden()
     page.fill("#id_purpose", "了解新厂房选址进展")
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     # The demo visited this firm within 14 days: the form keeps the choice and asks to confirm.
     page.locator("#id_visit_anyway").check()
     assert box.input_value() == DEMO_FIRM
     with page.expect_navigation():
-        page.locator("form button[type=submit]").first.click()
+        page.locator("main form button[type=submit]").first.click()
 
     assert Visit.objects.count() == before + 1
     visit = Visit.objects.latest("pk")
