@@ -369,3 +369,17 @@ def test_allowed_names_only_pages_of_the_url_map():
     assert {n for n in ALLOWED if n not in names} == set()
     assert {c for entry in ALLOWED.values() for c in entry if c not in checks} == set()
     assert all(reason.strip() for entry in ALLOWED.values() for reason in entry.values())
+
+
+def test_the_text_checks_catch_what_issue_15_names_and_pass_what_chinese_pages_may_show():
+    """The checks themselves, on the issue's examples (no browser): machine-made punctuation and English words
+    are caught; full-width punctuation, abbreviations, codes, numbers, file names and URLs pass."""
+    bad = ["有 2 行有误,未导入任何数据。", "链长: 赵建华", "变更记录: 融资需求", "明湖市首台(套)医疗器械"]
+    good = ["有 2 行有误\uff0c未导入任何数据。", "链长\uff1a赵建华", "统一社会信用代码 91420100MA4K1B2C3D",
+            "导出 Excel", "上传 .xlsx 文件", "API 令牌", "https://example.org/a/b", "GMP 厂房 68.2亿元"]
+
+    assert [bool(punctuation([t])) for t in bad] == [True, True, True, True]
+    assert punctuation(good) == []
+    assert english_words(["Held 1 joint meetings", "由office发布", "3.5 hundred million yuan"]) == [
+        "Held", "joint", "meetings", "office", "hundred", "million", "yuan"]
+    assert english_words(good) == []
