@@ -98,7 +98,7 @@ def test_a_published_policy_with_a_rule_is_matched_to_the_enterprises_that_quali
     card = _card(page, TITLE)
     assert card.locator(".badge").inner_text() == "新匹配"
     assert card.locator(".condition").all_inner_texts() == [
-        "✔ 员工人数不少于250 (贵企业: 260)", "✔ 上市状态为储备上市 (贵企业: 储备上市)"]
+        "✔ 员工人数不少于250\uff08贵企业\uff1a260\uff09", "✔ 上市状态为储备上市\uff08贵企业\uff1a储备上市\uff09"]
 
     # It saves this one and dismisses another.
     with page.expect_navigation():
