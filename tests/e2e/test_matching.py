@@ -59,7 +59,7 @@ def test_a_published_policy_with_a_rule_is_matched_to_the_enterprises_that_quali
     with page.expect_navigation():
         page.click("#rule-link")
     assert page.url.endswith(f"/matching/rules/add/?policy={policy.pk}")
-    assert page.locator("h1").inner_text() == f"资格条件: {TITLE}"
+    assert page.locator("h1").inner_text() == f"资格条件\uff1a{TITLE}"  # the full-width colon (issue 15)
     page.fill("#id_expression", json.dumps(MALFORMED, ensure_ascii=False))
     _submit(page)
     assert page.locator("#id_expression-error").inner_text() == "all[0].value: employees 须与 0 到 10000000 之间的整数比较。"
@@ -98,7 +98,7 @@ def test_a_published_policy_with_a_rule_is_matched_to_the_enterprises_that_quali
     card = _card(page, TITLE)
     assert card.locator(".badge").inner_text() == "新匹配"
     assert card.locator(".condition").all_inner_texts() == [
-        "✔ 员工人数不少于250 (贵企业: 260)", "✔ 上市状态为储备上市 (贵企业: 储备上市)"]
+        "✔ 员工人数不少于250\uff08贵企业\uff1a260\uff09", "✔ 上市状态为储备上市\uff08贵企业\uff1a储备上市\uff09"]
 
     # It saves this one and dismisses another.
     with page.expect_navigation():
