@@ -40,6 +40,7 @@ urlpatterns = [
     path("reports/", include("chainserve.reports.urls")),
     path("portal/", include("chainserve.portal.urls")),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
+    path("inbox/<int:pk>/open/", core_views.InboxOpenView.as_view(), name="inbox-open"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -113,6 +114,18 @@ def notify(users, key: str, title: str, body: str = "", url: str = ""):
     return created
 
 
+def mark_read(user, pk=None):
+    """Mark user's unread messages read: the one numbered pk, or all of them. Returns the message opened (None
+    when it is not the user's), or the number marked. Only ever from a POST: reading the inbox changes nothing."""
+    from .models import Notification
+
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pk is None:
+        return unread.update(read_at=timezone.now())
+    unread.filter(pk=pk).update(read_at=timezone.now())
+    return Notification.objects.filter(user=user, pk=pk).first()
+
+
 def seed_calendar(years):
     """Load chinese-calendar's holidays and 调休 days for years it covers; returns the years loaded."""
     from .models import CalendarDay, CalendarYear
@@ -136,8 +149,6 @@ def seed_calendar(years):
 def missing_calendar_years(today=None):
     """This year and next, where the official holiday schedule is not entered (deadlines in them are
     provisional: counted with the statutory holidays, without 调休)."""
-    from django.utils import timezone
-
     from .models import CalendarYear
 
     year = (today or timezone.localdate()).year
@@ -256,7 +267,7 @@ def remind_missing_calendar(today=None):
     (deadlines in it are provisional until it is). Returns the users newly reminded."""
     from django.db.models import Q
     from django.urls import reverse
-    from django.utils import timezone, translation
+    from django.utils import translation
     from django.utils.translation import gettext as _
 
     from .choices import Role
@@ -332,8 +343,6 @@ def expired_idempotency_keys(now=None):
     """The API Idempotency-Keys older than settings.IDEMPOTENCY_KEY_HOURS: forgotten, so the same key makes a
     new record (a client retries within minutes; a day-old key reused is a new request)."""
     import datetime
-
-    from django.utils import timezone
 
     from .models import IdempotencyKey
 

@@ -16,7 +16,7 @@ from .audit import record_export
 from .exports import xlsx_response
 from .forms import PasswordResetForm, bootstrap
 from .models import can_create
-from .services import save_record
+from .services import mark_read, save_record
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 200_000
@@ -193,18 +193,29 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 
 class InboxView(LoginRequiredMixin, View):
-    """The user's in-app messages; opening the inbox marks them read."""
+    """The user's in-app messages, unread ones marked. Reading the list changes nothing: a message is marked read
+    when it is opened (a POST, then on to its page), or all at once with 「全部标为已读」."""
 
     def get(self, request):
-        from django.utils import timezone
-
         from .models import Notification
 
         page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
-        unread = [n.pk for n in page.object_list if n.read_at is None]
-        response = render(request, "core/inbox.html", {"page": page, "params": "", "unread": set(unread)})
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-        return response
+        return render(request, "core/inbox.html", {"page": page, "params": ""})
+
+    def post(self, request):
+        mark_read(request.user)
+        return redirect("inbox")
+
+
+class InboxOpenView(LoginRequiredMixin, View):
+    """Open one message: mark it read and go to its page (a path on this site only), else back to the inbox."""
+
+    def post(self, request, pk):
+        message = mark_read(request.user, pk)
+        if message is None:
+            raise Http404
+        target = message.url if message.url.startswith("/") and not message.url.startswith("//") else ""
+        return redirect(target or "inbox")
 
 
 def error_403(request, exception=None):

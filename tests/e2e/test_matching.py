@@ -89,8 +89,8 @@ def test_a_published_policy_with_a_rule_is_matched_to_the_enterprises_that_quali
     firm = Organization.objects.get(name=DEMO_FIRM)
     assert Notification.objects.filter(user__username="enterprise", key=f"match:{rule.pk}:{firm.pk}").count() == 1
     page.goto("/inbox/")
-    message = page.locator("#messages a", has_text=TITLE)
-    assert message.locator("span").first.inner_text() == f"为您匹配：{TITLE}"
+    message = page.locator("#messages button", has_text=TITLE)
+    assert message.locator(".message-title").inner_text() == f"为您匹配：{TITLE}"
     assert message.locator("div.small").inner_text() == f"贵企业符合“{TITLE}”的条件，可在“为您匹配”页面查看理由。"
     with page.expect_navigation():
         message.click()
