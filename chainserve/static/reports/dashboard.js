@@ -108,6 +108,7 @@
   finish();
   function finish() {
     window.addEventListener("resize", function () { charts.forEach(function (ch) { ch.resize(); }); });
-    window.reportCharts = charts;
+    window.reportCharts = charts;  // the charts drawn (one with nothing to show is words instead)
+    window.reportChartsReady = true;
   }
 })();
