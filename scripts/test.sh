@@ -12,7 +12,7 @@
 # What a stage needs and the machine lacks (postgresql, chromium, fonts-noto-cjk, Pango, poppler-utils) is installed with
 # apt-get first — as root, or through `sudo -n`. Works unattended (CI=true, no stdin).
 # Environment: DATABASE_URL (postgres://… to test against your own server), TEST_WORKERS (pytest-xdist
-# workers, 2), STAGE_TIMEOUT (seconds per stage, 1500), CHAINSERVE_CHROMIUM (/usr/bin/chromium),
+# workers, 2), STAGE_TIMEOUT (seconds per stage, 2400), CHAINSERVE_CHROMIUM (/usr/bin/chromium),
 # PYTEST_ADDOPTS (extra pytest options, e.g. "-x" or "-k search"), NO_APT=1 (never install).
 # Exit status: 0 when every stage passed; 1 otherwise. Logs: .tmp/test-logs/<stage>.log
 
@@ -22,7 +22,7 @@ ROOT=$PWD
 
 PYTHON=${VENV_PYTHON:-$ROOT/.venv/bin/python}
 WORKERS=${TEST_WORKERS:-2}
-STAGE_TIMEOUT=${STAGE_TIMEOUT:-1500}
+STAGE_TIMEOUT=${STAGE_TIMEOUT:-2400}
 CHROMIUM=${CHAINSERVE_CHROMIUM:-/usr/bin/chromium}
 LOGDIR=$ROOT/.tmp/test-logs
 ALL_STAGES=(lint sqlite postgres e2e)
