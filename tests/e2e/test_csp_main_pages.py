@@ -50,7 +50,8 @@ def visit(page, paths):
     for path in paths:
         try:
             response = page.goto(path)
-        except PlaywrightError:  # an error status with an empty body (405 on a POST-only address) is no page
+        except PlaywrightError:  # an error status with an empty body (405 on a POST-only address) is no page,
+            page.wait_for_url("chrome-error://**")  # and Chromium goes on to its error page: let it land first
             continue
         if response.status == 200 and response.headers["content-type"].startswith("text/html"):
             assert response.headers["content-security-policy"].count("script-src 'self';") == 1, path
