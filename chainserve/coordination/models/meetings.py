@@ -18,7 +18,7 @@ from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.money import format_amount
 from chainserve.registry.choices import OrgKind
 
-from .choices import (
+from ..choices import (
     ActionStatus,
     ActivityKind,
     ActivityStatus,

@@ -23,8 +23,8 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 from chainserve.registry.services import ImportResult, RowError, _cell_text, _validate, read_workbook
 
-from .choices import ActionStatus, ActivityStatus, ItemStatus, MeetingStatus
-from .models import (
+from ..choices import ActionStatus, ActivityStatus, ItemStatus, MeetingStatus
+from ..models import (
     ActionItem,
     Activity,
     AgendaItem,

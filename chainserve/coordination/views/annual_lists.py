@@ -23,9 +23,9 @@ from chainserve.core.services import save_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 from chainserve.registry.services import WorkbookError
 
-from . import ical, metrics, services
-from .choices import ActivityStatus
-from .filtersets import (
+from .. import ical, metrics, services
+from ..choices import ActivityStatus
+from ..filtersets import (
     ActionItemFilterSet,
     ActivityFilterSet,
     AgreementFilterSet,
@@ -39,7 +39,7 @@ from .filtersets import (
     PairingFilterSet,
     VisitFilterSet,
 )
-from .forms import (
+from ..forms import (
     ActionUpdateForm,
     ActivityForm,
     AgreementForm,
@@ -68,7 +68,7 @@ from .forms import (
     VisitDemandForm,
     VisitForm,
 )
-from .models import (
+from ..models import (
     ActionItem,
     Activity,
     Agreement,
@@ -88,7 +88,7 @@ from .models import (
     Registration,
     Visit,
 )
-from .tables import (
+from ..tables import (
     ActionItemTable,
     ActivityTable,
     AgreementTable,

@@ -1,0 +1,3 @@
+"""Coordination pages (being split by sub-domain)."""
+
+from .annual_lists import *  # noqa: F403
