@@ -1,3 +1,94 @@
-"""Coordination pages (being split by sub-domain)."""
+"""Coordination pages, one module per sub-domain; urls.py names them from here."""
 
-from .annual_lists import *  # noqa: F403
+from .activities import (
+    ActivityEditView,
+    ActivityListView,
+    ActivityView,
+    CancelActivityView,
+    CheckInView,
+    OutcomeView,
+    RegistrationQRView,
+    RegistrationView,
+    SignUpView,
+)
+from .agreements import AgreementEditView, AgreementListView, AgreementTotalsView, AgreementView
+from .annual_lists import (
+    AnnualListEditView,
+    AnnualListListView,
+    AnnualListView,
+    EvidenceView,
+    ListItemEditView,
+    ListItemListView,
+    ListItemView,
+    PublicListView,
+)
+from .calendar import CalendarFeedView, CalendarView
+from .committees import CommitteeEditView, CommitteeListView, CommitteeView
+from .enterprise import MineView
+from .meetings import ActionItemListView, ActionItemView, MeetingEditView, MeetingListView, MeetingStepView, MeetingView
+from .party_building import (
+    AllianceEditView,
+    AllianceListView,
+    AllianceView,
+    CoverageEditView,
+    CoverageListView,
+    CoverageView,
+    InstructorEditView,
+    InstructorListView,
+    InstructorView,
+    PairingEditView,
+    PairingListView,
+    PairingView,
+)
+from .visits import VisitEditView, VisitListView, VisitView
+
+__all__ = [
+    "CommitteeListView",
+    "CommitteeView",
+    "CommitteeEditView",
+    "MeetingListView",
+    "MeetingEditView",
+    "MeetingView",
+    "MeetingStepView",
+    "ActionItemListView",
+    "ActionItemView",
+    "ActivityListView",
+    "ActivityEditView",
+    "ActivityView",
+    "SignUpView",
+    "OutcomeView",
+    "RegistrationView",
+    "RegistrationQRView",
+    "CheckInView",
+    "CancelActivityView",
+    "AgreementListView",
+    "AgreementEditView",
+    "AgreementTotalsView",
+    "AgreementView",
+    "VisitListView",
+    "VisitEditView",
+    "VisitView",
+    "MineView",
+    "AllianceListView",
+    "AllianceEditView",
+    "AllianceView",
+    "PairingListView",
+    "PairingEditView",
+    "PairingView",
+    "InstructorListView",
+    "InstructorEditView",
+    "InstructorView",
+    "CoverageListView",
+    "CoverageEditView",
+    "CoverageView",
+    "AnnualListListView",
+    "AnnualListEditView",
+    "AnnualListView",
+    "PublicListView",
+    "ListItemListView",
+    "ListItemEditView",
+    "ListItemView",
+    "EvidenceView",
+    "CalendarView",
+    "CalendarFeedView",
+]
