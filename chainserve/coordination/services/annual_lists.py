@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.services import required_text, save_record
@@ -197,7 +197,10 @@ def parse_milestones(text):
 
 
 def format_milestones(milestones):
-    return "; ".join(f"{m.due_on.isoformat()} {m.title}" for m in milestones)
+    """Milestones on one line as parse_milestones reads them back; in Chinese joined with the full-width
+    semicolon, as official documents write a list."""
+    separator = "\uff1b" if (translation.get_language() or "").startswith("zh") else "; "
+    return separator.join(f"{m.due_on.isoformat()} {m.title}" for m in milestones)
 
 
 class ListRowForm(forms.Form):
