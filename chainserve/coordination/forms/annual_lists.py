@@ -16,9 +16,9 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.models import Organization
 
-from . import services
-from .choices import AgreementKind, ItemStatus
-from .models import (
+from .. import services
+from ..choices import AgreementKind, ItemStatus
+from ..models import (
     Activity,
     Agreement,
     Alliance,
