@@ -1,15 +1,12 @@
 """Joint activity forms: the activity, sign-up, check-in, outcome."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
 from chainserve.registry.forms import OrganizationField
 
-from ..models import (
-    Activity,
-)
+from ..models import Activity
 from .base import ChainRecordForm, DateTimeLocalInput
 
 ATTENDEE_ROWS = 5

@@ -11,10 +11,7 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 
 from ..choices import AgreementKind
-from ..models import (
-    Activity,
-    Agreement,
-)
+from ..models import Activity, Agreement
 from .base import ChainRecordForm
 
 

@@ -1,6 +1,5 @@
 """Annual list forms: the list, items, updates, milestones and the workbook upload."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +7,7 @@ from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.core.uploads import check_workbook_upload
 
 from ..choices import ItemStatus
-from ..models import (
-    AnnualList,
-    ListItem,
-)
+from ..models import AnnualList, ListItem
 from .base import ChainRecordForm, _departments
 
 

@@ -1,6 +1,5 @@
 """What the coordination forms share: the date-time input, departments, records of a chain, memberships, cancelling."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 

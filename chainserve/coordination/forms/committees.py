@@ -1,12 +1,6 @@
 """Committee forms."""
 
-
-
-
-from ..models import (
-    Committee,
-    CommitteeMember,
-)
+from ..models import Committee, CommitteeMember
 from .base import ChainRecordForm, MembershipForm
 
 

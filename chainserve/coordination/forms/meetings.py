@@ -1,16 +1,12 @@
 """Joint meeting and action item forms."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.registry.models import Organization
 
-from ..models import (
-    Committee,
-    Meeting,
-)
+from ..models import Committee, Meeting
 from .base import DateTimeLocalInput, _departments
 
 

@@ -1,6 +1,5 @@
 """Party-building forms: alliances, pairings, instructors and coverages."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,13 +9,7 @@ from chainserve.core.models import User
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 
-from ..models import (
-    Alliance,
-    AllianceMember,
-    Coverage,
-    InstructorAssignment,
-    Pairing,
-)
+from ..models import Alliance, AllianceMember, Coverage, InstructorAssignment, Pairing
 from .base import ChainRecordForm, MembershipForm
 
 

@@ -1,6 +1,5 @@
 """Visit forms."""
 
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,9 +9,7 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 
 from .. import services
-from ..models import (
-    Visit,
-)
+from ..models import Visit
 
 
 class VisitForm(ScopedModelForm):

@@ -13,10 +13,7 @@ from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 
-from ..choices import (
-    ActivityKind,
-    ActivityStatus,
-)
+from ..choices import ActivityKind, ActivityStatus
 
 
 class Activity(ScopedModel, TimeStampedModel):

@@ -1,6 +1,5 @@
 """Agreements signed with enterprises — 签约."""
 
-
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -13,9 +12,7 @@ from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.money import format_amount
 from chainserve.registry.choices import OrgKind
 
-from ..choices import (
-    AgreementKind,
-)
+from ..choices import AgreementKind
 from .activities import Activity
 
 

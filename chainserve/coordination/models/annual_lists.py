@@ -1,6 +1,5 @@
 """The annual project lists — 服务项目清单 / 实事项目清单: items, milestones and progress updates."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,10 +11,7 @@ from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 
-from ..choices import (
-    ItemStatus,
-    ListKind,
-)
+from ..choices import ItemStatus, ListKind
 from .base import _departments
 
 

@@ -1,6 +1,5 @@
 """What the coordination models share: dated memberships, the enterprise scope, date helpers."""
 
-
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +9,7 @@ from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.registry.choices import OrgKind
 
-from ..choices import (
-    MemberRole,
-)
+from ..choices import MemberRole
 
 
 def _departments():

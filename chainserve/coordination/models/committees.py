@@ -1,6 +1,5 @@
 """Coordination committees — 产业链党建工作协调委员会 — and their member units."""
 
-
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,5 @@
 """Joint meetings — 联席会议: agenda, attendance, decisions and action items."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,10 +11,7 @@ from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 
-from ..choices import (
-    ActionStatus,
-    MeetingStatus,
-)
+from ..choices import ActionStatus, MeetingStatus
 from .base import _departments
 from .committees import Committee
 

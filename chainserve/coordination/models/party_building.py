@@ -1,6 +1,5 @@
 """Party building — 党建: alliances, "1+1" pairings, instructors and the two coverages."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -12,10 +11,7 @@ from chainserve.chains.models import chain_scope
 from chainserve.core.models import ScopedModel, TimeStampedModel
 from chainserve.registry.choices import OrgKind
 
-from ..choices import (
-    CoverageKind,
-    InstructorKind,
-)
+from ..choices import CoverageKind, InstructorKind
 from .base import Membership, _dates_ordered, _enterprise_scope, _membership_constraints
 
 # ---------------------------------------------------------------- alliances

@@ -1,6 +1,5 @@
 """Visits to enterprises — 走访."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

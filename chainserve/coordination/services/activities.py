@@ -1,6 +1,5 @@
 """Joint activities: sign-up, check-in, outcome, cancelling."""
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +10,7 @@ from chainserve.core.models import User
 from chainserve.registry.choices import OrgKind
 
 from ..choices import ActivityStatus
-from ..models import (
-    Activity,
-    Attendee,
-    Registration,
-)
+from ..models import Activity, Attendee, Registration
 from .base import CoordinationError, _cancel, _may_change, _notify_cancelled, _with_author
 
 

@@ -18,12 +18,7 @@ from chainserve.registry.models import Organization
 from chainserve.registry.services import ImportResult, RowError, _cell_text, _validate, read_workbook
 
 from ..choices import ItemStatus
-from ..models import (
-    AnnualList,
-    ItemUpdate,
-    ListItem,
-    Milestone,
-)
+from ..models import AnnualList, ItemUpdate, ListItem, Milestone
 from .base import CoordinationError, _may_change, _with_author
 
 

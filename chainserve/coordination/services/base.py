@@ -12,7 +12,6 @@ from chainserve.core.services import notify, required_text
 class CoordinationError(Exception):
     """A step the record's state does not allow; the message says why."""
 
-
 def _may_change(user, model, pk):
     if not model.objects.restrict(user, "change").filter(pk=pk).exists():
         raise PermissionDenied(_("You may not change this record."))

@@ -1,13 +1,8 @@
 """The calendar of meetings and activities and the users' iCalendar addresses."""
 
-
 from django.db import transaction
 
-from ..models import (
-    Activity,
-    CalendarFeed,
-    Meeting,
-)
+from ..models import Activity, CalendarFeed, Meeting
 
 
 def calendar_events(user, start, end):

@@ -15,13 +15,7 @@ from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
 
 from ..choices import ActionStatus, MeetingStatus
-from ..models import (
-    ActionItem,
-    AgendaItem,
-    Attendance,
-    Decision,
-    Meeting,
-)
+from ..models import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from .base import CoordinationError, _cancel, _may_change, _notify_cancelled, _with_author
 
 

@@ -7,9 +7,7 @@ from django.utils import timezone
 
 from chainserve.demands import services as demand_services
 
-from ..models import (
-    Visit,
-)
+from ..models import Visit
 from .base import _may_change
 
 VISIT_WARNING_DAYS = 14

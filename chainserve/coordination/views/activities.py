@@ -18,24 +18,10 @@ from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import services
 from ..choices import ActivityStatus
-from ..filtersets import (
-    ActivityFilterSet,
-)
-from ..forms import (
-    ActivityForm,
-    CancelForm,
-    CheckInForm,
-    OutcomeForm,
-    SignUpForm,
-)
-from ..models import (
-    Activity,
-    Agreement,
-    Registration,
-)
-from ..tables import (
-    ActivityTable,
-)
+from ..filtersets import ActivityFilterSet
+from ..forms import ActivityForm, CancelForm, CheckInForm, OutcomeForm, SignUpForm
+from ..models import Activity, Agreement, Registration
+from ..tables import ActivityTable
 from .base import _can_change, _form_errors, _history, _visible
 
 

@@ -11,20 +11,10 @@ from chainserve.core.money import format_amount
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import metrics
-from ..filtersets import (
-    AgreementFilterSet,
-)
-from ..forms import (
-    AgreementForm,
-    TotalsForm,
-)
-from ..models import (
-    Activity,
-    Agreement,
-)
-from ..tables import (
-    AgreementTable,
-)
+from ..filtersets import AgreementFilterSet
+from ..forms import AgreementForm, TotalsForm
+from ..models import Activity, Agreement
+from ..tables import AgreementTable
 from .base import _can_change, _history, _visible
 
 

@@ -1,6 +1,5 @@
 """Annual list pages: the lists, items, updates, evidence and the Excel import."""
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,27 +14,10 @@ from chainserve.core.views import ObjectEditView, ObjectListView
 from chainserve.registry.services import WorkbookError
 
 from .. import services
-from ..filtersets import (
-    AnnualListFilterSet,
-    ListItemFilterSet,
-)
-from ..forms import (
-    AnnualListForm,
-    ItemUpdateForm,
-    ListImportForm,
-    ListItemForm,
-    MilestoneForm,
-)
-from ..models import (
-    AnnualList,
-    ItemUpdate,
-    ListItem,
-    Milestone,
-)
-from ..tables import (
-    AnnualListTable,
-    ListItemTable,
-)
+from ..filtersets import AnnualListFilterSet, ListItemFilterSet
+from ..forms import AnnualListForm, ItemUpdateForm, ListImportForm, ListItemForm, MilestoneForm
+from ..models import AnnualList, ItemUpdate, ListItem, Milestone
+from ..tables import AnnualListTable, ListItemTable
 from .base import _can_change, _form_errors, _history, _visible
 
 

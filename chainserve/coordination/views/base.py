@@ -1,6 +1,5 @@
 """What the coordination pages share: finding a visible record, service errors on forms, history, member units."""
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError

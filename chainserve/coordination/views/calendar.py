@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .. import ical, services
-from ..models import (
-    CalendarFeed,
-)
+from ..models import CalendarFeed
 
 # The months the calendar shows: a far month (9999-12) is refused before the weeks around it and the
 # next month's link overflow past year 9999.

@@ -1,25 +1,14 @@
 """Committee pages."""
 
-
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
 from chainserve.core.views import ObjectEditView, ObjectListView
 
-from ..filtersets import (
-    CommitteeFilterSet,
-)
-from ..forms import (
-    CommitteeForm,
-    CommitteeMemberForm,
-)
-from ..models import (
-    Committee,
-    CommitteeMember,
-)
-from ..tables import (
-    CommitteeTable,
-)
+from ..filtersets import CommitteeFilterSet
+from ..forms import CommitteeForm, CommitteeMemberForm
+from ..models import Committee, CommitteeMember
+from ..tables import CommitteeTable
 from .base import MembersView, _can_change, _history, _visible
 
 

@@ -1,6 +1,5 @@
 """The enterprise's own page of its coordination records."""
 
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -10,15 +9,7 @@ from django.views import View
 from chainserve.core.choices import Role
 
 from ..choices import ActivityStatus
-from ..models import (
-    Activity,
-    Agreement,
-    Coverage,
-    InstructorAssignment,
-    Pairing,
-    Registration,
-    Visit,
-)
+from ..models import Activity, Agreement, Coverage, InstructorAssignment, Pairing, Registration, Visit
 
 
 class MineView(LoginRequiredMixin, View):

@@ -1,6 +1,5 @@
 """Joint meeting and action item pages."""
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,27 +13,10 @@ from chainserve.core.views import ObjectEditView, ObjectListView
 from chainserve.demands import services as demand_services
 
 from .. import services
-from ..filtersets import (
-    ActionItemFilterSet,
-    MeetingFilterSet,
-)
-from ..forms import (
-    ActionUpdateForm,
-    AttendanceForm,
-    CancelForm,
-    DecisionForm,
-    MeetingForm,
-    MinutesForm,
-    TopicForm,
-)
-from ..models import (
-    ActionItem,
-    Meeting,
-)
-from ..tables import (
-    ActionItemTable,
-    MeetingTable,
-)
+from ..filtersets import ActionItemFilterSet, MeetingFilterSet
+from ..forms import ActionUpdateForm, AttendanceForm, CancelForm, DecisionForm, MeetingForm, MinutesForm, TopicForm
+from ..models import ActionItem, Meeting
+from ..tables import ActionItemTable, MeetingTable
 from .base import _can_change, _form_errors, _history, _visible
 
 

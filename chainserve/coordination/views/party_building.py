@@ -1,6 +1,5 @@
 """Party-building pages: alliances, pairings, instructors and coverages."""
 
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
@@ -8,32 +7,10 @@ from django.views import View
 
 from chainserve.core.views import ObjectEditView, ObjectListView
 
-from ..filtersets import (
-    AllianceFilterSet,
-    CoverageFilterSet,
-    InstructorFilterSet,
-    PairingFilterSet,
-)
-from ..forms import (
-    AllianceForm,
-    AllianceMemberForm,
-    CoverageForm,
-    InstructorForm,
-    PairingForm,
-)
-from ..models import (
-    Alliance,
-    AllianceMember,
-    Coverage,
-    InstructorAssignment,
-    Pairing,
-)
-from ..tables import (
-    AllianceTable,
-    CoverageTable,
-    InstructorTable,
-    PairingTable,
-)
+from ..filtersets import AllianceFilterSet, CoverageFilterSet, InstructorFilterSet, PairingFilterSet
+from ..forms import AllianceForm, AllianceMemberForm, CoverageForm, InstructorForm, PairingForm
+from ..models import Alliance, AllianceMember, Coverage, InstructorAssignment, Pairing
+from ..tables import AllianceTable, CoverageTable, InstructorTable, PairingTable
 from .base import MembersView, _can_change, _history, _visible
 
 # ---------------------------------------------------------------- alliances

@@ -1,6 +1,5 @@
 """Visit pages."""
 
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,19 +12,10 @@ from django.views import View
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import services
-from ..filtersets import (
-    VisitFilterSet,
-)
-from ..forms import (
-    VisitDemandForm,
-    VisitForm,
-)
-from ..models import (
-    Visit,
-)
-from ..tables import (
-    VisitTable,
-)
+from ..filtersets import VisitFilterSet
+from ..forms import VisitDemandForm, VisitForm
+from ..models import Visit
+from ..tables import VisitTable
 from .base import _can_change, _form_errors, _visible
 
 
