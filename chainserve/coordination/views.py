@@ -20,8 +20,8 @@ from django.views import View
 from chainserve.core.choices import Role
 from chainserve.core.money import format_amount
 from chainserve.core.services import save_record
+from chainserve.core.uploads import WorkbookError
 from chainserve.core.views import ObjectEditView, ObjectListView
-from chainserve.registry.services import WorkbookError
 
 from . import ical, metrics, services
 from .choices import ActivityStatus
