@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import EDITOR_ROLES, STAFF_ROLES, Role
 
@@ -246,9 +247,9 @@ class ImportRun(TimeStampedModel):
     class Status(models.TextChoices):
         CHECKING = "checking", _("Checking the rows")
         CHECKED = "checked", _("Every row is good")
-        REFUSED = "refused", _("Refused")
-        IMPORTING = "importing", _("Importing")
-        DONE = "done", _("Imported")
+        REFUSED = "refused", pgettext_lazy("import", "Refused")
+        IMPORTING = "importing", pgettext_lazy("import", "Importing the rows")
+        DONE = "done", pgettext_lazy("import", "Imported")
 
     token = models.CharField(max_length=32, unique=True)
     user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
@@ -263,8 +264,8 @@ class ImportRun(TimeStampedModel):
     result = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
+        verbose_name = _("workbook import")
+        verbose_name_plural = _("workbook imports")
         ordering = ["-created", "-pk"]
 
     def __str__(self):

@@ -132,7 +132,7 @@ class Importer:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if cls.kind:
+        if cls.__dict__.get("kind"):  # a subclass that declares a kind of its own
             Importer.registry[cls.kind] = cls
 
     def __init__(self, user, **options):
