@@ -137,6 +137,10 @@ def firms(n, start=140):
     return [[f"明湖导入{i}号有限公司", "enterprise", make_uscc(start + i)] for i in range(n)]
 
 
+# Real commits: the worker finds what was queued after commit, as in production.
+WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 def run_tasks():
     call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
@@ -167,16 +171,15 @@ def test_every_import_page_previews_and_writes_only_on_confirm(world, client_as)
     assert ImportRun.objects.get().status == ImportRun.Status.DONE
 
 
-def test_a_large_workbook_is_checked_and_written_by_the_worker_while_its_page_shows_the_progress(
-        world, client_as, settings, django_capture_on_commit_callbacks):
+@WORKER
+def test_a_large_workbook_is_checked_and_written_by_the_worker_while_its_page_shows_the_progress(world, client_as, settings):
     settings.IMPORT_TASK_ROWS = 2
     client = client_as(world.users.office)
     before = Organization.objects.count()
 
     # when a workbook past the setting is uploaded
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(IMPORT, {"kind": "organizations", "file": SimpleUploadedFile("f.xlsx", xlsx_bytes(
-            HEADER, firms(3)))})
+    response = client.post(IMPORT, {"kind": "organizations", "file": SimpleUploadedFile("f.xlsx", xlsx_bytes(
+        HEADER, firms(3)))})
 
     # then the request only queues it, and its page follows the check
     run = ImportRun.objects.get()
@@ -197,8 +200,7 @@ def test_a_large_workbook_is_checked_and_written_by_the_worker_while_its_page_sh
     assert Organization.objects.count() == before
 
     # when it is confirmed, the worker writes it and the page says so
-    with django_capture_on_commit_callbacks(execute=True):
-        confirmed = client.post(IMPORT, {"confirm": run.token})
+    confirmed = client.post(IMPORT, {"confirm": run.token})
     assert confirmed["Location"] == f"/imports/{run.token}/"
     assert "Importing the rows" in client.get(confirmed["Location"]).content.decode()
     assert Organization.objects.count() == before
@@ -213,14 +215,13 @@ def test_a_large_workbook_is_checked_and_written_by_the_worker_while_its_page_sh
     assert client.post(IMPORT, {"confirm": run.token}).status_code == 404  # no second write
 
 
-def test_a_large_workbook_with_bad_rows_lists_them_on_its_page_and_keeps_nothing(
-        world, client_as, settings, django_capture_on_commit_callbacks):
+@WORKER
+def test_a_large_workbook_with_bad_rows_lists_them_on_its_page_and_keeps_nothing(world, client_as, settings):
     settings.IMPORT_TASK_ROWS = 2
     client = client_as(world.users.office)
     rows = [*firms(2), ["坏码企业有限公司", "enterprise", "bad"]]
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(IMPORT, {"kind": "organizations", "file": SimpleUploadedFile(
-            "f.xlsx", xlsx_bytes(HEADER, rows))})
+    response = client.post(IMPORT, {"kind": "organizations", "file": SimpleUploadedFile(
+        "f.xlsx", xlsx_bytes(HEADER, rows))})
 
     run_tasks()
     html = client.get(response["Location"]).content.decode()
