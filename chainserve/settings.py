@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chainserve.matching",
     "chainserve.reports",
     "chainserve.portal",
+    "chainserve.workbench",
 ]
 
 MIDDLEWARE = [

@@ -26,13 +26,12 @@ import time
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
-from chainserve.core.tests.urlmap import url_patterns
+from chainserve.core.tests.urlmap import page_model, url_kwargs, url_patterns
 
 pytestmark = pytest.mark.e2e
 
@@ -49,30 +48,6 @@ NOT_PAGES = {
     "password_reset_confirm": "its parameters are a one-time token",
     "reports:records": "the parameter is a figure's key (its records list is reached from the dashboard)",
 }
-# The record behind a page whose URL name does not name its model, and how its URL arguments are built
-# (as in the access matrix): app_label.Model, {URL parameter: attribute of the record}; others are "pk".
-PAGE_RECORDS = {
-    "demands:action": ("demands.Demand", {}),
-    "demands:attachment": ("demands.Attachment", {}),
-    "chains:map": ("chains.Chain", {}),
-    "chains:gaps": ("chains.Chain", {}),
-    "registry:product-add": ("registry.Organization", {"org": "pk"}),
-    "registry:product-edit": ("registry.Product", {"org": "organization_id"}),
-    "coordination:member-edit": ("coordination.CommitteeMember", {}),
-    "coordination:alliance-member-edit": ("coordination.AllianceMember", {}),
-    "coordination:meeting-step": ("coordination.Meeting", {}),
-    "coordination:sign-up": ("coordination.Activity", {}),
-    "coordination:outcome": ("coordination.Activity", {}),
-    "coordination:activity-cancel": ("coordination.Activity", {}),
-    "coordination:evidence": ("coordination.ItemUpdate", {}),
-    "coordination:public-list": ("coordination.AnnualList", {}),
-    "matching:suggestions": ("demands.Demand", {}),
-    "matching:attach": ("demands.Demand", {}),
-    "matching:qualifying": ("matching.Rule", {}),
-}
-WORDS = {"action": "accept", "step": "minutes"}
-WORDS_FOR = {"matching:match-state": {"action": "dismiss"}}
-
 # Latin words a Chinese page may show: abbreviations and names Chinese officials write in Latin letters.
 # All-capital abbreviations (GMP, CRO, IPO …) and tokens with digits (IDs, codes, NR082) are allowed anyway.
 ALLOWED_WORDS = {"Excel", "Word", "English", "iCalendar", "WeChat", "mRNA"}
@@ -217,22 +192,6 @@ def record_for(model, user, name):
     return manager.order_by("pk").first()
 
 
-def page_model(name, pattern):
-    if name in PAGE_RECORDS:
-        return apps.get_model(PAGE_RECORDS[name][0])
-    model = getattr(getattr(pattern.callback, "view_class", None), "model", None)
-    if model is not None:
-        return model
-    app_label, _, rest = name.partition(":")
-    parts = rest.split("-")
-    while app_label and parts:
-        try:
-            return apps.get_model(app_label, "".join(parts))
-        except LookupError:
-            parts.pop()
-    return None
-
-
 def pages_for(role, user):
     """[(page name, path)] of the pages that answer this role 200 with HTML, in URL-map order."""
     client = Client(raise_request_exception=False)
@@ -244,14 +203,11 @@ def pages_for(role, user):
             continue
         params = [p for p in entry.pattern.regex.groupindex if p != "format"]
         if params:
-            model = page_model(name, entry)
+            model = page_model(name, getattr(entry.callback, "view_class", None))
             obj = model and record_for(model, user, name)
             if obj is None:
                 continue
-            attrs = PAGE_RECORDS.get(name, (None, {}))[1]
-            words = {**WORDS, **WORDS_FOR.get(name, {})}
-            kwargs = {p: words[p] if p in words else getattr(obj, attrs.get(p, "pk")) for p in params}
-            path = reverse(name, kwargs=kwargs)
+            path = reverse(name, kwargs=url_kwargs(name, params, obj))
         elif any(c in route for c in "<(^"):
             continue
         else:

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -38,6 +39,7 @@ from ..models import (
     Committee,
     CommitteeMember,
     Coverage,
+    Decision,
     InstructorAssignment,
     ListItem,
     Meeting,
@@ -71,7 +73,9 @@ class MeetingViewSet(ScopedViewSet):
     model = Meeting
     serializer_class = serializers.MeetingSerializer
     filterset_class = MeetingFilterSet
-    prefetch_related = ("agenda", "decisions__action_item")
+    # A decision without an action item is None only through select_related: prefetching the reverse one-to-one
+    # queried it again for each such decision.
+    prefetch_related = ("agenda", Prefetch("decisions", queryset=Decision.objects.select_related("action_item")))
     ordering_fields = ["starts_at", "title"]
     ordering = ["-starts_at", "-id"]
 

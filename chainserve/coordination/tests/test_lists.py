@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from chainserve.coordination import services
@@ -198,6 +199,19 @@ def test_export_imports_back_unchanged(annual, client_as):
 
     result = services.import_list(io.BytesIO(export.content), annual.users.office, annual.list)
     assert (result.ok, result.created, result.updated) == (True, 0, 4)
+
+
+@pytest.mark.parametrize(("language", "line"), [
+    ("zh-hans", "2026-05-31 开工\uff1b2026-09-30 通车"),
+    ("en", "2026-05-31 开工; 2026-09-30 通车"),
+])
+def test_milestones_are_joined_as_the_language_writes_a_list(annual, language, line):
+    services.add_milestone(annual.road, annual.users.office, datetime.date(2026, 9, 30), "通车")
+    services.add_milestone(annual.road, annual.users.office, datetime.date(2026, 5, 31), "开工")
+    with translation.override(language):
+        text = services.format_milestones(annual.road.milestones.all())
+    assert text == line
+    assert services.parse_milestones(text) == [(datetime.date(2026, 5, 31), "开工"), (datetime.date(2026, 9, 30), "通车")]
 
 
 def test_list_page_import_shows_every_bad_row(annual, world, client_as):

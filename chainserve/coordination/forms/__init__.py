@@ -1,0 +1,40 @@
+"""Coordination forms, one module per sub-domain; the pages and the API import them from here."""
+
+from .activities import ActivityForm, CheckInForm, OutcomeForm, SignUpForm
+from .agreements import AgreementForm, TotalsForm
+from .annual_lists import AnnualListForm, ItemUpdateForm, ListImportForm, ListItemForm, MilestoneForm
+from .base import CancelForm
+from .committees import CommitteeForm, CommitteeMemberForm
+from .meetings import ActionUpdateForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm, TopicForm
+from .party_building import AllianceForm, AllianceMemberForm, CoverageForm, InstructorForm, PairingForm
+from .visits import VisitDemandForm, VisitForm
+
+__all__ = [
+    "CommitteeForm",
+    "CommitteeMemberForm",
+    "MeetingForm",
+    "TopicForm",
+    "AttendanceForm",
+    "MinutesForm",
+    "DecisionForm",
+    "ActionUpdateForm",
+    "ActivityForm",
+    "SignUpForm",
+    "CheckInForm",
+    "OutcomeForm",
+    "AgreementForm",
+    "TotalsForm",
+    "VisitForm",
+    "VisitDemandForm",
+    "AllianceForm",
+    "AllianceMemberForm",
+    "PairingForm",
+    "InstructorForm",
+    "CoverageForm",
+    "AnnualListForm",
+    "ListItemForm",
+    "ItemUpdateForm",
+    "MilestoneForm",
+    "ListImportForm",
+    "CancelForm",
+]

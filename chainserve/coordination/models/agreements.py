@@ -1,0 +1,72 @@
+"""Agreements signed with enterprises — 签约."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from chainserve.chains.models import chain_scope
+from chainserve.core.choices import Role
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.money import format_amount
+from chainserve.registry.choices import OrgKind
+
+from ..choices import AgreementKind
+from .activities import Activity
+
+
+class Agreement(ScopedModel, TimeStampedModel):
+    """An agreement signed with an enterprise — 签约: bank credit line (授信), cooperation, investment intention."""
+
+    chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
+                              related_name="agreements")
+    kind = models.CharField(_("kind"), max_length=12, choices=AgreementKind.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    institution = models.ForeignKey("registry.Organization", verbose_name=_("institution"), on_delete=models.PROTECT,
+                                    related_name="agreements_as_institution",
+                                    help_text=_("The bank, investor, hospital or other party."))
+    enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="agreements", limit_choices_to={"kind": OrgKind.ENTERPRISE})
+    amount_fen = models.BigIntegerField(_("amount (fen)"), null=True, blank=True,
+                                        help_text=_("Kept exactly, in fen (1 元 = 100 fen)."))
+    signed_on = models.DateField(_("signed on"), db_index=True)
+    activity = models.ForeignKey(Activity, verbose_name=_("signed at activity"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="agreements")
+    note = models.TextField(_("note"), blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated"])
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "-pk"]
+        indexes = [models.Index(fields=["institution", "signed_on"], name="agreement_institution_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_fen__isnull=True) | Q(amount_fen__gte=0), name="agreement_amount_nonnegative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(institution=F("enterprise")), name="agreement_two_parties",
+                violation_error_message=_("An agreement needs two different parties."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("coordination:agreement", args=[self.pk])
+
+    @property
+    def amount_display(self):
+        return format_amount(self.amount_fen)
+
+    @classmethod
+    def scope(cls, user, action):
+        if user.role == Role.ENTERPRISE:
+            return Q(enterprise_id=user.organization_id) if action == "view" and user.organization_id else NOTHING
+        if user.role == Role.PARTNER:
+            return Q(institution_id=user.organization_id) if action == "view" and user.organization_id else NOTHING
+        return chain_scope(user, action, "chain__")

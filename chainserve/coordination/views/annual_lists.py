@@ -1,0 +1,198 @@
+"""Annual list pages: the lists, items, updates, evidence and the Excel import."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from chainserve.core.uploads import WorkbookError
+from chainserve.core.views import ObjectEditView, ObjectListView
+
+from .. import services
+from ..filtersets import AnnualListFilterSet, ListItemFilterSet
+from ..forms import AnnualListForm, ItemUpdateForm, ListImportForm, ListItemForm, MilestoneForm
+from ..models import AnnualList, ItemUpdate, ListItem, Milestone
+from ..tables import AnnualListTable, ListItemTable
+from .base import _can_change, _form_errors, _history, _visible
+
+
+class AnnualListListView(ObjectListView):
+    model = AnnualList
+    filterset_class = AnnualListFilterSet
+    table_class = AnnualListTable
+    select_related = ("chain",)
+    add_url = reverse_lazy("coordination:annual-list-add")
+
+
+class AnnualListEditView(ObjectEditView):
+    model = AnnualList
+    form_class = AnnualListForm
+
+    def get_initial(self, request, obj):
+        return {"year": timezone.localdate().year} if obj.pk is None else {}
+
+
+def _tree(items):
+    """Items in list order, parents before their children, each with its depth."""
+    children = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item)
+    ordered = []
+
+    def walk(parent_id, depth):
+        for item in children.get(parent_id, []):
+            item.depth = depth
+            ordered.append(item)
+            walk(item.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def _list_items(annual_list):
+    return _tree(annual_list.items.select_related("owner").prefetch_related("milestones").order_by("code", "pk"))
+
+
+def _overall(items):
+    roots = [i for i in items if i.parent_id is None]
+    return services.weighted_progress([(i.progress, i.weight) for i in roots])
+
+
+class AnnualListView(LoginRequiredMixin, View):
+    def get(self, request, pk, form=None, result=None):
+        annual_list = _visible(request, AnnualList, pk, "chain")
+        items = _list_items(annual_list)
+        return render(request, "coordination/annual_list.html", {
+            "annual_list": annual_list, "items": items, "overall": _overall(items),
+            "can_edit": _can_change(request, annual_list),
+            "import_form": form or ListImportForm(), "result": result,
+            "history": _history(annual_list),
+        }, status=400 if result is not None and not result.ok or form is not None and form.errors else 200)
+
+    def post(self, request, pk):
+        """Import the list's items from a workbook: all rows or none, every bad row listed."""
+        annual_list = _visible(request, AnnualList, pk)
+        if not _can_change(request, annual_list):
+            raise PermissionDenied
+        form = ListImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.get(request, pk, form)
+        try:
+            result = services.import_list(form.cleaned_data["file"], request.user, annual_list)
+        except WorkbookError as e:
+            form.add_error("file", str(e))
+            return self.get(request, pk, form)
+        if not result.ok:
+            return self.get(request, pk, form, result)
+        messages.success(request, _("Imported: %(c)d items added, %(u)d updated.")
+                         % {"c": result.created, "u": result.updated})
+        return redirect(annual_list)
+
+
+class PublicListView(View):
+    """A list's progress for anyone, without logging in: items, owner departments, milestones, progress and the
+    timeline's text; no contact, author or evidence file."""
+
+    def get(self, request, pk):
+        annual_list = get_object_or_404(AnnualList.objects.select_related("chain"), pk=pk, public=True)
+        items = _list_items(annual_list)
+        updates = ItemUpdate.objects.filter(item__annual_list=annual_list).select_related("item").only(
+            "item__code", "item__title", "text", "progress", "at")[:100]
+        return render(request, "coordination/public_list.html", {
+            "annual_list": annual_list, "items": items, "overall": _overall(items), "updates": updates})
+
+
+class ListItemListView(ObjectListView):
+    model = ListItem
+    filterset_class = ListItemFilterSet
+    table_class = ListItemTable
+    select_related = ("owner", "parent")
+    prefetch_related = ("milestones",)
+
+
+class ListItemEditView(ObjectEditView):
+    model = ListItem
+    form_class = ListItemForm
+
+    def get_object(self, request, pk):
+        obj = super().get_object(request, pk)
+        if obj.pk is None:
+            annual_list = AnnualList.objects.restrict(request.user, "change").filter(
+                pk=request.GET.get("list") or 0).first()
+            if annual_list is None:
+                raise Http404
+            obj.annual_list = annual_list
+        return obj
+
+    def post(self, request, pk=None):
+        obj = self.get_object(request, pk)
+        form = self.get_form(request, obj, request.POST)
+        if form.is_valid():
+            try:
+                item = services.save_item(request.user, form.save(commit=False))
+            except ValidationError as e:
+                _form_errors(form, e)
+            else:
+                messages.success(request, _("Saved %(name)s.") % {"name": item})
+                return redirect(item)
+        return self.render_form(request, form, obj)
+
+
+class ListItemView(LoginRequiredMixin, View):
+    def get(self, request, pk, forms=None, status=200):
+        item = _visible(request, ListItem, pk, "annual_list__chain", "owner", "parent", "contact")
+        forms = forms or {}
+        staff = request.user.is_staff_role
+        return render(request, "coordination/list_item.html", {
+            "item": item,
+            "children": item.children.select_related("owner"),
+            "milestones": item.milestones.all(),
+            "updates": item.updates.select_related("author"),
+            "can_edit": _can_change(request, item),
+            "update_form": forms.get("update") or ItemUpdateForm(prefix="update"),
+            "milestone_form": forms.get("milestone") or MilestoneForm(prefix="milestone"),
+            "history": _history(item) if staff else [],
+        }, status=status)
+
+    def post(self, request, pk):
+        item = _visible(request, ListItem, pk)
+        step = request.POST.get("step")
+        form_class, prefix = {"update": (ItemUpdateForm, "update"), "milestone": (MilestoneForm, "milestone")}.get(
+            step, (None, None))
+        if step == "milestone-done":
+            milestone = get_object_or_404(Milestone, pk=request.POST.get("milestone") or 0, item=item)
+            try:
+                services.milestone_done(milestone, request.user)
+            except services.CoordinationError as e:
+                messages.error(request, str(e))
+            return redirect(item)
+        if form_class is None:
+            raise Http404
+        form = form_class(request.POST, request.FILES, prefix=prefix)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if step == "update":
+                    services.post_update(item, request.user, d["text"], d["progress"], d["status"], d["evidence"])
+                else:
+                    services.add_milestone(item, request.user, d["due_on"], d["title"])
+            except (ValidationError, services.CoordinationError) as e:
+                _form_errors(form, e)
+            else:
+                messages.success(request, _("Done."))
+                return redirect(item)
+        return self.get(request, pk, {step: form}, status=400)
+
+
+class EvidenceView(LoginRequiredMixin, View):
+    """An update's evidence file, to those who may see its list item."""
+
+    def get(self, request, pk):
+        update = get_object_or_404(ItemUpdate.objects.exclude(evidence=""), pk=pk)
+        _visible(request, ListItem, update.item_id)
+        return FileResponse(update.evidence.open("rb"), as_attachment=True, filename=update.evidence_name)
