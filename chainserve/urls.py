@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from chainserve.core import views as core_views
 from chainserve.core.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from chainserve.core.importing.views import ImportRunView
 from chainserve.workbench import views as workbench_views
 
 api_v1 = [
@@ -42,6 +43,7 @@ urlpatterns = [
     path("portal/", include("chainserve.portal.urls")),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/open/", core_views.InboxOpenView.as_view(), name="inbox-open"),
+    path("imports/<str:token>/", ImportRunView.as_view(), name="import-run"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
