@@ -235,3 +235,21 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class OutboxTask(models.Model):
+    """A background task to enqueue, written in the transaction of the change that asks for it — 待发任务
+    (core.tasks.enqueue_after_commit): it commits or rolls back with the change, and is handed to the task
+    backend once the change is committed, then deleted."""
+
+    task_path = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("task to enqueue")
+        verbose_name_plural = _("tasks to enqueue")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task_path}{tuple(self.args)}"

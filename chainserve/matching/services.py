@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
 from chainserve.core.services import notify
+from chainserve.core.tasks import enqueue_after_commit
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 from chainserve.resources.choices import ItemStatus
@@ -23,6 +24,7 @@ from chainserve.resources.choices import ItemStatus
 from . import rules
 from .choices import UNTOUCHED_STATES, MatchState
 from .models import ENTERPRISE_INDEX, ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
+from .tasks import recompute_all_task, recompute_enterprise_task, recompute_rule_task
 
 
 @dataclass
@@ -353,27 +355,27 @@ def _bulk_cache():
 
 
 def schedule_rule(rule):
-    from .tasks import recompute_rule_task
-
-    transaction.on_commit(lambda: recompute_rule_task.enqueue(rule.pk))
+    enqueue_after_commit(recompute_rule_task, rule.pk)
 
 
 def item_changed(item):
-    """A policy or financial product was saved, published or withdrawn: recompute its rule in the background.
-
-    Meant to be called from resources.services.catalogue_changed; other catalogue items have no rules."""
+    """A catalogue item was saved, published or withdrawn (core.profiles.catalogue_changed): recompute its
+    rule in the background. Only policies and financial products have rules."""
     field = {"policy": "policy", "financialproduct": "product"}.get(type(item)._meta.model_name)
     rule = Rule.objects.filter(**{field: item}).first() if field else None
     if rule is not None:
         schedule_rule(rule)
 
 
-def profile_changed(org):
-    """An enterprise's profile changed: recompute its matches in the background."""
-    from .tasks import recompute_enterprise_task
-
-    if org.kind == OrgKind.ENTERPRISE:
-        transaction.on_commit(lambda: recompute_enterprise_task.enqueue(org.pk))
+def profiles_changed(org_ids):
+    """Organisations' profiles changed (core.profiles.profiles_changed): recompute their matches in the
+    background — one organisation's alone, or, for several at once (an import), every match in one run
+    (recompute_all reads every profile once; one run, not one per row). Any kind of organisation: one that
+    stopped being an enterprise loses its untouched matches."""
+    if len(org_ids) == 1:
+        enqueue_after_commit(recompute_enterprise_task, org_ids[0])
+    else:
+        enqueue_after_commit(recompute_all_task)
 
 
 # ---------------------------------------------------------------- the enterprise's choices

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from chainserve.core.models import can_create
-from chainserve.core.services import profile_changed
+from chainserve.core.profiles import profile_changed, profiles_changed
 from chainserve.core.uploads import WorkbookError, read_rows, request_limits
 
 from .choices import ListingStatus, OrgKind, OrgSize
@@ -294,6 +294,8 @@ def import_organizations(file, user, *, commit=True, progress=None, batch_size=2
                                      default_user=user)
         _set_labels(labels)
         result.created, result.updated = len(new), len(changed)
+    # After commit, once per import (the import engine's on_committed(result) is where this call belongs).
+    profiles_changed([org.pk for org in new + changed])
     return result
 
 
@@ -369,5 +371,5 @@ def save_product(user, product):
     product._history_user = user
     with transaction.atomic():
         product.save()
-        profile_changed(product.organization)
+        profile_changed(product)
     return product
