@@ -1,14 +1,14 @@
 """Background work of every app: one way to enqueue a task (an outbox, enqueue_after_commit) and core's own
 tasks (e-mail for in-app notifications)."""
 
-import datetime
-
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
+
+from .models import Notification, OutboxTask
 
 
 def enqueue_after_commit(task, *args):
@@ -23,36 +23,25 @@ def enqueue_after_commit(task, *args):
     `chainserve requeue_tasks` (relay_outbox). A row handed over twice (a crash after the backend took it,
     before the row was deleted) runs twice: every task is safe to run twice. Works the same with any
     django-tasks backend; nothing here knows which one is configured."""
-    from .models import OutboxTask
-
     row = OutboxTask.objects.create(task_path=task.module_path, args=list(args))
     transaction.on_commit(lambda: relay_outbox(pks=[row.pk]))
     return row
 
 
-def relay_outbox(pks=None, older_than=None):
+def relay_outbox(pks=None):
     """Hand the outbox's tasks to the task backend and delete their rows; returns how many.
 
-    pks: only those rows (the on-commit hand-over of one change); older_than (a timedelta): only rows
-    written that long ago (rows left behind by a process that died after its commit). Rows another process
-    is handing over are skipped (PostgreSQL); with the database task backend the task row and the deletion
-    commit together."""
-    from .models import OutboxTask
-
+    pks: only those rows (the on-commit hand-over of one change); None: every row, which after a crash are
+    the ones a process that died after its commit did not hand over. A row another process is handing over
+    is locked and skipped (PostgreSQL), and gone once it commits, so each row is handed over once; with the
+    database task backend the task row and the deletion commit together."""
     with transaction.atomic():
         rows = OutboxTask.objects.select_for_update(skip_locked=True)
-        if pks is not None:
-            rows = rows.filter(pk__in=pks)
-        if older_than is not None:
-            rows = rows.filter(created__lt=timezone.now() - older_than)
-        rows = list(rows)
+        rows = list(rows if pks is None else rows.filter(pk__in=pks))
         for row in rows:
             import_string(row.task_path).enqueue(*row.args)
         OutboxTask.objects.filter(pk__in=[row.pk for row in rows]).delete()
     return len(rows)
-
-
-LEFT_BEHIND = datetime.timedelta(minutes=1)  # an outbox row older than this was not handed over on commit
 
 
 @task()
@@ -66,8 +55,6 @@ def email_notification(notification_id: int):
     lost then, never doubled; the message itself is in the user's in-app inbox either way. The Message-ID
     is the notification's own, so a mail system that received the message twice by any other route can
     tell it is one message."""
-    from .models import Notification
-
     with transaction.atomic():
         note = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
         if note is None or note.emailed_at is not None or not note.user.email:

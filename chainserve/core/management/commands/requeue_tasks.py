@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chainserve.core.tasks import LEFT_BEHIND, relay_outbox
+from chainserve.core.tasks import relay_outbox
 from chainserve.core.tasks_db import requeue_abandoned
 
 
@@ -21,5 +21,5 @@ class Command(BaseCommand):
             raise CommandError("Name the worker (--worker-id) or an age (--older-than SECONDS).")
         age = datetime.timedelta(seconds=older_than) if older_than is not None else None
         count = requeue_abandoned(worker_id, age)
-        relayed = relay_outbox(older_than=LEFT_BEHIND)
+        relayed = relay_outbox()
         self.stdout.write(f"{count} task(s) queued again." + (f" {relayed} from the outbox." if relayed else ""))

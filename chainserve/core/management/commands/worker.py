@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from chainserve.core.tasks import LEFT_BEHIND, relay_outbox
+from chainserve.core.tasks import relay_outbox
 
 
 class Command(BaseCommand):
@@ -16,5 +16,5 @@ class Command(BaseCommand):
         self.handle(*argv[2:])  # the arguments are the backend worker's, not ours
 
     def handle(self, *args, **options):
-        relay_outbox(older_than=LEFT_BEHIND)
+        relay_outbox()
         call_command(*shlex.split(settings.TASK_WORKER), *args)
