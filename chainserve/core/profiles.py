@@ -6,6 +6,8 @@ own saves, the workbook imports (once per import, after commit), the admin. A se
 writes call these functions, and the apps that follow are named in one place (PROFILE_CHANGED_HOOKS,
 CATALOGUE_CHANGED_HOOKS), so core imports no domain app."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.utils.module_loading import import_string
 
@@ -26,6 +28,18 @@ def profile_changed(instance):
     organization = getattr(instance, "profile_of", None)
     if organization is not None:
         profiles_changed([organization.pk])
+
+
+@contextmanager
+def profile_saving(instance):
+    """Around a save of instance: when the block ends (no error), the profile it belongs to changed — and
+    the one it belonged to before, when the save moves it (a placement given to another organisation)."""
+    stored = None
+    if instance.pk is not None and hasattr(type(instance), "profile_of"):
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+    yield
+    profiles_changed([record.profile_of.pk for record in (stored, instance)
+                      if record is not None and getattr(record, "profile_of", None) is not None])
 
 
 def catalogue_changed(item):

@@ -8,7 +8,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import reference
-from .profiles import profile_changed
+from .profiles import profile_changed, profile_saving
 from .tasks import email_notification, enqueue_after_commit
 
 
@@ -21,14 +21,13 @@ def required_text(text, field, message):
 
 def save_record(user, instance, save_related=None):
     """Create or update one record as user; refused (and rolled back) if the result is out of their scope."""
-    with transaction.atomic():
+    with transaction.atomic(), profile_saving(instance):
         instance._history_user = user
         instance.save()
         if save_related is not None:
             save_related()
         if not type(instance).objects.restrict(user, "change").filter(pk=instance.pk).exists():
             raise PermissionDenied
-        profile_changed(instance)
     return instance
 
 

@@ -27,7 +27,7 @@ from . import rules
 from .choices import UNTOUCHED_STATES, MatchState
 from .models import ENTERPRISE_INDEX, ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
 from .profiles import compile_rule, profile_of
-from .tasks import recompute_all_task, recompute_enterprise_task, recompute_rule_task
+from .tasks import recompute_all_task, recompute_enterprises_task, recompute_rule_task
 
 
 @dataclass
@@ -366,13 +366,15 @@ def item_changed(item):
         schedule_rule(rule)
 
 
+ONE_BY_ONE = 100  # organisations whose matches one task recomputes one by one; more: the full recompute
+
+
 def profiles_changed(org_ids):
-    """Organisations' profiles changed (core.profiles.profiles_changed): recompute their matches in the
-    background — one organisation's alone, or, for several at once (an import), every match in one run
-    (recompute_all reads every profile once; one run, not one per row). Any kind of organisation: one that
-    stopped being an enterprise loses its untouched matches."""
-    if len(org_ids) == 1:
-        enqueue_after_commit(recompute_enterprise_task, org_ids[0])
+    """Organisations' profiles changed (core.profiles.profiles_changed): one background task recomputes their
+    matches — one by one for a few, every match at once for more (an import: recompute_all reads every profile
+    once). Any kind of organisation: one that stopped being an enterprise loses its untouched matches."""
+    if len(org_ids) <= ONE_BY_ONE:
+        enqueue_after_commit(recompute_enterprises_task, list(org_ids))
     else:
         enqueue_after_commit(recompute_all_task)
 

@@ -54,9 +54,24 @@ def test_a_placement_created_then_deleted_through_the_api_makes_then_unmakes_the
     assert matched(rule) == ["溫州康寧醫藥有限公司"]
 
     assert api.delete(f"/api/v1/placements/{created.data['id']}/").status_code == 204
-    assert queued() == [("chainserve.matching.tasks.recompute_enterprise_task", [world.wz.pk])]
+    assert queued() == [("chainserve.matching.tasks.recompute_enterprises_task", [[world.wz.pk]])]
     run_worker()
     assert matched(rule) == []
+
+
+def test_a_placement_moved_to_another_enterprise_moves_the_match(catalogue, api_as):
+    world = catalogue.world
+    rule = rule_for(catalogue, RAW_MATERIALS)
+    api = api_as(catalogue.users.office)
+    pk = api.post("/api/v1/placements/", {"segment": world.s_raw.pk, "organization": world.wz.pk,
+                                          "role": "supporting"}, format="json").data["id"]
+    run_worker()
+
+    assert api.patch(f"/api/v1/placements/{pk}/", {"organization": world.nfs.pk}, format="json").status_code == 200
+    # the enterprise it left and the one it joined
+    assert queued() == [("chainserve.matching.tasks.recompute_enterprises_task", [sorted([world.nfs.pk, world.wz.pk])])]
+    run_worker()
+    assert matched(rule) == ["武汉纽福斯生物科技有限公司"]
 
 
 def test_a_product_saved_through_the_services_makes_then_unmakes_the_match(catalogue):
@@ -81,7 +96,8 @@ def test_a_workbook_import_queues_one_recompute_that_makes_then_unmakes_the_matc
 
     registry_services.import_organizations(workbook(header, [
         [world.wz.name, world.wz.uscc, "东湖区"], [world.nfs.name, world.nfs.uscc, "东湖区"]]), catalogue.users.office)
-    assert queued() == [("chainserve.matching.tasks.recompute_all_task", [])]  # one for the import, not per row
+    # one task for the import, not one per row
+    assert queued() == [("chainserve.matching.tasks.recompute_enterprises_task", [sorted([world.nfs.pk, world.wz.pk])])]
     run_worker()
     assert matched(rule) == ["武汉纽福斯生物科技有限公司", "溫州康寧醫藥有限公司"]
 
@@ -119,4 +135,10 @@ def test_an_organisation_changed_and_deleted_in_the_admin_reaches_matching(catal
 
     Match.objects.all().delete()
     admin.post(f"/admin/registry/organization/{world.nfs.pk}/delete/", {"post": "yes"})
-    assert queued() == [("chainserve.matching.tasks.recompute_enterprise_task", [world.nfs.pk])]
+    assert queued() == [("chainserve.matching.tasks.recompute_enterprises_task", [[world.nfs.pk]])]
+
+
+def test_the_profiles_of_many_organisations_at_once_queue_one_full_recompute(db):
+    services.profiles_changed(list(range(1, services.ONE_BY_ONE + 2)))
+
+    assert queued() == [("chainserve.matching.tasks.recompute_all_task", [])]
