@@ -116,6 +116,7 @@ def test_a_rolled_back_change_leaves_no_task(note, django_capture_on_commit_call
     assert (callbacks, OutboxTask.objects.count(), queued()) == ([], 0, [])
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes its connection
 def test_the_worker_hands_over_what_a_dead_process_left_in_the_outbox_and_runs_it(note):
     # given a change committed by a process that died before it handed its task over
     OutboxTask.objects.create(task_path="chainserve.core.tasks.email_notification", args=[note.pk])

@@ -2,7 +2,7 @@
 through the API, a product saved, a workbook import, the admin. Each shows a match appear, then disappear,
 once the worker has run what the write queued."""
 
-from django.core.management import call_command
+import pytest
 from django.forms.models import model_to_dict
 
 from chainserve.core.models import OutboxTask
@@ -20,11 +20,17 @@ RAW_MATERIALS = {"field": "segment", "op": "has", "value": "原料药"}
 APPROVED_DRUG = {"field": "phase", "op": "has", "value": "approved"}
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """The Tasks API's immediate backend: a task runs as it is handed over (the tests' transaction never
+    commits, and a real worker would close the connection it runs in)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def run_worker():
-    """What happens once the writes have committed: the outbox handed to the task backend, and the worker
-    (`chainserve worker --batch`: db_worker here) runs every queued task."""
+    """What happens once the writes have committed: the outbox is handed to the task backend, which runs
+    every task."""
     relay_outbox()
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
 
 
 def matched(rule):
