@@ -11,7 +11,7 @@ matches; then times, in one run:
   * one enterprise changing (`services.recompute_enterprise`, every rule in Python on its profile);
   * the enterprise's "matched for you" page (Django test Client, logged in), p50/p95;
   * a plain Python loop — `rules.evaluate` of every rule on every enterprise of a sample, profiles loaded
-    with `rules.profiles` — scaled linearly from the sample to all enterprises, and the ratio to the full
+    with `matching.profiles.profiles` — scaled linearly from the sample to all enterprises, and the ratio to the full
     recompute.
 Rules, policies and matches it makes are removed with `--clean`.
 """
@@ -165,6 +165,7 @@ def main(argv=None):
     from chainserve.core.models import User
     from chainserve.matching import rules, services
     from chainserve.matching.models import Match, Rule
+    from chainserve.matching.profiles import profiles as load_profiles
     from chainserve.registry.models import Organization
 
     clean()
@@ -175,7 +176,7 @@ def main(argv=None):
     enterprise_ids = list(services.enterprises().values_list("pk", flat=True))
     n = len(enterprise_ids)
     sample_ids = rng.sample(enterprise_ids, min(args.sample, n))
-    t_profiles, sample = timed(rules.profiles, sample_ids)
+    t_profiles, sample = timed(load_profiles, sample_ids)
     t0 = time.perf_counter()
     rule_rows, made = make_rules(args, rng, sample)
     out.update(enterprises=n, rules=made, make_rules_s=time.perf_counter() - t0)
@@ -248,7 +249,7 @@ def main(argv=None):
     expressions = [v.expression for v in services.versions_in_force(TODAY).values()]
     loop_ids = sample_ids[: min(1000, len(sample_ids))]
     t = time.perf_counter()
-    loaded = rules.profiles(loop_ids)
+    loaded = load_profiles(loop_ids)
     hits = sum(rules.evaluate(e, loaded[pk], TODAY) is True for e in expressions for pk in loop_ids)
     t_loop = time.perf_counter() - t
     scaled = t_loop * n / len(loop_ids)

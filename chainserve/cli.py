@@ -11,7 +11,8 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   demo [--port N] [--reset]  migrate, load the demo cluster (idempotent) and serve it; logs go to
                              var/log/; --reset first deletes the demo's SQLite database under var/
   serve [--port N]           serve with gunicorn on 127.0.0.1
-  worker                     run background tasks (notifications, e-mail)
+  worker [ARGS]              run background tasks (notifications, e-mail, recomputes) with the
+                             configured backend's worker (TASK_WORKER; ARGS go to it)
   import KIND FILE           import organizations or people from an .xlsx workbook
   import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
                              talent-programmes, achievements or (investment) candidates
@@ -106,8 +107,6 @@ def main(argv=None):
     command, rest = args[0], args[1:]
     if command == "demo":
         _demo(rest)
-    elif command == "worker":
-        execute_from_command_line(["chainserve", "db_worker", "--no-startup-delay", *rest])
     elif command == "serve":
         _serve(_port(rest))
     elif command == "import":

@@ -299,15 +299,19 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Called by core.services.profile_changed with an organisation whose profile changed.
-PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profile_changed"]
+# Called by core.profiles.profiles_changed with the ids of organisations whose profile changed, and by
+# core.profiles.catalogue_changed with a catalogue item that changed (the one path from the writes to matching).
+PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profiles_changed"]
+CATALOGUE_CHANGED_HOOKS = ["chainserve.matching.services.item_changed"]
 
 # Called by core.services.enter_official_schedule with (years, calendar before, calendar after, user) once a
 # year's official holiday schedule is entered: the apps that keep deadlines recount them.
 CALENDAR_CHANGED_HOOKS = ["chainserve.demands.deadlines.calendar_changed"]
 
-# Background work: the Tasks API with the database backend (run `chainserve worker`).
+# Background work: the Tasks API with the database backend by default. `chainserve worker` runs the
+# TASK_WORKER management command, the worker of whichever backend TASK_BACKEND names (set both together).
 TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASK_WORKER = os.environ.get("TASK_WORKER", "db_worker --no-startup-delay")
 # Reminders go out only in working hours (Asia/Shanghai) on working days.
 WORKING_HOURS = (int(os.environ.get("WORKING_HOURS_START", "9")), int(os.environ.get("WORKING_HOURS_END", "18")))
 

@@ -168,7 +168,7 @@ class Placement(ScopedModel, TimeStampedModel):
 
     @property
     def profile_of(self):
-        """A placement is part of its organisation's profile (its chain segment: core.services.profile_changed)."""
+        """A placement is part of its organisation's profile (its chain segment: core.profiles.profile_changed)."""
         return self.organization
 
     def get_absolute_url(self):

@@ -270,3 +270,21 @@ class ImportRun(TimeStampedModel):
 
     def __str__(self):
         return f"{self.kind} {self.token}"
+
+
+class OutboxTask(models.Model):
+    """A background task to enqueue, written in the transaction of the change that asks for it — 待发任务
+    (core.tasks.enqueue_after_commit): it commits or rolls back with the change, and is handed to the task
+    backend once the change is committed, then deleted."""
+
+    task_path = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("task to enqueue")
+        verbose_name_plural = _("tasks to enqueue")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task_path}{tuple(self.args)}"

@@ -8,6 +8,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import reference
+from .profiles import profile_changed, profile_saving
+from .tasks import email_notification, enqueue_after_commit
 
 
 def required_text(text, field, message):
@@ -19,25 +21,14 @@ def required_text(text, field, message):
 
 def save_record(user, instance, save_related=None):
     """Create or update one record as user; refused (and rolled back) if the result is out of their scope."""
-    with transaction.atomic():
+    with transaction.atomic(), profile_saving(instance):
         instance._history_user = user
         instance.save()
         if save_related is not None:
             save_related()
         if not type(instance).objects.restrict(user, "change").filter(pk=instance.pk).exists():
             raise PermissionDenied
-        if (organization := getattr(instance, "profile_of", None)) is not None:
-            profile_changed(organization)
     return instance
-
-
-def profile_changed(organization):
-    """An organisation's profile changed (a record with a `profile_of` attribute — the organisation itself,
-    a product, a chain placement — was saved): each function named in PROFILE_CHANGED_HOOKS gets it (the
-    matching app recomputes the organisation's matches after commit). A setting, not a signal: the
-    services that change a profile call this, and the apps that follow profiles are named in one place."""
-    for path in settings.PROFILE_CHANGED_HOOKS:
-        import_string(path)(organization)
 
 
 class RecordInUse(Exception):
@@ -92,13 +83,13 @@ def delete_record(user, instance):
         if uses := record_uses(instance):
             raise RecordInUse(instance, uses)
         instance._history_user = user
+        profile_changed(instance)  # before: a deleted placement's organisation is still at hand
         instance.delete()
 
 
 def notify(users, key: str, title: str, body: str = "", url: str = ""):
     """Put a message in each user's inbox once per event key, and e-mail it after the transaction commits."""
     from .models import Notification
-    from .tasks import email_notification
 
     users = [u for u in users if u is not None and u.is_active]
     if not users:
@@ -110,7 +101,7 @@ def notify(users, key: str, title: str, body: str = "", url: str = ""):
     created = list(Notification.objects.filter(user__in=users, key=key[:120], emailed_at__isnull=True,
                                                user__email__gt="").values_list("pk", flat=True))
     for pk in created:
-        transaction.on_commit(lambda pk=pk: email_notification.enqueue(pk))
+        enqueue_after_commit(email_notification, pk)
     return created
 
 

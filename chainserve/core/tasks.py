@@ -1,10 +1,47 @@
-"""Background tasks of core: e-mail for in-app notifications; tasks left behind by a killed worker."""
+"""Background work of every app: one way to enqueue a task (an outbox, enqueue_after_commit) and core's own
+tasks (e-mail for in-app notifications)."""
 
 from django.core.mail import EmailMessage
 from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks import task
+
+from .models import Notification, OutboxTask
+
+
+def enqueue_after_commit(task, *args):
+    """Run task(*args) in the background once the current transaction commits (at once outside one).
+
+    An outbox: the task is written as a row (OutboxTask) in the change's own transaction, and handed to the
+    task backend by relay_outbox after the commit. Enqueuing only on commit (transaction.on_commit) would
+    lose the task when the process dies between the commit and the enqueue — the change is saved, nothing
+    follows it; enqueuing inside the transaction would let a broker's worker run the task before the change
+    is visible, or run it for a change that is rolled back. The row commits or rolls back with the change,
+    and a row the process did not live to hand over is handed over by the next `chainserve worker` or
+    `chainserve requeue_tasks` (relay_outbox). A row handed over twice (a crash after the backend took it,
+    before the row was deleted) runs twice: every task is safe to run twice. Works the same with any
+    django-tasks backend; nothing here knows which one is configured."""
+    row = OutboxTask.objects.create(task_path=task.module_path, args=list(args))
+    transaction.on_commit(lambda: relay_outbox(pks=[row.pk]))
+    return row
+
+
+def relay_outbox(pks=None):
+    """Hand the outbox's tasks to the task backend and delete their rows; returns how many.
+
+    pks: only those rows (the on-commit hand-over of one change); None: every row, which after a crash are
+    the ones a process that died after its commit did not hand over. A row another process is handing over
+    is locked and skipped (PostgreSQL), and gone once it commits, so each row is handed over once; with the
+    database task backend the task row and the deletion commit together."""
+    with transaction.atomic():
+        rows = OutboxTask.objects.select_for_update(skip_locked=True)
+        rows = list(rows if pks is None else rows.filter(pk__in=pks))
+        for row in rows:
+            import_string(row.task_path).enqueue(*row.args)
+        OutboxTask.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
 
 
 @task()
@@ -18,8 +55,6 @@ def email_notification(notification_id: int):
     lost then, never doubled; the message itself is in the user's in-app inbox either way. The Message-ID
     is the notification's own, so a mail system that received the message twice by any other route can
     tell it is one message."""
-    from .models import Notification
-
     with transaction.atomic():
         note = Notification.objects.select_for_update().select_related("user").filter(pk=notification_id).first()
         if note is None or note.emailed_at is not None or not note.user.email:
@@ -35,21 +70,3 @@ def email_notification(notification_id: int):
     except BaseException:
         Notification.objects.filter(pk=note.pk).update(emailed_at=None)
         raise
-
-
-def requeue_abandoned(worker_id=None, older_than=None):
-    """Put back in the queue the tasks a killed worker had claimed and never finished; returns how many.
-
-    A task is abandoned when it is still marked running and either its worker is `worker_id` — a
-    worker that is starting again under its fixed id is no longer running anything — or it started
-    more than `older_than` (a timedelta) ago. Every task here is safe to run twice (notifications are
-    unique per user and event, e-mails are marked before they are sent)."""
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    with transaction.atomic():
-        running = DBTaskResult.objects.select_for_update(skip_locked=True).filter(status=TaskResultStatus.RUNNING)
-        if older_than is not None:
-            running = running.filter(started_at__lt=timezone.now() - older_than)
-        ids = [t.pk for t in running if worker_id is None or (t.worker_ids and t.worker_ids[-1] == worker_id)]
-        return DBTaskResult.objects.filter(pk__in=ids).update(status=TaskResultStatus.READY, started_at=None)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.resources.choices import ItemStatus
 
 from .choices import MatchState
 
@@ -107,8 +108,6 @@ ENTERPRISE_INDEX = "matching_match_enterprise_idx"
 def published_item(prefix=""):
     """Q over Match (or `prefix`-ed relations) whose policy or financial product is published now: an enterprise
     is shown only those through its matches — a withdrawn or redrafted item is kept from it, the match kept."""
-    from chainserve.resources.choices import ItemStatus
-
     return (Q(**{f"{prefix}rule__policy__status": ItemStatus.PUBLISHED})
             | Q(**{f"{prefix}rule__product__status": ItemStatus.PUBLISHED}))
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainserve.core.text import normalize
+from chainserve.resources.models import CATALOGUE_MODELS
 
-from . import rules
+from . import profiles, rules
+from .services import versions_in_force
 
 DICTIONARY = Path(__file__).parent / "data" / "dict.txt"
 STOPWORDS = frozenset("的 了 和 与 及 或 在 对 并 等 为 是 有 希望 需要 公司 企业 我们 进行 相关 工作 情况 问题".split())
@@ -89,8 +91,6 @@ def bm25(query_terms, documents):
 
 def catalogue(user):
     """The published catalogue items user may see, with their tags and rules."""
-    from chainserve.resources.models import CATALOGUE_MODELS
-
     items = []
     for model in CATALOGUE_MODELS:
         qs = model.objects.restrict(user, "view").published().prefetch_related("tags")
@@ -102,16 +102,14 @@ def catalogue(user):
 
 def suggest(demand, user, limit=8):
     """The catalogue items most relevant to demand, best first, each with its reasons."""
-    from .services import versions_in_force
-
     items = catalogue(user)
     query = terms(f"{demand.title}\n{demand.description}\n{demand.category}")
     scores = bm25(query, [terms(item.relevance_text()) for item in items])
     ruled = {getattr(item, "eligibility_rule", None) for item in items} - {None}
     versions = versions_in_force(only=[r.pk for r in ruled]) if ruled else {}
-    profile = rules.profile_of(demand.organization) if versions else None
+    profile = profiles.profile_of(demand.organization) if versions else None
     today = timezone.localdate()
-    names = rules.display_names() if versions else {}
+    names = profiles.display_names() if versions else {}
     ordered = list(dict.fromkeys(query))  # the demand's words in the order it says them
     found = []
     for item, score in zip(items, scores, strict=True):

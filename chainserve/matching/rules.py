@@ -1,4 +1,6 @@
-"""Eligibility rules — 资格条件 — as JSON data: validate, compile to a Django Q, evaluate and explain in Python.
+"""Eligibility rules — 资格条件 — as JSON data, the language itself: validate, evaluate and explain a rule on a
+profile (plain values in, plain values out; the profiles and the rule compiled to a query come from
+matching.profiles, which reads the database).
 
 A rule is a tree of plain JSON:
 
@@ -16,7 +18,7 @@ Kleene's rules — not(unknown) = unknown; all(…) is false if any part is fals
 is unknown; any(…) is true if any part is true, else unknown if any part is unknown. An enterprise
 qualifies only when the whole rule is *true*: unknown counts as not qualifying.
 
-The SQL side compiles every node twice over — the Q of "certainly true" and the Q of "certainly false"
+The SQL side (matching.profiles.compile_rule) compiles every node twice over — the Q of "certainly true" and the Q of "certainly false"
 (`not` swaps them, `all`/`any` swap AND and OR for the false side) — and filters on the first, so SQL's
 own NULL handling and Django's negation rules never decide anything. `evaluate` (Python) gives the same
 answer for every profile; a hypothesis test checks this on SQLite and PostgreSQL.
@@ -25,8 +27,7 @@ answer for every profile; a hypothesis test checks this on SQLite and PostgreSQL
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -255,79 +256,10 @@ def split_has_all(node):
     return {"all": [{"field": node["field"], "op": "has", "value": v} for v in node["value"]]}
 
 
-# ---------------------------------------------------------------- SQL
-
-def compile_rule(rule, today=None):
-    """The Q over registry Organization of the enterprises for which rule is true (see the module doc)."""
-    from django.utils import timezone
-
-    return _q(rule, True, today or timezone.localdate())
-
-
-def _q(node, truth, today):
-    if "all" in node or "any" in node:
-        conjunction = ("all" in node) == truth  # all→AND for truth, any→AND for falsity
-        parts = [_q(p, truth, today) for p in node.get("all") or node.get("any")]
-        result = parts[0]
-        for part in parts[1:]:
-            result = (result & part) if conjunction else (result | part)
-        return result
-    if "not" in node:
-        return _q(node["not"], not truth, today)
-    if node["op"] == "has_all":
-        return _q(split_has_all(node), truth, today)
-    spec = FIELDS[node["field"]]
-    positive, op, value = canonical(node["op"], node.get("value"), spec, today)
-    return _leaf_q(spec, op, value, truth == positive)
-
-
-def _present(spec):
-    if spec.choices:
-        return Q(**{f"{spec.path}__in": list(spec.choices)})
-    return Q(**{f"{spec.present or spec.path}__isnull": False})
-
-
-def _leaf_q(spec, op, value, truth):
-    """Q of the enterprises for which `field op value` is certainly `truth` (never unknown)."""
-    if spec.kind == "set":
-        # Uncorrelated IN (subquery): the database reads the small set once instead of probing per enterprise.
-        hit = Q(pk__in=set_members(spec, value))
-        return hit if truth else ~hit
-    if op == "is_null":
-        return ~_present(spec) if truth else _present(spec)
-    if spec.via:
-        model, key = apps.get_model(spec.via[0]), spec.via[1]
-        hit = Q(**{f"{spec.present}__in": model.objects.filter(**{f"{key}__in": value if op == "in" else [value]})
-                   .values("pk")})
-        return hit if truth else _present(spec) & ~hit
-    if not truth and op in FLIPPED:
-        return Q(**{f"{spec.path}__{LOOKUP[FLIPPED[op]]}": value})
-    hit = Q(**{f"{spec.path}__{LOOKUP[op]}": value})
-    if truth:
-        return hit
-    # Present and not equal (not in): the explicit presence test makes the negation two-valued.
-    return _present(spec) & ~hit
-
-
-def set_members(spec, values):
-    from chainserve.chains.models import Placement
-    from chainserve.registry.models import Organization, Product
-
-    if spec.name == "labels":
-        rows = Organization.labels.through.objects.filter(label__slug__in=values)
-    elif spec.name == "segment":  # a segment counts for its own firms and for the firms of its children
-        rows = Placement.objects.filter(Q(segment__name__in=values) | Q(segment__parent__name__in=values))
-    else:
-        rows = Product.objects.filter(**{f"{spec.name}__in": values})
-    return rows.values("organization_id")
-
-
 # ---------------------------------------------------------------- Python
 
 def evaluate(rule, profile, today=None):
     """True, False or None (unknown) for one enterprise's profile (see `profiles`)."""
-    from django.utils import timezone
-
     return _eval(rule, profile, today or timezone.localdate())
 
 
@@ -363,47 +295,6 @@ def _leaf(node, profile, today):
     else:
         result = {"lt": actual < value, "le": actual <= value, "gt": actual > value, "ge": actual >= value}[op]
     return result if positive else not result
-
-
-SCALARS = ("district", "park", "founded_on", "size", "employees", "listing_status")
-
-
-def scalar_values(queryset):
-    """(pk, district, park, founded_on, size, employees, listing_status) of each organisation in queryset —
-    the scalar fields rules read, in SCALARS order, None where unfilled (a size or listing status outside its
-    choices counts as unfilled). Shared by `profiles` and the full recompute's columns."""
-    sizes, listings = set(FIELDS["size"].choices), set(FIELDS["listing_status"].choices)
-    for pk, district, park, park_id, founded, size, employees, listing in queryset.values_list(
-            "pk", "district__code", "park__name", "park_id", "founded_on", "size", "employees", "listing_status"):
-        yield (pk, district, park if park_id else None, founded, size if size in sizes else None, employees,
-               listing if listing in listings else None)
-
-
-def profiles(org_ids):
-    """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in five queries."""
-    from chainserve.chains.models import Placement
-    from chainserve.registry.models import Organization, Product
-
-    org_ids = list(org_ids)
-    result = {}
-    for pk, *values in scalar_values(Organization.objects.filter(pk__in=org_ids)):
-        result[pk] = dict(zip(SCALARS, values, strict=True), labels=set(), segment=set(), phase=set(),
-                          drug_class=set())
-    for pk, slug in Organization.labels.through.objects.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "label__slug"):
-        result[pk]["labels"].add(slug)
-    for pk, name, parent in Placement.objects.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "segment__name", "segment__parent__name"):
-        result[pk]["segment"].update(n for n in (name, parent) if n)
-    for pk, phase, drug_class in Product.objects.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "phase", "drug_class"):
-        result[pk]["phase"].update([phase] if phase else [])
-        result[pk]["drug_class"].update([drug_class] if drug_class else [])
-    return result
-
-
-def profile_of(org):
-    return profiles([org.pk])[org.pk]
 
 
 # ---------------------------------------------------------------- explanation
@@ -446,8 +337,6 @@ class Verdict:
 def near_miss(rule, profile, today=None):
     """Whether all but one of the rule's top-level conditions are met (at least two conditions) — cheaper
     than explain(); the same answer as explain(…).near_miss."""
-    from django.utils import timezone
-
     top = rule["all"] if "all" in rule else [rule]
     today = today or timezone.localdate()
     return len(top) > 1 and sum(_eval(node, profile, today) is not True for node in top) == 1
@@ -460,8 +349,6 @@ def _status(result):
 def explain(rule, profile, today=None, names=None):
     """Verdict of rule for one profile: the top-level conditions (the parts of a top-level `all`, or the
     rule itself) each met / not met / unknown with the enterprise's value, worded for people."""
-    from django.utils import timezone
-
     today = today or timezone.localdate()
     names = names or {}
     top = rule["all"] if "all" in rule else [rule]
@@ -539,11 +426,3 @@ DATE_WORDS = {
     "lt": gettext_lazy("%(field)s before %(value)s"), "le": gettext_lazy("%(field)s on or before %(value)s"),
     "gt": gettext_lazy("%(field)s after %(value)s"), "ge": gettext_lazy("%(field)s on or after %(value)s"),
 }
-
-
-def display_names():
-    """Names for codes in explanations: district codes and label slugs → their names (two small queries)."""
-    from chainserve.registry.models import District, Label
-
-    return {"district": dict(District.objects.values_list("code", "name")),
-            "labels": dict(Label.objects.values_list("slug", "name"))}

@@ -15,7 +15,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
+from chainserve.core.models import Notification, User
 from chainserve.core.services import notify
+from chainserve.core.tasks import enqueue_after_commit
+from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 from chainserve.resources.choices import ItemStatus
@@ -23,6 +26,8 @@ from chainserve.resources.choices import ItemStatus
 from . import rules
 from .choices import UNTOUCHED_STATES, MatchState
 from .models import ENTERPRISE_INDEX, ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
+from .profiles import compile_rule, profile_of
+from .tasks import recompute_all_task, recompute_enterprises_task, recompute_rule_task
 
 
 @dataclass
@@ -98,7 +103,7 @@ def recompute_rule(rule, day=None):
     recompute from scratch) costs a single pass over the enterprises."""
     day = day or timezone.localdate()
     version = versions_in_force(day, only=[rule.pk]).get(rule.pk)
-    qualifying = (enterprises().filter(rules.compile_rule(version.expression, day)) if version
+    qualifying = (enterprises().filter(compile_rule(version.expression, day)) if version
                   else Organization.objects.none())
     ids = qualifying.order_by().values("pk")
     now = timezone.now()
@@ -142,8 +147,6 @@ def _notify_new(rule, now):
 
 def _users_by_org(**filters):
     """{organisation id: [active enterprise users]} of the enterprise users matching filters."""
-    from chainserve.core.models import User
-
     found = {}
     for user in User.objects.filter(role=Role.ENTERPRISE, is_active=True, organization__isnull=False, **filters):
         found.setdefault(user.organization_id, []).append(user)
@@ -152,8 +155,6 @@ def _users_by_org(**filters):
 
 def _notify_matched(rule, users_by_org):
     """Tell the users of each newly matched enterprise; returns how many messages were new."""
-    from chainserve.core.models import Notification
-
     if not users_by_org:
         return 0
     item = rule.item
@@ -176,7 +177,7 @@ def recompute_enterprise(org, day=None):
     """Bring one enterprise's matches up to date: every rule in force evaluated in Python on its profile."""
     day = day or timezone.localdate()
     versions = versions_in_force(day) if org.kind == OrgKind.ENTERPRISE else {}  # only enterprises match
-    profile = rules.profile_of(org)
+    profile = profile_of(org)
     fits = {rule_id: v for rule_id, v in versions.items() if rules.evaluate(v.expression, profile, day) is True}
     now = timezone.now()
     with transaction.atomic():
@@ -353,27 +354,29 @@ def _bulk_cache():
 
 
 def schedule_rule(rule):
-    from .tasks import recompute_rule_task
-
-    transaction.on_commit(lambda: recompute_rule_task.enqueue(rule.pk))
+    enqueue_after_commit(recompute_rule_task, rule.pk)
 
 
 def item_changed(item):
-    """A policy or financial product was saved, published or withdrawn: recompute its rule in the background.
-
-    Meant to be called from resources.services.catalogue_changed; other catalogue items have no rules."""
+    """A catalogue item was saved, published or withdrawn (core.profiles.catalogue_changed): recompute its
+    rule in the background. Only policies and financial products have rules."""
     field = {"policy": "policy", "financialproduct": "product"}.get(type(item)._meta.model_name)
     rule = Rule.objects.filter(**{field: item}).first() if field else None
     if rule is not None:
         schedule_rule(rule)
 
 
-def profile_changed(org):
-    """An enterprise's profile changed: recompute its matches in the background."""
-    from .tasks import recompute_enterprise_task
+ONE_BY_ONE = 100  # organisations whose matches one task recomputes one by one; more: the full recompute
 
-    if org.kind == OrgKind.ENTERPRISE:
-        transaction.on_commit(lambda: recompute_enterprise_task.enqueue(org.pk))
+
+def profiles_changed(org_ids):
+    """Organisations' profiles changed (core.profiles.profiles_changed): one background task recomputes their
+    matches — one by one for a few, every match at once for more (an import: recompute_all reads every profile
+    once). Any kind of organisation: one that stopped being an enterprise loses its untouched matches."""
+    if len(org_ids) <= ONE_BY_ONE:
+        enqueue_after_commit(recompute_enterprises_task, list(org_ids))
+    else:
+        enqueue_after_commit(recompute_all_task)
 
 
 # ---------------------------------------------------------------- the enterprise's choices
@@ -408,8 +411,6 @@ def set_state(match, user, action):
 
 def attach_resource(demand, user, item, reasons=()):
     """A handler working on the demand attaches a catalogue item to it; the demand's history says so."""
-    from chainserve.demands import services as demand_services
-
     name = type(item)._meta.model_name
     if name not in ITEM_FIELDS:
         raise ValidationError({"item": _("This is not a catalogue item.")})

@@ -1,4 +1,4 @@
-"""Background tasks of matching: recomputes, enqueued after the transaction that caused them commits."""
+"""Background tasks of matching: recomputes, queued by the change that asks for them (core.tasks.enqueue_after_commit)."""
 
 from django_tasks import task
 
@@ -15,20 +15,20 @@ def recompute_rule_task(rule_id: int):
 
 
 @task()
-def recompute_enterprise_task(organization_id: int):
-    """Recompute one enterprise's matches; safe to run twice."""
+def recompute_enterprises_task(organization_ids: list[int]):
+    """Recompute the matches of each organisation in organization_ids (those deleted since are skipped); safe
+    to run twice."""
     from chainserve.registry.models import Organization
 
     from .services import recompute_enterprise
 
-    org = Organization.objects.filter(pk=organization_id).first()
-    if org is not None:
+    for org in Organization.objects.filter(pk__in=organization_ids).order_by("pk"):
         recompute_enterprise(org)
 
 
 @task()
 def recompute_all_task():
-    """Recompute every rule's matches (nightly, and after a bulk import)."""
+    """Recompute every rule's matches (after a change to many profiles at once: an import)."""
     from .services import recompute_all
 
     recompute_all()

@@ -2,7 +2,7 @@
 
 The enterprises' profiles are read once into columns (numpy arrays, one entry per enterprise), and each
 rule becomes two boolean masks over them: certainly true and certainly false, by the same three-valued logic
-as `rules.evaluate` (one enterprise, in Python, with the explanation) and `rules.compile_rule` (one rule
+as `rules.evaluate` (one enterprise, in Python, with the explanation) and `profiles.compile_rule` (one rule
 over every enterprise, in SQL): an unfilled field is unknown, `not` swaps the masks, `all` ANDs the true
 masks and ORs the false ones, `any` the other way round, and only certainly true qualifies. One read of the
 organisation table serves a thousand rules, where the SQL evaluator scans it once per rule; a hypothesis
@@ -11,7 +11,7 @@ test shows the three evaluators agree.
 
 import numpy as np
 
-from . import rules
+from . import profiles, rules
 
 MISSING = -1  # the code of an unfilled text or choice field
 UNKNOWN_VALUE = -2  # the code of a value no enterprise has
@@ -23,10 +23,10 @@ class Profiles:
 
     def __init__(self, queryset, today):
         self.today = today
-        rows = list(rules.scalar_values(queryset.order_by("pk")))
+        rows = list(profiles.scalar_values(queryset.order_by("pk")))
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         self.values, self.present, self.codes, self._members = {}, {}, {}, {}
-        for i, name in enumerate(rules.SCALARS, start=1):
+        for i, name in enumerate(profiles.SCALARS, start=1):
             column, kind = [r[i] for r in rows], rules.FIELDS[name].kind
             if kind == "date":
                 self._number(name, [day.toordinal() if day else None for day in column])
@@ -90,7 +90,7 @@ class Profiles:
         """Which enterprises have value in the set field spec (one query per field and value, kept)."""
         key = (spec.name, value)
         if key not in self._members:
-            members = np.fromiter(rules.set_members(spec, [value]).values_list("organization_id", flat=True),
+            members = np.fromiter(profiles.set_members(spec, [value]).values_list("organization_id", flat=True),
                                   dtype=np.int64)
             at = np.searchsorted(self.ids, members)
             found = at < len(self.ids)

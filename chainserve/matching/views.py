@@ -15,8 +15,10 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
+from chainserve.demands.models import Demand
+from chainserve.resources.models import CATALOGUE_MODELS, FinancialProduct, Policy
 
-from . import relevance, rules, services
+from . import profiles, relevance, rules, services
 from .choices import MatchState
 from .filtersets import MatchFilterSet, RuleFilterSet
 from .forms import EXAMPLE, RuleVersionForm
@@ -46,7 +48,7 @@ class RuleView(StaffOnlyMixin, LoginRequiredMixin, View):
     def get(self, request, pk):
         rule = _rule(request, pk)
         version = rule.version_on()
-        names = rules.display_names()
+        names = profiles.display_names()
         return render(request, "matching/rule.html", {
             "rule": rule, "version": version, "versions": rule.versions.select_related("created_by"),
             "conditions": [rules.describe(n, names) for n in
@@ -58,8 +60,6 @@ class RuleView(StaffOnlyMixin, LoginRequiredMixin, View):
 
 def _item_from_query(request):
     """The policy or financial product named by ?policy= or ?product= that the user may change."""
-    from chainserve.resources.models import FinancialProduct, Policy
-
     for key, model in (("policy", Policy), ("product", FinancialProduct)):
         if request.GET.get(key, "").isdigit():
             item = model.objects.restrict(request.user, "view").filter(pk=request.GET[key]).first()
@@ -144,8 +144,8 @@ class MatchedForYouView(LoginRequiredMixin, View):
     def get(self, request):
         org = _enterprise(request)
         today = timezone.localdate()
-        profile = rules.profile_of(org)
-        names = rules.display_names()
+        profile = profiles.profile_of(org)
+        names = profiles.display_names()
         # a withdrawn or unpublished item is gone from the enterprise's list even though its match is kept
         mine = Match.objects.restrict(request.user).filter(qualifies=True).filter(published_item()).select_related(
             "rule__policy", "rule__product", "version").order_by("state", "-created", "-pk")
@@ -191,8 +191,8 @@ class MatchView(LoginRequiredMixin, View):
             match = services.set_state(match, request.user, "open")
             match = Match.objects.select_related("rule__policy", "rule__product", "version", "enterprise").get(
                 pk=match.pk)
-        verdict = rules.explain(match.version.expression, rules.profile_of(match.enterprise), timezone.localdate(),
-                                rules.display_names())
+        verdict = rules.explain(match.version.expression, profiles.profile_of(match.enterprise), timezone.localdate(),
+                                profiles.display_names())
         return render(request, "matching/match.html", {"match": match, "item": match.rule.item, "verdict": verdict})
 
 
@@ -208,8 +208,6 @@ class MatchStateView(LoginRequiredMixin, View):
 
 
 def _demand(request, pk):
-    from chainserve.demands.models import Demand
-
     if not request.user.is_staff_role:
         raise PermissionDenied
     return get_object_or_404(Demand.objects.restrict(request.user).select_related("organization", "category"), pk=pk)
@@ -228,8 +226,6 @@ class SuggestionsView(LoginRequiredMixin, View):
 
 class AttachView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        from chainserve.resources.models import CATALOGUE_MODELS
-
         demand = _demand(request, pk)
         models = {m._meta.model_name: m for m in CATALOGUE_MODELS}
         model = models.get(request.POST.get("kind", ""))

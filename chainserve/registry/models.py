@@ -110,7 +110,7 @@ class Organization(ScopedModel, TimeStampedModel):
 
     @property
     def profile_of(self):
-        """The organisation whose profile this record is (core.services.profile_changed)."""
+        """The organisation whose profile this record is (core.profiles.profile_changed)."""
         return self
 
     def get_absolute_url(self):

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chainserve.core.importing import Importer, RowError, choice_lookup
 from chainserve.core.models import can_create
-from chainserve.core.services import profile_changed
+from chainserve.core.profiles import profile_changed
 
 from .choices import ListingStatus, OrgKind, OrgSize
 from .models import District, Label, Organization, Person
@@ -294,5 +294,5 @@ def save_product(user, product):
     product._history_user = user
     with transaction.atomic():
         product.save()
-        profile_changed(product.organization)
+        profile_changed(product)
     return product

@@ -10,7 +10,7 @@ What other apps (matching, portal, reports) may rely on:
 - `Policy` and `FinancialProduct` also have `benefit`; a policy has `effective_from` / `effective_to`,
   `is_effective(day)`, `granted_without_application` (免申即享) and `issuer`.
 - Publishing, withdrawing and saving go through `resources.services` (`publish`, `withdraw`, `save_item`);
-  each calls `services.catalogue_changed(item)` once the transaction commits.
+  each calls `core.profiles.catalogue_changed(item)` in its transaction (matching queues its recompute).
 Eligibility rules are not kept here: they belong to the matching app.
 """
 

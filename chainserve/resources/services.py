@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from chainserve.core.choices import Role
 from chainserve.core.importing import Importer, choice_lookup
+from chainserve.core.profiles import catalogue_changed
 from chainserve.core.services import save_record
-from chainserve.matching import services as matching
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
@@ -23,16 +23,6 @@ from .models import Achievement, Equipment, Expert, FinancialProduct, Policy, Sp
 
 # Which status each action may start from.
 PUBLISHABLE = (ItemStatus.DRAFT, ItemStatus.WITHDRAWN)
-
-
-def catalogue_changed(item):
-    """Runs after a change to item (saved, published, withdrawn) is committed: what follows a change of
-    the catalogue starts here — the matching app recomputes which enterprises the item fits."""
-    matching.item_changed(item)
-
-
-def _after_commit(item):
-    transaction.on_commit(lambda: catalogue_changed(item))
 
 
 def tag_ids(names):
@@ -52,7 +42,7 @@ def save_item(user, item, tag_names=None):
     follows a change run."""
     with transaction.atomic():
         save_record(user, item, None if tag_names is None else lambda: set_tags(item, tag_names))
-        _after_commit(item)
+        catalogue_changed(item)
     return item
 
 
@@ -75,7 +65,7 @@ def _set_status(user, item, status, allowed_from, message):
             locked.published_at = timezone.now()
         locked._history_user = user
         locked.save(update_fields=["status", "published_at", "updated"])
-        _after_commit(locked)
+        catalogue_changed(locked)
     item.status, item.published_at = locked.status, locked.published_at
     return locked
 
@@ -193,7 +183,7 @@ def _store(user, item, tag_names, ids):
     item._history_user = user
     item.save()
     set_tags(item, tag_names, ids)
-    _after_commit(item)
+    catalogue_changed(item)
 
 
 def may_import(user, model):

@@ -46,5 +46,5 @@ def _cancel(model, obj, user, reason, open_status, refusal):
 
 def _notify_cancelled(row, users):
     title = _("Cancelled: %(t)s") % {"t": row}
-    transaction.on_commit(lambda: notify(list(users), f"cancelled:{row._meta.model_name}:{row.pk}", title,
-                                         row.cancel_reason, row.get_absolute_url()))
+    notify(list(users), f"cancelled:{row._meta.model_name}:{row.pk}", title, row.cancel_reason,
+           row.get_absolute_url())

@@ -116,9 +116,8 @@ def decide(meeting, user, data: DecisionInput):
 
 def _notify_owner(action):
     handlers = User.objects.filter(role=Role.HANDLER, organization_id=action.owner_id)
-    transaction.on_commit(lambda: notify(
-        list(handlers), f"action-item:{action.pk}", _("Action item from %(m)s") % {"m": action.meeting},
-        action.decision.text, action.get_absolute_url()))
+    notify(list(handlers), f"action-item:{action.pk}", _("Action item from %(m)s") % {"m": action.meeting},
+           action.decision.text, action.get_absolute_url())
 
 
 def update_action(action, user, progress, done=False):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from chainserve.core.profiles import profiles_changed
 from chainserve.core.uploads import WorkbookError, read_rows, request_limits
 
 __all__ = ["Importer", "ImportResult", "RowError", "WorkbookError", "cell_text", "choice_lookup", "read_workbook"]
@@ -174,8 +175,11 @@ class Importer:
         raise NotImplementedError
 
     def on_committed(self, result):
-        """Runs once the import's transaction is committed; result.touched holds the ids of the organisations
-        whose profile changed. The importers that change profiles pass them on from here."""
+        """Runs once the import's transaction is committed: the organisations whose profile the rows changed
+        (result.touched, filled by the importers that write profiles) go down the one profile-change path, which
+        queues one recompute for the whole import."""
+        if result.touched:
+            profiles_changed(result.touched)
 
     def run(self, file, *, commit=True, progress=None, limits=None):
         """Check every row of file; if all are good (and commit) write them all. Nothing is written when any row

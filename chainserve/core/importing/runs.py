@@ -7,10 +7,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import translation
 
 from chainserve.core.models import ImportRun
+from chainserve.core.tasks import enqueue_after_commit
 from chainserve.core.uploads import WorkbookError, request_limits
 
 from . import Importer, ImportResult, RowError, count_rows
@@ -61,9 +61,9 @@ def confirm(run):
 
 
 def _enqueue(run, commit):
-    from .tasks import run_import
+    from .tasks import run_import  # the task runs this module's execute
 
-    transaction.on_commit(lambda: run_import.enqueue(run.token, commit))
+    enqueue_after_commit(run_import, run.token, commit)
 
 
 def execute(run, commit):

@@ -1,4 +1,5 @@
-"""Background tasks of core: a notification is e-mailed at most once; a killed worker's task is queued again."""
+"""Background tasks of core: a task is enqueued through the outbox once its change commits; a notification is
+e-mailed at most once; a killed worker's task, or one a dead process left in the outbox, is queued again."""
 
 import datetime
 import smtplib
@@ -7,12 +8,14 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from chainserve.core.models import Notification
-from chainserve.core.tasks import email_notification
+from chainserve.cli import main
+from chainserve.core.models import Notification, OutboxTask
+from chainserve.core.tasks import email_notification, enqueue_after_commit
 
 
 class RefusingBackend(BaseEmailBackend):
@@ -86,3 +89,50 @@ def test_tasks_running_for_too_long_are_queued_again(note, capsys):
 def test_requeue_names_a_worker_or_an_age(db):
     with pytest.raises(CommandError, match="Name the worker"):
         call_command("requeue_tasks")
+
+
+def queued():
+    return list(DBTaskResult.objects.values_list("task_path", "args_kwargs"))
+
+
+def test_a_task_is_written_with_its_change_and_handed_to_the_backend_on_commit(note, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        enqueue_after_commit(email_notification, note.pk)
+        assert list(OutboxTask.objects.values_list("task_path", "args")) == [
+            ("chainserve.core.tasks.email_notification", [note.pk])]
+        assert queued() == []  # no worker sees it before the commit
+
+    callbacks[0]()  # the commit
+    assert queued() == [("chainserve.core.tasks.email_notification", {"args": [note.pk], "kwargs": {}})]
+    assert OutboxTask.objects.count() == 0
+
+
+def test_a_rolled_back_change_leaves_no_task(note, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(ZeroDivisionError):
+        with transaction.atomic():
+            enqueue_after_commit(email_notification, note.pk)
+            raise ZeroDivisionError
+
+    assert (callbacks, OutboxTask.objects.count(), queued()) == ([], 0, [])
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the worker closes its connection
+def test_the_worker_hands_over_what_a_dead_process_left_in_the_outbox_and_runs_it(note):
+    # given a change committed by a process that died before it handed its task over
+    OutboxTask.objects.create(task_path="chainserve.core.tasks.email_notification", args=[note.pk])
+
+    # when `chainserve worker --batch` runs (the configured backend's worker: db_worker)
+    main(["worker", "--batch"])
+
+    assert [m.to for m in mail.outbox] == [["office@example.cn"]]
+    assert OutboxTask.objects.count() == 0
+    assert list(DBTaskResult.objects.values_list("status", flat=True)) == [TaskResultStatus.SUCCESSFUL]
+
+
+def test_requeue_also_hands_over_what_was_left_in_the_outbox(note, capsys):
+    OutboxTask.objects.create(task_path="chainserve.core.tasks.email_notification", args=[note.pk])
+
+    call_command("requeue_tasks", older_than=600)
+
+    assert capsys.readouterr().out == "0 task(s) queued again. 1 from the outbox.\n"
+    assert queued() == [("chainserve.core.tasks.email_notification", {"args": [note.pk], "kwargs": {}})]

@@ -1,7 +1,6 @@
 """Who hears of a demand's events: the task queued with each event, and the notices it writes."""
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -9,23 +8,18 @@ from django.utils.translation import gettext as _
 from chainserve.core.choices import Role
 from chainserve.core.models import User
 from chainserve.core.services import notify
+from chainserve.core.tasks import enqueue_after_commit
 
 from ..choices import EventType
 from ..models import DemandEvent
 
 
 def notify_after_commit(event):
-    """Queue the event's notification task so that it runs only once the change is committed. With the
-    database task backend the task row is written in the change's own transaction (it commits or rolls back
-    with it, and no worker sees it before): one commit per change. Other backends: enqueued on commit."""
-    from django_tasks_db.backend import DatabaseBackend
+    """Queue the event's notification task in the change's own transaction (core.tasks.enqueue_after_commit):
+    it runs once the change is committed, and never for a change rolled back."""
+    from ..tasks import notify_demand_event  # demands.tasks runs this module's notify_event
 
-    from ..tasks import notify_demand_event
-
-    if isinstance(notify_demand_event.get_backend(), DatabaseBackend):
-        notify_demand_event.enqueue(event.pk)
-    else:
-        transaction.on_commit(lambda: notify_demand_event.enqueue(event.pk))
+    enqueue_after_commit(notify_demand_event, event.pk)
 
 
 def notify_event(event_id):

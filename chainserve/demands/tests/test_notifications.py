@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from chainserve.core.models import Notification
+from chainserve.core.models import Notification, OutboxTask
 from chainserve.core.workdays import WorkCalendar
 from chainserve.demands import services
 from chainserve.demands.choices import EventType
@@ -117,13 +117,14 @@ def test_a_rolled_back_step_queues_nothing(desk, make_demand, django_capture_on_
 
 
 def test_the_task_row_is_written_in_the_step_s_transaction(desk, make_demand):
-    """With the database task backend, one task row per event, in the same transaction as the event."""
+    """One outbox row per event, in the same transaction as the event (handed to the backend after the commit,
+    which a test's transaction never reaches: nothing is queued yet)."""
     demand = make_demand("dispatched")
 
     events = list(demand.events.order_by("pk").values_list("pk", flat=True))
-    tasks = sorted(r["args"][0] for r in DBTaskResult.objects.values_list("args_kwargs", flat=True))
-    assert tasks == events
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"READY"}
+    rows = OutboxTask.objects.order_by("pk").values_list("task_path", "args")
+    assert list(rows) == [("chainserve.demands.tasks.notify_demand_event", [pk]) for pk in events]
+    assert not DBTaskResult.objects.exists()
 
 
 # ---------------------------------------------------------------- reminders

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from chainserve.core.api import AuditedListMixin, drf_detail
 
-from .. import rules, services
+from .. import profiles, rules, services
 from ..filtersets import MatchFilterSet, RuleFilterSet
 from ..models import Match, Rule, published_item
 from . import serializers
@@ -57,7 +57,7 @@ class RuleViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         data.is_valid(raise_exception=True)
         expression = data.validated_data["expression"]
         top = expression["all"] if "all" in expression else [expression]
-        names = rules.display_names()
+        names = profiles.display_names()
         return Response({"valid": True, "conditions": [rules.describe(node, names) for node in top]})
 
 

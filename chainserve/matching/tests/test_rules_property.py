@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from chainserve.chains.models import Chain, Placement, Segment
 from chainserve.matching import rules, vectors
+from chainserve.matching.profiles import compile_rule
+from chainserve.matching.profiles import profiles as load_profiles
 from chainserve.registry.choices import DrugClass, ListingStatus, OrgKind, OrgSize, Phase
 from chainserve.registry.models import District, Label, Organization, Product
 
@@ -111,12 +113,12 @@ def _save(profile, places, i):
 def test_compiled_query_python_and_columns_select_the_same_enterprises(places, rule_list, drawn, today):
     with transaction.atomic():
         ids = [_save(p, places, i).pk for i, p in enumerate(drawn)]
-        loaded = rules.profiles(ids)
+        loaded = load_profiles(ids)
         enterprises = Organization.objects.filter(pk__in=ids)
         columns = vectors.Profiles(enterprises, today)
         for rule in rule_list:
             rules.validate(rule)
-            in_sql = set(enterprises.filter(rules.compile_rule(rule, today)).values_list("pk", flat=True))
+            in_sql = set(enterprises.filter(compile_rule(rule, today)).values_list("pk", flat=True))
             in_python = {pk for pk in ids if rules.evaluate(rule, loaded[pk], today) is True}
             assert in_sql == in_python, rule
             assert columns.qualifying(rule).tolist() == sorted(in_python), rule

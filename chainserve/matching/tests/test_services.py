@@ -161,8 +161,8 @@ def test_a_profile_saved_through_the_services_schedules_its_recompute(catalogue,
     with django_capture_on_commit_callbacks(execute=True):
         save_record(catalogue.users.admin, wz, lambda: wz.labels.add(catalogue.world.hitech))
         save_product(catalogue.users.admin, ProductFactory.build(organization=wz))
-    queued = DBTaskResult.objects.filter(task_path="chainserve.matching.tasks.recompute_enterprise_task")
-    assert [r.args_kwargs["args"] for r in queued] == [[wz.pk], [wz.pk]]
+    queued = DBTaskResult.objects.filter(task_path="chainserve.matching.tasks.recompute_enterprises_task")
+    assert [r.args_kwargs["args"] for r in queued] == [[[wz.pk]], [[wz.pk]]]
     assert not Match.objects.filter(rule=rule, enterprise=wz).exists()
     services.recompute_enterprise(wz, TODAY)
     assert matched(rule) == [("溫州康寧醫藥有限公司", "new", True)]

@@ -2,12 +2,14 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chainserve.core.tasks import requeue_abandoned
+from chainserve.core.tasks import relay_outbox
+from chainserve.core.tasks_db import requeue_abandoned
 
 
 class Command(BaseCommand):
     help = ("Queue again the tasks a killed worker left marked running: those of --worker-id (run it before "
-            "that worker starts again), or those started more than --older-than seconds ago.")
+            "that worker starts again), or those started more than --older-than seconds ago; and hand to the "
+            "task backend the tasks a process that died after its commit left in the outbox.")
 
     def add_arguments(self, parser):
         parser.add_argument("--worker-id", help="the fixed id the worker runs under (db_worker --worker-id)")
@@ -19,4 +21,5 @@ class Command(BaseCommand):
             raise CommandError("Name the worker (--worker-id) or an age (--older-than SECONDS).")
         age = datetime.timedelta(seconds=older_than) if older_than is not None else None
         count = requeue_abandoned(worker_id, age)
-        self.stdout.write(f"{count} task(s) queued again.")
+        relayed = relay_outbox()
+        self.stdout.write(f"{count} task(s) queued again." + (f" {relayed} from the outbox." if relayed else ""))
