@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chainserve.matching",
     "chainserve.reports",
     "chainserve.portal",
+    "chainserve.workbench",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,9 @@ IMPORT_MAX_ZIP_RATIO = int(os.environ.get("IMPORT_MAX_ZIP_RATIO", "100"))
 # Data rows one web request may import: it must finish inside gunicorn's 30 s (20,000 organisations took 36 s to
 # check and 53 s to import on a busy 2-core machine); larger files go through the command line.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+# Past this many data rows an import page checks and writes the workbook in a task (the worker) and shows its
+# progress, instead of inside the request (core.importing.runs).
+IMPORT_TASK_ROWS = int(os.environ.get("IMPORT_TASK_ROWS", "1000"))
 IMPORT_COMMAND_MAX_ROWS = int(os.environ.get("IMPORT_COMMAND_MAX_ROWS", "1048576"))
 IMPORT_COMMAND_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_COMMAND_MAX_UNZIPPED_BYTES", 2 * 1024 ** 3))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "100"))

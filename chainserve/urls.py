@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from chainserve.core import views as core_views
 from chainserve.core.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from chainserve.core.importing.views import ImportRunView
+from chainserve.workbench import views as workbench_views
 
 api_v1 = [
     path("", include("chainserve.registry.api.urls")),
@@ -21,7 +23,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.HomeView.as_view(), name="home"),
+    path("", workbench_views.HomeView.as_view(), name="home"),
     path("accounts/login/", LoginView.as_view(form_class=LoginForm), name="login"),
     path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     # the platform's look (Bootstrap fields) for the rest of the account pages Django provides
@@ -41,6 +43,7 @@ urlpatterns = [
     path("portal/", include("chainserve.portal.urls")),
     path("inbox/", core_views.InboxView.as_view(), name="inbox"),
     path("inbox/<int:pk>/open/", core_views.InboxOpenView.as_view(), name="inbox-open"),
+    path("imports/<str:token>/", ImportRunView.as_view(), name="import-run"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -2,8 +2,8 @@
 in the URL map, so lists added later are walked too — on the demo cluster, as the administrator (who sees every
 row) and as a chain office user (whose rows are scoped).
 
-A list is read twice, showing one row and then up to 100 rows; both reads must make the same number of
-queries. A list the demo gives fewer than two rows proves nothing, so the lists that must have been measured
+A list is read showing one row and then up to 100 rows; the second read may not make more queries than the
+first (it may make fewer: the first fills the process's caches, such as the calendar). A list the demo gives fewer than two rows proves nothing, so the lists that must have been measured
 with several rows are named below; a list that drops out of the measured set fails the test."""
 
 from django.db import connection
@@ -67,7 +67,7 @@ def test_no_list_makes_more_queries_for_more_rows(db, monkeypatch):
         client = Client()
         client.force_login(User.objects.get(username=role), backend="django.contrib.auth.backends.ModelBackend")
         for path, (few, many, rows) in walk(client, monkeypatch).items():
-            if rows > 1 and many != few:
+            if rows > 1 and many > few:
                 grown[f"{role} {path}"] = f"{few} queries for one row, {many} for {rows} rows"
             measured |= {path} if rows > 1 else set()
 

@@ -4,9 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
-from chainserve.core.forms import BootstrapForm, ScopedModelForm, bootstrap
+from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.core.models import User
-from chainserve.registry.forms import ImportForm, OrganizationField
+from chainserve.registry.forms import OrganizationField
 from chainserve.registry.validators import clean_uscc
 
 from .choices import LeadStage
@@ -41,24 +41,6 @@ class PlacementForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].queryset = Segment.objects.restrict(self.user, "change").select_related("chain")
-
-
-class WorkbookForm(BootstrapForm):
-    """A workbook to import, and which kind of records it holds."""
-
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
-    check_only = forms.BooleanField(label=_("Only check the rows; import nothing"), required=False)
-
-    def __init__(self, *args, kinds=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["kind"] = forms.ChoiceField(label=_("What the workbook holds"), choices=kinds)
-        self.order_fields(["kind", "file", "check_only"])
-        bootstrap(self)
-
-    command = "chainserve import_catalogue {kind} FILE.xlsx"
-
-    def clean_file(self):
-        return ImportForm.clean_file(self)
 
 
 class CandidateForm(ScopedModelForm):

@@ -10,11 +10,12 @@ from django.db import transaction
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chainserve.core.importing import Importer, choice_lookup
+from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
-from chainserve.core.uploads import request_limits
 from chainserve.registry.choices import OrgSize
-from chainserve.registry.services import ImportResult, _choice_lookup, _validate, read_workbook
 from chainserve.registry.validators import clean_uscc
 
 from .choices import LEAD_TRANSITIONS, OPEN_LEAD_STAGES, ROLE_WEIGHT, LeadStage, PlacementRole, Stage
@@ -319,23 +320,32 @@ def split_names(text):
     return [n.strip() for n in re.split(r"[,,、;;]", text or "") if n.strip()]
 
 
-def import_candidates(file, user, *, commit=True, progress=None, limits=None):
-    """Validate every row of a candidates workbook; if all are good (and commit), create candidates and
-    update those with the same name on the same chain. Nothing is written when any row is bad."""
-    chains = Chain.objects.all() if user is None else Chain.objects.restrict(user, "change")
-    chains = {c.name: c for c in chains}
-    segments = {}
-    for seg in Segment.objects.filter(chain__in=chains.values()):
-        segments.setdefault(seg.chain_id, {})[seg.name] = seg
-    refs = {"chains": chains, "segments": segments, "sizes": _choice_lookup(OrgSize.choices)}
-    result = ImportResult(kind="candidates")
-    limits = limits or request_limits("chainserve import_catalogue candidates FILE.xlsx")
-    rows = _validate(read_workbook(file, CANDIDATE_HEADERS, limits), CandidateRowForm, refs,
-                     lambda d: (d["chain"].pk, d["name"]), result, progress,
-                     {f: names[0] for f, names in CANDIDATE_HEADERS.items()})
-    if result.errors or not commit:
-        return result
-    with transaction.atomic():
+class CandidateImporter(Importer):
+    """Investment candidates: created, or updated when one of the same name is on the same chain."""
+
+    kind = "candidates"
+    label = gettext_lazy("investment candidates")
+    columns = CANDIDATE_HEADERS
+    row_form = CandidateRowForm
+    command = "chainserve import_catalogue candidates FILE.xlsx"
+    success_url = "chains:candidates"
+
+    @classmethod
+    def allowed(cls, user):
+        return can_change_any(Candidate, user)
+
+    def refs(self, rows):
+        chains = Chain.objects.all() if self.user is None else Chain.objects.restrict(self.user, "change")
+        chains = {c.name: c for c in chains}
+        segments = {}
+        for seg in Segment.objects.filter(chain__in=chains.values()):
+            segments.setdefault(seg.chain_id, {})[seg.name] = seg
+        return {"chains": chains, "segments": segments, "sizes": choice_lookup(OrgSize.choices)}
+
+    def key(self, data):
+        return data["chain"].pk, data["name"]
+
+    def write(self, rows, result):
         existing = {(c.chain_id, c.name): c for c in Candidate.objects.filter(
             chain__in={d["chain"] for d in rows}, name__in={d["name"] for d in rows})}
         for data in rows:
@@ -345,7 +355,12 @@ def import_candidates(file, user, *, commit=True, progress=None, limits=None):
             candidate = candidate or Candidate(chain=data["chain"], name=data["name"])
             for name in ("region", "uscc", "products", "size", "revenue", "note"):
                 setattr(candidate, name, data[name])
-            candidate._history_user = user
+            candidate._history_user = self.user
             candidate.save()
             candidate.segments.set(data["segments"])
-    return result
+
+
+def import_candidates(file, user, *, commit=True, progress=None, limits=None):
+    """Validate every row of a candidates workbook; if all are good (and commit), create candidates and
+    update those with the same name on the same chain. Nothing is written when any row is bad."""
+    return CandidateImporter(user).run(file, commit=commit, progress=progress, limits=limits)

@@ -10,15 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainserve.core.importing.views import WorkbookImportView
 from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
 from chainserve.core.views import ObjectEditView, ObjectListView
-from chainserve.registry.services import WorkbookError
 
 from . import services
 from .choices import PlacementRole
 from .filtersets import CandidateFilterSet, ChainFilterSet, LeadFilterSet, PlacementFilterSet
-from .forms import CandidateForm, ChainForm, LeadForm, MoveLeadForm, PlacementForm, SegmentForm, WorkbookForm
+from .forms import CandidateForm, ChainForm, LeadForm, MoveLeadForm, PlacementForm, SegmentForm
 from .models import Candidate, Chain, Lead, Placement, Segment
 from .tables import CandidateTable, ChainTable, LeadTable, PlacementTable
 
@@ -133,51 +133,6 @@ class PlacementAddView(ObjectEditView):
         return redirect(placement.segment.get_absolute_url())
 
 
-class WorkbookImportView(LoginRequiredMixin, View):
-    """Upload a workbook of one kind; every row is checked, and it is imported only if every row is good
-    (nothing is written otherwise, and every bad row is listed). `importers` maps a kind to
-    (label, model the user must be able to change, import function, list url name)."""
-
-    importers = {}
-    title = ""
-    help_text = ""
-    template_name = "chains/import.html"
-
-    def kinds(self, request):
-        return [(kind, label) for kind, (label, model, _f, _u) in self.importers.items()
-                if can_change_any(model, request.user)]
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.kinds(request):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def render_page(self, request, form, result=None):
-        return render(request, self.template_name, {"form": form, "result": result, "title": self.title,
-                                                    "help_text": self.help_text})
-
-    def get(self, request):
-        return self.render_page(request, WorkbookForm(kinds=self.kinds(request),
-                                                     initial={"kind": request.GET.get("kind")}))
-
-    def post(self, request):
-        form = WorkbookForm(request.POST, request.FILES, kinds=self.kinds(request))
-        if not form.is_valid():
-            return self.render_page(request, form)
-        kind, check = form.cleaned_data["kind"], form.cleaned_data["check_only"]
-        label, _model, importer, list_url = self.importers[kind]
-        try:
-            result = importer(form.cleaned_data["file"], request.user, commit=not check)
-        except WorkbookError as e:
-            form.add_error("file", str(e))
-            return self.render_page(request, form)
-        if check or not result.ok:
-            return self.render_page(request, form, result)
-        messages.success(request, _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
-            "kind": label, "c": result.created, "u": result.updated})
-        return redirect(list_url)
-
-
 # ---------------------------------------------------------------- targeted investment attraction
 
 class CandidateListView(ObjectListView):
@@ -227,8 +182,7 @@ class CandidateEditView(ObjectEditView):
 
 
 class CandidateImportView(WorkbookImportView):
-    importers = {"candidates": (gettext_lazy("investment candidates"), Candidate, services.import_candidates,
-                                "chains:candidates")}
+    importers = (services.CandidateImporter,)
     title = gettext_lazy("Import investment candidates from Excel")
     help_text = gettext_lazy(
         "The first row names the columns: 企业名称, 所在地区, 统一社会信用代码 (optional), 产业链 (the chain's "

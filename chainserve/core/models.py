@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import EDITOR_ROLES, STAFF_ROLES, Role
 
@@ -235,3 +236,37 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class ImportRun(TimeStampedModel):
+    """One workbook uploaded on an import page — 导入: checked, shown, confirmed, written (core.importing).
+
+    The workbook waits in MEDIA_ROOT/imports/ between the preview and the confirmation; a large one is checked
+    and written by a task, and the run's page shows how far it is."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the rows")
+        CHECKED = "checked", _("Every row is good")
+        REFUSED = "refused", pgettext_lazy("import", "Refused")
+        IMPORTING = "importing", pgettext_lazy("import", "Importing the rows")
+        DONE = "done", pgettext_lazy("import", "Imported")
+
+    token = models.CharField(max_length=32, unique=True)
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=40, help_text=_("The importer's kind (core.importing.Importer.kind)."))
+    module = models.CharField(max_length=200, help_text=_("The module that declares the importer."))
+    options = models.JSONField(default=dict, blank=True)
+    page = models.CharField(max_length=300, help_text=_("The import page the workbook was uploaded on."))
+    language = models.CharField(max_length=10)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("workbook import")
+        verbose_name_plural = _("workbook imports")
+        ordering = ["-created", "-pk"]
+
+    def __str__(self):
+        return f"{self.kind} {self.token}"

@@ -42,23 +42,6 @@ class CappedPaginator(Paginator):
         return self._counted > COUNT_CAP
 
 
-class HomeView(LoginRequiredMixin, View):
-    def get(self, request):
-        from chainserve.chains.models import Chain
-        from chainserve.registry.models import Organization
-
-        user = request.user
-        if user.role == "enterprise" and user.organization_id:
-            return redirect("portal:home")
-        if not user.is_staff_role and user.organization_id:
-            return redirect(user.organization.get_absolute_url())
-        context = {
-            "chains": Chain.objects.restrict(user).select_related("leader", "office")[:20],
-            "org_count": Organization.objects.restrict(user).count(),
-        }
-        return render(request, "core/home.html", context)
-
-
 class StaffOnlyMixin(LoginRequiredMixin):
     """A page for staff roles only: anyone else signed in gets 403, anyone signed out the login page."""
 

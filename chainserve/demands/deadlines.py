@@ -15,8 +15,10 @@ from django.utils.translation import pgettext
 from chainserve.core.workdays import add_working_days, current_calendar, working_days_between
 
 from . import sla
-from .choices import OPEN_STATUSES, EventType
+from .choices import OPEN_STATUSES
 from .models import Assignment, Demand
+from .services import events
+from .services.transitions import _lock, _save
 
 DEADLINE_FIELDS = ("accept_due", "answer_due", "resolve_due")
 
@@ -94,8 +96,6 @@ def calendar_changed(years, old, new, user=None) -> int:
 
     The working days are counted again from the day the demand was received, so a demand keeps as many
     working days as it was given; the days already counted before an entered year do not change."""
-    from .services import _lock, _save
-
     first = datetime.date(min(years), 1, 1)
     since = sla.end_of_day(first - datetime.timedelta(days=1))
     reaching = Demand.objects.filter(status__in=OPEN_STATUSES, resolve_due__gt=since)
@@ -133,8 +133,8 @@ def calendar_changed(years, old, new, user=None) -> int:
                     "changes": pgettext("list separator", "; ").join(f"{_label(f)} {a} → {b}" for f, (a, b) in changes.items())
                     or _("the departments' deadlines"),
                 }
-            _save(d, user, EventType.DEADLINE_RECOMPUTED, note, deadlines=changes, assignments=assignments,
-                  years=list(years))
+            was = _save(d)
+            events.deadline_recomputed(d, user, was, note, changes, assignments, list(years))
             moved += 1
     return moved
 

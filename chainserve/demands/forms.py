@@ -12,6 +12,7 @@ from chainserve.registry.models import Organization
 
 from .choices import Channel, Priority, ProposalGrade, Rating
 from .models import Category, ChainIssue, Demand, DispatchRule
+from .permissions import may_write_citywide_rules
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -140,7 +141,7 @@ class DispatchRuleForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chain"].queryset = Chain.objects.restrict(self.user, "change")
-        if not self.user.is_admin_role:
+        if not may_write_citywide_rules(self.user):
             self.fields["chain"].required = True
             self.fields["chain"].help_text = _("A chain office writes rules for its own chains; a city-wide rule "
                                                "(no chain) only an admin.")

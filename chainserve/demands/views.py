@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.audit import record_export
-from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
 from chainserve.core.models import can_change_any
 from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
-from . import metrics, services
+from . import metrics, permissions, services
 from .choices import RUNNING_STATUSES, Status
 from .filtersets import DemandFilterSet
 from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
@@ -35,15 +34,14 @@ class DemandListView(StaffOnlyMixin, ObjectListView):
 
     @property
     def add_url(self):
-        return reverse("demands:demand-add") if self.request.user.role in (Role.ADMIN, Role.OFFICE,
-                                                                             Role.SPECIALIST) else None
+        return reverse("demands:demand-add") if permissions.may_record(self.request.user) else None
 
 
 class QueueView(DemandListView):
     """The dispatcher's queue: new demands and those sent back, oldest deadline first."""
 
     def get_queryset(self, request):
-        if request.user.role not in (Role.ADMIN, Role.OFFICE):
+        if not permissions.is_office(request.user):
             raise PermissionDenied
         return super().get_queryset(request).filter(status__in=[Status.NEW, Status.ACCEPTED])
 
@@ -79,7 +77,7 @@ def form_kwargs(name, demand, user):
 
 
 def detail_context(request, demand, forms=None):
-    actions = services.available_actions(demand, request.user)
+    actions = permissions.available_actions(demand, request.user)
     forms = forms or {}
     action_forms = {}
     for name in actions:

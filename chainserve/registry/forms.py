@@ -7,8 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.forms import BootstrapForm, ScopedModelForm
-from chainserve.core.uploads import check_workbook_upload
+from chainserve.core.forms import ScopedModelForm
 
 from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
@@ -125,16 +124,3 @@ class ProductForm(ScopedModelForm):
         model = Product
         fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]
         widgets = {"approved_on": forms.DateInput()}
-
-
-class ImportForm(BootstrapForm):
-    KINDS = [("organizations", _("Organisations")), ("people", _("People"))]
-    kind = forms.ChoiceField(label=_("What the workbook holds"), choices=KINDS)
-    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
-
-    # The command that imports a file too large for a request (the kind field comes first, so it is known).
-    command = "chainserve import {kind} FILE.xlsx"
-
-    def clean_file(self):
-        kind = self.cleaned_data.get("kind")
-        return check_workbook_upload(self.cleaned_data["file"], self.command.format(kind=kind) if kind else None)

@@ -1,22 +1,17 @@
-"""State changes of the registry: Excel import of organisations and people (all rows good, or nothing)."""
+"""State changes of the registry: the Excel importers of organisations and people (core.importing), products."""
 
-import datetime
 import functools
-import unicodedata
-from dataclasses import dataclass, field
 
 from django import forms
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chainserve.core.importing import Importer, RowError, choice_lookup
 from chainserve.core.models import can_create
 from chainserve.core.services import profile_changed
-from chainserve.core.uploads import WorkbookError, read_rows, request_limits
 
 from .choices import ListingStatus, OrgKind, OrgSize
 from .models import District, Label, Organization, Person
@@ -46,62 +41,6 @@ PERSON_HEADERS = {
 }
 
 
-def _choice_lookup(choices):
-    """Accept a choice by its value or by its label in any of the site's languages."""
-    table = {}
-    for value, label in choices:
-        table[str(value).lower()] = value
-        for code, _name in settings.LANGUAGES:
-            with translation.override(code):
-                table[str(label).lower()] = value
-    return table
-
-
-@dataclass
-class RowError:
-    row: int  # the spreadsheet's row number, 2 for the first data row
-    messages: list[str]
-
-
-@dataclass
-class ImportResult:
-    kind: str
-    total: int = 0
-    created: int = 0
-    updated: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    preview: list[dict] = field(default_factory=list)
-
-    @property
-    def ok(self):
-        return not self.errors
-
-
-def read_workbook(file, aliases, limits=None):
-    """Yield (row number, {field: value}) from the first sheet; the first row names the columns.
-
-    limits (core.uploads) bound what is read: those of a web request unless the caller gives others."""
-    rows = read_rows(file, limits)
-    _number, header = next(rows, (None, None))
-    if not header:
-        raise WorkbookError(_("The workbook is empty."))
-    by_alias = {_header_key(a): f for f, names in aliases.items() for a in names}
-    columns = [by_alias.get(_header_key(h)) if h is not None else None for h in header]
-    if "name" not in columns:
-        raise WorkbookError(_("The first row must name the columns; a '%(col)s' column is required.")
-                            % {"col": aliases["name"][0]})
-    for number, values in rows:
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        yield number, {c: v for c, v in zip(columns, values, strict=False) if c is not None}
-
-
-def _header_key(header):
-    """A column name as matched: full-width and half-width forms alike (投资额（元） is 投资额(元)), no case,
-    no spaces around it — staff write headers either way."""
-    return unicodedata.normalize("NFKC", str(header)).strip().lower()
-
-
 class OrganizationRowForm(forms.Form):
     name = forms.CharField(max_length=200)
     short_name = forms.CharField(max_length=60, required=False)
@@ -126,7 +65,7 @@ class OrganizationRowForm(forms.Form):
     @functools.cache
     def _lookup(name):
         # Built on first use, not at import: labels are translated, and translations need the app registry.
-        return _choice_lookup(OrganizationRowForm.CHOICES[name])
+        return choice_lookup(OrganizationRowForm.CHOICES[name])
 
     def _choice(self, name, default=""):
         value = (self.cleaned_data.get(name) or "").strip().lower()
@@ -201,76 +140,41 @@ class PersonRowForm(forms.Form):
         return org_id
 
 
-def _cell_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _row_errors(form, headers):
-    messages = []
-    for name, errors in form.errors.items():
-        label = "" if name == "__all__" else f"{headers.get(name, name)}: "
-        messages.extend(f"{label}{e}" for e in errors)
-    return messages
-
-
-def _validate(rows, form_class, refs, key, result, progress, headers):
-    cleaned, seen = [], {}
-    for number, values in rows:
-        result.total += 1
-        form = form_class({k: _cell_text(v) for k, v in values.items()}, refs)
-        if form.is_valid():
-            data = form.cleaned_data
-            k = key(data)
-            if k is not None and k in seen:
-                result.errors.append(RowError(number, [_("Same record as row %(n)d.") % {"n": seen[k]}]))
-            else:
-                seen[k] = number
-                data["row"] = number
-                cleaned.append(data)
-                if len(result.preview) < 20:
-                    result.preview.append({f: _cell_text(v) for f, v in values.items()})
-        else:
-            result.errors.append(RowError(number, _row_errors(form, headers)))
-        if progress:
-            progress(1)
-    return cleaned
-
-
 ORG_FIELDS = ["name", "short_name", "kind", "uscc", "district", "park", "founded_on", "size", "employees",
               "listing_status", "address"]
 
 
-def _org_refs():
-    return {
-        "districts": {d.name: d for d in District.objects.all()},
-        "parks": {o.name: o for o in Organization.objects.filter(kind=OrgKind.PARK)},
-        "labels": {lab.name: lab for lab in Label.objects.all()} | {lab.slug: lab for lab in Label.objects.all()},
-    }
+class OrganizationImporter(Importer):
+    """Organisations: new ones are created, those whose USCC is known are updated (only the cells given)."""
 
+    kind = "organizations"
+    label = gettext_lazy("organisations")
+    columns = ORG_HEADERS
+    row_form = OrganizationRowForm
+    command = "chainserve import organizations FILE.xlsx"
+    success_url = "registry:organizations"
+    batch_size = 2000
 
-def import_organizations(file, user, *, commit=True, progress=None, batch_size=2000, limits=None):
-    """Validate every row; if all are good (and commit), create new organisations and update those
-    whose USCC is known. Nothing is written when any row is bad."""
-    result = ImportResult(kind="organizations")
-    if user is not None and not can_create(Organization, user):  # no user: the operator at the command line
-        raise PermissionDenied
-    limits = limits or request_limits("chainserve import organizations FILE.xlsx")
-    rows = _validate(read_workbook(file, ORG_HEADERS, limits), OrganizationRowForm, _org_refs(),
-                     lambda d: d.get("uscc") or None, result, progress,
-                     {f: names[0] for f, names in ORG_HEADERS.items()})
-    _refuse_outside_scope(user, rows, "uscc", "uscc", result,
-                          _("%(v)s is an organisation you may not change (it is kept by another chain office)."))
-    if result.errors or not commit:
-        return result
-    with transaction.atomic():
+    @classmethod
+    def allowed(cls, user):
+        return can_create(Organization, user)
+
+    def refs(self, rows):
+        labels = list(Label.objects.all())
+        return {
+            "districts": {d.name: d for d in District.objects.all()},
+            "parks": {o.name: o for o in Organization.objects.filter(kind=OrgKind.PARK)},
+            "labels": {lab.name: lab for lab in labels} | {lab.slug: lab for lab in labels},
+        }
+
+    def key(self, data):
+        return data.get("uscc") or None
+
+    def check(self, rows, result):
+        _refuse_outside_scope(self.user, rows, "uscc", "uscc", result,
+                              _("%(v)s is an organisation you may not change (it is kept by another chain office)."))
+
+    def write(self, rows, result):
         existing = {}
         usccs = [d["uscc"] for d in rows if d.get("uscc")]
         for i in range(0, len(usccs), 5000):
@@ -288,13 +192,19 @@ def import_organizations(file, user, *, commit=True, progress=None, batch_size=2
                 changed.append(org)
             org.refresh_search_text()
             labels.append((org, data["labels"]))
-        bulk_create_with_history(new, Organization, batch_size=batch_size, default_user=user)
+        bulk_create_with_history(new, Organization, batch_size=self.batch_size, default_user=self.user)
         if changed:
-            bulk_update_with_history(changed, Organization, ORG_FIELDS + ["search_text"], batch_size=batch_size,
-                                     default_user=user)
+            bulk_update_with_history(changed, Organization, ORG_FIELDS + ["search_text"],
+                                     batch_size=self.batch_size, default_user=self.user)
         _set_labels(labels)
         result.created, result.updated = len(new), len(changed)
-    return result
+        result.touched.update(org.pk for org in new + changed)
+
+
+def import_organizations(file, user, *, commit=True, progress=None, limits=None):
+    """Validate every row; if all are good (and commit), create new organisations and update those
+    whose USCC is known. Nothing is written when any row is bad."""
+    return OrganizationImporter(user).run(file, commit=commit, progress=progress, limits=limits)
 
 
 def _refuse_outside_scope(user, rows, key, field, result, message):
@@ -310,10 +220,8 @@ def _refuse_outside_scope(user, rows, key, field, result, message):
         chunk = {f"{field}__in": values[i:i + 5000]}
         known.update(Organization.objects.filter(**chunk).values_list(field, flat=True))
         allowed.update(editable.filter(**chunk).values_list(field, flat=True))
-    refused = [RowError(data["row"], [message % {"v": data[key]}]) for data in rows
-               if data.get(key) in known and data[key] not in allowed]
-    if refused:
-        result.errors = sorted(result.errors + refused, key=lambda e: e.row)
+    result.errors.extend(RowError(data["row"], [message % {"v": data[key]}]) for data in rows
+                         if data.get(key) in known and data[key] not in allowed)
 
 
 def _set_labels(pairs):
@@ -329,38 +237,55 @@ def _set_labels(pairs):
     )
 
 
-def import_people(file, user, *, commit=True, progress=None, limits=None):
-    """Validate every row; if all are good, create people and update those with the same name at the
-    same organisation. Nothing is written when any row is bad."""
-    result = ImportResult(kind="people")
-    refs = {"orgs": {}}
-    for pk, name, uscc in Organization.objects.values_list("pk", "name", "uscc").iterator(chunk_size=5000):
-        refs["orgs"][name] = pk
-        if uscc:
-            refs["orgs"][uscc] = pk
-    limits = limits or request_limits("chainserve import people FILE.xlsx")
-    rows = _validate(read_workbook(file, PERSON_HEADERS, limits), PersonRowForm, refs,
-                     lambda d: (d["organization"], d["name"]), result, progress,
-                     {f: names[0] for f, names in PERSON_HEADERS.items()})
-    _refuse_outside_scope(user, rows, "organization", "pk", result,
-                          _("You may not change the people of this organisation (it is kept by another chain office)."))
-    if result.errors or not commit:
-        return result
-    with transaction.atomic():
+class PersonImporter(Importer):
+    """People: created, or updated when one of the same name is at the same organisation."""
+
+    kind = "people"
+    label = gettext_lazy("people")
+    columns = PERSON_HEADERS
+    row_form = PersonRowForm
+    command = "chainserve import people FILE.xlsx"
+    success_url = "registry:people"
+    allowed = OrganizationImporter.allowed
+
+    def refs(self, rows):
+        orgs = {}
+        for pk, name, uscc in Organization.objects.values_list("pk", "name", "uscc").iterator(chunk_size=5000):
+            orgs[name] = pk
+            if uscc:
+                orgs[uscc] = pk
+        return {"orgs": orgs}
+
+    def key(self, data):
+        return data["organization"], data["name"]
+
+    def check(self, rows, result):
+        _refuse_outside_scope(self.user, rows, "organization", "pk", result, _(
+            "You may not change the people of this organisation (it is kept by another chain office)."))
+
+    def write(self, rows, result):
+        existing = {}
+        for p in Person.objects.filter(organization_id__in={d["organization"] for d in rows},
+                                       name__in={d["name"] for d in rows}):
+            existing.setdefault((p.organization_id, p.name), p)
         for data in rows:
-            person = Person.objects.filter(organization_id=data["organization"], name=data["name"]).first()
+            person = existing.get((data["organization"], data["name"]))
+            is_new = person is None
             person = person or Person(organization_id=data["organization"], name=data["name"])
-            is_new = person.pk is None
             person.title, person.phone, person.email = data["title"], data["phone"], data["email"]
-            person._history_user = user
+            person._history_user = self.user
             person.save()
             result.created += is_new
             result.updated += not is_new
-    return result
 
 
-IMPORTERS = {"organizations": import_organizations, "people": import_people}
-IMPORT_KIND_LABELS = {"organizations": gettext_lazy("organisations"), "people": gettext_lazy("people")}
+def import_people(file, user, *, commit=True, progress=None, limits=None):
+    """Validate every row; if all are good, create people and update those with the same name at the
+    same organisation. Nothing is written when any row is bad."""
+    return PersonImporter(user).run(file, commit=commit, progress=progress, limits=limits)
+
+
+IMPORTERS = {cls.kind: cls for cls in (OrganizationImporter, PersonImporter)}
 
 
 def save_product(user, product):

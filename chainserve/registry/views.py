@@ -1,26 +1,22 @@
 """Pages of the registry: organisations, people, relationships, products, import."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainserve.core.filters import search_queryset
-from chainserve.core.models import can_create
+from chainserve.core.importing.views import WorkbookImportView
 from chainserve.core.services import RecordInUse, deletable, delete_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import services
 from .filtersets import OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
-from .forms import ImportForm, OrganizationForm, PersonForm, ProductForm, RelationshipForm
+from .forms import OrganizationForm, PersonForm, ProductForm, RelationshipForm
 from .models import Organization, Person, Product, Relationship
 from .tables import OrganizationTable, PersonTable, RelationshipTable, StaffPersonTable
 
@@ -180,61 +176,9 @@ class SuggestView(LoginRequiredMixin, View):
         return render(request, "registry/suggest.html", {"orgs": orgs})
 
 
-class ImportView(LoginRequiredMixin, View):
-    """Upload → preview with every bad row listed → confirm. Nothing is written unless every row is good."""
-
-    template_name = "registry/import.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_create(Organization, request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get(self, request):
-        return render(request, self.template_name, {"form": ImportForm()})
-
-    def post(self, request):
-        if token := request.POST.get("confirm"):
-            return self.confirm(request, token)
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return render(request, self.template_name, {"form": form})
-        kind = form.cleaned_data["kind"]
-        token = uuid.uuid4().hex
-        path = _upload_path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        try:
-            result = services.IMPORTERS[kind](path, request.user, commit=False)
-        except services.WorkbookError as e:
-            path.unlink(missing_ok=True)
-            form.add_error("file", str(e))
-            return render(request, self.template_name, {"form": form})
-        if result.ok:
-            request.session[f"import-{token}"] = kind
-        else:
-            path.unlink(missing_ok=True)
-        return render(request, self.template_name, {"form": form, "result": result, "token": token})
-
-    def confirm(self, request, token):
-        kind = request.session.pop(f"import-{token}", None)
-        path = _upload_path(token)
-        if kind is None or not path.exists():
-            raise Http404
-        try:
-            result = services.IMPORTERS[kind](path, request.user)
-        finally:
-            path.unlink(missing_ok=True)
-        if not result.ok:  # the registry changed between preview and confirm
-            return render(request, self.template_name, {"form": ImportForm(), "result": result})
-        messages.success(request, _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
-            "kind": services.IMPORT_KIND_LABELS[kind], "c": result.created, "u": result.updated})
-        return redirect("registry:organizations" if kind == "organizations" else "registry:people")
-
-
-def _upload_path(token):
-    if not token.isalnum():
-        raise Http404
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+class ImportView(WorkbookImportView):
+    importers = (services.OrganizationImporter, services.PersonImporter)
+    help_text = gettext_lazy(
+        "The first row names the columns. Organisations: 名称, 类型, 统一社会信用代码, 所在区, 园区, 成立日期, 规模, "
+        "员工人数, 上市状态, 标签 (separated by 、), 地址. People: 姓名, 单位 (name or credit code), 职务, 电话, 邮箱. An "
+        "organisation whose credit code is already known is updated, not added again.")

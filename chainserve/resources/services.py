@@ -5,16 +5,17 @@ import functools
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chainserve.core.choices import Role
+from chainserve.core.importing import Importer, choice_lookup
 from chainserve.core.services import save_record
-from chainserve.core.uploads import request_limits
 from chainserve.matching import services as matching
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
-from chainserve.registry.services import ImportResult, _choice_lookup, _validate, read_workbook
 
 from .choices import ItemStatus
 from .forms import OWNER_KINDS, URL_FIELDS, split_tags
@@ -136,7 +137,7 @@ def _headers(model):
 
 @functools.cache
 def _choices(model_field):
-    return _choice_lookup(model_field.choices)
+    return choice_lookup(model_field.choices)
 
 
 class CatalogueRowForm(forms.ModelForm):
@@ -205,24 +206,31 @@ def may_import(user, model):
             and user.organization.kind in OWNER_KINDS[model])
 
 
-def import_catalogue(kind, file, user, *, commit=True, progress=None, limits=None):
-    """Validate every row of a workbook of one kind of item; if all are good (and commit), create new items
-    (as drafts) and update those with the same title at the same organisation. Nothing is written when any
-    row is bad."""
-    model = IMPORT_KINDS[kind]
-    if not may_import(user, model):
-        raise PermissionDenied(_("Your role cannot import the catalogue."))
-    form_class = _row_form(model)
-    headers = _headers(model)
-    result = ImportResult(kind=kind)
-    limits = limits or request_limits(f"chainserve import_catalogue {kind} FILE.xlsx")
-    rows = _validate(read_workbook(file, headers, limits), form_class, _owner_refs(model, user),
-                     lambda d: (d["owner"].pk, d["title"]), result, progress,
-                     {("title" if f == "name" else f): names[0] for f, names in headers.items()})
-    if result.errors or not commit:
-        return result
-    owner_field = model.owner_field
-    with transaction.atomic():
+class CatalogueImporter(Importer):
+    """Items of one kind of the catalogue (a subclass per kind, below): new items are added as drafts, an item
+    with the same title at the same organisation is updated."""
+
+    model = None
+    refusal = gettext_lazy("Your role cannot import the catalogue.")
+
+    @classmethod
+    def allowed(cls, user):
+        return may_import(user, cls.model)
+
+    def headers(self):
+        return {("title" if f == "name" else f): names[0] for f, names in self.columns.items()}
+
+    def get_success_url(self):
+        return reverse(f"resources:{self.kind}")
+
+    def refs(self, rows):
+        return _owner_refs(self.model, self.user)
+
+    def key(self, data):
+        return data["owner"].pk, data["title"]
+
+    def write(self, rows, result):
+        model, owner_field = self.model, self.model.owner_field
         existing = {(getattr(o, f"{owner_field}_id"), o.title): o for o in model.objects.filter(
             **{f"{owner_field}__in": {d["owner"] for d in rows}}, title__in={d["title"] for d in rows})}
         ids = tag_ids({n for d in rows for n in d["tags"]})
@@ -231,8 +239,22 @@ def import_catalogue(kind, file, user, *, commit=True, progress=None, limits=Non
             result.updated += item is not None
             result.created += item is None
             item = item or model()
-            for name in form_class._meta.fields:
+            for name in self.row_form._meta.fields:
                 setattr(item, name, data[name])
             setattr(item, owner_field, data["owner"])
-            _store(user, item, data["tags"], ids)
-    return result
+            _store(self.user, item, data["tags"], ids)
+
+
+CATALOGUE_IMPORTERS = {
+    kind: type(f"{model.__name__}Importer", (CatalogueImporter,), {
+        "kind": kind, "model": model, "label": model._meta.verbose_name_plural, "columns": _headers(model),
+        "row_form": _row_form(model), "command": f"chainserve import_catalogue {kind} FILE.xlsx"})
+    for kind, model in IMPORT_KINDS.items()
+}
+
+
+def import_catalogue(kind, file, user, *, commit=True, progress=None, limits=None):
+    """Validate every row of a workbook of one kind of item; if all are good (and commit), create new items
+    (as drafts) and update those with the same title at the same organisation. Nothing is written when any
+    row is bad."""
+    return CATALOGUE_IMPORTERS[kind](user).run(file, commit=commit, progress=progress, limits=limits)

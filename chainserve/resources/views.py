@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from chainserve.chains.views import WorkbookImportView
+from chainserve.core.importing.views import WorkbookImportView
+from chainserve.core.models import can_change_any
 from chainserve.core.money import format_yuan
 from chainserve.core.views import ObjectEditView, ObjectListView
 
@@ -153,16 +154,11 @@ class ItemStatusView(LoginRequiredMixin, View):
 
 
 class CatalogueImportView(WorkbookImportView):
-    importers = {k.slug: (k.model._meta.verbose_name_plural, k.model,
-                          lambda file, user, commit, slug=k.slug: services.import_catalogue(slug, file, user,
-                                                                                           commit=commit),
-                          f"resources:{k.slug}")
-                 for k in KINDS}
+    importers = tuple(services.CATALOGUE_IMPORTERS[k.slug] for k in KINDS)
     title = gettext_lazy("Import the catalogue from Excel")
 
     def kinds(self, request):
-        return [(kind, label) for kind, label in super().kinds(request)
-                if services.may_import(request.user, self.importers[kind][1])]
+        return [cls for cls in super().kinds(request) if can_change_any(cls.model, request.user)]
 
     help_text = gettext_lazy(
         "The first row names the columns: 名称 (or 政策名称, 产品名称, 姓名, 成果名称), the organisation "

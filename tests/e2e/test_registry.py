@@ -157,7 +157,7 @@ def test_import_lists_the_bad_row_and_writes_nothing_then_imports_a_good_workboo
 
     assert page.url.endswith("/registry/organizations/")
     done = ui(lambda: _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
-        "kind": services.IMPORT_KIND_LABELS["organizations"], "c": 2, "u": 1})
+        "kind": services.OrganizationImporter.label, "c": 2, "u": 1})
     assert page.locator("main .alert-success").inner_text().strip() == done
     assert Organization.objects.count() == before + 2
     first = Organization.objects.get(uscc=codes[0])

@@ -281,7 +281,9 @@ def test_the_candidate_import_page(att, client_as):
     client = client_as(att.users.office)
     file = SimpleUploadedFile("c.xlsx", workbook([["甲公司", "上海", "", "明湖市大健康产业链", "原料药", "", "", ""]]).read())
 
-    response = client.post("/chains/candidates/import/", {"kind": "candidates", "file": file})
+    preview = client.post("/chains/candidates/import/", {"kind": "candidates", "file": file})
+    assert not Candidate.objects.filter(name="甲公司").exists()  # the preview writes nothing
+    response = client.post("/chains/candidates/import/", {"confirm": preview.context["token"]})
 
     assert (response.status_code, response["Location"]) == (302, "/chains/candidates/")
     assert Candidate.objects.filter(name="甲公司", chain=att.chain).count() == 1

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from chainserve.core.importing import Importer, RowError, cell_text
 from chainserve.core.services import required_text, save_record
-from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, request_limits, short_name
+from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, short_name
 from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
-from chainserve.registry.services import ImportResult, RowError, _cell_text, _validate, read_workbook
 
 from ..choices import ItemStatus
 from ..models import AnnualList, ItemUpdate, ListItem, Milestone
@@ -244,31 +245,39 @@ def _parent_cycles(rows, existing):
     return bad
 
 
-def import_list(file, user, annual_list, *, commit=True):
-    """Import the items of an annual list from a workbook: every row is checked, and if any is bad nothing is
-    written and each bad row is listed with its row and column. An item whose number is in the list is
+class ListImporter(Importer):
+    """The items of an annual list (options: annual_list, its id): an item whose number is in the list is
     updated (its milestones replaced when the row gives some), the others are added."""
-    _may_change(user, AnnualList, annual_list.pk)
-    result = ImportResult(kind="list")
-    # No command imports a list: one request reads it, within a request's limits.
-    rows = list(read_workbook(file, LIST_HEADERS, request_limits()))
-    existing = {i.code: i for i in annual_list.items.select_related("parent")}
-    refs = {
-        "departments": {o.name: o for o in Organization.objects.filter(kind=OrgKind.DEPARTMENT)},
-        "codes": set(existing) | {_cell_text(v.get("code")) for _n, v in rows},
-    }
-    headers = {f: names[0] for f, names in LIST_HEADERS.items()}
-    cleaned = _validate(rows, ListRowForm, refs, lambda d: d["code"], result, None, headers)
-    numbers = {_cell_text(v.get("code")): n for n, v in rows}
-    for code in sorted(_parent_cycles(cleaned, existing) & {d["code"] for d in cleaned}):
-        result.errors.append(RowError(numbers[code], [f"{headers['parent']}: {_('An item cannot be under itself.')}"]))
-    result.errors.sort(key=lambda e: e.row)
-    if result.errors or not commit:
-        return result
-    with transaction.atomic():
-        annual_list = _lock_list(annual_list.pk)
-        items = dict(existing)
-        for d in cleaned:
+
+    kind = "list"
+    label = gettext_lazy("list items")
+    columns = LIST_HEADERS
+    row_form = ListRowForm
+
+    def authorize(self):
+        _may_change(self.user, AnnualList, self.options["annual_list"])
+
+    def refs(self, rows):
+        self.existing = {i.code: i for i in ListItem.objects.filter(
+            annual_list=self.options["annual_list"]).select_related("parent")}
+        return {
+            "departments": {o.name: o for o in Organization.objects.filter(kind=OrgKind.DEPARTMENT)},
+            "codes": set(self.existing) | {cell_text(v.get("code")) for _n, v in rows},
+        }
+
+    def key(self, data):
+        return data["code"]
+
+    def check(self, rows, result):
+        message = f"{self.headers()['parent']}: {_('An item cannot be under itself.')}"
+        cycles = _parent_cycles(rows, self.existing)
+        result.errors.extend(RowError(d["row"], [message]) for d in rows if d["code"] in cycles)
+
+    def write(self, rows, result):
+        user = self.user
+        annual_list = _lock_list(self.options["annual_list"])
+        items = dict(self.existing)
+        for d in rows:
             item = items.get(d["code"]) or ListItem(annual_list=annual_list, code=d["code"])
             result.created += item.pk is None
             result.updated += item.pk is not None
@@ -276,7 +285,7 @@ def import_list(file, user, annual_list, *, commit=True):
             item.weight = d["weight"] or item.weight
             _with_author(item, user).save()
             items[d["code"]] = item
-        for d in cleaned:
+        for d in rows:
             item = items[d["code"]]
             parent = items.get(d["parent"]) if d["parent"] else None
             if item.parent_id != (parent.pk if parent else None):
@@ -287,4 +296,10 @@ def import_list(file, user, annual_list, *, commit=True):
                 for due_on, title in d["milestones"]:
                     _with_author(Milestone(item=item, due_on=due_on, title=title), user).save()
         _roll_up(annual_list, user)
-    return result
+
+
+def import_list(file, user, annual_list, *, commit=True):
+    """Import the items of an annual list from a workbook: every row is checked, and if any is bad nothing is
+    written and each bad row is listed with its row and column."""
+    # No command imports a list: one request reads it, within a request's limits.
+    return ListImporter(user, annual_list=annual_list.pk).run(file, commit=commit)

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainserve.core.uploads import WorkbookError
 from chainserve.core.views import ObjectEditView, ObjectListView
-from chainserve.registry.services import WorkbookError
 
 from .. import services
 from ..filtersets import AnnualListFilterSet, ListItemFilterSet

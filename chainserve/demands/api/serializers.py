@@ -7,6 +7,7 @@ from chainserve.registry.models import Organization
 
 from ..choices import Channel, Priority, ProposalGrade, Rating
 from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule
+from ..permissions import available_actions, may_write_citywide_rules
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -53,8 +54,6 @@ class DemandSerializer(serializers.ModelSerializer):
         return is_provisional(demand)
 
     def get_actions(self, demand) -> list[str]:
-        from ..services import available_actions
-
         return available_actions(demand, self.context["request"].user)
 
 
@@ -170,7 +169,7 @@ class DispatchRuleSerializer(serializers.ModelSerializer):
         def value(name):
             return attrs[name] if name in attrs else getattr(self.instance, name, None)
 
-        if value("chain") is None and not user.is_admin_role:
+        if value("chain") is None and not may_write_citywide_rules(user):
             raise serializers.ValidationError({"chain": [_("A chain office writes rules for its own chains; a "
                                                            "city-wide rule (no chain) only an admin.")]})
         same = DispatchRule.objects.filter(category=value("category"), district=value("district"),

@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 from chainserve.demands import metrics, services
 from chainserve.demands.choices import EventType, Status
 from chainserve.demands.models import Demand, DemandEvent
-from chainserve.demands.services import ConflictError, TransitionError
+from chainserve.demands.services import ConflictError, TransitionError, transitions
 
 from .factories import snapshot
 
@@ -215,7 +215,7 @@ def test_two_opposite_merges_at_once_queue_instead_of_deadlocking(desk, make_dem
     held one row and waited for the other's (PostgreSQL's deadlock error). Locked in primary-key order, the
     second waits for the first, then finds its target merged."""
     x, y = make_demand(), make_demand()
-    real_lock, first_lock_taken = services._lock, threading.Barrier(2, timeout=3)
+    real_lock, first_lock_taken = transitions._lock, threading.Barrier(2, timeout=3)
     seen = threading.local()
 
     def lock_then_meet(demand, version):  # both merges hold their first row before either asks for its second
@@ -228,7 +228,7 @@ def test_two_opposite_merges_at_once_queue_instead_of_deadlocking(desk, make_dem
                 pass  # the other merge is waiting for this row: it cannot meet here
         return locked
 
-    monkeypatch.setattr(services, "_lock", lock_then_meet)
+    monkeypatch.setattr(transitions, "_lock", lock_then_meet)
     a = Racer(lambda: services.merge(x, y, desk.office))
     b = Racer(lambda: services.merge(y, x, desk.office))
     a.start(), b.start()

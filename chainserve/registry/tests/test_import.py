@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from chainserve.core import importing
 from chainserve.registry import services
 from chainserve.registry.choices import ListingStatus, OrgKind
 from chainserve.registry.models import Organization, Person
@@ -228,7 +229,7 @@ def test_choices_are_read_by_value_or_by_label_in_every_language():
     from django.utils.translation import gettext_lazy
 
     # when / then: the label in either language, and the value, all mean the choice
-    assert services._choice_lookup([("y", gettext_lazy("Yes"))]) == {"y": "y", "yes": "y", "是": "y"}
+    assert importing.choice_lookup([("y", gettext_lazy("Yes"))]) == {"y": "y", "yes": "y", "是": "y"}
 
 
 def test_the_same_uscc_twice_in_one_file_is_an_error(world, workbook):
@@ -282,7 +283,7 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_error(world, tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_bytes(b"name,uscc\n not a zip file")
 
-    with pytest.raises(services.WorkbookError) as raised:
+    with pytest.raises(importing.WorkbookError) as raised:
         services.import_organizations(path, world.users.office)
 
     assert str(raised.value) == "This file cannot be read as an Excel workbook (BadZipFile)."
@@ -291,7 +292,7 @@ def test_a_file_that_is_not_a_workbook_is_a_clear_error(world, tmp_path):
 def test_a_workbook_without_a_name_column_is_refused(world, workbook):
     path = workbook(["统一社会信用代码", "员工人数"], [[make_uscc(113), 3]])
 
-    with pytest.raises(services.WorkbookError) as raised:
+    with pytest.raises(importing.WorkbookError) as raised:
         services.import_organizations(path, world.users.office)
 
     assert str(raised.value) == "The first row must name the columns; a '名称' column is required."
@@ -300,7 +301,7 @@ def test_a_workbook_without_a_name_column_is_refused(world, workbook):
 def test_an_empty_workbook_is_refused(world, workbook):
     path = workbook([], [])
 
-    with pytest.raises(services.WorkbookError) as raised:
+    with pytest.raises(importing.WorkbookError) as raised:
         services.import_organizations(path, world.users.office)
 
     assert str(raised.value) == "The workbook is empty."
@@ -559,7 +560,7 @@ def test_headers_match_in_full_width_and_half_width_forms(workbook):
     path = workbook([" 名称 ", "投资额（元）", "备注(可选)"], [["甲公司", 100, "无"]])
 
     # when
-    rows = list(services.read_workbook(path, aliases))
+    rows = list(importing.read_workbook(path, aliases))
 
     # then
     assert rows == [(2, {"name": "甲公司", "amount": 100, "note": "无"})]

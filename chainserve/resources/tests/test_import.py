@@ -110,7 +110,10 @@ def test_the_import_page_lists_bad_rows_and_imports_good_workbooks(cat, client_a
     assert state() == before
 
     good = SimpleUploadedFile("p.xlsx", workbook(POLICY_HEADER, [["新政策", "明湖市科学技术局", "", "", "", "", "", ""]]).read())
-    response = client.post("/resources/import/", {"kind": "policies", "file": good})
+    preview = client.post("/resources/import/", {"kind": "policies", "file": good})
+    assert "All 1 rows are good." in preview.content.decode()
+    assert state() == before  # the preview writes nothing
+    response = client.post("/resources/import/", {"confirm": preview.context["token"]})
     assert (response.status_code, response["Location"]) == (302, "/resources/policies/")
     assert Policy.objects.filter(title="新政策", issuer=cat.sci, status=ItemStatus.DRAFT).count() == 1
 

@@ -1,5 +1,5 @@
+from chainserve.core.importing.command import WorkbookImportCommand
 from chainserve.registry import services
-from chainserve.registry.management.importing import WorkbookImportCommand
 
 
 class Command(WorkbookImportCommand):

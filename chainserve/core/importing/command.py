@@ -1,6 +1,4 @@
-"""The base of the Excel import commands (import_registry, import_catalogue): every row good, or nothing written.
-
-It lives beside the workbook reader it relies on (registry.services: read_workbook, ImportResult, WorkbookError)."""
+"""The base of the Excel import commands (import_registry, import_catalogue): every row good, or nothing written."""
 
 from pathlib import Path
 
@@ -9,12 +7,13 @@ from tqdm import tqdm
 
 from chainserve.core.models import User
 from chainserve.core.uploads import command_limits
-from chainserve.registry.services import WorkbookError
+
+from . import WorkbookError
 
 
 class WorkbookImportCommand(BaseCommand):
-    """`KIND FILE [--user USER] [--check]`: the rows of an .xlsx workbook through importers[KIND], called as
-    (file, user, commit=…, progress=…) and returning an ImportResult; bad rows are listed and nothing is written."""
+    """`KIND FILE [--user USER] [--check]`: the rows of an .xlsx workbook through importers[KIND] (Importer
+    classes), with a progress bar; bad rows are listed and nothing is written."""
 
     importers = {}
 
@@ -32,8 +31,8 @@ class WorkbookImportCommand(BaseCommand):
             raise CommandError(f"No such file: {file}")
         try:
             with tqdm(desc="checking rows", unit=" rows", disable=None) as bar:
-                result = self.importers[kind](file, author, commit=not check, progress=bar.update,
-                                              limits=command_limits())
+                result = self.importers[kind](author).run(file, commit=not check, progress=bar.update,
+                                                          limits=command_limits())
         except WorkbookError as e:
             raise CommandError(str(e)) from None
         if result.errors:

@@ -1,0 +1,140 @@
+"""Who may do what with demands (诉求), in one table: the services' checks and the pages' steps both read it.
+
+A step names the statuses it starts from, what the user must be to the demand (any of its relations), and a
+further state of the demand it may need. Which demands a user may act on at all is the user's scope
+(`Demand.objects.restrict`), checked by `services.perform` before this table.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.choices import Role
+
+from .choices import CLOSED_STATUSES, OPEN_STATUSES, EscalationLevel, Rating, Status
+from .models import Assignment
+
+
+def is_office(user) -> bool:
+    """An admin or chain office staff: the dispatcher, who keeps the queue (accept, dispatch, reject …)."""
+    return user.role in (Role.ADMIN, Role.OFFICE) or user.is_superuser
+
+
+def may_record(user) -> bool:
+    """Whether user records demands on an enterprise's behalf (a visit, symposium, hotline, proposal …)."""
+    return user.role in (Role.ADMIN, Role.OFFICE, Role.SPECIALIST) or user.is_superuser
+
+
+def may_write_citywide_rules(user) -> bool:
+    """Whether user may write a dispatch rule with no chain (city-wide): only an admin."""
+    return user.is_admin_role
+
+
+def can_change_rule_in(user, chain) -> bool:
+    """Whether user may write a dispatch rule for chain: an admin any; a chain office only one of its chains,
+    never a city-wide rule (no chain)."""
+    if may_write_citywide_rules(user):
+        return True
+    return user.role == Role.OFFICE and chain is not None and chain.staff.filter(pk=user.pk).exists()
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What a user is to a demand, and why a step that needs it is refused to whoever is not."""
+
+    holds: Callable[[object, object], bool]  # (user, demand)
+    denied: str
+
+
+OFFICE = Relation(lambda user, demand: is_office(user), _("Only the chain office may do this."))
+LEAD = Relation(  # an admin, or a handler of the lead department (承办单位)
+    lambda user, demand: user.is_admin_role or (
+        user.role == Role.HANDLER and bool(user.organization_id) and user.organization_id == demand.lead_department_id),
+    _("Only the lead department may do this."))
+HANDLING = Relation(  # a handler of a department handling the demand now: the lead or a co-handler (协办单位)
+    lambda user, demand: user.role == Role.HANDLER and Assignment.objects.filter(
+        demand=demand, department_id=user.organization_id, active=True).exists(),
+    _("Only a department handling the demand may answer it."))
+ENTERPRISE = Relation(  # a user of the enterprise that raised it
+    lambda user, demand: user.role == Role.ENTERPRISE and user.organization_id == demand.organization_id,
+    _("Only the enterprise that raised the demand may do this."))
+STAFF = Relation(lambda user, demand: user.is_staff_role, _("Only staff may comment on a demand."))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A further state of the demand a step needs, and the refusal when it is not so."""
+
+    holds: Callable[[object], bool]  # (demand)
+    unmet: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """Who may take a step (any of `who`), from which statuses, and when (`when`, if given)."""
+
+    statuses: tuple
+    who: tuple
+    denied: str = ""  # the refusal when the user is none of `who`; by default the first one's
+    when: Condition | None = None
+    offered: bool = True  # on the demand's page and the API (False: taken from elsewhere, as a meeting's minutes)
+
+    @property
+    def refusal(self):
+        return self.denied or self.who[0].denied
+
+    def opens(self, demand) -> bool:
+        """Whether demand is in a state this step starts from."""
+        return demand.status in self.statuses and (self.when is None or self.when.holds(demand))
+
+
+EXTENSION_PENDING = Condition(lambda d: bool(d.extension_days), _("No extension has been asked for."))
+NO_EXTENSION_PENDING = Condition(lambda d: not d.extension_days,
+                                 _("An extension is already waiting for the office's decision."))
+NOT_RATED = Condition(lambda d: not d.rating, _("This result has already been rated."))
+RATED_UNSATISFIED = Condition(lambda d: d.rating == Rating.UNSATISFIED,
+                              _("Rate the result as unsatisfied before reopening it."))
+BELOW_JOINT_MEETING = Condition(lambda d: d.escalation_level < EscalationLevel.JOINT_MEETING,
+                                _("The demand is already on the joint meeting's agenda."))
+
+QUEUED = (Status.NEW, Status.ACCEPTED)
+HANDLED = (Status.DISPATCHED, Status.WAITING)
+
+# In the order the page shows them.
+STEPS = {
+    "accept": Step((Status.NEW,), (OFFICE,)),
+    "dispatch": Step(QUEUED, (OFFICE,)),
+    "reject": Step(QUEUED, (OFFICE,)),
+    "ask": Step((Status.DISPATCHED,), (LEAD,)),
+    "send_back": Step((Status.DISPATCHED,), (LEAD,)),
+    "close": Step((Status.DISPATCHED,), (LEAD,)),
+    "answer": Step((Status.DISPATCHED,), (LEAD, HANDLING), HANDLING.denied),
+    "request_extension": Step(HANDLED, (LEAD,), when=NO_EXTENSION_PENDING),
+    "decide_extension": Step(HANDLED, (OFFICE,), when=EXTENSION_PENDING),
+    "reply": Step((Status.WAITING,), (ENTERPRISE,)),
+    "rate": Step(CLOSED_STATUSES, (ENTERPRISE,), when=NOT_RATED),
+    "reopen": Step(CLOSED_STATUSES, (ENTERPRISE,), when=RATED_UNSATISFIED),
+    "escalate": Step(OPEN_STATUSES, (OFFICE, HANDLING), _("Only the chain office or a handling department may escalate."),
+                     when=BELOW_JOINT_MEETING),
+    "merge": Step(OPEN_STATUSES, (OFFICE,)),
+    "link_issue": Step(OPEN_STATUSES, (OFFICE,)),
+    "comment": Step(tuple(Status), (STAFF,)),
+    "resolve_at_meeting": Step(OPEN_STATUSES, (OFFICE,), offered=False),
+}
+
+
+def check(step, user, demand):
+    """Refuse (PermissionDenied) a user who is none of what `step` needs them to be to demand."""
+    rule = STEPS[step]
+    if not any(relation.holds(user, demand) for relation in rule.who):
+        raise PermissionDenied(str(rule.refusal))
+
+
+def available_actions(demand, user) -> list[str]:
+    """The steps user may take on demand now (what the detail page offers and the API accepts)."""
+    holds = cache(lambda relation: relation.holds(user, demand))  # each relation asked once (HANDLING: a query)
+    return [name for name, step in STEPS.items()
+            if step.offered and step.opens(demand) and any(holds(relation) for relation in step.who)]

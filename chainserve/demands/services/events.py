@@ -1,0 +1,106 @@
+"""A demand's history (DemandEvent, append-only): one function per event type, each writing its row with what
+that event keeps (`was`: the status the demand was in before the step) and queueing its notification."""
+
+from ..choices import EventType
+from ..models import DemandEvent
+from .notifications import notify_after_commit
+
+
+def _write(demand, actor, type, was, note="", **data):
+    event = DemandEvent.objects.create(demand=demand, type=type, actor=actor, from_status=was,
+                                       to_status=demand.status, note=note, data=data)
+    notify_after_commit(event)
+    return event
+
+
+def submitted(demand, actor, channel):
+    return _write(demand, actor, EventType.SUBMITTED, "", channel=channel)
+
+
+def accepted(demand, actor, was, note):
+    return _write(demand, actor, EventType.ACCEPTED, was, note)
+
+
+def rejected(demand, actor, was, reason):
+    return _write(demand, actor, EventType.REJECTED, was, reason)
+
+
+def dispatched(demand, actor, was, note, lead, co):
+    return _write(demand, actor, EventType.DISPATCHED, was, note, lead=lead.pk, co=[c.pk for c in co])
+
+
+def sent_back(demand, actor, was, reason, department_id):
+    return _write(demand, actor, EventType.SENT_BACK, was, reason, department=department_id)
+
+
+def asked(demand, actor, was, question):
+    return _write(demand, actor, EventType.ASKED, was, question)
+
+
+def replied(demand, actor, was, text, paused_working_days):
+    return _write(demand, actor, EventType.REPLIED, was, text, paused_working_days=paused_working_days)
+
+
+def answered(demand, actor, was, text):
+    return _write(demand, actor, EventType.ANSWERED, was, text)
+
+
+def extension_asked(demand, actor, was, reason, days):
+    return _write(demand, actor, EventType.EXTENSION_ASKED, was, reason, days=days)
+
+
+def extension_approved(demand, actor, was, note, days):
+    return _write(demand, actor, EventType.EXTENSION_APPROVED, was, note, days=days)
+
+
+def extension_refused(demand, actor, was, note, days):
+    return _write(demand, actor, EventType.EXTENSION_REFUSED, was, note, days=days)
+
+
+def resolved(demand, actor, was, text, grade):
+    return _write(demand, actor, EventType.RESOLVED, was, text, grade=grade)
+
+
+def resolved_at_meeting(demand, actor, was, text, meeting):
+    """Closed as resolved by a joint meeting's decision: the event names the meeting."""
+    return _write(demand, actor, EventType.RESOLVED, was, text, meeting=meeting.pk, meeting_title=str(meeting))
+
+
+def unresolved(demand, actor, was, text, grade):
+    return _write(demand, actor, EventType.UNRESOLVED, was, text, grade=grade)
+
+
+def rated(demand, actor, was, comment, rating):
+    return _write(demand, actor, EventType.RATED, was, comment, rating=rating)
+
+
+def reopened(demand, actor, was, reason):
+    return _write(demand, actor, EventType.REOPENED, was, reason)
+
+
+def escalated(demand, actor, was, reason, level):
+    return _write(demand, actor, EventType.ESCALATED, was, reason, level=level)
+
+
+def merged(duplicate, actor, was, into):
+    """The duplicate's side of a merge: the demand it went into."""
+    return _write(duplicate, actor, EventType.MERGED, was, into.number, into=into.pk)
+
+
+def merged_in(target, actor, was, duplicate):
+    """The target's side of a merge: the duplicate it took in."""
+    return _write(target, actor, EventType.MERGED, was, duplicate.number, merged=duplicate.pk)
+
+
+def linked(demand, actor, was, issue):
+    return _write(demand, actor, EventType.LINKED, was, issue.title, issue=issue.pk)
+
+
+def commented(demand, actor, was, text):
+    return _write(demand, actor, EventType.COMMENTED, was, text)
+
+
+def deadline_recomputed(demand, actor, was, note, deadlines, assignments, years):
+    """The official holiday schedule moved its deadlines: before and after, each field and department."""
+    return _write(demand, actor, EventType.DEADLINE_RECOMPUTED, was, note, deadlines=deadlines,
+                  assignments=assignments, years=years)

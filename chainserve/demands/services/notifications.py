@@ -1,0 +1,62 @@
+"""Who hears of a demand's events: the task queued with each event, and the notices it writes."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chainserve.core.choices import Role
+from chainserve.core.models import User
+from chainserve.core.services import notify
+
+from ..choices import EventType
+from ..models import DemandEvent
+
+
+def notify_after_commit(event):
+    """Queue the event's notification task so that it runs only once the change is committed. With the
+    database task backend the task row is written in the change's own transaction (it commits or rolls back
+    with it, and no worker sees it before): one commit per change. Other backends: enqueued on commit."""
+    from django_tasks_db.backend import DatabaseBackend
+
+    from ..tasks import notify_demand_event
+
+    if isinstance(notify_demand_event.get_backend(), DatabaseBackend):
+        notify_demand_event.enqueue(event.pk)
+    else:
+        transaction.on_commit(lambda: notify_demand_event.enqueue(event.pk))
+
+
+def notify_event(event_id):
+    """Tell the people concerned about one event: once per user and event, whatever calls it again."""
+    event = DemandEvent.objects.select_related("demand", "actor").filter(pk=event_id).first()
+    if event is None:
+        return
+    d = event.demand
+    enterprise = User.objects.filter(role=Role.ENTERPRISE, organization_id=d.organization_id)
+    handlers = User.objects.filter(role=Role.HANDLER, organization__demand_assignments__demand=d,
+                                   organization__demand_assignments__active=True)
+    # the offices that may see the demand (models.demand_scope): its chain's, or for a demand on no chain
+    # those of the chains its enterprise is placed on
+    office = User.objects.filter(role=Role.OFFICE).filter(
+        Q(chains=d.chain_id) if d.chain_id else Q(chains__placements__organization_id=d.organization_id)).distinct()
+    to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
+                     EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED}
+    to_handlers = {EventType.DISPATCHED, EventType.REPLIED, EventType.REOPENED, EventType.EXTENSION_APPROVED,
+                   EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
+    to_office = {EventType.SUBMITTED, EventType.SENT_BACK, EventType.EXTENSION_ASKED, EventType.ESCALATED,
+                 EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
+    users = set()
+    if event.type in to_enterprise:
+        users.update(enterprise)
+    if event.type in to_handlers:
+        users.update(handlers)
+    if event.type in to_office:
+        users.update(office)
+    users.discard(event.actor)
+    # Stored messages are written in the platform's language, whoever's request led to them.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("%(number)s %(event)s: %(title)s") % {
+            "number": d.number, "event": event.get_type_display(), "title": d.title}
+    notify(users, f"demand-event:{event.pk}", title, event.note, d.get_absolute_url())
