@@ -139,8 +139,8 @@ def cmd_demands(args):
     from django.utils import timezone
 
     from chainserve.chains.models import Placement
-    from chainserve.core.text import search_document
     from chainserve.core.models import User
+    from chainserve.core.text import search_document
     from chainserve.demands.models import Assignment, Category, Demand, DemandEvent, DispatchRule
     from chainserve.demo import DEPARTMENTS
     from chainserve.registry.models import Organization
