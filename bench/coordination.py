@@ -42,6 +42,7 @@ def generate(rng, sizes):
     from chainserve.coordination.models import Activity, Agreement, Committee, Meeting, Visit
     from chainserve.core.choices import Role
     from chainserve.core.models import User
+    from chainserve.core.search import fill_search_text
     from chainserve.registry.choices import OrgKind
     from chainserve.registry.models import Organization
 
@@ -54,16 +55,16 @@ def generate(rng, sizes):
 
     with transaction.atomic():
         dept = Organization.objects.create(name="省经济和信息化厅", kind=OrgKind.DEPARTMENT)
-        chains = Chain.objects.bulk_create([Chain(name=f"第{i // 2 + 1}市{'生物医药' if i % 2 else '新能源'}产业链")
-                                            for i in range(sizes["chains"])])
-        committees = Committee.objects.bulk_create([Committee(chain=c, name=f"{c.name}党建工作协调委员会")
-                                                    for c in chains])
-        firms = Organization.objects.bulk_create(
+        chains = Chain.objects.bulk_create(fill_search_text(
+            [Chain(name=f"第{i // 2 + 1}市{'生物医药' if i % 2 else '新能源'}产业链") for i in range(sizes["chains"])]))
+        committees = Committee.objects.bulk_create(fill_search_text([Committee(chain=c, name=f"{c.name}党建工作协调委员会")
+                                                                     for c in chains]))
+        firms = Organization.objects.bulk_create(fill_search_text(
             [Organization(name=f"省内企业{i:05d}有限公司", kind=OrgKind.ENTERPRISE, uscc=None)
-             for i in range(sizes["enterprises"])], batch_size=5000)
+             for i in range(sizes["enterprises"])]), batch_size=5000)
         kinds = [OrgKind.FINANCIAL, OrgKind.HOSPITAL, OrgKind.FUND, OrgKind.UNIVERSITY]
-        institutions = Organization.objects.bulk_create(
-            [Organization(name=f"合作机构{i:03d}", kind=kinds[i % 4]) for i in range(sizes["institutions"])])
+        institutions = Organization.objects.bulk_create(fill_search_text(
+            [Organization(name=f"合作机构{i:03d}", kind=kinds[i % 4]) for i in range(sizes["institutions"])]))
         staff = User.objects.bulk_create(
             [User(username=f"bench-staff-{i}", role=Role.SPECIALIST if i % 4 else Role.OFFICE, organization=dept)
              for i in range(sizes["staff"])])
@@ -72,27 +73,27 @@ def generate(rng, sizes):
         office = User.objects.create(username="bench-office", role=Role.OFFICE, organization=dept)
         chains[0].staff.add(office)
 
-        Meeting.objects.bulk_create([Meeting(committee=c, chain_id=c.chain_id, title=f"{c.name}联席会议{i}",
+        Meeting.objects.bulk_create(fill_search_text([Meeting(committee=c, chain_id=c.chain_id, title=f"{c.name}联席会议{i}",
                                              starts_at=when(rng), location="会议室",
                                              status=rng.choice([MeetingStatus.HELD] * 4 + [MeetingStatus.SCHEDULED]))
-                                     for i, c in enumerate(rng.choices(committees, k=sizes["meetings"]))])
+                                     for i, c in enumerate(rng.choices(committees, k=sizes["meetings"]))]))
         activity_kinds = ActivityKind.values
-        activities = Activity.objects.bulk_create(
+        activities = Activity.objects.bulk_create(fill_search_text(
             [Activity(chain=rng.choice(chains), kind=rng.choice(activity_kinds), title=f"联建活动{i:04d}",
                       starts_at=when(rng), location="产业园会议中心", open_to_enterprises=rng.random() < 0.8)
-             for i in range(sizes["activities"])], batch_size=5000)
+             for i in range(sizes["activities"])]), batch_size=5000)
         Visit.objects.bulk_create(
             [Visit(organization=rng.choice(firms), visitor=rng.choice(staff),
                    visited_on=datetime.date(YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
                    purpose="走访调研") for _ in range(sizes["visits"])], batch_size=5000)
         agreement_kinds = AgreementKind.values
-        Agreement.objects.bulk_create(
+        Agreement.objects.bulk_create(fill_search_text(
             [Agreement(chain=rng.choice(chains), kind=rng.choice(agreement_kinds), title=f"协议{i:05d}",
                        institution=rng.choice(institutions), enterprise=rng.choice(firms),
                        amount_fen=rng.randrange(1, 50_000) * 1_000_000 if rng.random() < 0.9 else None,
                        signed_on=datetime.date(YEAR, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
                        activity=rng.choice(activities) if rng.random() < 0.3 else None)
-             for i in range(sizes["agreements"])], batch_size=5000)
+             for i in range(sizes["agreements"])]), batch_size=5000)
     return time.perf_counter() - t0
 
 

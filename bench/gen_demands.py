@@ -140,6 +140,7 @@ def cmd_demands(args):
 
     from chainserve.chains.models import Placement
     from chainserve.core.models import User
+    from chainserve.core.text import search_document
     from chainserve.demands.models import Assignment, Category, Demand, DemandEvent, DispatchRule
     from chainserve.demo import DEPARTMENTS
     from chainserve.registry.models import Organization
@@ -377,6 +378,7 @@ def cmd_demands(args):
                         if step("escalated", None, max(d["resolve_due"] + _hours(1), events[-1][2]), None,
                                 "逾期未办结,自动升级。", {"level": 1}):
                             d["escalation_level"] = 1
+                d["search_text"] = search_document(d["title"], d["number"])  # as Demand.search_fields
                 d["status"] = state["status"]
                 d["version"] = len(events)
                 stats[d["status"]] += 1

@@ -76,6 +76,7 @@ def make_rules(args, rng, sample):
 
     from chainserve.chains.models import Segment
     from chainserve.core.models import User
+    from chainserve.core.search import fill_search_text
     from chainserve.matching import rules
     from chainserve.matching.models import Rule, RuleVersion
     from chainserve.registry.models import District, Organization
@@ -97,9 +98,9 @@ def make_rules(args, rng, sample):
             made.append((expression, share))
     now = timezone.now()
     with transaction.atomic():
-        policies = Policy.objects.bulk_create([
+        policies = Policy.objects.bulk_create(fill_search_text([
             Policy(title=f"{TITLE}{i:04d}", issuer=issuer, status="published", published_at=now,
-                   benefit="按条件给予支持。") for i in range(len(made))])
+                   benefit="按条件给予支持。") for i in range(len(made))]))
         rule_rows = Rule.objects.bulk_create([Rule(policy=p) for p in policies])
         RuleVersion.objects.bulk_create([RuleVersion(rule=r, number=1, expression=e, created_by=admin)
                                          for r, (e, _s) in zip(rule_rows, made, strict=True)])

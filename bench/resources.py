@@ -84,6 +84,7 @@ def main(argv=None):
     from chainserve.chains.choices import LeadStage
     from chainserve.chains.models import Candidate, Chain, Lead, LeadEvent, Segment
     from chainserve.core.models import User
+    from chainserve.core.search import fill_search_text
     from chainserve.demo import CHAIN_NAME, load_demo
     from chainserve.resources import services as rs
     from chainserve.resources.models import Policy
@@ -108,9 +109,9 @@ def main(argv=None):
     rng = random.Random(5)
     existing = Candidate.objects.filter(chain=chain, name__startswith="基准候选").count()
     with transaction.atomic():
-        new = Candidate.objects.bulk_create(
-            [Candidate(chain=chain, name=f"基准候选{i:06d}有限公司", region="上海市", search_text="")
-             for i in range(existing, args.candidates)], batch_size=2000)
+        new = Candidate.objects.bulk_create(fill_search_text(
+            [Candidate(chain=chain, name=f"基准候选{i:06d}有限公司", region="上海市")
+             for i in range(existing, args.candidates)]), batch_size=2000)
         through = Candidate.segments.through
         through.objects.bulk_create([through(candidate_id=c.pk, segment_id=s.pk) for c in new
                                      for s in rng.sample(segments, rng.randint(1, 3))], batch_size=5000,

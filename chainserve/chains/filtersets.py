@@ -3,16 +3,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.filters import SearchFilterSet, search_queryset
+from chainserve.core.filters import SearchFilterSet
 from chainserve.registry.choices import OrgSize
-from chainserve.registry.models import District, Organization
+from chainserve.registry.models import District
 
 from .choices import ChainLevel, LeadStage, PlacementRole, Stage
 from .models import Candidate, Chain, Lead, Placement, Segment
 
 
-class ChainFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+class ChainFilterSet(SearchFilterSet):
     level = django_filters.ChoiceFilter(choices=ChainLevel.choices, label=_("Level"))
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
 
@@ -21,8 +20,7 @@ class ChainFilterSet(django_filters.FilterSet):
         fields = ["q", "level", "district"]
 
 
-class SegmentFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+class SegmentFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     parent = django_filters.NumberFilter(field_name="parent_id", label=_("Parent segment"))
@@ -35,6 +33,7 @@ class SegmentFilterSet(django_filters.FilterSet):
 
 
 class PlacementFilterSet(SearchFilterSet):
+    search_paths = ("organization",)
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
@@ -43,9 +42,6 @@ class PlacementFilterSet(SearchFilterSet):
     class Meta:
         model = Placement
         fields = ["q", "chain", "segment", "organization", "role"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(organization__in=search_queryset(Organization.objects.all(), value).values("pk"))
 
 
 class CandidateFilterSet(SearchFilterSet):
@@ -59,8 +55,8 @@ class CandidateFilterSet(SearchFilterSet):
         fields = ["q", "chain", "segment", "size", "region"]
 
 
-class LeadFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class LeadFilterSet(SearchFilterSet):
+    search_paths = ("candidate",)
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
     candidate = django_filters.NumberFilter(field_name="candidate_id", label=_("Candidate"))
@@ -70,9 +66,6 @@ class LeadFilterSet(django_filters.FilterSet):
     class Meta:
         model = Lead
         fields = ["q", "chain", "segment", "candidate", "stage", "mine"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(candidate__in=search_queryset(Candidate.objects.all(), value).values("pk"))
 
     def filter_mine(self, queryset, name, value):
         if value and self.request is not None:

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.money import format_yuan
-from chainserve.core.text import search_document
+from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind, OrgSize
 
 from .choices import LEAD_TRANSITIONS, ChainLevel, LeadStage, PlacementRole, Stage
@@ -26,7 +26,7 @@ def chain_scope(user, action, prefix=""):
     return NOTHING
 
 
-class Chain(ScopedModel, TimeStampedModel):
+class Chain(Searchable, ScopedModel, TimeStampedModel):
     """An industry chain at city or district level — 产业链, led by a 链长 and run by a chain office."""
 
     name = models.CharField(_("name"), max_length=100)
@@ -52,7 +52,8 @@ class Chain(ScopedModel, TimeStampedModel):
     )
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords(m2m_fields=[], excluded_fields=["updated"])
+    search_fields = ("name",)
+    history = HistoricalRecords(m2m_fields=[], excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("chain")
@@ -81,7 +82,7 @@ class Chain(ScopedModel, TimeStampedModel):
         return chain_scope(user, action)
 
 
-class Segment(ScopedModel, TimeStampedModel):
+class Segment(Searchable, ScopedModel, TimeStampedModel):
     """A link of a chain — 环节 — in a tree: upstream / midstream / downstream, with its GB/T 4754 code."""
 
     chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="segments")
@@ -100,7 +101,8 @@ class Segment(ScopedModel, TimeStampedModel):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("name",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("segment")
@@ -199,7 +201,7 @@ def lead_scope(user, action, prefix=""):
     return NOTHING
 
 
-class Candidate(ScopedModel, TimeStampedModel):
+class Candidate(Searchable, ScopedModel, TimeStampedModel):
     """A firm outside the region that would fill segments of a chain — 招商候选企业 (靶向招商)."""
 
     chain = models.ForeignKey(Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="candidates")
@@ -211,8 +213,8 @@ class Candidate(ScopedModel, TimeStampedModel):
     size = models.CharField(_("size"), max_length=10, choices=OrgSize.choices, blank=True)
     revenue = models.BigIntegerField(_("annual revenue (yuan)"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
-    search_text = models.TextField(editable=False, default="")
 
+    search_fields = ("name", "region", "products")
     history = HistoricalRecords(m2m_fields=[], excluded_fields=["search_text", "updated"])
 
     class Meta:
@@ -235,10 +237,6 @@ class Candidate(ScopedModel, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("chains:candidate", args=[self.pk])
-
-    def save(self, *args, **kwargs):
-        self.search_text = search_document(self.name, self.region, self.products)
-        super().save(*args, **kwargs)
 
     @classmethod
     def scope(cls, user, action):

@@ -3,8 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.filters import search_queryset
-from chainserve.registry.models import Organization
+from chainserve.core.filters import SearchFilterSet
 
 from .choices import (
     ActionStatus,
@@ -37,8 +36,7 @@ from .models import (
 )
 
 
-class CommitteeFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+class CommitteeFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
 
     class Meta:
@@ -46,8 +44,7 @@ class CommitteeFilterSet(django_filters.FilterSet):
         fields = ["q", "chain"]
 
 
-class MeetingFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+class MeetingFilterSet(SearchFilterSet):
     committee = django_filters.NumberFilter(field_name="committee_id", label=_("Committee"))
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices, label=_("Status"))
@@ -59,8 +56,8 @@ class MeetingFilterSet(django_filters.FilterSet):
         fields = ["q", "committee", "chain", "status", "after", "before"]
 
 
-class ActionItemFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="decision__text", lookup_expr="icontains", label=_("Search"))
+class ActionItemFilterSet(SearchFilterSet):
+    search_paths = ("decision",)
     meeting = django_filters.NumberFilter(field_name="meeting_id", label=_("Meeting"))
     owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner department"))
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
@@ -70,8 +67,7 @@ class ActionItemFilterSet(django_filters.FilterSet):
         fields = ["q", "meeting", "owner", "status"]
 
 
-class ActivityFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+class ActivityFilterSet(SearchFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
@@ -83,8 +79,8 @@ class ActivityFilterSet(django_filters.FilterSet):
         fields = ["q", "kind", "status", "chain", "after", "before"]
 
 
-class RegistrationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class RegistrationFilterSet(SearchFilterSet):
+    search_paths = ("organization",)
     activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))
     code = django_filters.CharFilter(lookup_expr="iexact", label=_("Check-in code"))
 
@@ -92,12 +88,8 @@ class RegistrationFilterSet(django_filters.FilterSet):
         model = Registration
         fields = ["q", "activity", "code"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(organization__in=search_queryset(Organization.objects.all(), value).values("pk"))
 
-
-class AgreementFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+class AgreementFilterSet(SearchFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=AgreementKind.choices, label=_("Kind"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
@@ -110,8 +102,8 @@ class AgreementFilterSet(django_filters.FilterSet):
         fields = ["q", "kind", "institution", "enterprise", "activity", "after", "before"]
 
 
-class VisitFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class VisitFilterSet(SearchFilterSet):
+    search_paths = ("organization",)
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Enterprise"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("My visits"))
     after = django_filters.DateFilter(field_name="visited_on", lookup_expr="gte", label=_("From"))
@@ -121,17 +113,13 @@ class VisitFilterSet(django_filters.FilterSet):
         model = Visit
         fields = ["q", "organization", "mine", "after", "before"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(organization__in=search_queryset(Organization.objects.all(), value).values("pk"))
-
     def filter_mine(self, queryset, name, value):
         if value and self.request is not None:
             return queryset.filter(visitor=self.request.user)
         return queryset
 
 
-class AllianceFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
+class AllianceFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
 
     class Meta:
@@ -139,8 +127,10 @@ class AllianceFilterSet(django_filters.FilterSet):
         fields = ["q", "chain"]
 
 
-class _DatedFilterSet(django_filters.FilterSet):
-    """Records with from and to dates: those current on a date."""
+class _DatedFilterSet(SearchFilterSet):
+    """Records with from and to dates: those current on a date; `q` finds them by their organisation."""
+
+    search_paths = ("organization",)
 
     current_on = django_filters.DateFilter(method="filter_current", label=_("Current on"))
 
@@ -151,11 +141,8 @@ class _DatedFilterSet(django_filters.FilterSet):
 class _EnterpriseRecordFilterSet(_DatedFilterSet):
     """Filters of the records kept per enterprise: search by the enterprise, current on a date."""
 
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_paths = ("enterprise",)
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
-
-    def search(self, queryset, name, value):
-        return queryset.filter(enterprise__in=search_queryset(Organization.objects.all(), value).values("pk"))
 
 
 class PairingFilterSet(_EnterpriseRecordFilterSet):
@@ -182,8 +169,7 @@ class CoverageFilterSet(_EnterpriseRecordFilterSet):
         fields = ["q", "enterprise", "kind", "current_on"]
 
 
-class AnnualListFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+class AnnualListFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     year = django_filters.NumberFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(choices=ListKind.choices, label=_("Kind"))
@@ -193,8 +179,7 @@ class AnnualListFilterSet(django_filters.FilterSet):
         fields = ["q", "chain", "year", "kind"]
 
 
-class ListItemFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+class ListItemFilterSet(SearchFilterSet):
     annual_list = django_filters.NumberFilter(field_name="annual_list_id", label=_("List"))
     owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner department"))
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
@@ -210,7 +195,7 @@ class CommitteeMemberFilterSet(_DatedFilterSet):
 
     class Meta:
         model = CommitteeMember
-        fields = ["committee", "organization", "current_on"]
+        fields = ["q", "committee", "organization", "current_on"]
 
 
 class AllianceMemberFilterSet(_DatedFilterSet):
@@ -219,4 +204,4 @@ class AllianceMemberFilterSet(_DatedFilterSet):
 
     class Meta:
         model = AllianceMember
-        fields = ["alliance", "organization", "current_on"]
+        fields = ["q", "alliance", "organization", "current_on"]

@@ -1,7 +1,12 @@
 """FilterSet base: the `q` search every list page and endpoint takes (simplified, traditional, pinyin).
 
-A term matches where it occurs anywhere in the model's `search_text` (`search_text__contains`). At a
-million rows a substring test over every row is too slow, so a table can carry a trigram index:
+Every list FilterSet derives from SearchFilterSet. A term matches where it occurs anywhere in the
+`search_text` (core.search.Searchable) of the listed model or, per `search_paths`, of a related one:
+a placement is found by its organisation, a lead by its candidate. At a million rows a substring test
+over every row is too slow, so a table that can grow that large carries a trigram index
+(`trigram_index`): organisations, people and demands (placements, visits, pairings … are searched
+through the organisation's index). Smaller tables (chains, segments, meetings, bulletins, the
+catalogue …) are scanned.
 - PostgreSQL: a pg_trgm GIN index on search_text; the planner uses it for the LIKE by itself.
 - SQLite: an FTS5 table `<table>_fts` with the trigram tokenizer, kept in step by triggers
   (`sqlite_trigram_sql`). Terms of three characters or more are first looked up there; the
@@ -15,7 +20,7 @@ import re
 from functools import lru_cache
 
 import django_filters
-from django.db import connections
+from django.db import connections, migrations
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from pypinyin import Style, pinyin
@@ -45,6 +50,22 @@ def sqlite_trigram_sql(table, column="search_text"):
     drop = [f'DROP TRIGGER IF EXISTS "{fts}_{t}"' for t in ("ai", "ad", "au")]
     drop.append(f'DROP TABLE IF EXISTS "{fts}"')
     return create, drop
+
+
+def trigram_index(table, name):
+    """A migration step adding the trigram index of table.search_text: pg_trgm GIN on PostgreSQL (the
+    planner uses it for search_text LIKE '%term%'), an FTS5 table kept by triggers on SQLite."""
+    pg_create = ["CREATE EXTENSION IF NOT EXISTS pg_trgm",
+                 f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (search_text gin_trgm_ops)"]
+    statements = {"postgresql": (pg_create, [f"DROP INDEX IF EXISTS {name}"]), "sqlite": sqlite_trigram_sql(table)}
+
+    def run(step):
+        def operation(apps, schema_editor):
+            for sql in statements.get(schema_editor.connection.vendor, ([], []))[step]:
+                schema_editor.execute(sql, params=None)
+        return operation
+
+    return migrations.RunPython(run(0), run(1), elidable=False)
 
 
 def _sqlite_fts(connection, table):
@@ -100,8 +121,28 @@ def search_queryset(queryset, q, field="search_text"):
     return queryset
 
 
+def related_model(model, path):
+    """The model at the end of a relation path ("decision", "candidate__chain")."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
 class SearchFilterSet(django_filters.FilterSet):
+    """`q` finds the rows whose own search_text ("" in `search_paths`) or whose related record's
+    (a relation path to a Searchable model) holds every term."""
+
     q = django_filters.CharFilter(method="search", label=_("Search"))
+    search_paths = ("",)
 
     def search(self, queryset, name, value):
-        return search_queryset(queryset, value)
+        found = None
+        for path in self.search_paths:
+            if path:
+                related = related_model(queryset.model, path)
+                hits = search_queryset(related._default_manager.all(), value).values("pk")
+                part = queryset.filter(**{f"{path}__in": hits})
+            else:
+                part = search_queryset(queryset, value)
+            found = part if found is None else found | part
+        return found

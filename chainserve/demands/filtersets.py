@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
-from chainserve.core.filters import search_queryset
+from chainserve.core.filters import SearchFilterSet
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import District, Organization
 
@@ -26,8 +26,8 @@ def visible_chains(request):
     return Chain.objects.restrict(getattr(request, "user", None))
 
 
-class DemandFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class DemandFilterSet(SearchFilterSet):
+    search_paths = ("", "organization")  # its number and title, or its enterprise
     status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"),
                                                  widget=forms.CheckboxSelectMultiple)
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
@@ -46,11 +46,6 @@ class DemandFilterSet(django_filters.FilterSet):
         model = Demand
         fields = ["q", "status", "category", "channel", "chain", "district", "lead_department", "organization",
                   "escalation_level", "overdue", "received_from", "received_to"]
-
-    def search(self, queryset, name, value):
-        orgs = search_queryset(Organization.objects.all(), value).values("pk")
-        return queryset.filter(Q(number__iexact=value.strip()) | Q(title__icontains=value.strip())
-                               | Q(organization__in=orgs))
 
     def filter_overdue(self, queryset, name, value):
         late = Q(status__in=RUNNING_STATUSES, resolve_due__lt=timezone.now())

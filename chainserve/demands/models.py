@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from chainserve.chains.models import Placement
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel
+from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
 from .choices import (
@@ -165,7 +166,7 @@ def demand_scope(user):
     return NOTHING
 
 
-class Demand(ScopedModel):
+class Demand(Searchable, ScopedModel):
     """A demand an enterprise raised — 诉求 — from intake to rating."""
 
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
@@ -220,6 +221,8 @@ class Demand(ScopedModel):
                                     on_delete=models.SET_NULL, related_name="merged")
     chain_issue = models.ForeignKey(ChainIssue, verbose_name=_("chain-wide issue"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="demands")
+
+    search_fields = ("title", "number")
 
     class Meta:
         verbose_name = _("demand")

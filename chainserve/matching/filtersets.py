@@ -1,27 +1,25 @@
 """FilterSets of matching, for pages and API alike."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from chainserve.core.filters import SearchFilterSet
 
 from .choices import MatchState
 from .models import Match, Rule
 
 
-class RuleFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class RuleFilterSet(SearchFilterSet):
+    search_paths = ("policy", "product")
     active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = Rule
         fields = ["q", "active"]
 
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(policy__title__icontains=value) | Q(product__title__icontains=value))
 
-
-class MatchFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="enterprise__name", lookup_expr="icontains", label=_("Search"))
+class MatchFilterSet(SearchFilterSet):
+    search_paths = ("enterprise",)
     state = django_filters.ChoiceFilter(choices=MatchState.choices, label=_("State"))
     rule = django_filters.NumberFilter(field_name="rule_id", label=_("Rule"))
     qualifies = django_filters.BooleanFilter(label=_("Still qualifies"))

@@ -5,10 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from chainserve.core.filters import SearchFilterSet, search_queryset
+from chainserve.core.filters import SearchFilterSet
 
-from .choices import ListingStatus, OrgKind, OrgSize, RelationKind
-from .models import District, Label, Organization, Person, Relationship
+from .choices import ListingStatus, OrgKind, OrgSize, Phase, RelationKind
+from .models import District, Label, Organization, Person, Product, Relationship
 
 # Reached through the reverse relation: the registry does not import the chains app.
 Placement = Organization._meta.get_field("placements").related_model
@@ -71,8 +71,16 @@ class PersonFilterSet(SearchFilterSet):
         fields = ["q", "organization", "kind"]
 
 
-class RelationshipFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+class ProductFilterSet(SearchFilterSet):
+    phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
+
+    class Meta:
+        model = Product
+        fields = ["q", "phase"]
+
+
+class RelationshipFilterSet(SearchFilterSet):
+    search_paths = ("source", "target")
     kind = django_filters.MultipleChoiceFilter(choices=RelationKind.choices, label=_("Kind"))
     organization = django_filters.NumberFilter(method="filter_organization", label=_("Organisation"))
     active_on = django_filters.DateFilter(method="filter_active", label=_("Active on"))
@@ -80,10 +88,6 @@ class RelationshipFilterSet(django_filters.FilterSet):
     class Meta:
         model = Relationship
         fields = ["q", "kind", "organization", "active_on"]
-
-    def search(self, queryset, name, value):
-        matching = search_queryset(Organization.objects.all(), value).values("pk")
-        return queryset.filter(source__in=matching) | queryset.filter(target__in=matching)
 
     def filter_organization(self, queryset, name, value):
         return queryset.filter(source_id=value) | queryset.filter(target_id=value)

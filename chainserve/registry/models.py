@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
-from chainserve.core.text import search_document
+from chainserve.core.search import Searchable
 
 from .choices import (
     RELATION_INVERSE,
@@ -55,7 +55,7 @@ class Label(models.Model):
         return self.name
 
 
-class Organization(ScopedModel, TimeStampedModel):
+class Organization(Searchable, ScopedModel, TimeStampedModel):
     """Any organisation in a chain — 主体: enterprise, department, park, hospital, bank, university …"""
 
     name = models.CharField(_("name"), max_length=200)
@@ -84,8 +84,8 @@ class Organization(ScopedModel, TimeStampedModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    search_text = models.TextField(editable=False, default="")
 
+    search_fields = ("name", "short_name", "uscc")
     history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
@@ -115,13 +115,6 @@ class Organization(ScopedModel, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("registry:organization", args=[self.pk])
-
-    def refresh_search_text(self):
-        self.search_text = search_document(self.name, self.short_name, self.uscc or "")
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
 
     @property
     def is_enterprise(self):
@@ -174,7 +167,7 @@ def _through_editable(user, field):
     return q if q is None or q == NOTHING else Q(**{f"{field}__in": Organization.objects.filter(q).values("pk")})
 
 
-class Product(TimeStampedModel):
+class Product(Searchable, TimeStampedModel):
     """A product or pipeline candidate of an enterprise — 产品/管线."""
 
     organization = models.ForeignKey(
@@ -191,7 +184,8 @@ class Product(TimeStampedModel):
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    search_fields = ("name",)
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("product")
@@ -216,7 +210,7 @@ class Product(TimeStampedModel):
         return [Expedited(p).label for p in self.expedited or [] if p in Expedited.values]
 
 
-class Person(ScopedModel, TimeStampedModel):
+class Person(Searchable, ScopedModel, TimeStampedModel):
     """A contact person — 联系人 — of an organisation."""
 
     name = models.CharField(_("full name"), max_length=60)
@@ -226,7 +220,8 @@ class Person(ScopedModel, TimeStampedModel):
     title = models.CharField(_("job title"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    search_text = models.TextField(editable=False, default="")
+
+    search_fields = ("name", "title")
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
@@ -240,10 +235,6 @@ class Person(ScopedModel, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("registry:person", args=[self.pk])
-
-    def save(self, *args, **kwargs):
-        self.search_text = search_document(self.name, self.title)
-        super().save(*args, **kwargs)
 
     @classmethod
     def scope(cls, user, action):

@@ -51,3 +51,15 @@ class RelationshipTable(Table):
         Column("ended_on", _("To date"), order_by="ended_on"),
         Column("note", _("Note")),
     ]
+
+
+class ProductTable(Table):
+    title = _("Products")
+    export_name = "products"
+    columns = [
+        Column("name", _("Name"), order_by="name"),
+        Column("organization", _("Organisation"), accessor=lambda p: p.organization, order_by="organization__name"),
+        Column("drug_class", _("Registration class"), order_by="drug_class"),
+        Column("phase", _("Phase"), order_by="phase"),
+        Column("approved_on", _("Approved on"), accessor=lambda p: p.approved_on or "", order_by="approved_on"),
+    ]

@@ -3,14 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.registry.choices import Phase
-from chainserve.registry.models import Product
+from chainserve.core.filters import SearchFilterSet
 
 from .models import Bulletin, IndustryScale
 
 
-class BulletinFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label=_("Search"))
+class BulletinFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     current = django_filters.BooleanFilter(field_name="superseded_by", lookup_expr="isnull",
                                            label=_("Latest versions only"))
@@ -20,19 +18,9 @@ class BulletinFilterSet(django_filters.FilterSet):
         fields = ["q", "chain", "current"]
 
 
-class IndustryScaleFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="source", lookup_expr="icontains", label=_("Search"))
+class IndustryScaleFilterSet(SearchFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
 
     class Meta:
         model = IndustryScale
         fields = ["q", "year"]
-
-
-class ProductFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Search"))
-    phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
-
-    class Meta:
-        model = Product
-        fields = ["q", "phase"]

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.search import Searchable
 
 
 def person_name(user):
@@ -33,7 +34,7 @@ def report_scope(user, action):
     return None if chains is None else Q(chain__isnull=True) | chains
 
 
-class IndustryScale(ScopedModel, TimeStampedModel):
+class IndustryScale(Searchable, ScopedModel, TimeStampedModel):
     """The output of a chain (or the whole city) in a year — 产业规模, entered by staff with its source."""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
@@ -45,7 +46,8 @@ class IndustryScale(ScopedModel, TimeStampedModel):
                               help_text=_("Where the figure comes from, e.g. the statistics bureau's yearbook."))
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("source",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("industry scale")
@@ -71,7 +73,7 @@ class IndustryScale(ScopedModel, TimeStampedModel):
         return report_scope(user, action)
 
 
-class Bulletin(ScopedModel):
+class Bulletin(Searchable, ScopedModel):
     """A published bulletin — 简报: the figures of a period and scope frozen when they were computed.
 
     Never changed once written; a later version of the same period and scope supersedes it."""
@@ -95,6 +97,8 @@ class Bulletin(ScopedModel):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
                                      on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(_("note"), blank=True)
+
+    search_fields = ("title",)
 
     class Meta:
         verbose_name = _("bulletin")

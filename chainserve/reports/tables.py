@@ -1,4 +1,4 @@
-"""Columns of the reports app's lists: published bulletins, industry scale, and products behind a figure."""
+"""Columns of the reports app's lists: published bulletins and industry scale."""
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -39,14 +39,3 @@ class IndustryScaleTable(Table):
         Column("source", _("Source")),
     ]
 
-
-class ProductTable(Table):
-    title = _("Products")
-    export_name = "products"
-    columns = [
-        Column("name", _("Name"), order_by="name"),
-        Column("organization", _("Organisation"), accessor=lambda p: p.organization, order_by="organization__name"),
-        Column("drug_class", _("Registration class"), order_by="drug_class"),
-        Column("phase", _("Phase"), order_by="phase"),
-        Column("approved_on", _("Approved on"), accessor=lambda p: p.approved_on or "", order_by="approved_on"),
-    ]

@@ -37,18 +37,18 @@ from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 from chainserve.demands.filtersets import DemandFilterSet
 from chainserve.demands.models import Demand
 from chainserve.demands.tables import DemandTable
-from chainserve.registry.filtersets import OrganizationFilterSet
+from chainserve.registry.filtersets import OrganizationFilterSet, ProductFilterSet
 from chainserve.registry.models import Organization, Product
-from chainserve.registry.tables import OrganizationTable
+from chainserve.registry.tables import OrganizationTable, ProductTable
 
 from . import services
 from .dashboard import dashboard_data
 from .exports import PDF_TYPE, lines, pdf_bytes, xlsx_bytes
 from .figures import FIGURES, compute_all
-from .filtersets import BulletinFilterSet, IndustryScaleFilterSet, ProductFilterSet
+from .filtersets import BulletinFilterSet, IndustryScaleFilterSet
 from .forms import IndustryScaleForm, ReportFilterForm, default_query
 from .models import Bulletin, IndustryScale
-from .tables import BulletinTable, IndustryScaleTable, ProductTable
+from .tables import BulletinTable, IndustryScaleTable
 
 # The list a figure's records are shown in: the owning app's FilterSet and columns.
 RECORD_LISTS = {

@@ -23,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
-from chainserve.core.text import search_document
+from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
 from .choices import ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
@@ -48,7 +48,7 @@ class CatalogueQuerySet(RestrictedQuerySet):
         return self.filter(status=ItemStatus.PUBLISHED)
 
 
-class CatalogueItem(ScopedModel, TimeStampedModel):
+class CatalogueItem(Searchable, ScopedModel, TimeStampedModel):
     """What every catalogue item has: a title, tags, a publication status and an owning organisation.
 
     Subclasses name their owner foreign key in `owner_field` and list the text they are ranked by in
@@ -56,6 +56,7 @@ class CatalogueItem(ScopedModel, TimeStampedModel):
 
     owner_field = "owner"
     text_fields = ("title", "description")
+    search_fields = ("title", "description")
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -63,7 +64,6 @@ class CatalogueItem(ScopedModel, TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT,
                               db_index=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-    search_text = models.TextField(editable=False, default="")
 
     objects = CatalogueQuerySet.as_manager()
 
@@ -89,10 +89,6 @@ class CatalogueItem(ScopedModel, TimeStampedModel):
         if self.pk:
             parts.extend(self.tag_names())
         return "\n".join(p for p in parts if p)
-
-    def save(self, *args, **kwargs):
-        self.search_text = search_document(*(str(getattr(self, n) or "") for n in self.text_fields[:2]))
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(f"resources:{self._meta.model_name}", args=[self.pk])

@@ -12,11 +12,12 @@ from simple_history.models import HistoricalRecords
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.search import Searchable
 
 from ..choices import ActivityKind, ActivityStatus
 
 
-class Activity(ScopedModel, TimeStampedModel):
+class Activity(Searchable, ScopedModel, TimeStampedModel):
     """A joint activity — 联建活动: matchmaking, theme party day, forum, training, signing ceremony …"""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
@@ -38,7 +39,8 @@ class Activity(ScopedModel, TimeStampedModel):
     demands_raised = models.PositiveIntegerField(_("demands raised"), default=0)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("title",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("activity")

@@ -10,13 +10,14 @@ from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.money import format_amount
+from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
 from ..choices import AgreementKind
 from .activities import Activity
 
 
-class Agreement(ScopedModel, TimeStampedModel):
+class Agreement(Searchable, ScopedModel, TimeStampedModel):
     """An agreement signed with an enterprise — 签约: bank credit line (授信), cooperation, investment intention."""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
@@ -35,7 +36,8 @@ class Agreement(ScopedModel, TimeStampedModel):
                                  on_delete=models.SET_NULL, related_name="agreements")
     note = models.TextField(_("note"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("title",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("agreement")

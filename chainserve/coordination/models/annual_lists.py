@@ -10,12 +10,13 @@ from simple_history.models import HistoricalRecords
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.search import Searchable
 
 from ..choices import ItemStatus, ListKind
 from .base import _departments
 
 
-class AnnualList(ScopedModel, TimeStampedModel):
+class AnnualList(Searchable, ScopedModel, TimeStampedModel):
     """A chain's list of the year — 服务项目清单 / 实事项目清单 — whose progress anyone may read."""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
@@ -26,7 +27,8 @@ class AnnualList(ScopedModel, TimeStampedModel):
     public = models.BooleanField(_("public progress page"), default=True,
                                  help_text=_("Anyone may read the items' progress without logging in."))
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("title",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("annual list")
@@ -53,7 +55,7 @@ class AnnualList(ScopedModel, TimeStampedModel):
         return chain_scope(user, action, "chain__")
 
 
-class ListItem(ScopedModel, TimeStampedModel):
+class ListItem(Searchable, ScopedModel, TimeStampedModel):
     """An item of an annual list — 项目: owner department, weight, progress; a parent item's progress is the
     weighted progress of its children (kept by the services, never typed)."""
 
@@ -74,7 +76,8 @@ class ListItem(ScopedModel, TimeStampedModel):
                                 on_delete=models.SET_NULL, related_name="+",
                                 help_text=_("Shown to staff only, never on the public page."))
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("title",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("list item")

@@ -8,11 +8,12 @@ from simple_history.models import HistoricalRecords
 from chainserve.chains.choices import ChainLevel
 from chainserve.chains.models import chain_scope
 from chainserve.core.models import ScopedModel, TimeStampedModel
+from chainserve.core.search import Searchable
 
 from .base import Membership, _membership_constraints
 
 
-class Committee(ScopedModel, TimeStampedModel):
+class Committee(Searchable, ScopedModel, TimeStampedModel):
     """A chain's coordination committee at one level — 产业链党建工作协调委员会."""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
@@ -25,7 +26,8 @@ class Committee(ScopedModel, TimeStampedModel):
     established_on = models.DateField(_("established on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("name",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("coordination committee")

@@ -10,13 +10,14 @@ from simple_history.models import HistoricalRecords
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.search import Searchable
 
 from ..choices import ActionStatus, MeetingStatus
 from .base import _departments
 from .committees import Committee
 
 
-class Meeting(ScopedModel, TimeStampedModel):
+class Meeting(Searchable, ScopedModel, TimeStampedModel):
     """A joint meeting of a committee — 联席会议: agenda, attendance, minutes and decisions."""
 
     committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.PROTECT,
@@ -31,7 +32,8 @@ class Meeting(ScopedModel, TimeStampedModel):
     minutes = models.TextField(_("minutes"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("title",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("joint meeting")
@@ -115,7 +117,7 @@ class Attendance(ScopedModel):
         return chain_scope(user, action, "meeting__chain__")
 
 
-class Decision(ScopedModel):
+class Decision(Searchable, ScopedModel):
     """A decision taken at a meeting — 议定事项; each becomes an action item."""
 
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE,
@@ -126,7 +128,8 @@ class Decision(ScopedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    search_fields = ("text",)
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("decision")

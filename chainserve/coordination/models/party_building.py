@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.models import ScopedModel, TimeStampedModel
+from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
 from ..choices import CoverageKind, InstructorKind
@@ -16,7 +17,7 @@ from .base import Membership, _dates_ordered, _enterprise_scope, _membership_con
 
 # ---------------------------------------------------------------- alliances
 
-class Alliance(ScopedModel, TimeStampedModel):
+class Alliance(Searchable, ScopedModel, TimeStampedModel):
     """A chain's party-building alliance — 产业链党建联盟 — of convening units and member units."""
 
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), on_delete=models.PROTECT,
@@ -25,7 +26,8 @@ class Alliance(ScopedModel, TimeStampedModel):
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    history = HistoricalRecords(excluded_fields=["updated"])
+    search_fields = ("name",)
+    history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
     class Meta:
         verbose_name = _("alliance")

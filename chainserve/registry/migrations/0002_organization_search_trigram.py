@@ -7,38 +7,10 @@ Only the database changes; the models do not (nothing for makemigrations to see)
 
 from django.db import migrations
 
-from chainserve.core.filters import sqlite_trigram_sql
-
-TABLE = "registry_organization"
-PG_CREATE = [
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    f"CREATE INDEX IF NOT EXISTS org_search_trgm_idx ON {TABLE} USING gin (search_text gin_trgm_ops)",
-]
-PG_DROP = ["DROP INDEX IF EXISTS org_search_trgm_idx"]
-
-
-def _run(schema_editor, statements):
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
-
-
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        _run(schema_editor, PG_CREATE)
-    elif vendor == "sqlite":
-        _run(schema_editor, sqlite_trigram_sql(TABLE)[0])
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        _run(schema_editor, PG_DROP)
-    elif vendor == "sqlite":
-        _run(schema_editor, sqlite_trigram_sql(TABLE)[1])
+from chainserve.core.filters import trigram_index
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [trigram_index("registry_organization", "org_search_trgm_idx")]
