@@ -1,15 +1,25 @@
 """Saving records as a user: scoped, atomic, with the author kept in the change history."""
 
+import datetime
+import ipaddress
+import re
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import DO_NOTHING, Q
+from django.db.models.deletion import get_candidate_relations_to_delete
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import reference
+from .choices import Role
+from .models import AuditEntry, CalendarDay, CalendarYear, IdempotencyKey, Notification, User
 from .profiles import profile_changed, profile_saving
 from .tasks import email_notification, enqueue_after_commit
+from .workdays import WorkCalendar, library_days, weekday_rule
 
 
 def required_text(text, field, message):
@@ -48,8 +58,6 @@ def record_uses(instance):
     record ever takes others with it silently (placements, people, matches …) and a protected one is a
     message, not a ProtectedError. Only the direct references are counted — one COUNT each, never the rows
     loaded: a record with any of them is not deleted, so what hangs below them does not matter."""
-    from django.db.models import DO_NOTHING
-    from django.db.models.deletion import get_candidate_relations_to_delete
 
     counts = {}
     # The relations the ORM's delete itself follows, hidden ones (related_name="+") included.
@@ -89,7 +97,6 @@ def delete_record(user, instance):
 
 def notify(users, key: str, title: str, body: str = "", url: str = ""):
     """Put a message in each user's inbox once per event key, and e-mail it after the transaction commits."""
-    from .models import Notification
 
     users = [u for u in users if u is not None and u.is_active]
     if not users:
@@ -108,7 +115,6 @@ def notify(users, key: str, title: str, body: str = "", url: str = ""):
 def mark_read(user, pk=None):
     """Mark user's unread messages read: the one numbered pk, or all of them. Returns the message opened (None
     when it is not the user's), or the number marked. Only ever from a POST: reading the inbox changes nothing."""
-    from .models import Notification
 
     unread = Notification.objects.filter(user=user, read_at__isnull=True)
     if pk is None:
@@ -119,8 +125,6 @@ def mark_read(user, pk=None):
 
 def seed_calendar(years):
     """Load chinese-calendar's holidays and 调休 days for years it covers; returns the years loaded."""
-    from .models import CalendarDay, CalendarYear
-    from .workdays import library_days
 
     loaded = []
     for year in years:
@@ -140,7 +144,6 @@ def seed_calendar(years):
 def missing_calendar_years(today=None):
     """This year and next, where the official holiday schedule is not entered (deadlines in them are
     provisional: counted with the statutory holidays, without 调休)."""
-    from .models import CalendarYear
 
     year = (today or timezone.localdate()).year
     have = set(CalendarYear.objects.filter(year__in=[year, year + 1]).values_list("year", flat=True))
@@ -152,10 +155,7 @@ def parse_official_schedule(year: int, text: str):
     (「一、元旦:1月1日放假,共1天。」, 「二、春节:2月5日至11日放假调休,共7天。2月14日(周日)上班。」) or a
     two-column list (「2027-01-01 放假」, 「2027-02-14,上班」). Returns [(date, is_workday, name)] sorted by
     date; a ValidationError on "text" names the first line it cannot read or a date given twice."""
-    import datetime
-    import re
 
-    from django.utils.translation import gettext as _
 
     # The notice is written with full-width punctuation; read both.
     table = str.maketrans({"：": ":", "，": ",", "；": ";", "。": ".", "（": "(", "）": ")", "\u3000": " "})
@@ -224,8 +224,6 @@ def enter_official_schedule(year: int, days, user=None):
     """Replace year's holidays and 调休 days with the official schedule (days from parse_official_schedule),
     mark the year official, and have the apps that count with the calendar recount their deadlines
     (CALENDAR_CHANGED_HOOKS). Returns {hook path: its result}."""
-    from .models import CalendarDay, CalendarYear
-    from .workdays import WorkCalendar, weekday_rule
 
     with transaction.atomic():
         before = WorkCalendar()
@@ -245,7 +243,6 @@ def calendar_changed(years, before, user=None):
     that keep deadlines recount them, each function named in CALENDAR_CHANGED_HOOKS called with (years, the
     calendar before, the calendar after, user). A setting, not a signal, as PROFILE_CHANGED_HOOKS.
     Returns {hook path: its result}."""
-    from .workdays import WorkCalendar
 
     reference.forget()  # what the hooks call counts with the new calendar too
     after = WorkCalendar()
@@ -256,13 +253,7 @@ def calendar_changed(years, before, user=None):
 def remind_missing_calendar(today=None):
     """From 1 November, tell the admins once a year that next year's holiday schedule is not entered
     (deadlines in it are provisional until it is). Returns the users newly reminded."""
-    from django.db.models import Q
-    from django.urls import reverse
-    from django.utils import translation
-    from django.utils.translation import gettext as _
 
-    from .choices import Role
-    from .models import User
 
     today = today or timezone.localdate()
     year = today.year + 1
@@ -286,9 +277,7 @@ def client_ip(request):
     Axes (AXES_CLIENT_IP_CALLABLE) and the audit trail both use this. A client can write anything into
     X-Forwarded-For; only what the proxies appended on the right is believed, and without a trusted proxy
     none of it is."""
-    import ipaddress
 
-    from django.conf import settings
 
     def parse(text):
         try:
@@ -317,7 +306,6 @@ def client_ip(request):
 
 def audit(request, action, detail="", user=None, username=""):
     """Write one audit entry (login, failed login, export) for request's user unless user is given."""
-    from .models import AuditEntry
 
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
@@ -333,9 +321,7 @@ def audit(request, action, detail="", user=None, username=""):
 def expired_idempotency_keys(now=None):
     """The API Idempotency-Keys older than settings.IDEMPOTENCY_KEY_HOURS: forgotten, so the same key makes a
     new record (a client retries within minutes; a day-old key reused is a new request)."""
-    import datetime
 
-    from .models import IdempotencyKey
 
     cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     return IdempotencyKey.objects.filter(created__lt=cutoff)
