@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainserve.core.forms import add_service_error
 from chainserve.core.uploads import WorkbookError
 from chainserve.core.views import ObjectEditView, ObjectListView
 
@@ -18,7 +19,7 @@ from ..filtersets import AnnualListFilterSet, ListItemFilterSet
 from ..forms import AnnualListForm, ItemUpdateForm, ListImportForm, ListItemForm, MilestoneForm
 from ..models import AnnualList, ItemUpdate, ListItem, Milestone
 from ..tables import AnnualListTable, ListItemTable
-from .base import _can_change, _form_errors, _history, _visible
+from .base import _can_change, _history, _visible
 
 
 class AnnualListListView(ObjectListView):
@@ -136,7 +137,7 @@ class ListItemEditView(ObjectEditView):
             try:
                 item = services.save_item(request.user, form.save(commit=False))
             except ValidationError as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Saved %(name)s.") % {"name": item})
                 return redirect(item)
@@ -182,7 +183,7 @@ class ListItemView(LoginRequiredMixin, View):
                 else:
                     services.add_milestone(item, request.user, d["due_on"], d["title"])
             except (ValidationError, services.CoordinationError) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Done."))
                 return redirect(item)
