@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -256,6 +257,9 @@ class ListImporter(Importer):
 
     def authorize(self):
         _may_change(self.user, AnnualList, self.options["annual_list"])
+
+    def get_success_url(self):
+        return reverse("coordination:annual-list", args=[self.options["annual_list"]])
 
     def refs(self, rows):
         self.existing = {i.code: i for i in ListItem.objects.filter(
