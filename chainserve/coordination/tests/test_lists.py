@@ -263,6 +263,16 @@ def test_list_import_shows_every_bad_row_with_its_column_and_writes_nothing(annu
     assert not ListItem.objects.filter(code__in=["7", "8"]).exists()
 
 
+def test_list_import_lists_bad_rows_in_chinese_as_official_documents_write_them(annual, client_as, settings):
+    client = client_as(annual.users.office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    response = client.post(_import_page(annual.list), _upload([HEADER, ["7", "", "x", "不存在的局", 1, "", ""]]))
+
+    assert "<tr><td>2</td><td><div>责任单位\uff1a没有名为 不存在的局 的部门。</div></td></tr>" in response.content.decode()
+    assert not ListItem.objects.filter(code="7").exists()
+
+
 def test_list_import_is_refused_to_those_who_may_not_change_the_list_and_nothing_changes(annual, world,
                                                                                          client_as):
     other = AnnualList.objects.create(chain=world.dchain, year=2026, kind="practical", title="区实事清单")
