@@ -233,6 +233,9 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 # Past this many data rows an import page checks and writes the workbook in a task (the worker) and shows its
 # progress, instead of inside the request (core.importing.runs).
 IMPORT_TASK_ROWS = int(os.environ.get("IMPORT_TASK_ROWS", "1000"))
+# How long an import page's run and its workbook are kept (a preview waits this long for its confirmation);
+# `demand_sweep` deletes older ones.
+IMPORT_RUN_KEEP_HOURS = int(os.environ.get("IMPORT_RUN_KEEP_HOURS", "24"))
 IMPORT_COMMAND_MAX_ROWS = int(os.environ.get("IMPORT_COMMAND_MAX_ROWS", "1048576"))
 IMPORT_COMMAND_MAX_UNZIPPED_BYTES = int(os.environ.get("IMPORT_COMMAND_MAX_UNZIPPED_BYTES", 2 * 1024 ** 3))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "100"))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainserve.core.forms import add_service_error
 from chainserve.core.importing.views import WorkbookImportView
 from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
@@ -174,7 +175,7 @@ class CandidateEditView(ObjectEditView):
                 candidate = services.save_candidate(request.user, form.save(commit=False),
                                                     form.cleaned_data["segments"])
             except ValidationError as e:
-                form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Saved %(name)s.") % {"name": candidate})
                 return redirect(candidate)
@@ -218,7 +219,7 @@ class LeadView(LoginRequiredMixin, View):
         try:
             lead = services.move_lead(lead, request.user, d["stage"], d["version"], d["amount"], d["note"])
         except ValidationError as e:
-            form_errors(form, e)
+            add_service_error(form, e)
             return self.get(request, pk, form)
         except services.LeadConflict as e:
             form.add_error(None, str(e))
@@ -250,14 +251,8 @@ class LeadEditView(ObjectEditView):
                 else:
                     lead = save_record(request.user, form.save(commit=False))
             except ValidationError as e:
-                form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Saved %(name)s.") % {"name": lead})
                 return redirect(lead)
         return self.render_form(request, form, lead)
-
-
-def form_errors(form, error):
-    """Put a service's refusal next to the form's fields, or above them."""
-    for field, errors in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]:
-        form.add_error(field if field in form.fields else None, errors)

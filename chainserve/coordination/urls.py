@@ -57,6 +57,7 @@ urlpatterns = [
     path("lists/add/", views.AnnualListEditView.as_view(), name="annual-list-add"),
     path("lists/<int:pk>/", views.AnnualListView.as_view(), name="annual-list"),
     path("lists/<int:pk>/edit/", views.AnnualListEditView.as_view(), name="annual-list-edit"),
+    path("lists/<int:pk>/import/", views.ListImportView.as_view(), name="annual-list-import"),
     path("public/lists/<int:pk>/", views.PublicListView.as_view(), name="public-list"),
     path("list-items/", views.ListItemListView.as_view(), name="list-items"),
     path("list-items/add/", views.ListItemEditView.as_view(), name="list-item-add"),

@@ -1,9 +1,12 @@
-"""Form base: Bootstrap widgets, choices of related records limited to what the user may see."""
+"""Form base: Bootstrap widgets, choices of related records limited to what the user may see, a service's
+refusal shown on the form."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 DASHES = BLANK_CHOICE_DASH[0][1]
@@ -129,3 +132,15 @@ class ScopedModelForm(forms.ModelForm):
             if queryset is not None and hasattr(queryset, "restrict"):
                 field.queryset = queryset.restrict(user, "view")
         bootstrap(self)
+
+
+def add_service_error(form, error):
+    """Put a service's refusal on form: a ValidationError's messages beside the fields they name (above the
+    form when it has no such field); a ValidationError without fields, PermissionDenied or a domain error's
+    message above the form."""
+    if isinstance(error, ValidationError):
+        pairs = error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    else:
+        pairs = [(None, [str(error) or gettext("You may not do this.")])]
+    for field, messages in pairs:
+        form.add_error(field if field in form.fields else None, messages)

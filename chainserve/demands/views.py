@@ -13,6 +13,7 @@ from django.views import View
 
 from chainserve.core.audit import record_export
 from chainserve.core.exports import xlsx_response
+from chainserve.core.forms import add_service_error
 from chainserve.core.models import can_change_any
 from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
@@ -123,11 +124,8 @@ class ActionView(LoginRequiredMixin, View):
             except services.ConflictError as e:
                 messages.error(request, str(e))
                 return redirect(demand)
-            except (services.TransitionError, PermissionDenied) as e:
-                form.add_error(None, str(e) or _("You may not do this."))
-            except ValidationError as e:
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+            except (services.TransitionError, PermissionDenied, ValidationError) as e:
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Done."))
                 return redirect(demand)
@@ -159,8 +157,7 @@ class DemandCreateView(StaffOnlyMixin, LoginRequiredMixin, View):
                     description=data["description"], channel=data["channel"], priority=data["priority"],
                     proposer=data["proposer"]), data["files"])
             except ValidationError as e:
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Recorded demand %(n)s.") % {"n": demand.number})
                 return redirect(demand)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
+from chainserve.core.forms import add_service_error
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
 from chainserve.demands.models import Demand
 from chainserve.resources.models import CATALOGUE_MODELS, FinancialProduct, Policy
@@ -97,8 +98,7 @@ class RuleVersionView(LoginRequiredMixin, View):
                 version = services.save_rule(request.user, item, data["expression"], data["effective_from"],
                                              data["effective_to"], data["note"])
             except ValidationError as e:
-                for name, errors in e.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Saved version %(n)d of the rule; the matches are being recomputed.")
                                  % {"n": version.number})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
+from chainserve.core.forms import add_service_error
 from chainserve.demands import services
 from chainserve.demands.forms import PortalDemandForm
 from chainserve.demands.models import Demand
@@ -48,8 +49,7 @@ class PortalDemandCreateView(EnterpriseMixin, View):
                     organization=request.user.organization, category=data["category"], title=data["title"],
                     description=data["description"]), data["files"])
             except ValidationError as e:
-                for field, errors in e.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Your demand %(n)s was received. You will be told of every step.")
                                  % {"n": demand.number})

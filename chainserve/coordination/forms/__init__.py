@@ -2,7 +2,7 @@
 
 from .activities import ActivityForm, CheckInForm, OutcomeForm, SignUpForm
 from .agreements import AgreementForm, TotalsForm
-from .annual_lists import AnnualListForm, ItemUpdateForm, ListImportForm, ListItemForm, MilestoneForm
+from .annual_lists import AnnualListForm, ItemUpdateForm, ListItemForm, MilestoneForm
 from .base import CancelForm
 from .committees import CommitteeForm, CommitteeMemberForm
 from .meetings import ActionUpdateForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm, TopicForm
@@ -35,6 +35,5 @@ __all__ = [
     "ListItemForm",
     "ItemUpdateForm",
     "MilestoneForm",
-    "ListImportForm",
     "CancelForm",
 ]

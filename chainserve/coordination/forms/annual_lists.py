@@ -1,10 +1,9 @@
-"""Annual list forms: the list, items, updates, milestones and the workbook upload."""
+"""Annual list forms: the list, items, updates and milestones."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
-from chainserve.core.uploads import check_workbook_upload
 
 from ..choices import ItemStatus
 from ..models import AnnualList, ListItem
@@ -41,10 +40,3 @@ class ItemUpdateForm(BootstrapForm):
 class MilestoneForm(BootstrapForm):
     due_on = forms.DateField(label=_("Due on"))
     title = forms.CharField(label=_("Milestone"), max_length=200)
-
-
-class ListImportForm(BootstrapForm):
-    file = forms.FileField(label=_("Workbook (.xlsx)"))
-
-    def clean_file(self):
-        return check_workbook_upload(self.cleaned_data["file"])

@@ -3,6 +3,7 @@ with the author, and is atomic. What other modules call is importable from here.
 
 from .activities import cancel_activity, check_in, find_registration, record_outcome, sign_up
 from .annual_lists import (
+    ListImporter,
     add_milestone,
     format_milestones,
     import_list,
@@ -52,6 +53,7 @@ __all__ = [
     "parse_milestones",
     "format_milestones",
     "import_list",
+    "ListImporter",
     "calendar_events",
     "calendar_feed",
 ]

@@ -7,11 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from chainserve.core.importing import Importer, RowError, cell_text
+from chainserve.core.importing import Importer, RowError, cell_text, column_message
 from chainserve.core.services import required_text, save_record
 from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, short_name
 from chainserve.demands import services as demand_services
@@ -257,6 +258,9 @@ class ListImporter(Importer):
     def authorize(self):
         _may_change(self.user, AnnualList, self.options["annual_list"])
 
+    def get_success_url(self):
+        return reverse("coordination:annual-list", args=[self.options["annual_list"]])
+
     def refs(self, rows):
         self.existing = {i.code: i for i in ListItem.objects.filter(
             annual_list=self.options["annual_list"]).select_related("parent")}
@@ -269,7 +273,7 @@ class ListImporter(Importer):
         return data["code"]
 
     def check(self, rows, result):
-        message = f"{self.headers()['parent']}: {_('An item cannot be under itself.')}"
+        message = column_message(self.headers()["parent"], _("An item cannot be under itself."))
         cycles = _parent_cycles(rows, self.existing)
         result.errors.extend(RowError(d["row"], [message]) for d in rows if d["code"] in cycles)
 

@@ -214,42 +214,109 @@ def test_milestones_are_joined_as_the_language_writes_a_list(annual, language, l
     assert services.parse_milestones(text) == [(datetime.date(2026, 5, 31), "开工"), (datetime.date(2026, 9, 30), "通车")]
 
 
-def test_list_page_import_shows_every_bad_row(annual, world, client_as):
+def _import_page(annual_list):
+    return f"/coordination/lists/{annual_list.pk}/import/"
+
+
+def _upload(rows, name="list.xlsx"):
+    return {"kind": "list", "file": SimpleUploadedFile(name, _workbook(rows).read())}
+
+
+def test_list_page_links_its_import_page_for_those_who_may_change_it(annual, client_as):
+    link = f'href="{_import_page(annual.list)}"'
+    assert link in client_as(annual.users.office).get(annual.list.get_absolute_url()).content.decode()
+    assert link not in client_as(annual.users.specialist).get(annual.list.get_absolute_url()).content.decode()
+
+
+def test_list_import_previews_and_writes_only_on_confirm(annual, world, client_as):
     client = client_as(annual.users.office)
-    response = client.post(f"/coordination/lists/{annual.list.pk}/", {"file": SimpleUploadedFile(
-        "list.xlsx", _workbook([HEADER, ["7", "", "x", "不存在的局", 1, "", ""]]).read())})
+    rows = [HEADER, ["3", "", "人才驿站", world.dept.name, 2, "年内建成", "2026-09-30 投用"],
+            ["1.1", "1", "标准厂房（一期）", world.dept.name, 3, "", ""]]
+
+    preview = client.post(_import_page(annual.list), _upload(rows))
+
+    page = preview.content.decode()
+    assert "All 2 rows are good." in page
+    assert f'<input type="hidden" name="confirm" value="{preview.context["token"]}">' in page
+    assert (ListItem.objects.filter(code="3").exists(), _item(annual.plant.pk).title) == (False, "标准厂房")
+
+    done = client.post(_import_page(annual.list), {"confirm": preview.context["token"]})
+
+    assert (done.status_code, done["Location"]) == (302, annual.list.get_absolute_url())
+    added = ListItem.objects.get(annual_list=annual.list, code="3")
+    assert (added.title, added.weight, added.target) == ("人才驿站", 2, "年内建成")
+    assert [(m.due_on, m.title) for m in added.milestones.all()] == [(datetime.date(2026, 9, 30), "投用")]
+    assert _item(annual.plant.pk).title == "标准厂房（一期）"
+    assert "Imported list items: 1 created, 1 updated." in client.get(done["Location"]).content.decode()
+
+
+def test_list_import_shows_every_bad_row_with_its_column_and_writes_nothing(annual, world, client_as):
+    client = client_as(annual.users.office)
+    response = client.post(_import_page(annual.list), _upload([
+        HEADER, ["7", "", "x", "不存在的局", 1, "", ""], ["8", "9", "y", world.dept.name, 1, "", ""]]))
     page = response.content.decode()
-    assert response.status_code == 400
-    assert "1 row is wrong; nothing was imported." in page
-    assert "Row 2: 责任单位: There is no department called 不存在的局." in page
+    assert response.status_code == 200
+    assert "2 bad rows: nothing was imported." in page
+    assert "<tr><td>2</td><td><div>责任单位: There is no department called 不存在的局.</div></td></tr>" in page
+    assert "<tr><td>3</td><td><div>上级序号: No item of the list or of the file has the number 9.</div></td></tr>" in page
+    assert 'name="confirm"' not in page
+    assert not ListItem.objects.filter(code__in=["7", "8"]).exists()
+
+
+def test_list_import_lists_bad_rows_in_chinese_as_official_documents_write_them(annual, client_as, settings):
+    client = client_as(annual.users.office)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    response = client.post(_import_page(annual.list), _upload([HEADER, ["7", "", "x", "不存在的局", 1, "", ""]]))
+
+    assert "<tr><td>2</td><td><div>责任单位\uff1a没有名为 不存在的局 的部门。</div></td></tr>" in response.content.decode()
     assert not ListItem.objects.filter(code="7").exists()
+
+
+def test_list_import_is_refused_to_those_who_may_not_change_the_list_and_nothing_changes(annual, world,
+                                                                                         client_as):
+    other = AnnualList.objects.create(chain=world.dchain, year=2026, kind="practical", title="区实事清单")
+    office = client_as(annual.users.office)
+    specialist = client_as(annual.users.specialist)
+    rows = [HEADER, ["1", "", "x", world.dept.name, 1, "", ""]]
+    before = list(ListItem.objects.values_list("pk", "code", "title"))
+
+    # another chain's list is not even seen; a list seen but not one's own to change is refused
+    assert (office.get(_import_page(other)).status_code, office.post(_import_page(other), _upload(rows)).status_code
+            ) == (404, 404)
+    assert (specialist.get(_import_page(annual.list)).status_code,
+            specialist.post(_import_page(annual.list), _upload(rows)).status_code) == (403, 403)
+    # a workbook checked for one list is not confirmed on another list's page
+    admin = client_as(annual.users.admin)
+    preview = admin.post(_import_page(annual.list), _upload(rows))
+    assert admin.post(_import_page(other), {"confirm": preview.context["token"]}).status_code == 404
+
+    assert list(ListItem.objects.values_list("pk", "code", "title")) == before
+    assert other.items.count() == 0
 
 
 @pytest.mark.parametrize(("name", "size", "message"), [
     ("list.csv", 100, "Only .xlsx workbooks can be imported."),
     ("list.xlsx", 2 << 20, "The workbook is larger than 1 MB."),
 ], ids=["type", "size"])
-def test_list_page_import_checks_the_file_before_reading_it(annual, client_as, settings, name, size, message):
+def test_list_import_checks_the_file_before_reading_it(annual, client_as, settings, name, size, message):
     settings.IMPORT_MAX_BYTES = 1 << 20
     before = list(ListItem.objects.values_list("pk", "code", "title", "progress"))
 
-    response = client_as(annual.users.office).post(f"/coordination/lists/{annual.list.pk}/", {
-        "file": SimpleUploadedFile(name, b"PK\x03\x04" + b"\0" * size)})
+    response = client_as(annual.users.office).post(_import_page(annual.list), {
+        "kind": "list", "file": SimpleUploadedFile(name, b"PK\x03\x04" + b"\0" * size)})
 
-    assert response.status_code == 400
-    assert response.context["import_form"].errors["file"] == [message]
+    assert response.context["form"].errors["file"] == [message]
     assert list(ListItem.objects.values_list("pk", "code", "title", "progress")) == before
 
 
-def test_list_page_import_holds_a_workbook_to_a_requests_rows(annual, world, client_as, settings):
+def test_list_import_holds_a_workbook_to_a_requests_rows(annual, world, client_as, settings):
     settings.IMPORT_MAX_ROWS = 1
     rows = [HEADER, ["7", "", "甲", world.dept.name, 1, "", ""], ["8", "", "乙", world.dept.name, 1, "", ""]]
 
-    response = client_as(annual.users.office).post(f"/coordination/lists/{annual.list.pk}/", {
-        "file": SimpleUploadedFile("list.xlsx", _workbook(rows).read())})
+    response = client_as(annual.users.office).post(_import_page(annual.list), _upload(rows))
 
-    assert response.status_code == 400
-    assert response.context["import_form"].errors["file"] == [
+    assert response.context["form"].errors["file"] == [
         "The workbook has more than 1 rows; split it and import the parts."]
     assert not ListItem.objects.filter(code__in=["7", "8"]).exists()
 

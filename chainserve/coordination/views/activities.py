@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
+from chainserve.core.forms import add_service_error
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import services
@@ -22,7 +23,7 @@ from ..filtersets import ActivityFilterSet
 from ..forms import ActivityForm, CancelForm, CheckInForm, OutcomeForm, SignUpForm
 from ..models import Activity, Agreement, Registration
 from ..tables import ActivityTable
-from .base import _can_change, _form_errors, _history, _visible
+from .base import _can_change, _history, _visible
 
 
 class ActivityListView(ObjectListView):
@@ -77,7 +78,7 @@ class SignUpView(ActivityView):
                 reg = services.sign_up(activity, request.user, request.user.organization, form.attendees(),
                                        form.cleaned_data["note"])
             except (ValidationError, services.CoordinationError, PermissionDenied) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Signed up. Show the QR code or the check-in code %(c)s at the entrance.")
                                  % {"c": reg.code})
@@ -93,7 +94,7 @@ class OutcomeView(ActivityView):
             try:
                 services.record_outcome(activity, request.user, **form.cleaned_data)
             except (ValidationError, services.CoordinationError, PermissionDenied) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Done."))
                 return redirect(activity)
@@ -157,7 +158,7 @@ class CancelActivityView(ActivityView):
             try:
                 services.cancel_activity(activity, request.user, form.cleaned_data["reason"])
             except (ValidationError, services.CoordinationError, PermissionDenied) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("The activity is cancelled; those signed up are told."))
                 return redirect(activity)

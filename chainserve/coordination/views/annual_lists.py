@@ -8,17 +8,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
-from chainserve.core.uploads import WorkbookError
+from chainserve.core.forms import add_service_error
+from chainserve.core.importing.views import WorkbookImportView
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import services
 from ..filtersets import AnnualListFilterSet, ListItemFilterSet
-from ..forms import AnnualListForm, ItemUpdateForm, ListImportForm, ListItemForm, MilestoneForm
+from ..forms import AnnualListForm, ItemUpdateForm, ListItemForm, MilestoneForm
 from ..models import AnnualList, ItemUpdate, ListItem, Milestone
 from ..tables import AnnualListTable, ListItemTable
-from .base import _can_change, _form_errors, _history, _visible
+from .base import _can_change, _history, _visible
 
 
 class AnnualListListView(ObjectListView):
@@ -64,34 +66,34 @@ def _overall(items):
 
 
 class AnnualListView(LoginRequiredMixin, View):
-    def get(self, request, pk, form=None, result=None):
+    def get(self, request, pk):
         annual_list = _visible(request, AnnualList, pk, "chain")
         items = _list_items(annual_list)
         return render(request, "coordination/annual_list.html", {
             "annual_list": annual_list, "items": items, "overall": _overall(items),
-            "can_edit": _can_change(request, annual_list),
-            "import_form": form or ListImportForm(), "result": result,
-            "history": _history(annual_list),
-        }, status=400 if result is not None and not result.ok or form is not None and form.errors else 200)
+            "can_edit": _can_change(request, annual_list), "history": _history(annual_list),
+        })
 
-    def post(self, request, pk):
-        """Import the list's items from a workbook: all rows or none, every bad row listed."""
-        annual_list = _visible(request, AnnualList, pk)
-        if not _can_change(request, annual_list):
-            raise PermissionDenied
-        form = ListImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.get(request, pk, form)
-        try:
-            result = services.import_list(form.cleaned_data["file"], request.user, annual_list)
-        except WorkbookError as e:
-            form.add_error("file", str(e))
-            return self.get(request, pk, form)
-        if not result.ok:
-            return self.get(request, pk, form, result)
-        messages.success(request, _("Imported: %(c)d items added, %(u)d updated.")
-                         % {"c": result.created, "u": result.updated})
-        return redirect(annual_list)
+
+class ListImportView(WorkbookImportView):
+    """The import page of one annual list's items: only those who may change the list (its office) import
+    into it."""
+
+    importers = (services.ListImporter,)
+    title = gettext_lazy("Import items from Excel")
+    help_text = gettext_lazy(
+        "Columns: 序号, 上级序号, 项目名称, 责任单位, 权重, 目标, 节点 (e.g. 2026-03-31 完成选址; 2026-06-30 开工). An item "
+        "whose number is in the list is updated. If any row is wrong, nothing is imported.")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.annual_list = _visible(request, AnnualList, kwargs["pk"])
+            if not _can_change(request, self.annual_list):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def options(self, request):
+        return {"annual_list": self.annual_list.pk}
 
 
 class PublicListView(View):
@@ -136,7 +138,7 @@ class ListItemEditView(ObjectEditView):
             try:
                 item = services.save_item(request.user, form.save(commit=False))
             except ValidationError as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Saved %(name)s.") % {"name": item})
                 return redirect(item)
@@ -182,7 +184,7 @@ class ListItemView(LoginRequiredMixin, View):
                 else:
                     services.add_milestone(item, request.user, d["due_on"], d["title"])
             except (ValidationError, services.CoordinationError) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Done."))
                 return redirect(item)

@@ -1,8 +1,8 @@
-"""What the coordination pages share: finding a visible record, service errors on forms, history, member units."""
+"""What the coordination pages share: finding a visible record, history, member units."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,15 +17,6 @@ def _visible(request, model, pk, *related):
 
 def _can_change(request, obj):
     return type(obj).objects.restrict(request.user, "change").filter(pk=obj.pk).exists()
-
-
-def _form_errors(form, error):
-    """Put a service's refusal next to the form's fields, or above them."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, str(error) or _("You may not do this."))
 
 
 def _history(*objects):

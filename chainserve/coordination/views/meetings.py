@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainserve.core.forms import add_service_error
 from chainserve.core.views import ObjectEditView, ObjectListView
 from chainserve.demands import services as demand_services
 
@@ -17,7 +18,7 @@ from ..filtersets import ActionItemFilterSet, MeetingFilterSet
 from ..forms import ActionUpdateForm, AttendanceForm, CancelForm, DecisionForm, MeetingForm, MinutesForm, TopicForm
 from ..models import ActionItem, Meeting
 from ..tables import ActionItemTable, MeetingTable
-from .base import _can_change, _form_errors, _history, _visible
+from .base import _can_change, _history, _visible
 
 
 class MeetingListView(ObjectListView):
@@ -103,7 +104,7 @@ class MeetingStepView(MeetingView):
                 messages.success(request, _("Done."))
                 return redirect(meeting)
         except (ValidationError, services.CoordinationError, PermissionDenied) as e:
-            _form_errors(form, e) if form is not None else messages.error(request, str(e))
+            add_service_error(form, e) if form is not None else messages.error(request, str(e))
             if form is None:
                 return redirect(meeting)
         meeting.refresh_from_db()
@@ -134,7 +135,7 @@ class ActionItemView(LoginRequiredMixin, View):
             try:
                 services.update_action(item, request.user, form.cleaned_data["progress"], form.cleaned_data["done"])
             except (ValidationError, services.CoordinationError, PermissionDenied) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Done."))
                 return redirect(item)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from chainserve.core.forms import add_service_error
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import services
@@ -16,7 +17,7 @@ from ..filtersets import VisitFilterSet
 from ..forms import VisitDemandForm, VisitForm
 from ..models import Visit
 from ..tables import VisitTable
-from .base import _can_change, _form_errors, _visible
+from .base import _can_change, _visible
 
 
 class VisitListView(ObjectListView):
@@ -64,7 +65,7 @@ class VisitView(LoginRequiredMixin, View):
             try:
                 demand = services.demand_from_visit(visit, request.user, d["category"], d["title"], d["description"])
             except (ValidationError, PermissionDenied) as e:
-                _form_errors(form, e)
+                add_service_error(form, e)
             else:
                 messages.success(request, _("Demand %(n)s recorded from this visit.") % {"n": demand.number})
                 return redirect(visit)

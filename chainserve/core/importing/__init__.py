@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from chainserve.core.profiles import profiles_changed
 from chainserve.core.uploads import WorkbookError, read_rows, request_limits
 
-__all__ = ["Importer", "ImportResult", "RowError", "WorkbookError", "cell_text", "choice_lookup", "read_workbook"]
+__all__ = ["Importer", "ImportResult", "RowError", "WorkbookError", "cell_text", "choice_lookup", "column_message",
+           "read_workbook"]
 
 PREVIEW_ROWS = 20  # the rows a preview shows
 
@@ -103,12 +104,14 @@ def cell_text(value):
     return str(value).strip()
 
 
+def column_message(header, message):
+    """A bad cell's message after its column's name, with the separator of the active language (责任单位：…)."""
+    return f"{header}{_(': ')}{message}"
+
+
 def _row_errors(form, headers):
-    messages = []
-    for name, errors in form.errors.items():
-        label = "" if name == "__all__" else f"{headers.get(name, name)}: "
-        messages.extend(f"{label}{e}" for e in errors)
-    return messages
+    return [str(e) if name == "__all__" else column_message(headers.get(name, name), e)
+            for name, errors in form.errors.items() for e in errors]
 
 
 class Importer:

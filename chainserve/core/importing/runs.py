@@ -1,13 +1,14 @@
 """The state of an import page's workbook (ImportRun): kept for the confirmation, checked and written inline
-or — a large one — by a task, and the result kept for its page."""
+or — a large one — by a task, the result kept for its page, and all of it forgotten after a day."""
 
+import datetime
 import uuid
 from importlib import import_module
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import translation
+from django.utils import timezone, translation
 
 from chainserve.core.models import ImportRun
 from chainserve.core.tasks import enqueue_after_commit
@@ -112,3 +113,15 @@ def result_of(run):
     return ImportResult(kind=run.kind, total=data["total"], created=data["created"], updated=data["updated"],
                         errors=[RowError(row, messages) for row, messages in data["errors"]],
                         preview=data["preview"])
+
+
+def purge_stale_runs(now=None):
+    """Delete the runs older than settings.IMPORT_RUN_KEEP_HOURS with the workbooks they keep (one checked but
+    never confirmed keeps its file for the confirmation that will not come); the sweep runs it. Returns how
+    many runs."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=settings.IMPORT_RUN_KEEP_HOURS)
+    stale = dict(ImportRun.objects.filter(created__lt=cutoff).values_list("pk", "token"))
+    for token in stale.values():
+        upload_path(token).unlink(missing_ok=True)
+    ImportRun.objects.filter(pk__in=stale).delete()
+    return len(stale)

@@ -1,12 +1,15 @@
-"""Form widgets as Bootstrap controls: checkbox groups, radio buttons, the empty and the "any" choice."""
+"""Form widgets as Bootstrap controls: checkbox groups, radio buttons, the empty and the "any" choice; a
+service's refusal on a form."""
 
 import copy
 import re
 
+import pytest
 from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
-from chainserve.core.forms import BootstrapForm, bootstrap
+from chainserve.core.forms import BootstrapForm, add_service_error, bootstrap
 
 
 class Sample(BootstrapForm):
@@ -77,3 +80,34 @@ def test_a_django_filter_choice_filter_reads_any_too():
         html = str(form["channel"])
     assert '<option value="" selected>不限</option>' in html
     assert "---------" not in html
+
+
+class Reply(forms.Form):
+    title = forms.CharField()
+
+
+def refused(error):
+    form = Reply({"title": "园区用地"})
+    assert form.is_valid()
+    add_service_error(form, error)
+    return form.errors
+
+
+def test_a_service_error_naming_a_field_lands_at_that_field():
+    errors = refused(ValidationError({"title": ["标题已存在。"]}))
+    assert errors == {"title": ["标题已存在。"]}
+
+
+def test_a_service_error_naming_a_field_the_form_lacks_lands_above_the_form():
+    errors = refused(ValidationError({"title": ["标题已存在。"], "deadline": ["期限不能早于今天。"]}))
+    assert errors == {"title": ["标题已存在。"], "__all__": ["期限不能早于今天。"]}
+
+
+@pytest.mark.parametrize(("error", "messages"), [
+    (ValidationError("该诉求已办结。"), ["该诉求已办结。"]),
+    (ValidationError(["第一条。", "第二条。"]), ["第一条。", "第二条。"]),
+    (PermissionDenied("只有牵头部门可以办理。"), ["只有牵头部门可以办理。"]),
+    (PermissionDenied(), ["You may not do this."]),
+], ids=["message", "messages", "refusal", "bare-refusal"])
+def test_a_service_error_without_a_field_lands_above_the_form(error, messages):
+    assert refused(error) == {"__all__": messages}

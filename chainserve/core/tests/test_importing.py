@@ -1,12 +1,16 @@
 """The workbook import engine (core.importing): aliases, every bad row with its row and column, all or nothing,
-the hook after commit, and the one page flow — preview then confirm, a large workbook through the worker."""
+the hook after commit, and the one page flow — preview then confirm, a large workbook through the worker, a
+preview never confirmed forgotten by the sweep."""
 
+import datetime
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 
 from chainserve.core.importing import Importer, RowError
 from chainserve.core.models import ImportRun
@@ -230,3 +234,25 @@ def test_a_large_workbook_with_bad_rows_lists_them_on_its_page_and_keeps_nothing
     assert "<tr><td>4</td><td><div>统一社会信用代码: " in html
     assert 'name="confirm"' not in html
     assert uploads(settings) == []
+
+
+def test_the_sweep_deletes_runs_past_the_setting_with_their_workbooks_and_keeps_recent_ones(world, client_as,
+                                                                                            settings):
+    settings.IMPORT_RUN_KEEP_HOURS = 24
+    client = client_as(world.users.office)
+    for start in (140, 150):  # two previews never confirmed: each keeps its workbook for the confirmation
+        client.post(IMPORT, {"kind": "organizations", "file": SimpleUploadedFile("f.xlsx", xlsx_bytes(
+            HEADER, firms(2, start)))})
+    old, recent = ImportRun.objects.order_by("pk")
+    ImportRun.objects.filter(pk=old.pk).update(created=timezone.now() - datetime.timedelta(hours=25))
+    ImportRun.objects.filter(pk=recent.pk).update(created=timezone.now() - datetime.timedelta(hours=23))
+    assert uploads(settings) == sorted([f"{old.token}.xlsx", f"{recent.token}.xlsx"])
+    out = StringIO()
+
+    call_command("demand_sweep", stdout=out)
+
+    assert "expired import runs 1," in out.getvalue()
+    assert list(ImportRun.objects.values_list("token", flat=True)) == [recent.token]
+    assert uploads(settings) == [f"{recent.token}.xlsx"]
+    assert client.post(IMPORT, {"confirm": old.token}).status_code == 404
+    assert client.post(IMPORT, {"confirm": recent.token}).status_code == 302
