@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
@@ -67,10 +68,28 @@ def _relabel_empty_choice(field, label):
         field.widget.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
 
 
+class _UserChoices(forms.models.ModelChoiceIterator):
+    """The choices of a user field, read with each user's unit in one query."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = self.queryset.select_related("organization")
+
+
+def _label_users(field):
+    """A choice of users names each person with their unit (User.label), never by username."""
+    if isinstance(field, forms.ModelChoiceField) and field.queryset.model is get_user_model():
+        if field.iterator is forms.models.ModelChoiceIterator:  # django-filter's own iterator adds its null choice
+            field.iterator = _UserChoices
+        field.label_from_instance = lambda user: user.label
+        field.widget.choices = field.choices
+
+
 def bootstrap(form, filters=False):
     """Give every widget of form the Bootstrap class it needs. In a filter panel (filters=True) an empty
     choice and a yes/no filter's third choice mean "any", not "unknown"."""
     for field in form.fields.values():
+        _label_users(field)
         widget = field.widget
         if type(widget) in REPLACED:
             widget = _replace_widget(field)

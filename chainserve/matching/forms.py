@@ -1,9 +1,12 @@
 """Forms of matching: a new version of an eligibility rule, checked as it is saved."""
 
 import json
+from functools import partial
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
@@ -42,6 +45,16 @@ class RuleExpressionField(forms.CharField):
         return value
 
 
+def expression_help():
+    """How to write the conditions, the JSON's keys and field names set as code (they are typed as they are)."""
+    code = partial(format_html, "<code>{}</code>")
+    parts = {"combinators": " / ".join(code(w) for w in ("all", "any", "not")),
+             "comparison": code('{"field", "op", "value"}'),
+             "fields": pgettext("list separator", ", ").join(code(f) for f in rules.FIELDS)}
+    return mark_safe(escape(gettext("JSON: %(combinators)s over comparisons %(comparison)s. Fields: %(fields)s."))
+                     % parts)
+
+
 class RuleVersionForm(BootstrapForm):
     expression = RuleExpressionField(label=_("Conditions"))
     effective_from = forms.DateField(label=_("Effective from"), required=False)
@@ -51,9 +64,7 @@ class RuleVersionForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # in the language of the request (a module-level % would fix the language at import)
-        self.fields["expression"].help_text = gettext(
-            "JSON: all / any / not over comparisons {\"field\", \"op\", \"value\"}. Fields: %(fields)s."
-        ) % {"fields": ", ".join(rules.FIELDS)}
+        self.fields["expression"].help_text = expression_help()
 
     def clean(self):
         data = super().clean()
