@@ -78,11 +78,37 @@ class _UserChoices(forms.models.ModelChoiceIterator):
 
 def _label_users(field):
     """A choice of users names each person with their unit (User.label), never by username."""
-    if isinstance(field, forms.ModelChoiceField) and field.queryset.model is get_user_model():
+    if isinstance(field, forms.ModelChoiceField) and getattr(field.queryset, "model", None) is get_user_model():
         if field.iterator is forms.models.ModelChoiceIterator:  # django-filter's own iterator adds its null choice
             field.iterator = _UserChoices
         field.label_from_instance = lambda user: user.label
         field.widget.choices = field.choices
+
+
+# Dates as Chinese documents write them, whatever the browser's language: 2026-12-06 (also read as typed
+# 2026/12/6, 2026.12.6, 2026年12月6日 or 20261206).
+DATE_FORMAT = "%Y-%m-%d"
+DATE_INPUT_FORMATS = [DATE_FORMAT, "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+DATE_PATTERN = r"\d{4}[\-\/.年]\d{1,2}[\-\/.月]\d{1,2}日?|\d{8}"
+
+
+def _date_as_written(field, widget):
+    """A date field as a text box that shows and takes year-month-day: a native date input would show the
+    browser's format (12/06/2026 in an English browser), not the one of the page."""
+    widget.input_type = "text"
+    widget.format = DATE_FORMAT
+    widget.attrs.update(placeholder=_("yyyy-mm-dd"), pattern=DATE_PATTERN, autocomplete="off",
+                        title=_("A date as year-month-day, e.g. 2026-12-06"))
+    if isinstance(field, forms.DateField):
+        field.input_formats = DATE_INPUT_FORMATS
+
+
+def parse_date(text):
+    """The date text writes in one of DATE_INPUT_FORMATS, else None."""
+    try:
+        return forms.DateField(input_formats=DATE_INPUT_FORMATS).to_python(text.strip())
+    except forms.ValidationError:
+        return None
 
 
 def bootstrap(form, filters=False):
@@ -106,8 +132,7 @@ def bootstrap(form, filters=False):
                               ("false", _("No"))]
         _relabel_empty_choice(field, _("Any") if filters else _("Choose…"))
         if isinstance(widget, forms.DateInput):
-            widget.input_type = "date"
-            widget.format = "%Y-%m-%d"
+            _date_as_written(field, widget)
 
 
 class Bootstrapped:
