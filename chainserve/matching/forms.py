@@ -1,11 +1,9 @@
 """Forms of matching: a new version of an eligibility rule, checked as it is saved."""
 
 import json
-from functools import partial
 
 from django import forms
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -47,12 +45,11 @@ class RuleExpressionField(forms.CharField):
 
 def expression_help():
     """How to write the conditions, the JSON's keys and field names set as code (they are typed as they are)."""
-    code = partial(format_html, "<code>{}</code>")
-    parts = {"combinators": " / ".join(code(w) for w in ("all", "any", "not")),
-             "comparison": code('{"field", "op", "value"}'),
-             "fields": pgettext("list separator", ", ").join(code(f) for f in rules.FIELDS)}
-    return mark_safe(escape(gettext("JSON: %(combinators)s over comparisons %(comparison)s. Fields: %(fields)s."))
-                     % parts)
+    return format_html(
+        gettext("JSON: {combinators} over comparisons {comparison}. Fields: {fields}."),
+        combinators=format_html_join(" / ", "<code>{}</code>", (("all",), ("any",), ("not",))),
+        comparison=format_html("<code>{}</code>", '{"field", "op", "value"}'),
+        fields=format_html_join(pgettext("list separator", ", "), "<code>{}</code>", ((f,) for f in rules.FIELDS)))
 
 
 class RuleVersionForm(BootstrapForm):
