@@ -20,7 +20,7 @@ EXAMPLE = {"all": [{"field": "district", "op": "eq", "value": "420906"},
 class RuleExpressionField(forms.CharField):
     """JSON text of a rule; cleaned to the rule itself, or an error naming the wrong part."""
 
-    widget = forms.Textarea(attrs={"rows": 12, "class": "font-monospace", "spellcheck": "false"})
+    widget = forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace", "spellcheck": "false"})
 
     def to_python(self, value):
         text = super().to_python(value)
