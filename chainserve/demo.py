@@ -62,7 +62,7 @@ GIVEN = ["伟", "芳", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "
 
 # (stage, name, GB/T 4754 code, import-dependent, industry word for firms there, children)
 SEGMENTS = [
-    (Stage.UPSTREAM, "研发外包服务(CRO/CDMO)", "M7340", False, "医药研发", []),
+    (Stage.UPSTREAM, "研发外包服务（CRO/CDMO）", "M7340", False, "医药研发", []),
     (Stage.UPSTREAM, "化学原料药及中间体", "C271", False, "化学制药", []),
     (Stage.UPSTREAM, "药用辅料及包装材料", "C278", False, "药用材料", []),
     (Stage.UPSTREAM, "生物试剂与培养基", "", True, "生物试剂", []),
@@ -148,7 +148,7 @@ class DemoBuilder:
 
         chain = Chain.objects.create(name=CHAIN_NAME, level=ChainLevel.CITY,
                                      office=by_name["明湖市大健康产业链办公室"],
-                                     description="明湖市重点产业链之一,覆盖研发、制造、流通、服务全链条。")
+                                     description="明湖市重点产业链之一，覆盖研发、制造、流通、服务全链条。")
         leader = Person.objects.create(name="赵建华", organization=by_name["明湖市人民政府"], title="副市长、链长")
         chain.leader = leader
         chain.save()
@@ -199,7 +199,7 @@ class DemoBuilder:
                 else:
                     role = PlacementRole.SUPPORTING
                 Placement.objects.create(segment=seg, organization=firm, role=role)
-        cro = Segment.objects.get(chain=chain, name="研发外包服务(CRO/CDMO)")
+        cro = Segment.objects.get(chain=chain, name="研发外包服务（CRO/CDMO）")
         for name in UNIVERSITIES[:5] + HOSPITALS[:3]:
             Placement.objects.create(segment=cro, organization=by_name[name], role=PlacementRole.CARRIER)
 
@@ -335,12 +335,12 @@ class DemoBuilder:
             if stage == 2 and actor is handler:
                 ds.ask(d, handler, "请补充临床试验方案摘要和已开展的沟通记录。")
                 continue
-            d = ds.answer(d, actor, "已收到,正在会同相关部门研究办理。")
+            d = ds.answer(d, actor, "已收到，正在会同相关部门研究办理。")
             if stage == 3:
                 continue
             resolved = stage != 4
             d = ds.close(d, actor, resolved,
-                         "已协调解决。" if resolved else "受现行政策限制暂无法解决,已纳入政策储备研究。")
+                         "已协调解决。" if resolved else "受现行政策限制暂无法解决，已纳入政策储备研究。")
             if d.organization_id == demo_firm.pk:
                 ds.rate(d, users["enterprise"], "satisfied" if resolved else "unsatisfied", "感谢协调。")
 
@@ -375,7 +375,7 @@ class DemoBuilder:
         open_demands = list(Demand.objects.filter(chain=chain, status="dispatched").order_by("pk")[:2])
         for d in open_demands:
             for _ in range(3):
-                d = ds.escalate(d, office, "涉及多个部门,需提请联席会议协调。")
+                d = ds.escalate(d, office, "涉及多个部门，需提请联席会议协调。")
         past = Meeting.objects.create(committee=committee, title="2026年第一次联席会议",
                                       starts_at=now - datetime.timedelta(days=30), location="明湖市政府3号会议室")
         [first] = cs.build_agenda(past, office)[:1] or [None]
@@ -385,13 +385,13 @@ class DemoBuilder:
             cs.record_attendance(past, office, org, self.person_name())
         if first is not None:
             decision = cs.decide(past, office, cs.DecisionInput(
-                text="由市药监局牵头,会同卫健委一周内完成协调并书面答复企业。", owner=by_name["明湖市药品监督管理局"],
+                text="由市药监局牵头，会同卫健委一周内完成协调并书面答复企业。", owner=by_name["明湖市药品监督管理局"],
                 due_on=(now - datetime.timedelta(days=20)).date(), agenda_item=first, resolves_demand=True))
-            cs.update_action(decision.action_item, users["handler"], "已书面答复企业,问题已解决。", done=True)
+            cs.update_action(decision.action_item, users["handler"], "已书面答复企业，问题已解决。", done=True)
         cs.decide(past, office, cs.DecisionInput(
             text="市自然资源和规划局梳理生物城可用工业用地清单。", owner=by_name["明湖市自然资源和规划局"],
             due_on=(now + datetime.timedelta(days=15)).date()))
-        cs.record_minutes(past, office, "会议听取了链办关于企业诉求办理情况的汇报,研究了跨部门协调事项。")
+        cs.record_minutes(past, office, "会议听取了链办关于企业诉求办理情况的汇报，研究了跨部门协调事项。")
         Meeting.objects.create(committee=committee, title="2026年第二次联席会议",
                                starts_at=now + datetime.timedelta(days=14), location="明湖市政府3号会议室")
 
@@ -418,8 +418,8 @@ class DemoBuilder:
                 cs.sign_up(activities[ActivityKind.BANK_MATCH], office, firm,
                            [(self.person_name(), "财务总监", ""), (self.person_name(), "总经理", "")])
         for kind, outcome, leads in [(ActivityKind.SIGNING, "现场签约产业投资意向6项。", 6),
-                                     (ActivityKind.FORUM, "发布产业链机会清单,收集企业诉求8条。", 3),
-                                     (ActivityKind.SYMPOSIUM, "12家重点企业参会,现场答复问题5个。", 0)]:
+                                     (ActivityKind.FORUM, "发布产业链机会清单，收集企业诉求8条。", 3),
+                                     (ActivityKind.SYMPOSIUM, "12家重点企业参会，现场答复问题5个。", 0)]:
             cs.record_outcome(activities[kind], office, outcome, leads_found=leads, demands_raised=leads + 2)
         agreements = [
             ("credit", "综合授信协议", "明湖农商银行", demo_firm, 5_000_000_000, ActivityKind.SIGNING),
@@ -497,7 +497,7 @@ class DemoBuilder:
         annual = AnnualList.objects.create(chain=chain, year=year, kind="service",
                                            title=f"{CHAIN_NAME}{year}年服务项目清单")
         rows = [
-            ("1", "", "生物城标准厂房建设", "生物城新区管委会", 3, f"{year}-03-31 完成选址; {year}-06-30 主体开工"),
+            ("1", "", "生物城标准厂房建设", "生物城新区管委会", 3, f"{year}-03-31 完成选址；{year}-06-30 主体开工"),
             ("1.1", "1", "一期GMP标准厂房", "生物城新区管委会", 2, f"{year}-09-30 主体完工"),
             ("1.2", "1", "配套公共实验平台", "明湖市科学技术局", 1, f"{year}-11-30 投入使用"),
             ("2", "", "产业链金融服务专项", "明湖市地方金融管理局", 2, f"{year}-06-30 举办银企对接会4场"),
@@ -510,7 +510,7 @@ class DemoBuilder:
             for due_on, text in cs.parse_milestones(milestones):
                 cs.add_milestone(item, office, due_on, text)
         for code, text, progress in [("1.1", "厂房主体结构封顶。", 60), ("1.2", "完成设备招标。", 30),
-                                     ("2", "已举办银企对接会2场,授信3.5亿元。", 50), ("3", "起草工作方案。", 10)]:
+                                     ("2", "已举办银企对接会2场，授信3.5亿元。", 50), ("3", "起草工作方案。", 10)]:
             cs.post_update(ListItem.objects.get(annual_list=annual, code=code), office, text, progress=progress)
 
     def users(self, chain):
@@ -526,14 +526,14 @@ class DemoBuilder:
 
 
 DEMAND_SAMPLES = [
-    ("financing", "申请科技贷款贴息", "公司研发投入大,流动资金紧张,希望了解科技贷款贴息政策并获得银行对接。"),
-    ("site", "寻找约1500平方米GMP厂房", "二期项目需约1500平方米符合GMP要求的厂房,希望推荐园区并争取租金减免。"),
-    ("regulatory", "申请与药审中心沟通交流会", "III期临床方案需与审评机构沟通,希望协助预约沟通交流会议。"),
-    ("talent", "高层次人才落户与子女入学", "新引进的首席科学家需办理落户及子女入学,希望协调。"),
+    ("financing", "申请科技贷款贴息", "公司研发投入大，流动资金紧张，希望了解科技贷款贴息政策并获得银行对接。"),
+    ("site", "寻找约1500平方米GMP厂房", "二期项目需约1500平方米符合GMP要求的厂房，希望推荐园区并争取租金减免。"),
+    ("regulatory", "申请与药审中心沟通交流会", "III期临床方案需与审评机构沟通，希望协助预约沟通交流会议。"),
+    ("talent", "高层次人才落户与子女入学", "新引进的首席科学家需办理落户及子女入学，希望协调。"),
     ("clinical", "对接三甲医院开展临床试验", "希望对接具备GCP资质的医院牵头开展多中心临床试验。"),
     ("policy", "咨询专精特新企业认定条件", "希望了解专精特新企业认定条件和申报时间。"),
-    ("public-service", "园区道路与公交线路优化", "园区通勤不便,希望增设公交线路。"),
-    ("market", "创新产品进入医院采购目录", "公司创新医疗器械已获批,希望推动进入医疗机构采购目录。"),
+    ("public-service", "园区道路与公交线路优化", "园区通勤不便，希望增设公交线路。"),
+    ("market", "创新产品进入医院采购目录", "公司创新医疗器械已获批，希望推动进入医疗机构采购目录。"),
 ]
 
 

@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from chainserve.core.tables import Column, Table
 
@@ -114,7 +115,7 @@ class PairingTable(Table):
                order_by="agency_branch__name"),
         Column("enterprise", _("Enterprise"), accessor=lambda p: p.enterprise, order_by="enterprise__name"),
         Column("enterprise_branch", _("Enterprise party branch"), order_by="enterprise_branch"),
-        Column("dates", _("Dates"), accessor=_dates, order_by="started_on"),
+        Column("dates", pgettext_lazy("from and to dates of a record", "Dates"), accessor=_dates, order_by="started_on"),
     ]
 
 
@@ -126,7 +127,7 @@ class InstructorTable(Table):
         Column("instructor", _("Instructor"), accessor=lambda i: i.person or i.user, link=True),
         Column("kind", _("Kind"), order_by="kind"),
         Column("enterprise", _("Enterprise"), accessor=lambda i: i.enterprise, order_by="enterprise__name"),
-        Column("dates", _("Dates"), accessor=_dates, order_by="started_on"),
+        Column("dates", pgettext_lazy("from and to dates of a record", "Dates"), accessor=_dates, order_by="started_on"),
     ]
 
 

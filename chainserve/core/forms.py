@@ -3,6 +3,7 @@ refusal shown on the form."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db.models.fields import BLANK_CHOICE_DASH
@@ -70,10 +71,54 @@ def _relabel_empty_choice(field, label):
         field.widget.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
 
 
+class _UserChoices(forms.models.ModelChoiceIterator):
+    """The choices of a user field, read with each user's unit in one query."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        self.queryset = self.queryset.select_related("organization")
+
+
+def _label_users(field):
+    """A choice of users names each person with their unit (User.label), never by username."""
+    if isinstance(field, forms.ModelChoiceField) and getattr(field.queryset, "model", None) is get_user_model():
+        if field.iterator is forms.models.ModelChoiceIterator:  # django-filter's own iterator adds its null choice
+            field.iterator = _UserChoices
+        field.label_from_instance = lambda user: user.label
+        field.widget.choices = field.choices
+
+
+# Dates as Chinese documents write them, whatever the browser's language: 2026-12-06 (also read as typed
+# 2026/12/6, 2026.12.6, 2026年12月6日 or 20261206).
+DATE_FORMAT = "%Y-%m-%d"
+DATE_INPUT_FORMATS = [DATE_FORMAT, "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d"]
+DATE_PATTERN = r"\d{4}[\-\/.年]\d{1,2}[\-\/.月]\d{1,2}日?|\d{8}"
+
+
+def _date_as_written(field, widget):
+    """A date field as a text box that shows and takes year-month-day: a native date input would show the
+    browser's format (12/06/2026 in an English browser), not the one of the page."""
+    widget.input_type = "text"
+    widget.format = DATE_FORMAT
+    widget.attrs.update(placeholder=_("yyyy-mm-dd"), pattern=DATE_PATTERN, autocomplete="off",
+                        title=_("A date as year-month-day, e.g. 2026-12-06"))
+    if isinstance(field, forms.DateField):
+        field.input_formats = DATE_INPUT_FORMATS
+
+
+def parse_date(text):
+    """The date text writes in one of DATE_INPUT_FORMATS, else None."""
+    try:
+        return forms.DateField(input_formats=DATE_INPUT_FORMATS).to_python(text.strip())
+    except forms.ValidationError:
+        return None
+
+
 def bootstrap(form, filters=False):
     """Give every widget of form the Bootstrap class it needs. In a filter panel (filters=True) an empty
     choice and a yes/no filter's third choice mean "any", not "unknown"."""
     for field in form.fields.values():
+        _label_users(field)
         widget = field.widget
         if type(widget) in REPLACED:
             widget = _replace_widget(field)
@@ -90,8 +135,7 @@ def bootstrap(form, filters=False):
                               ("false", _("No"))]
         _relabel_empty_choice(field, _("Any") if filters else _("Choose…"))
         if isinstance(widget, forms.DateInput):
-            widget.input_type = "date"
-            widget.format = "%Y-%m-%d"
+            _date_as_written(field, widget)
 
 
 class Bootstrapped:

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from .choices import EDITOR_ROLES, STAFF_ROLES, Role
 
@@ -65,6 +65,18 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+
+    def __str__(self):
+        """The person's name; the username only for an account that keeps no name."""
+        return self.get_full_name() or self.username
+
+    @property
+    def label(self):
+        """The person as a choice or a report names them: the name with the unit when known
+        (周敏（明湖市大健康产业链办公室）)."""
+        if self.organization_id is None:
+            return str(self)
+        return gettext("%(name)s (%(unit)s)") % {"name": self, "unit": self.organization.name}
 
     @property
     def is_staff_role(self):

@@ -51,6 +51,12 @@ class StaffOnlyMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def filters_used(form, query):
+    """How many of the filter form's fields the query sets (a range's two ends, name_min and name_max, once)."""
+    return sum(any(v for key, values in query.lists() if key == name or key.startswith(name + "_") for v in values)
+               for name in form.fields)
+
+
 class ObjectListView(LoginRequiredMixin, View):
     """A list page: `q` search and the FilterSet's filters, `sort`, `per_page`, `export=xlsx`."""
 
@@ -99,6 +105,7 @@ class ObjectListView(LoginRequiredMixin, View):
         context = {
             "table": table,
             "filterset": filterset,
+            "filters_used": filters_used(filterset.form, request.GET),
             "page": page,
             "rows": [(obj, [(c, c.value(obj)) for c in table.columns]) for obj in page.object_list],
             "sort": sort,

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
 from chainserve.core.choices import Role
+from chainserve.core.forms import parse_date
 from chainserve.registry.models import District, Organization
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, EventType, Rating, Status
@@ -196,9 +197,8 @@ def parse_period(query, today):
         value = (query.get(field) or "").strip()
         if not value:
             continue
-        try:
-            day = datetime.date.fromisoformat(value)
-        except ValueError:
+        day = parse_date(value)
+        if day is None:
             errors[field] = _("Enter a valid date.")
             continue
         if not FIRST_YEAR <= day.year <= LAST_YEAR:

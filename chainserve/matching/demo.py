@@ -16,7 +16,7 @@ POLICY_RULES = {
         {"field": "employees", "op": "lt", "value": 500},
         {"not": {"field": "listing_status", "op": "eq", "value": "listed"}},
         {"field": "founded_on", "op": "age_years_lt", "value": 10}]},
-    "明湖市首台(套)医疗器械推广应用支持政策": {"all": [
+    "明湖市首台（套）医疗器械推广应用支持政策": {"all": [
         {"field": "segment", "op": "has", "value": "医疗器械"},
         {"field": "employees", "op": "ge", "value": 20}]},
     "生物城新区GMP厂房租金补贴实施细则": {"all": [

@@ -3,7 +3,8 @@
 import json
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
@@ -19,7 +20,7 @@ EXAMPLE = {"all": [{"field": "district", "op": "eq", "value": "420906"},
 class RuleExpressionField(forms.CharField):
     """JSON text of a rule; cleaned to the rule itself, or an error naming the wrong part."""
 
-    widget = forms.Textarea(attrs={"rows": 12, "class": "font-monospace", "spellcheck": "false"})
+    widget = forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace", "spellcheck": "false"})
 
     def to_python(self, value):
         text = super().to_python(value)
@@ -42,6 +43,15 @@ class RuleExpressionField(forms.CharField):
         return value
 
 
+def expression_help():
+    """How to write the conditions, the JSON's keys and field names set as code (they are typed as they are)."""
+    return format_html(
+        gettext("JSON: {combinators} over comparisons {comparison}. Fields: {fields}."),
+        combinators=format_html_join(" / ", "<code>{}</code>", (("all",), ("any",), ("not",))),
+        comparison=format_html("<code>{}</code>", '{"field", "op", "value"}'),
+        fields=format_html_join(pgettext("list separator", ", "), "<code>{}</code>", ((f,) for f in rules.FIELDS)))
+
+
 class RuleVersionForm(BootstrapForm):
     expression = RuleExpressionField(label=_("Conditions"))
     effective_from = forms.DateField(label=_("Effective from"), required=False)
@@ -51,9 +61,7 @@ class RuleVersionForm(BootstrapForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # in the language of the request (a module-level % would fix the language at import)
-        self.fields["expression"].help_text = gettext(
-            "JSON: all / any / not over comparisons {\"field\", \"op\", \"value\"}. Fields: %(fields)s."
-        ) % {"fields": ", ".join(rules.FIELDS)}
+        self.fields["expression"].help_text = expression_help()
 
     def clean(self):
         data = super().clean()

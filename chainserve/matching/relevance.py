@@ -69,6 +69,13 @@ class Suggestion:
         return found
 
 
+def as_written(term, text):
+    """The term as text writes it (GMP, not the search term gmp); the term itself when text spells it otherwise
+    (in traditional characters)."""
+    match = re.search(re.escape(term), text, re.IGNORECASE)
+    return match.group() if match else term
+
+
 def bm25(query_terms, documents):
     """Okapi BM25 score of each document (a list of terms) for the query terms, each query term counted as
     often as it occurs in the query (a demand that says 贷款 twice is about loans)."""
@@ -103,7 +110,8 @@ def catalogue(user):
 def suggest(demand, user, limit=8):
     """The catalogue items most relevant to demand, best first, each with its reasons."""
     items = catalogue(user)
-    query = terms(f"{demand.title}\n{demand.description}\n{demand.category}")
+    text = f"{demand.title}\n{demand.description}\n{demand.category}"
+    query = terms(text)
     scores = bm25(query, [terms(item.relevance_text()) for item in items])
     ruled = {getattr(item, "eligibility_rule", None) for item in items} - {None}
     versions = versions_in_force(only=[r.pk for r in ruled]) if ruled else {}
@@ -116,7 +124,7 @@ def suggest(demand, user, limit=8):
         if score <= 0:
             continue
         own = set(terms(item.relevance_text()))
-        suggestion = Suggestion(item, score, [w for w in ordered if w in own])
+        suggestion = Suggestion(item, score, [as_written(w, text) for w in ordered if w in own])
         rule = getattr(item, "eligibility_rule", None)
         version = versions.get(rule.pk) if rule is not None else None
         if version is not None:

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,12 +16,7 @@ from chainserve.core.search import Searchable
 def person_name(user):
     """A user as a report names a person: the full name with the unit when known (周敏（明湖市大健康产业链办公室）),
     the username only for an account that keeps no name; "" for none."""
-    if user is None:
-        return ""
-    name = user.get_full_name() or user.username
-    if user.organization_id is None:
-        return name
-    return gettext("%(name)s (%(unit)s)") % {"name": name, "unit": user.organization.name}
+    return "" if user is None else user.label
 
 
 def report_scope(user, action):

@@ -3,7 +3,9 @@ The industry scale is entered through core.services.save_record (the edit view).
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.services import save_record
@@ -26,10 +28,14 @@ def publish(user, period, scope, title="", note=""):
     with transaction.atomic():
         # Lock the series' latest version so that two publishers get consecutive versions.
         previous = Bulletin.objects.select_for_update().filter(series=series).order_by("-version").first()
-        report = compute_all(period, scope)
-        data = report.as_dict()
+        # A published bulletin is a document: frozen in the platform's language, whoever's request (or command)
+        # published it.
+        with translation.override(settings.LANGUAGE_CODE):
+            report = compute_all(period, scope)
+            data = report.as_dict()
+            title = title.strip() or default_title(period, scope)
         bulletin = Bulletin(
-            title=title.strip() or default_title(period, scope), start=period.start, end=period.end,
+            title=title, start=period.start, end=period.end,
             chain=scope.chain, district=scope.district, series=series,
             version=previous.version + 1 if previous else 1, supersedes=previous, data=data,
             summary=data["summary"], computed_at=report.computed_at, published_by=user, note=note.strip())

@@ -54,56 +54,7 @@ ALLOWED_WORDS = {"Excel", "Word", "English", "iCalendar", "WeChat", "mRNA"}
 
 # Known failures whose fix belongs to a file this tour's author does not own: page name → {check: reason}.
 # Checks: console, js, htmx, request, overflow, narrow, english, punctuation.
-DEMO_TEXT = "the demo's texts (chainserve/demo.py, matching/demo.py) write ASCII , ; ( ) in Chinese sentences"
-SEGMENT = "the demo's segment 「研发外包服务(CRO/CDMO)」 (chainserve/demo.py) has ASCII brackets"
-USERNAMES = "user choices are labelled with usernames (core/models.py User, the forms' user fields), not names"
-REPORTS = "reports templates and reports/figures.py are another engineer's (bulletin text, its colons and English)"
-ALLOWED = {
-    "chains:candidate-add": {"punctuation": SEGMENT},
-    "chains:candidate-edit": {"punctuation": SEGMENT},
-    "chains:chain": {"punctuation": SEGMENT + "; " + DEMO_TEXT},
-    "chains:chain-add": {"english": USERNAMES},
-    "chains:chain-edit": {"english": USERNAMES},
-    "chains:lead-add": {"english": USERNAMES, "punctuation": SEGMENT},
-    "chains:lead-edit": {"english": USERNAMES, "punctuation": SEGMENT},
-    "chains:placement-add": {"punctuation": SEGMENT},
-    "chains:segment": {"punctuation": SEGMENT},
-    "chains:segment-add": {"punctuation": SEGMENT},
-    "chains:segment-edit": {"punctuation": SEGMENT},
-    "registry:organizations": {"punctuation": SEGMENT + " (in the segment filter)"},
-    "coordination:action-item": {"punctuation": DEMO_TEXT},
-    "coordination:action-items": {"punctuation": DEMO_TEXT},
-    "coordination:meeting": {"punctuation": DEMO_TEXT},
-    "coordination:public-list": {"punctuation": DEMO_TEXT},
-    "coordination:member-edit": {"punctuation": "CommitteeMember.__str__ (coordination/models.py) writes "
-                                                "「单位 (召集单位)」 with ASCII brackets"},
-    "coordination:alliance-member-edit": {"punctuation": "AllianceMember.__str__ (coordination/models.py) writes "
-                                                         "「单位 (召集单位)」 with ASCII brackets"},
-    "coordination:list-items": {"punctuation": "format_milestones (coordination/services.py) joins with ASCII '; '"},
-    "coordination:instructor": {"english": "the instructor's user shown by username (coordination/models.py)"},
-    "coordination:instructors": {"english": "the instructor column shows the username (coordination/tables.py)"},
-    "coordination:instructor-add": {"english": USERNAMES},
-    "coordination:instructor-edit": {"english": USERNAMES},
-    "demands:demand": {"punctuation": DEMO_TEXT,
-                       "english": "matching/relevance.py's reasons quote the matched word lowercased (gmp)"},
-    "demands:rule-history": {"english": "demands/views.py passes field names (co_departments), not verbose names"},
-    "inbox": {"english": "notification titles are made in the language of the process that sends them (the demo "
-                         "loader: English; coordination/services.py)",
-              "punctuation": DEMO_TEXT},
-    "matching:match": {"punctuation": DEMO_TEXT},
-    "matching:mine": {"punctuation": DEMO_TEXT},
-    "matching:rules": {"punctuation": DEMO_TEXT},
-    "matching:rule-edit": {"english": "the expression's help text (matching/forms.py) quotes JSON keys outside <code>"},
-    "resources:financial-products": {"punctuation": DEMO_TEXT},
-    "resources:financialproduct": {"punctuation": DEMO_TEXT},
-    "resources:policies": {"punctuation": DEMO_TEXT},
-    "resources:policy": {"punctuation": DEMO_TEXT},
-    "resources:space": {"punctuation": DEMO_TEXT},
-    "resources:spaces": {"punctuation": DEMO_TEXT},
-    "reports:bulletin": {"english": REPORTS, "punctuation": REPORTS},
-    "reports:bulletin-live": {"punctuation": REPORTS},
-    "reports:bulletins": {"english": REPORTS, "punctuation": REPORTS},
-}
+ALLOWED = {}
 
 CHECKS_JS = r"""
 () => {

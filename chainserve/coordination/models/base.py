@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import chain_scope
@@ -51,7 +52,7 @@ class Membership(ScopedModel, TimeStampedModel):
         abstract = True
 
     def __str__(self):
-        return f"{self.organization} ({self.get_role_display()})"
+        return gettext("%(unit)s (%(role)s)") % {"unit": self.organization, "role": self.get_role_display()}
 
     @property
     def is_current(self):

@@ -130,8 +130,7 @@ class InstructorAssignment(ScopedModel, TimeStampedModel):
         ]
 
     def __str__(self):
-        who = self.person or (self.user.get_full_name() or self.user.username if self.user else "")
-        return f"{who} → {self.enterprise}"
+        return f"{self.person or self.user} → {self.enterprise}"
 
     def get_absolute_url(self):
         return reverse("coordination:instructor", args=[self.pk])

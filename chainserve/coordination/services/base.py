@@ -1,8 +1,10 @@
 """What the coordination services share: the refusal, the scope check, the author of a change, cancelling."""
 
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.money import FEN_PER_WAN
@@ -45,6 +47,8 @@ def _cancel(model, obj, user, reason, open_status, refusal):
 
 
 def _notify_cancelled(row, users):
-    title = _("Cancelled: %(t)s") % {"t": row}
+    # Stored messages are written in the platform's language, whoever's request (or command) led to them.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Cancelled: %(t)s") % {"t": row}
     notify(list(users), f"cancelled:{row._meta.model_name}:{row.pk}", title, row.cancel_reason,
            row.get_absolute_url())

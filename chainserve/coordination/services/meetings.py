@@ -3,9 +3,10 @@
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
@@ -116,8 +117,10 @@ def decide(meeting, user, data: DecisionInput):
 
 def _notify_owner(action):
     handlers = User.objects.filter(role=Role.HANDLER, organization_id=action.owner_id)
-    notify(list(handlers), f"action-item:{action.pk}", _("Action item from %(m)s") % {"m": action.meeting},
-           action.decision.text, action.get_absolute_url())
+    # Stored messages are written in the platform's language, whoever's request (or command) led to them.
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Action item from %(m)s") % {"m": action.meeting}
+    notify(list(handlers), f"action-item:{action.pk}", title, action.decision.text, action.get_absolute_url())
 
 
 def update_action(action, user, progress, done=False):

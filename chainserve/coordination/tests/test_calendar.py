@@ -78,7 +78,7 @@ def test_cancel_activity_tells_those_signed_up(coord, django_capture_on_commit_c
         a = services.cancel_activity(coord.activity, coord.users.office, "场地冲突")
     assert (a.status, a.cancel_reason) == ("cancelled", "场地冲突")
     assert list(Notification.objects.values_list("user__username", "title", "body")) == [
-        ("enterprise", "Cancelled: 银企对接会", "场地冲突")]
+        ("enterprise", "已取消：银企对接会", "场地冲突")]
     assert a.history.first().history_user == coord.users.office
     with pytest.raises(services.CoordinationError):
         services.cancel_activity(a, coord.users.office, "again")

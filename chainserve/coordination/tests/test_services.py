@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from chainserve.coordination import services
 from chainserve.coordination.models import (
@@ -12,9 +12,11 @@ from chainserve.coordination.models import (
     AgendaItem,
     Agreement,
     Attendee,
+    CommitteeMember,
     Registration,
     Visit,
 )
+from chainserve.core.models import Notification
 from chainserve.demands.models import Category, Demand, DemandEvent
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.tests.factories import OrganizationFactory
@@ -62,6 +64,22 @@ def test_decision_makes_action_item_and_resolves_demand_linked_to_meeting(coord)
     event = DemandEvent.objects.filter(demand=demand).latest("pk")
     assert (event.type, event.actor, event.data["meeting"]) == ("resolved", coord.users.office, coord.meeting.pk)
     assert AgendaItem.objects.get(pk=item.pk).resolved is True
+
+
+def test_the_action_item_message_is_in_the_platform_language_whoever_decides(coord, django_capture_on_commit_callbacks):
+    # the deciding request (or the demo loader) runs in English: the stored message is still in Chinese
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(coord.meeting, coord.users.office, services.DecisionInput(
+            text="落实租金减免。", owner=coord.world.dept, due_on=DUE))
+
+    assert list(Notification.objects.values_list("user__username", "title")) == [
+        ("handler", f"来自{coord.meeting}的督办事项")]
+
+
+def test_a_membership_reads_with_full_width_brackets(coord):
+    member = CommitteeMember.objects.get(organization=coord.world.dept)
+    with translation.override("zh-hans"):
+        assert str(member) == f"{coord.world.dept.name}（召集单位）"
 
 
 def test_decision_owner_must_be_a_department(coord):

@@ -17,3 +17,12 @@ def test_a_file_s_size_and_an_organisation_s_size_read_as_two_words_in_chinese()
     with translation.override("zh-hans"):
         assert labels() == ("大小", "规模", "规模", "规模")
     assert labels() == ("size", "size", "size", "size")
+
+
+def test_a_record_s_dates_and_a_custom_period_read_as_two_words_in_chinese():
+    from chainserve.coordination.tables import InstructorTable
+    from chainserve.reports.forms import PERIOD_KINDS
+
+    with translation.override("zh-hans"):
+        assert str(next(c.label for c in InstructorTable.columns if c.name == "dates")) == "起止日期"
+        assert "自定义日期" in [str(label) for _value, label in PERIOD_KINDS]

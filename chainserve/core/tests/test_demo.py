@@ -1,9 +1,13 @@
 """The demo cluster: big enough to look real, one user per role, and loaded once however often it is asked."""
 
+import ast
+import re
 from io import StringIO
+from pathlib import Path
 
 from django.core.management import call_command
 
+import chainserve
 from chainserve.chains.models import Chain, Placement, Segment
 from chainserve.core.choices import Role
 from chainserve.core.models import User
@@ -75,3 +79,18 @@ def test_the_load_demo_command_says_what_it_did(db):
     assert second.getvalue().startswith(
         f"Already loaded: {n} organisations.\nDemo logins (password: chainserve-demo):\n"
     )
+
+
+def test_the_demo_writes_chinese_with_full_width_punctuation():
+    """The demo's Chinese texts (names, policies, demands, minutes) punctuate as official documents do:
+    no ASCII , ; ( ) : beside a Chinese character (docstrings, written in English, aside)."""
+    ascii_beside_han = re.compile(r"[\u4e00-\u9fff] ?[,;():]|[,;():] ?[\u4e00-\u9fff]")
+    found = []
+    for path in sorted(Path(chainserve.__file__).parent.glob("**/demo.py")):
+        tree = ast.parse(path.read_text())
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(n)}
+        found += [(path.parent.name, n.lineno, n.value[:40]) for n in ast.walk(tree)
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
+                  and ascii_beside_han.search(n.value)]
+    assert found == []

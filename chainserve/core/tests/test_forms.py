@@ -111,3 +111,40 @@ def test_a_service_error_naming_a_field_the_form_lacks_lands_above_the_form():
 ], ids=["message", "messages", "refusal", "bare-refusal"])
 def test_a_service_error_without_a_field_lands_above_the_form(error, messages):
     assert refused(error) == {"__all__": messages}
+
+
+def test_a_choice_of_users_names_each_person_with_their_unit_never_by_username(db, django_assert_num_queries):
+    from chainserve.core.models import User
+    from chainserve.registry.choices import OrgKind
+    from chainserve.registry.models import Organization
+
+    office = Organization.objects.create(name="明湖市大健康产业链办公室", kind=OrgKind.DEPARTMENT)
+    User.objects.create(username="office", first_name="周敏", organization=office)
+    User.objects.create(username="nameless")
+
+    class Assign(BootstrapForm):
+        owner = forms.ModelChoiceField(User.objects.order_by("username"))
+
+    with translation.override("zh-hans"):
+        form = Assign()
+        with django_assert_num_queries(1):  # the units come with the users
+            html = str(form["owner"])
+    assert re.findall(r'<option value="\d+">([^<]*)</option>', html) == ["nameless", "周敏（明湖市大健康产业链办公室）"]
+    assert str(User.objects.get(username="office")) == "周敏"
+
+
+def test_a_date_is_a_year_month_day_text_box_whatever_the_browser_and_reads_dates_as_written():
+    import datetime
+
+    class Dated(BootstrapForm):
+        day = forms.DateField()
+
+    with translation.override("zh-hans"):
+        html = str(Dated(initial={"day": datetime.date(2026, 12, 6)})["day"])
+    assert 'type="text"' in html and 'value="2026-12-06"' in html and 'placeholder="年-月-日"' in html
+    assert re.search(r'pattern="[^"]+"', html) and 'autocomplete="off"' in html
+    for written in ("2026-12-06", "2026/12/6", "2026.12.06", "2026年12月6日", "20261206"):
+        form = Dated({"day": written})
+        assert form.is_valid(), written
+        assert form.cleaned_data["day"] == datetime.date(2026, 12, 6)
+    assert not Dated({"day": "12/06/2026"}).is_valid()

@@ -32,3 +32,16 @@ def test_the_capped_count_does_not_sort(world, client_as):
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*) FROM (SELECT \"registry_organization\"")]
     assert response.context["page"].paginator.count == 6
     assert len(counts) == 1 and "ORDER BY" not in counts[0]
+
+
+def test_on_a_phone_the_filters_fold_behind_a_button_that_counts_those_in_use(world, client_as):
+    client = client_as(world.users.office)
+    response = client.get("/registry/organizations/", {"kind": ["enterprise", "park"], "founded_after": "2000/1/1",
+                                                       "sort": "name", "page": "1"})
+    page = response.content.decode()
+    assert response.context["filters_used"] == 2
+    assert 'data-bs-target="#filter-panel"' in page and 'aria-expanded="false">Filter <span class="badge' in page
+    assert 'class="col-lg-3 mb-3 collapse d-lg-block" id="filter-panel"' in page
+    # a filter in error opens the panel, so its message is seen
+    wrong = client.get("/registry/organizations/", {"founded_after": "someday"}).content.decode()
+    assert 'class="col-lg-3 mb-3 collapse d-lg-block show" id="filter-panel"' in wrong

@@ -204,6 +204,8 @@ TODAY = datetime.date(2026, 12, 6)
     ({"from": "1999-12-31", "to": "2101-01-01"}, (datetime.date(2026, 1, 1), TODAY),
      {"from": "Give a date from 2000 to 2100.", "to": "Give a date from 2000 to 2100."}),
     ({"from": "2026-02-30"}, (datetime.date(2026, 1, 1), TODAY), {"from": "Enter a valid date."}),
+    ({"from": "2026/9/1", "to": "2026年10月31日"}, (datetime.date(2026, 9, 1), datetime.date(2026, 10, 31)), {}),
+    ({"from": "09/01/2026"}, (datetime.date(2026, 1, 1), TODAY), {"from": "Enter a valid date."}),
     ({"from": "2026-10-01", "to": "2026-09-30"}, (datetime.date(2026, 1, 1), TODAY),
      {"to": "The end date cannot be before the start date."}),
 ])

@@ -238,8 +238,8 @@ def test_the_rule_form_explains_the_language_in_the_users_language(matched, clie
 
     page = client.get(f"/matching/rules/{matched.east.pk}/edit/").content.decode()
 
-    assert "JSON：用 all / any / not 组合比较条件" in page
-    assert "可用字段：district, park, founded_on" in page
+    assert "JSON：用 <code>all</code> / <code>any</code> / <code>not</code> 组合比较条件 <code>{&quot;field&quot;" in page
+    assert "可用字段：<code>district</code>，<code>park</code>，<code>founded_on</code>" in page
 
 
 def test_a_rule_nested_a_thousand_deep_is_a_message_at_the_field_not_a_500(matched, client_as):

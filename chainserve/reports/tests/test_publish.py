@@ -19,8 +19,8 @@ def frozen(bulletin, key):
 def test_published_figures_never_change_when_records_do(year):
     v1 = services.publish(year.users.office, YEAR, Scope(user=year.users.office, chain=year.chain), "2026年简报")
     assert (v1.version, v1.supersedes, frozen(v1, "meetings_held"), v1.computed_at) == (1, None, 3, year.clock.now)
-    assert v1.summary == ("Held 3 joint meetings, held 4 joint activities, coordinated and resolved 2 demands, "
-                          "signed credit agreements of CNY 6.82 billion.")
+    # frozen in the platform's language, though the publisher's request was in English
+    assert v1.summary == "召开联席会议3场次，举办活动4场次，协调解决诉求2个，签署授信协议金额68.2亿元。"
     # the meeting scheduled for 15 December is held after all
     record_minutes(year.meetings[3], year.users.office, "会议纪要。")
     assert compute_all(YEAR, Scope(user=year.users.office, chain=year.chain)).value("meetings_held") == 4
@@ -38,6 +38,7 @@ def test_published_figures_never_change_when_records_do(year):
 
 def test_another_scope_is_another_series(year):
     a = services.publish(year.users.admin, YEAR, Scope(user=year.users.admin))
+    assert a.title == "产业链工作简报：全市，2026年"
     b = services.publish(year.users.admin, YEAR, Scope(user=year.users.admin, chain=year.chain))
     c = services.publish(year.users.admin, Period.quarter(2026, 1), Scope(user=year.users.admin))
     assert [x.version for x in (a, b, c)] == [1, 1, 1]
