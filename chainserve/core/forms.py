@@ -95,12 +95,25 @@ DATE_INPUT_FORMATS = [DATE_FORMAT, "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%
 DATE_PATTERN = r"\d{4}[\-\/.年]\d{1,2}[\-\/.月]\d{1,2}日?|\d{8}"
 
 
+DATETIME_FORMAT = f"{DATE_FORMAT} %H:%M"
+DATETIME_INPUT_FORMATS = [f"{f} %H:%M" for f in DATE_INPUT_FORMATS]  # and ISO 8601 (2026-12-06T09:30), as Django
+DATETIME_PATTERN = rf"({DATE_PATTERN})[ T]\d{{1,2}}:\d{{2}}"
+
+
 def _date_as_written(field, widget):
-    """A date field as a text box that shows and takes year-month-day: a native date input would show the
-    browser's format (12/06/2026 in an English browser), not the one of the page."""
+    """A date (or date and time) field as a text box that shows and takes year-month-day (hour:minute): a
+    native date input would show the browser's format (12/06/2026 in an English browser), not the page's."""
     widget.input_type = "text"
+    widget.attrs["autocomplete"] = "off"
+    if isinstance(widget, forms.DateTimeInput):
+        widget.format = DATETIME_FORMAT
+        widget.attrs.update(placeholder=_("yyyy-mm-dd hh:mm"), pattern=DATETIME_PATTERN,
+                            title=_("A date and time as year-month-day hour:minute, e.g. 2026-12-06 09:30"))
+        if isinstance(field, forms.DateTimeField):
+            field.input_formats = DATETIME_INPUT_FORMATS
+        return
     widget.format = DATE_FORMAT
-    widget.attrs.update(placeholder=_("yyyy-mm-dd"), pattern=DATE_PATTERN, autocomplete="off",
+    widget.attrs.update(placeholder=_("yyyy-mm-dd"), pattern=DATE_PATTERN,
                         title=_("A date as year-month-day, e.g. 2026-12-06"))
     if isinstance(field, forms.DateField):
         field.input_formats = DATE_INPUT_FORMATS
@@ -134,7 +147,7 @@ def bootstrap(form, filters=False):
             widget.choices = [("unknown", _("Any") if filters else _("Unknown")), ("true", _("Yes")),
                               ("false", _("No"))]
         _relabel_empty_choice(field, _("Any") if filters else _("Choose…"))
-        if isinstance(widget, forms.DateInput):
+        if isinstance(widget, forms.DateInput | forms.DateTimeInput):
             _date_as_written(field, widget)
 
 

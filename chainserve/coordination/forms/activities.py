@@ -7,7 +7,7 @@ from chainserve.core.forms import BootstrapForm
 from chainserve.registry.forms import OrganizationField
 
 from ..models import Activity
-from .base import ChainRecordForm, DateTimeLocalInput
+from .base import ChainRecordForm
 
 ATTENDEE_ROWS = 5
 
@@ -17,7 +17,6 @@ class ActivityForm(ChainRecordForm):
         model = Activity
         fields = ["chain", "kind", "title", "starts_at", "location", "organizer", "capacity", "open_to_enterprises",
                   "description"]
-        widgets = {"starts_at": DateTimeLocalInput()}
 
     organizer = OrganizationField(label=_("organiser"), required=False)
 

@@ -1,4 +1,4 @@
-"""What the coordination forms share: the date-time input, departments, records of a chain, memberships, cancelling."""
+"""What the coordination forms share: departments, records of a chain, memberships, cancelling."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,13 +8,6 @@ from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.models import Organization
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 def _departments():

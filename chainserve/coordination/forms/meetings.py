@@ -7,14 +7,13 @@ from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.registry.models import Organization
 
 from ..models import Committee, Meeting
-from .base import DateTimeLocalInput, _departments
+from .base import _departments
 
 
 class MeetingForm(ScopedModelForm):
     class Meta:
         model = Meeting
         fields = ["committee", "title", "starts_at", "location"]
-        widgets = {"starts_at": DateTimeLocalInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
