@@ -5,7 +5,9 @@ import re
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
 
 import chainserve
 from chainserve.chains.models import Chain, Placement, Segment
@@ -94,3 +96,12 @@ def test_the_demo_writes_chinese_with_full_width_punctuation():
                   if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
                   and ascii_beside_han.search(n.value)]
     assert found == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's statistics are PostgreSQL's")
+def test_the_demo_leaves_postgresql_knowing_its_tables_sizes(db):
+    load_demo()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_person'")
+        assert cursor.fetchone()[0] == Person.objects.count()
