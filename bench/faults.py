@@ -10,7 +10,7 @@ load and started again. Then the database is checked against the clients' ledger
 is there exactly once under the id it was answered with, nothing is there that was not answered, each
 demand is whole (number, three deadlines, exactly one `submitted` event; one stored answer per key).
 
-Worker: `manage.py db_worker --worker-id fault-worker` runs the notification tasks those creates queued,
+Worker: `manage.py worker --worker-id fault-worker` (the outbox, then db_worker) runs the notification tasks those creates queued,
 with an e-mail backend that writes each message to a file and then waits (the slow end of an SMTP
 conversation, after the server took the message). As soon as a new message file appears the worker is
 killed with SIGKILL, its running task is put back in the queue (`requeue_tasks --worker-id`, as a
@@ -215,7 +215,7 @@ def check_demands(acked):
     from django.db.models import Count, Q
     from django_tasks_db.models import DBTaskResult
 
-    from chainserve.core.models import IdempotencyKey
+    from chainserve.core.models import IdempotencyKey, OutboxTask
     from chainserve.demands.choices import EventType
     from chainserve.demands.models import Demand, DemandEvent
 
@@ -228,8 +228,11 @@ def check_demands(acked):
             or None in (r["accept_due"], r["answer_due"], r["resolve_due"]) or r["submitted"] != 1
             or r["events_n"] != 1]
     keys = IdempotencyKey.objects.filter(scope="/api/v1/demands/")
-    notified = {tuple(t["args"]) for t in DBTaskResult.objects.filter(
-        task_path="chainserve.demands.tasks.notify_demand_event").values_list("args_kwargs", flat=True)}
+    task = "chainserve.demands.tasks.notify_demand_event"
+    notified = {tuple(t["args"]) for t in DBTaskResult.objects.filter(task_path=task).values_list("args_kwargs",
+                                                                                                flat=True)}
+    # a kill between the commit and the hand-over leaves the task in the outbox, for the next worker to hand over
+    notified |= {tuple(args) for args in OutboxTask.objects.filter(task_path=task).values_list("args", flat=True)}
     submitted = DemandEvent.objects.filter(demand__title__startswith=f"{TITLE} ", type=EventType.SUBMITTED)
     return {
         "acknowledged": len(acked),
@@ -241,7 +244,7 @@ def check_demands(acked):
         "half_written": half,
         "keys_without_answer": keys.filter(status__isnull=True).count(),
         "keys_stored": keys.count(),
-        # the notification task is queued after the commit (transaction.on_commit): a kill in between loses it
+        # the notification task is written in the step's transaction (the outbox): none may be missing
         "submitted_without_notification_task": sum(
             (pk,) not in notified for pk in submitted.values_list("pk", flat=True)),
     }
@@ -254,12 +257,11 @@ def delivered(mail_dir):
 
 def run_worker_faults(env, *, cycles, mail_dir, log, delay=1.0, timeout=120):
     """Kill the worker each time it has just handed an e-mail over; requeue, restart; then drain the queue."""
-    from chainserve.core.tasks import requeue_abandoned
+    from chainserve.core.tasks_db import requeue_abandoned
 
     mail_dir = Path(mail_dir)
     mail_dir.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "manage.py", "db_worker", "--worker-id", WORKER_ID, "--no-startup-delay",
-            "--interval", "0.2", "--verbosity", "0"]
+    argv = [sys.executable, "manage.py", "worker", "--worker-id", WORKER_ID, "--interval", "0.2", "--verbosity", "0"]
     env = {**env, "EMAIL_BACKEND": "bench.faults.SlowFileBackend", "FAULT_MAIL_DIR": str(mail_dir),
            "FAULT_MAIL_DELAY": str(delay)}
     killed_mid_task = requeued = 0

@@ -2,7 +2,7 @@
 worker three times right after handing an e-mail over. Nothing answered 201 is lost or doubled, nothing
 is half-written, and no notification is e-mailed twice. (The full run with figures: bench/faults.py.)
 
-The server and the worker are real processes (gunicorn, manage.py db_worker) on this test's database,
+The server and the worker are real processes (gunicorn, manage.py worker) on this test's database,
 so the test commits (transaction=True) and runs only on PostgreSQL — SQLite's test database lives in
 this process's memory. It runs in the postgres stage of `make test`."""
 
@@ -51,6 +51,7 @@ def test_killed_server_and_worker_lose_nothing_acknowledged_and_send_nothing_twi
     assert demands["half_written"] == []
     assert demands["keys_without_answer"] == 0
     assert demands["keys_stored"] == len(acked)
+    assert demands["submitted_without_notification_task"] == 0
 
     mail_dir = tmp_path / "mail"
     worker = run_worker_faults(server_env, cycles=3, mail_dir=mail_dir, log=tmp_path / "worker.log")
