@@ -136,7 +136,7 @@ fail_stage() { # NAME REASON: a stage that could not even start
     FAILED=1
 }
 
-PYTEST=("$PYTHON" -m pytest -n "$WORKERS" -ra --durations=15)  # the 15 slowest in each log: where CI time goes
+PYTEST=("$PYTHON" -m pytest -n "$WORKERS" -ra --durations=40)  # the 15 slowest in each log: where CI time goes
 UNIT=(-m "not e2e" --ignore=tests/e2e)
 T0=$(date +%s)
 mkdir -p "$LOGDIR"

@@ -2,7 +2,7 @@
 
 Which pages a role may open is asked of Django first (a test client per role: the pages that answer it 200 with
 HTML); a page with a record in its URL gets the first record of its model the role may change, else may see (the
-access matrix's URL-map walk: tests/test_access_matrix.py). Each role logs in once; the phone context reuses the
+access matrix's URL-map walk: tests/walks/test_access_matrix.py). Each role logs in once; the phone context reuses the
 desk context's storage state. A page fails on:
 - a console error, an uncaught JavaScript error, an htmx error event (htmx:responseError, htmx:targetError …);
 - a subresource answering >= 400, or a request that failed;

@@ -1,9 +1,9 @@
 """Backup and restore: an empty database given the backup holds exactly the rows it was taken from."""
 
-import contextlib
 import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -20,21 +20,30 @@ from chainserve.registry.models import Organization, Person
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@contextlib.contextmanager
-def scratch_databases(tmp_path, n=2):
-    """n empty databases of the test database's kind, as DATABASE_URLs; PostgreSQL ones are dropped after."""
+@pytest.fixture
+def migrated_databases(db, tmp_path):
+    """Two databases of the test database's kind, migrated and holding only what migrations seed, as DATABASE_URLs.
+
+    Migrating takes half a minute or more, so it is done once: the second database is a copy of the first (the
+    file on SQLite; CREATE DATABASE … TEMPLATE on PostgreSQL). PostgreSQL ones are dropped after."""
     if connection.vendor == "sqlite":
-        yield [f"sqlite:///{tmp_path / f'scratch{i}.sqlite3'}" for i in range(n)]
+        first, second = tmp_path / "scratch0.sqlite3", tmp_path / "scratch1.sqlite3"
+        manage(f"sqlite:///{first}", tmp_path, "migrate", "-v0")
+        shutil.copyfile(first, second)
+        yield [f"sqlite:///{first}", f"sqlite:///{second}"]
         return
     assert connection.vendor == "postgresql"
     s = connection.settings_dict
-    names = [f"{s['NAME']}_scratch_{uuid.uuid4().hex[:8]}" for _ in range(n)]
-    with connection._nodb_cursor() as cursor:
-        for name in names:
-            cursor.execute(f'CREATE DATABASE "{name}"')
+    names = [f"{s['NAME']}_scratch_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    urls = [f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
+            for name in names]
     try:
-        yield [f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{name}"
-               for name in names]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{names[0]}"')
+        manage(urls[0], tmp_path, "migrate", "-v0")
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{names[1]}" TEMPLATE "{names[0]}"')
+        yield urls
     finally:
         with connection._nodb_cursor() as cursor:
             for name in names:
@@ -53,23 +62,21 @@ def manage(database_url, tmp_path, *args):
 FINGERPRINTS = "import json; from chainserve.core.backup import table_fingerprints; print(json.dumps(table_fingerprints()))"
 
 
-def test_restore_into_an_empty_database_gives_back_every_tables_rows(db, tmp_path):
+def test_restore_into_an_empty_database_gives_back_every_tables_rows(migrated_databases, tmp_path):
     # given: a database with the demo cluster, an API token and a change history
-    with scratch_databases(tmp_path) as (source, target):
-        manage(source, tmp_path, "migrate", "-v0")
-        manage(source, tmp_path, "load_demo")
-        manage(source, tmp_path, "api_token", "office")
-        file = tmp_path / "nightly" / "chainserve.jsonl.gz"
+    source, target = migrated_databases
+    manage(source, tmp_path, "load_demo")
+    manage(source, tmp_path, "api_token", "office")
+    file = tmp_path / "nightly" / "chainserve.jsonl.gz"
 
-        # when: it is backed up, and the backup restored into a new, migrated database
-        said = manage(source, tmp_path, "backup", "--output", str(file))
-        manage(target, tmp_path, "migrate", "-v0")
-        empty = json.loads(manage(target, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
-        restored = manage(target, tmp_path, "restore", "--noinput", str(file))
+    # when: it is backed up, and the backup restored into a new, migrated database
+    said = manage(source, tmp_path, "backup", "--output", str(file))
+    empty = json.loads(manage(target, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
+    restored = manage(target, tmp_path, "restore", "--noinput", str(file))
 
-        # then: every table has the same number of rows and the same rows
-        before = json.loads(manage(source, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
-        after = json.loads(manage(target, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
+    # then: every table has the same number of rows and the same rows
+    before = json.loads(manage(source, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
+    after = json.loads(manage(target, tmp_path, "shell", "--no-imports", "-c", FINGERPRINTS).splitlines()[-1])
     assert after == before
     assert before != empty
     assert before["core_user"][0] >= 6 and before["registry_organization"][0] > 10

@@ -59,9 +59,6 @@ def walk(client, monkeypatch):
 
 
 def test_no_list_makes_more_queries_for_more_rows(db, monkeypatch):
-    from chainserve.demo import load_demo
-
-    load_demo()
     grown, measured = {}, set()
     for role in ("admin", "office"):
         client = Client()

@@ -73,9 +73,6 @@ def test_every_list_filterset_searches_the_one_way():
 
 
 def test_q_finds_simplified_traditional_and_pinyin_on_every_list_and_endpoint(db):
-    from chainserve.demo import load_demo
-
-    load_demo()
     client = Client()
     client.force_login(User.objects.get(username="admin"), backend="django.contrib.auth.backends.ModelBackend")
     endpoints = api_lists()
