@@ -3,9 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetConfirmView
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from chainserve.core import views as core_views
+from chainserve.core.api import SchemaView
 from chainserve.core.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from chainserve.core.importing.views import ImportRunView
 from chainserve.workbench import views as workbench_views
@@ -18,7 +19,7 @@ api_v1 = [
     path("", include("chainserve.resources.api.urls")),
     path("", include("chainserve.matching.api.urls")),
     path("", include("chainserve.reports.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
 ]
 

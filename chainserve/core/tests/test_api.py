@@ -197,3 +197,16 @@ def test_the_openapi_schema_lists_the_endpoints(world, api_as):
         "/api/v1/placements/",
     ]:
         assert path in paths, path
+
+
+def test_the_schema_is_generated_once_per_language_and_served_in_the_readers_language(world, api_as):
+    api = api_as(world.users.admin)
+    english = api.get("/api/v1/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    api.cookies["django_language"] = "zh-hans"
+    chinese = api.get("/api/v1/schema/", {"format": "json"}).json()
+    api.cookies["django_language"] = "en"
+    again = api.get("/api/v1/schema/", {"format": "json"}).json()
+
+    assert again == english
+    assert chinese != english
+    assert chinese["paths"].keys() == english["paths"].keys()
