@@ -23,15 +23,17 @@ from .base import (
     Scope,
     display,
     figure,
+    records_url,
     yi,
 )
-from .coordination import activities, agreements, meetings
+from .coordination import activities, agreements, meetings, visits
 from .demands import category_figures, demand_filters, demands
 from .industry import CLASS_1, CLINICAL_PHASES
-from .report import Report, Value, compute_all, summary
+from .report import PHRASES, Report, Value, compute_all, lead, phrase
 
 __all__ = [
-    "CLASS_1", "CLINICAL_PHASES", "COUNT", "DAYS", "FEN", "FIGURES", "GROUPS", "PERCENT", "UNIT_LABELS", "Figure",
+    "CLASS_1", "CLINICAL_PHASES", "COUNT", "PHRASES", "DAYS", "FEN", "FIGURES", "GROUPS", "PERCENT", "UNIT_LABELS", "Figure",
     "Period", "Report", "Scope", "Value", "activities", "agreements", "category_figures", "compute_all",
-    "demand_filters", "demands", "display", "figure", "meetings", "summary", "yi",
+    "demand_filters", "demands", "display", "figure", "lead", "meetings", "phrase", "records_url", "visits",
+    "yi",
 ]

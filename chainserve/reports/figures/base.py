@@ -133,10 +133,16 @@ class Figure:
     note: Callable | None = None  # (period, scope) -> text shown beside the value (e.g. its source)
 
     def records_url(self, period, scope, item=None):
-        query = {"start": period.start.isoformat(), "end": period.end.isoformat(), **scope.params()}
-        if item is not None:
-            query["item"] = item
-        return f"{reverse('reports:records', args=[self.key])}?{urlencode(query)}"
+        return records_url(self.key, period, scope.params(), item)
+
+
+def records_url(key, period, params, item=None):
+    """The page of the records behind figure `key` (or one item of a breakdown) for the period and the scope's
+    query parameters (Scope.params())."""
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat(), **params}
+    if item is not None:
+        query["item"] = item
+    return f"{reverse('reports:records', args=[key])}?{urlencode(query)}"
 
 
 FIGURES: dict[str, Figure] = {}

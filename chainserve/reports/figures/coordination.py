@@ -1,10 +1,10 @@
-"""Figures of coordination: joint meetings and activities held, agreements signed."""
+"""Figures of coordination: joint meetings and activities held, visits to enterprises, agreements signed."""
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.coordination.choices import ActivityKind, ActivityStatus, AgreementKind, MeetingStatus
-from chainserve.coordination.models import Activity, Agreement, Meeting
+from chainserve.coordination.models import Activity, Agreement, Meeting, Visit
 
 from .base import COUNT, FEN, figure
 
@@ -20,6 +20,14 @@ def activities(period, scope, item=None):
                                         starts_at__lt=period.until)
     qs = scope.on_chains(qs)
     return qs if item is None else qs.filter(kind=item)
+
+
+def visits(period, scope, item=None):
+    """Visits — 走访 — to the enterprises in scope (placed on the chain, in the district) in the period."""
+    qs = scope.visible(Visit).filter(visited_on__gte=period.start, visited_on__lte=period.end)
+    if scope.chain is not None or scope.district is not None:
+        qs = qs.filter(organization__in=scope.organizations().values("pk"))
+    return qs
 
 
 def agreements(kind):
@@ -47,6 +55,11 @@ def activity_kinds(period, scope):
 def activities_by_kind(period, scope):
     counts = dict(activities(period, scope).order_by().values_list("kind").annotate(n=Count("id")))
     return {kind: counts.get(kind, 0) for kind, _label in ActivityKind.choices}
+
+
+@figure("visits", "coordination", _("Visits to enterprises"), records=visits)
+def visits_made(period, scope):
+    return visits(period, scope).count()
 
 
 def _agreement_totals(period, scope):

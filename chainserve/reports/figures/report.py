@@ -1,12 +1,13 @@
-"""A computed report: every figure's value for a period and scope, and the sentence that sums it up."""
+"""A computed report: every figure's value for a period and scope, and the lead paragraph that sums it up."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext
 
+from ..wording import clauses, groups, sentence
 from .base import FIGURES, GROUPS, Figure, Period, Scope, display
 
 
@@ -37,7 +38,8 @@ class Report:
 
     @property
     def summary(self):
-        return summary(self)
+        """The lead paragraph."""
+        return lead(self)[0]
 
     def groups(self):
         """[(group label, [values])] in the registry's order."""
@@ -74,22 +76,66 @@ def compute_all(period, scope, keys=None) -> Report:
     return Report(period, scope, computed_at, values)
 
 
-# The sentence of a bulletin, as the reports print it: (figure, template); parts whose figure is not computed
-# are left out. A count takes its plural form from the value ("Held 1 joint meeting").
-SUMMARY = [
-    ("meetings_held", ngettext_lazy("held %(value)s joint meeting", "held %(value)s joint meetings", "count")),
-    ("activities_held", ngettext_lazy("held %(value)s joint activity", "held %(value)s joint activities", "count")),
-    ("demands_resolved", ngettext_lazy("coordinated and resolved %(value)s demand",
-                                       "coordinated and resolved %(value)s demands", "count")),
-    ("agreements_credit_fen", _("signed credit agreements of %(value)s")),
+# How a bulletin states a figure (the figure's shown value goes in %(value)s; a count takes its plural form).
+PHRASES = {
+    "demands_received": ngettext_lazy("received %(value)s enterprise demand", "received %(value)s enterprise demands",
+                                      "count"),
+    "demands_resolved": ngettext_lazy("coordinated and resolved %(value)s demand",
+                                      "coordinated and resolved %(value)s demands", "count"),
+    "response_rate": _("response rate %(value)s"),
+    "resolution_rate": _("resolution rate %(value)s"),
+    "satisfaction_rate": _("satisfaction rate %(value)s"),
+    "meetings_held": ngettext_lazy("held %(value)s joint meeting", "held %(value)s joint meetings", "count"),
+    "activities_held": ngettext_lazy("held %(value)s joint activity", "held %(value)s joint activities", "count"),
+    "visits": ngettext_lazy("made %(value)s visit to enterprises", "made %(value)s visits to enterprises", "count"),
+    "agreements_credit_n": ngettext_lazy("signed %(value)s credit agreement", "signed %(value)s credit agreements",
+                                         "count"),
+    "agreements_credit_fen": _("credit granted %(value)s"),
+    "agreements_cooperation_n": ngettext_lazy("signed %(value)s cooperation agreement",
+                                              "signed %(value)s cooperation agreements", "count"),
+    "agreements_investment_n": ngettext_lazy("signed %(value)s investment intention",
+                                             "signed %(value)s investment intentions", "count"),
+    "agreements_investment_fen": _("investment intended %(value)s"),
+    "pairings": ngettext_lazy("%(value)s \"1+1\" pairing of party branches",
+                              "%(value)s \"1+1\" pairings of party branches", "count"),
+    "leads_landed": ngettext_lazy("%(value)s investment project landed", "%(value)s investment projects landed",
+                                  "count"),
+    "leads_landed_amount": _("investment landed %(value)s"),
+}
+# The lead paragraph: groups of figures, each group a clause; a figure of zero or none is left out.
+LEAD = [
+    ["demands_received", "demands_resolved", "response_rate", "resolution_rate", "satisfaction_rate"],
+    ["meetings_held", "activities_held", "visits"],
+    ["agreements_credit_n", "agreements_credit_fen", "agreements_investment_n"],
+    ["pairings"],
+    ["leads_landed"],
 ]
 
 
-def summary(report):
+def phrase(value):
+    """A figure's value stated as the bulletin states it."""
+    return str(PHRASES[value.figure.key] % {"value": value.display, "count": value.value or 0})
+
+
+def where(scope):
+    """The scope as the lead paragraph names it."""
+    if scope.chain is not None:
+        return scope.chain.name
+    if scope.district is not None:
+        return gettext("the industry chains of %(district)s") % {"district": scope.district.name}
+    return gettext("the city's industry chains")
+
+
+def lead(report):
+    """(text, links) of the lead paragraph — 导语: the period's main figures in one sentence, as reports print
+    them (本期，…受理企业诉求126件，…召开联席会议3场次…); links: [{key, text}], the words stating each figure."""
     values = {v.figure.key: v for v in report.values}
-    parts = [template % {"value": values[key].display, "count": values[key].value or 0}
-             for key, template in SUMMARY if key in values]
-    if not parts:
-        return ""
-    text = pgettext("list separator", ", ").join(parts) + pgettext("sentence end", ".")
-    return text[0].upper() + text[1:]
+    stated, links = [], []
+    for keys in LEAD:
+        shown = [(k, phrase(values[k])) for k in keys if k in values and values[k].value]
+        links += [{"key": k, "text": text} for k, text in shown]
+        stated.append(clauses(text for _k, text in shown))
+    if not links:
+        return sentence(gettext("no work was recorded in this period")), []
+    return sentence(gettext("in this period, %(where)s %(facts)s") % {
+        "where": where(report.scope), "facts": groups(stated)}), links
