@@ -4,6 +4,7 @@ agreements — and the paragraph each is prefilled with (the office edits it bef
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.text import Truncator
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -60,7 +61,7 @@ def candidates(period, scope, limit=True):
     """The records the office may pick from: resolved demands (escalated and long-running first: the ones a
     reader learns from) and agreements (the largest first)."""
     demands = _demands(period, scope).order_by("-escalation_level", "-resolve_working_days", "-closed_at", "-pk")
-    agreements = _agreements(period, scope).order_by("-amount_fen", "-signed_on", "-pk")
+    agreements = _agreements(period, scope).order_by(F("amount_fen").desc(nulls_last=True), "-signed_on", "-pk")
     if limit:
         demands, agreements = demands[:CHOICES_SHOWN["demand"]], agreements[:CHOICES_SHOWN["agreement"]]
     return ([Candidate(f"demand:{d.pk}", "demand", demand_label(d), d) for d in demands]

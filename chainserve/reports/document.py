@@ -53,6 +53,13 @@ class Document:
         return self.version is None
 
     @property
+    def masthead_size(self):
+        """"", "long" or "longer": a masthead of more than 14 (20) characters' width is set smaller, so that it
+        keeps to one line of an A4 page (a Latin letter counts half a Chinese character)."""
+        width = sum(1 if ord(c) > 0x2E80 else 0.55 for c in self.masthead)
+        return "" if width <= 14 else "long" if width <= 20 else "longer"
+
+    @property
     def computed_at(self):
         return timezone.localtime(parse_datetime(self.data["computed_at"]))
 

@@ -7,6 +7,7 @@ link those words to the records behind the figure (sections.linked) while the te
 
 from django.db.models import Count, Q, Sum
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
@@ -168,7 +169,7 @@ def linked(text, links, period, params):
     """text as HTML, each link's words (the first place they appear, after the one before) made a link — to the
     records behind its figure ("key"), or to a record ("url"); words the text no longer has (an edited lead)
     stay plain."""
-    html, rest = format_html(""), str(text)
+    html, rest = SafeString(""), str(text)
     for link in links:
         if "url" in link:
             url, key = link["url"], ""

@@ -128,61 +128,63 @@ class ComposeView(StaffOnlyMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _period(self, request):
-        filters = _filter_form(request)
-        if filters.is_valid() and not services.may_publish(request.user, filters.cleaned_data.get("chain")):
-            filters.add_error("chain", _("You publish the bulletins of your own chains and of the whole city."))
-        return filters
-
     def _render(self, request, filters, form=None, doc=None, candidates=()):
         return render(request, "reports/compose.html", {
             "filters": filters, "form": form, "doc": doc, "query": urlencode(filters.query()) if doc else "",
             "other_language": translation.get_language() != settings.LANGUAGE_CODE})
 
     def get(self, request):
-        filters = self._period(request)
+        filters = _filter_form(request)
         if not filters.is_valid():
             return self._render(request, filters)
         period, scope = filters.period(), filters.scope()
         with translation.override(settings.LANGUAGE_CODE):
             candidates = cases.candidates(period, scope)
-            doc = compose(request.user, period, scope)
+        doc = self._draft(request.user, period, scope)
         form = ComposeForm(initial={"title": doc.title, "lead": doc.lead}, candidates=candidates)
         return self._render(request, filters, form, doc)
 
     def post(self, request):
-        filters = self._period(request)
+        filters = _filter_form(request)
         if not filters.is_valid():
             return self._render(request, filters)
         period, scope, user = filters.period(), filters.scope(), request.user
         with translation.override(settings.LANGUAGE_CODE):
             candidates = cases.candidates(period, scope)
-            form = ComposeForm(request.POST, candidates=candidates)
-            if not form.is_valid():
-                return self._render(request, filters, form, compose(user, period, scope))
-            composition = form.composition()
-            if "publish" in request.POST:
-                d = form.cleaned_data
-                try:
-                    bulletin = services.publish(user, period, scope, d["title"], d["note"], d["lead"],
-                                                composition.cases)
-                except ValidationError as e:
-                    add_service_error(form, e)
-                else:
-                    messages.success(request, _("Published %(issue)s, version %(version)s.") % {
-                        "issue": bulletin.issue_label, "version": bulletin.version})
-                    return redirect(bulletin)
+        form = ComposeForm(request.POST, candidates=candidates)  # its errors in the reader's language
+        if not form.is_valid():
+            return self._render(request, filters, form, self._draft(user, period, scope))
+        composition = form.composition()
+        if "publish" in request.POST:
+            d = form.cleaned_data
             try:
-                doc = compose(user, period, scope, composition)
+                bulletin = services.publish(user, period, scope, d["title"], d["note"], d["lead"], composition.cases)
             except ValidationError as e:
                 add_service_error(form, e)
-                return self._render(request, filters, form, compose(user, period, scope))
-            return self._render(request, filters, self._filled(request.POST, doc, candidates, form), doc)
+            else:
+                messages.success(request, _("Published %(issue)s, version %(version)s.") % {
+                    "issue": bulletin.issue_label, "version": bulletin.version})
+                return redirect(bulletin)
+        try:
+            doc = self._draft(user, period, scope, composition)
+        except ValidationError as e:
+            add_service_error(form, e)
+            return self._render(request, filters, form, self._draft(user, period, scope))
+        with translation.override(settings.LANGUAGE_CODE):
+            filled = self._filled(request.POST, doc, candidates)
+        for field, errors in form.errors.items():
+            filled.add_error(None if field == "__all__" else field, errors)
+        return self._render(request, filters, filled, doc)
 
     @staticmethod
-    def _filled(data, doc, candidates, form):
+    def _draft(user, period, scope, composition=None):
+        with translation.override(settings.LANGUAGE_CODE):
+            return compose(user, period, scope, composition)
+
+    @staticmethod
+    def _filled(data, doc, candidates):
         """The form again with the blanks filled as the preview shows them (the generated lead paragraph, each
-        case's prefilled title and paragraph), to be edited from there; its errors kept."""
+        case's prefilled title and paragraph), to be edited from there."""
         data = data.copy()
         data["title"], data["lead"] = doc.title, doc.lead
         slots = [n for n in range(1, MAX_CASES + 1) if data.get(f"case_{n}")]
@@ -190,9 +192,6 @@ class ComposeView(StaffOnlyMixin, View):
             data[f"case_{n}_title"], data[f"case_{n}_text"] = case["title"], case["text"]
         filled = ComposeForm(data, candidates=candidates)
         filled.is_valid()
-        for field, errors in form.errors.items():
-            if field not in filled.errors:
-                filled.add_error(None if field == "__all__" else field, errors)
         return filled
 
 
@@ -211,12 +210,13 @@ class PublishedView(StaffOnlyMixin, View):
                     .filter(pk=pk).first())
         if bulletin is None:
             raise Http404
-        doc = from_bulletin(bulletin)
         fmt = request.GET.get("export")
         if fmt in ("xlsx", "pdf"):
             # printed as it was published: in the platform's language, whoever downloads it
             with translation.override(settings.LANGUAGE_CODE):
-                return export_response(request, doc, fmt, f"bulletin-{bulletin.pk}-v{bulletin.version}", bulletin)
+                return export_response(request, from_bulletin(bulletin), fmt,
+                                       f"bulletin-{bulletin.pk}-v{bulletin.version}", bulletin)
+        doc = from_bulletin(bulletin)
         later = Bulletin.objects.restrict(request.user).filter(supersedes=bulletin).first()
         return render(request, "reports/published.html", {
             "bulletin": bulletin, "doc": doc, "differences": services.differences(bulletin),
