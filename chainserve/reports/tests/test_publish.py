@@ -16,7 +16,7 @@ from chainserve.reports.models import Bulletin, IssueCounter
 
 YEAR = Period.year(2026)
 LEAD = ("本期，明湖市大健康产业链受理企业诉求5件，协调解决企业诉求2件，响应率80.0%，解决率66.7%，满意率66.7%；"
-        "召开联席会议3场次，举办联建活动4场次；签署授信协议3份，授信金额68.2亿元；“1+1”结对共建2对；落地招商项目1个。")
+        "召开联席会议3场次，举办联建活动4场次，走访企业2家次；签署授信协议3份，授信金额68.2亿元；“1+1”结对共建2对；落地招商项目1个。")
 
 
 def frozen(bulletin, key):
@@ -34,7 +34,8 @@ def test_text_and_figures_are_frozen_together_and_never_change_when_records_do(y
         "明湖市大健康产业链工作简报", "No. 1, 2026", year.world.dept, "明湖市经济和信息化局", "明湖市大健康产业链2026年工作情况")
     assert (v1.version, v1.supersedes, frozen(v1, "meetings_held"), v1.computed_at) == (1, None, 3, year.clock.now)
     assert v1.summary == LEAD
-    assert [e["heading"] for e in v1.sections["activity"]] == ["联席会议", "联建活动"]
+    assert [e["heading"] for e in v1.sections["activity"]] == ["联席会议", "联建活动", "走访服务"]
+    assert v1.sections["activity"][2]["text"] == "走访企业2家次，覆盖企业1家，收集诉求1件。"
     assert v1.sections["activity"][0]["text"] == "召开联席会议3场次。"
     assert v1.sections["results"][0]["text"] == ("协调解决企业诉求2件，同比增长100.0%；响应率80.0%，同比下降20.0个百分点；"
                                                  "解决率66.7%，同比下降33.3个百分点；满意率66.7%，同比下降33.3个百分点。")

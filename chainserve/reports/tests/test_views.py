@@ -20,7 +20,7 @@ from chainserve.reports.models import Bulletin, IndustryScale
 QUERY = "start=2026-01-01&end=2026-12-31"
 LEAD = ("In this period, the city's industry chains received 5 enterprise demands, coordinated and resolved 2 demands, "
         "response rate 80.0%, resolution rate 66.7%, satisfaction rate 66.7%; held 3 joint meetings, held 5 joint "
-        "activities; signed 3 credit agreements, credit granted CNY 6.82 billion, signed 1 investment intention; "
+        "activities, made 3 visits to enterprises; signed 3 credit agreements, credit granted CNY 6.82 billion, signed 1 investment intention; "
         "2 \"1+1\" pairings of party branches; 1 investment project landed.")
 
 
@@ -175,7 +175,7 @@ def test_amounts_read_as_each_language_writes_them_on_the_bulletin_and_the_dashb
     assert amount_cell(pages["zh"][0], "industry_scale") == "6600亿元"
     assert not any("hundred million" in page for both in pages.values() for page in both)
     assert ("本期，全市产业链受理企业诉求5件，协调解决企业诉求2件，响应率80.0%，解决率66.7%，满意率66.7%；召开联席会议3场次，"
-            "举办联建活动5场次；签署授信协议3份，授信金额68.2亿元，签署投资意向协议1份；“1+1”结对共建2对；落地招商项目1个。"
+            "举办联建活动5场次，走访企业3家次；签署授信协议3份，授信金额68.2亿元，签署投资意向协议1份；“1+1”结对共建2对；落地招商项目1个。"
             ) in words(pages["zh"][0])
     assert '<span class="note">（来源：明湖市统计局）</span>' in pages["zh"][0]
     records = chinese.get("/reports/records/activities_by_kind/?start=2026-01-01&end=2026-12-31&item=forum")
