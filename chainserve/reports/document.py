@@ -52,12 +52,20 @@ class Document:
     def draft(self):
         return self.version is None
 
+    def _masthead_width(self):
+        """The masthead's width in Chinese characters (a Latin letter counts about half of one)."""
+        return sum(1 if ord(c) > 0x2E80 else 0.55 for c in self.masthead) or 1
+
     @property
     def masthead_size(self):
-        """"", "long" or "longer": a masthead of more than 14 (20) characters' width is set smaller, so that it
-        keeps to one line of an A4 page (a Latin letter counts half a Chinese character)."""
-        width = sum(1 if ord(c) > 0x2E80 else 0.55 for c in self.masthead)
+        """"", "long" or "longer": on the page, a masthead over 14 (20) characters wide is set smaller."""
+        width = self._masthead_width()
         return "" if width <= 14 else "long" if width <= 20 else "longer"
+
+    @property
+    def masthead_pt(self):
+        """The masthead's size in the PDF: 28 pt, smaller where that would not keep it to one line of A4."""
+        return round(min(28, 420 / self._masthead_width()), 1)
 
     @property
     def computed_at(self):
