@@ -94,7 +94,7 @@ class ComposeForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
     lead = forms.CharField(label=_("Lead paragraph"), max_length=TEXT_MAX, required=False,
-                           widget=forms.Textarea(attrs={"rows": 5}),
+                           widget=forms.Textarea(attrs={"rows": 7}),
                            help_text=_("Left blank: the paragraph generated from the figures."))
     note = forms.CharField(label=_("Note on this version"), max_length=500, required=False,
                            help_text=_("For the readers of the published versions, e.g. what a new version "

@@ -88,6 +88,12 @@ def _filter_form(request, data=None):
     return ReportFilterForm(data, user=request.user)
 
 
+def _query_of(form):
+    """The query string the filter form was given (its period as chosen: a year, a quarter … not only dates)."""
+    data = {k: v for k, v in form.data.items() if k != "export"}
+    return urlencode(data)
+
+
 def export_response(request, doc, fmt, name, bulletin=None):
     """The bulletin as a download (xlsx or pdf), audited like every export."""
     if fmt == "xlsx":
@@ -113,7 +119,7 @@ class BulletinView(StaffOnlyMixin, View):
             fmt = request.GET.get("export")
             if fmt in ("xlsx", "pdf"):
                 return export_response(request, doc, fmt, "bulletin")
-            context.update(doc=doc, query=urlencode(form.query()),
+            context.update(doc=doc, query=urlencode(form.query()), chosen=_query_of(form),
                            may_publish=services.may_publish(request.user, scope.chain))
         return render(request, "reports/bulletin.html", context)
 
@@ -130,8 +136,9 @@ class ComposeView(StaffOnlyMixin, View):
 
     def _render(self, request, filters, form=None, doc=None, candidates=()):
         return render(request, "reports/compose.html", {
-            "filters": filters, "form": form, "doc": doc, "query": urlencode(filters.query()) if doc else "",
-            "other_language": translation.get_language() != settings.LANGUAGE_CODE})
+            "filters": filters, "form": form, "doc": doc, "query": _query_of(filters) if doc else "",
+            "other_language": translation.get_language() != settings.LANGUAGE_CODE,
+            "doc_language": settings.LANGUAGE_CODE})
 
     def get(self, request):
         filters = _filter_form(request)
@@ -220,7 +227,9 @@ class PublishedView(StaffOnlyMixin, View):
         later = Bulletin.objects.restrict(request.user).filter(supersedes=bulletin).first()
         return render(request, "reports/published.html", {
             "bulletin": bulletin, "doc": doc, "differences": services.differences(bulletin),
-            "text_changes": enumeration(services.changed_text(bulletin)), "later": later})
+            "text_changes": enumeration(services.changed_text(bulletin)), "later": later,
+            # the bulletin reads as it was published, in the platform's language, around it the reader's
+            "doc_language": settings.LANGUAGE_CODE})
 
 
 class DashboardView(StaffOnlyMixin, View):
