@@ -162,27 +162,51 @@ def test_a_case_not_of_the_period_is_refused_at_its_field(year):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks between two connections need PostgreSQL")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_publishers_at_once_get_consecutive_issue_numbers(year):
+    """The first publisher has its number but has not committed; the second, publishing another bulletin of the
+    same office, waits for it on the counter instead of taking the same number."""
     import threading
+    import time
 
-    from django.db import connections
+    from django.db import connections, transaction
 
-    start, outcomes = threading.Barrier(3), []
-    periods = [Period.quarter(2026, 1), Period.quarter(2026, 2), Period.month(2026, 5)]
+    numbers, hold, holding = {}, threading.Event(), threading.Event()
+    services.publish(year.users.office, Period.month(2026, 5), chain_scope(year))  # the office's counter is at 1
 
-    def publish(period):
+    def first():
         try:
-            start.wait(10)
-            outcomes.append(services.publish(year.users.office, period, chain_scope(year)).issue_number)
+            with transaction.atomic():
+                numbers["first"] = services.publish(year.users.office, Period.quarter(2026, 1),
+                                                    chain_scope(year)).issue_number
+                holding.set()
+                hold.wait(20)
         finally:
             connections.close_all()
 
-    racers = [threading.Thread(target=publish, args=(p,)) for p in periods]
-    for r in racers:
-        r.start()
-    for r in racers:
-        r.join(30)
+    def second():
+        try:
+            numbers["second"] = services.publish(year.users.office, Period.quarter(2026, 2),
+                                                 chain_scope(year)).issue_number
+        finally:
+            connections.close_all()
 
-    assert sorted(outcomes) == [1, 2, 3]
+    a, b = threading.Thread(target=first), threading.Thread(target=second)
+    a.start()
+    assert holding.wait(20)
+    b.start()
+    waited = False
+    for _ in range(200):  # until the second waits on a lock (or, were there none, has taken its number)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            waited = cursor.fetchone()[0] > 0
+        if waited or not b.is_alive():
+            break
+        time.sleep(0.05)
+    hold.set()
+    a.join(20)
+    b.join(20)
+
+    assert waited is True
+    assert numbers == {"first": 2, "second": 3}
     assert sorted(Bulletin.objects.values_list("issue_number", flat=True)) == [1, 2, 3]
     assert IssueCounter.objects.get().last == 3
 
