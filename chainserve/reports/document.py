@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from . import cases, charts, sections
 from .figures import DAYS, FIGURES, GROUPS, UNIT_LABELS, Period, compute_all, display, records_url
 from .figures import lead as lead_paragraph
+from .models import issue_label
 from .wording import heading_number, sub_number
 
 
@@ -34,7 +35,7 @@ class Composition:
 @dataclass
 class Document:
     masthead: str
-    issue: str  # 期号 as printed (2026年第5期); "" for a draft
+    issue_number: tuple | None  # 期号: (year, number); None for a draft
     issuer_name: str
     date: datetime.date
     title: str
@@ -51,6 +52,11 @@ class Document:
     @property
     def draft(self):
         return self.version is None
+
+    @property
+    def issue(self):
+        """期号 as printed (2026年第5期), in the active language; "" for a draft."""
+        return str(issue_label(*self.issue_number)) if self.issue_number else ""
 
     def _masthead_width(self):
         """The masthead's width in Chinese characters (a Latin letter counts about half of one)."""
@@ -170,28 +176,29 @@ def issuer(user, scope):
 
 # ---------------------------------------------------------------- composing and reading back
 
-def compose(user, period, scope, composition=None, *, report=None, version=None, issue=""):
+def compose(user, period, scope, composition=None):
     """The bulletin of the period and scope as `user` would publish it now, with the office's `composition`;
     ValidationError (on "cases") for a case that is not the period's."""
     composition = composition or Composition()
-    report = report or compute_all(period, scope)
+    report = compute_all(period, scope)
     chosen = cases.chosen(period, scope, composition.cases)
     text, links = lead_paragraph(report)
     data = report.as_dict()
     data["charts"] = charts.chart_data(report)
     return Document(
-        masthead=masthead(scope), issue=issue, issuer_name=issuer(user, scope)[1], date=timezone.localdate(),
+        masthead=masthead(scope), issue_number=None, issuer_name=issuer(user, scope)[1], date=timezone.localdate(),
         title=composition.title.strip() or str(default_title(period, scope)),
         lead=composition.lead.strip() or text, lead_links=links,
         activity=sections.activity(period, scope), results=sections.results(report), cases=chosen,
-        data=_plain(data), period=period, params=scope.params(), version=version)
+        data=_plain(data), period=period, params=scope.params())
 
 
 def from_bulletin(bulletin):
     """A published bulletin as it was frozen."""
     params = {k: v for k, v in (("chain", bulletin.chain_id), ("district", bulletin.district_id)) if v}
     return Document(
-        masthead=bulletin.masthead, issue=str(bulletin.issue_label), issuer_name=bulletin.issuer_name,
+        masthead=bulletin.masthead, issue_number=(bulletin.issue_year, bulletin.issue_number),
+        issuer_name=bulletin.issuer_name,
         date=timezone.localdate(bulletin.published_at), title=bulletin.title, lead=bulletin.summary,
         lead_links=bulletin.sections.get("lead_links", []), activity=bulletin.sections.get("activity", []),
         results=bulletin.sections.get("results", []), cases=bulletin.cases, data=bulletin.data,
