@@ -34,6 +34,8 @@ class Composition:
 
 @dataclass
 class Document:
+    """One bulletin as it reads: its head, text, charts' data and figures (see the module's docstring)."""
+
     masthead: str
     issue_number: tuple | None  # 期号: (year, number); None for a draft
     issuer_name: str

@@ -134,7 +134,7 @@ class ComposeView(StaffOnlyMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _render(self, request, filters, form=None, doc=None, candidates=()):
+    def _render(self, request, filters, form=None, doc=None):
         return render(request, "reports/compose.html", {
             "filters": filters, "form": form, "doc": doc, "query": _query_of(filters) if doc else "",
             "other_language": translation.get_language() != settings.LANGUAGE_CODE,
