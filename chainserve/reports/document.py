@@ -31,6 +31,13 @@ class Composition:
     lead: str = ""
     cases: list = field(default_factory=list)
 
+    @classmethod
+    def of(cls, bulletin):
+        """What the office wrote for a published version, to start the next one from: its title and cases, and
+        its lead paragraph if the office wrote it (one generated then is generated again, from today's figures)."""
+        lead = bulletin.summary if bulletin.summary != bulletin.data.get("summary") else ""
+        return cls(bulletin.title, lead, [(c["ref"], c["title"], c["text"]) for c in bulletin.cases])
+
 
 @dataclass
 class Document:

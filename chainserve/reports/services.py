@@ -24,6 +24,11 @@ def series_of(period, scope):
                      str(scope.district.pk if scope.district else "")])
 
 
+def latest_version(user, period, scope):
+    """The latest published version of the bulletin of the period and scope that user may see, or None."""
+    return Bulletin.objects.restrict(user).filter(series=series_of(period, scope)).order_by("-version").first()
+
+
 def may_publish(user, chain):
     """Whether user may publish a bulletin of `chain` (None: of no chain): admins any; the chain office the
     bulletins of its own chains and those of no chain."""

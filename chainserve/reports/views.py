@@ -57,7 +57,7 @@ from chainserve.registry.tables import OrganizationTable, ProductTable
 from . import cases, services
 from .cases import MAX_CASES
 from .dashboard import dashboard_data
-from .document import compose, from_bulletin
+from .document import Composition, compose, from_bulletin
 from .exports import PDF_TYPE, pdf_bytes, xlsx_bytes
 from .figures import FIGURES, compute_all
 from .filtersets import BulletinFilterSet, IndustryScaleFilterSet
@@ -134,22 +134,38 @@ class ComposeView(StaffOnlyMixin, View):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
-    def _render(self, request, filters, form=None, doc=None):
+    def _render(self, request, filters, form=None, doc=None, latest=None):
         return render(request, "reports/compose.html", {
-            "filters": filters, "form": form, "doc": doc, "query": _query_of(filters) if doc else "",
+            "filters": filters, "form": form, "doc": doc, "query": _query_of(filters) if doc else "", "latest": latest,
             "other_language": translation.get_language() != settings.LANGUAGE_CODE,
             "doc_language": settings.LANGUAGE_CODE})
 
     def get(self, request):
+        """The draft, started from the latest published version when there is one (its title, the lead
+        paragraph the office wrote, its cases still of the period), else from the records alone."""
         filters = _filter_form(request)
         if not filters.is_valid():
             return self._render(request, filters)
         period, scope = filters.period(), filters.scope()
+        latest = services.latest_version(request.user, period, scope)
+        composition = Composition.of(latest) if latest else Composition()
         with translation.override(settings.LANGUAGE_CODE):
             candidates = cases.candidates(period, scope)
-        doc = self._draft(request.user, period, scope)
-        form = ComposeForm(initial={"title": doc.title, "lead": doc.lead}, candidates=candidates)
-        return self._render(request, filters, form, doc)
+            offered, kept = {c.ref for c in candidates}, []
+            for ref, title, text in composition.cases:
+                if ref not in offered:  # a case chosen then but not among the first offered now
+                    found = cases.find(period, scope, ref)
+                    if found is None:  # no longer of the period (reopened since): left out
+                        continue
+                    candidates.append(found)
+                kept.append((ref, title, text))
+        composition.cases = kept
+        doc = self._draft(request.user, period, scope, composition)
+        initial = {"title": doc.title, "lead": doc.lead}
+        for n, case in enumerate(doc.cases, 1):
+            initial.update({f"case_{n}": case["ref"], f"case_{n}_title": case["title"], f"case_{n}_text": case["text"]})
+        form = ComposeForm(initial=initial, candidates=candidates)
+        return self._render(request, filters, form, doc, latest)
 
     def post(self, request):
         filters = _filter_form(request)

@@ -184,3 +184,23 @@ def test_publishing_through_the_api_takes_the_cases_and_is_strict(year, api_as):
         "it again."]})
     r = api.post("/api/v1/bulletins/publish/", {**body, "cases": []}, format="json")
     assert (r.status_code, r.json()["version"], r.json()["changes"]) == (201, 2, {"figures": [], "text": ["Typical cases"]})
+
+
+def test_a_new_version_starts_from_the_latest_one(year, client_as):
+    office = year.users.office
+    scope = Scope(user=office, chain=year.chain)
+    agreement = f"agreement:{year.agreements[1].pk}"
+    services.publish(office, Period.year(2026), scope, "2026年工作简报",
+                     cases=[(agreement, "建行授信", "建设银行为溫州康寧授信18.2亿元。")])
+
+    form = client_as(office).get(compose_url(year)).context["form"]
+    # the generated lead paragraph is generated again (from today's figures); what the office wrote is kept
+    assert [form[f].value() for f in ("title", "case_1", "case_1_title", "case_1_text", "case_2")] == [
+        "2026年工作简报", agreement, "建行授信", "建设银行为溫州康寧授信18.2亿元。", None]
+    assert form["lead"].value().startswith("本期，明湖市大健康产业链受理企业诉求5件")
+
+    services.publish(office, Period.year(2026), scope, "2026年工作简报", lead="全年工作稳步推进。",
+                     cases=[(agreement, "建行授信", "建设银行为溫州康寧授信18.2亿元。")])
+    page = client_as(office).get(compose_url(year))
+    assert page.context["form"]["lead"].value() == "全年工作稳步推进。"
+    assert "Started from version 2 of No. 1, 2026" in page.content.decode()
