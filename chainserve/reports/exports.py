@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -47,16 +48,20 @@ def figure_rows(doc, base_url=""):
 
 
 def text_rows(doc, bulletin=None):
-    """The bulletin's text, part by part, as it is printed."""
+    """The bulletin's text, part by part, as it is printed: [part, text]."""
+    period = doc.data["period"]
     rows = [[_("Masthead"), doc.masthead], [_("Issue number"), doc.issue or _("Draft (numbered when published)")],
-            [_("Issuing unit"), doc.issuer_name], [_("Date"), doc.date], [_("Title"), doc.title],
-            [_("Period"), doc.data["period"]["label"], doc.data["period"]["start"], doc.data["period"]["end"]],
+            [_("Issuing unit"), doc.issuer_name], [_("Date"), date_format(doc.date, "DATE_FORMAT")],
+            [_("Title"), doc.title],
+            [_("Period"), _("%(period)s (%(start)s to %(end)s)") % {"period": period["label"], "start": period["start"],
+                                                                     "end": period["end"]}],
             [_("Lead paragraph"), doc.lead]]
     for e in doc.activity:
         rows.append([_("Work updates: %(part)s") % {"part": e["heading"]}, e["text"]])
         rows += [["", item["text"]] for item in e["items"]]
     rows += [[_("Main results: %(part)s") % {"part": r["heading"]}, r["text"]] for r in doc.results]
-    rows += [[_("Typical case %(n)s") % {"n": n}, c["title"], c["text"]] for n, c in enumerate(doc.cases, 1)]
+    for n, c in enumerate(doc.cases, 1):
+        rows += [[_("Typical case %(n)s") % {"n": n}, c["title"]], ["", c["text"]]]
     rows.append([_("Computed at"), doc.computed_at.strftime("%Y-%m-%d %H:%M")])
     if bulletin is not None:
         rows += [[_("Version"), bulletin.version], [_("Published by"), bulletin.publisher]]
@@ -68,7 +73,7 @@ def xlsx_bytes(doc, bulletin=None, base_url=""):
     wb.remove(wb.active)
     _sheet(wb, _("Figures"), [_("Group"), _("Figure"), _("Value"), _("Unit"), _("Exact value"), _("Source or note"),
                               _("Records"), _("Filter")], figure_rows(doc, base_url), [14, 40, 12, 12, 16, 24, 60, 50])
-    text = _sheet(wb, _("Text"), [_("Part"), _("Text"), ""], text_rows(doc, bulletin), [22, 90, 90])
+    text = _sheet(wb, _("Text"), [_("Part"), _("Text")], text_rows(doc, bulletin), [26, 110])
     for row in text.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -144,11 +144,14 @@ def test_the_published_bulletin_as_its_readers_see_it(year, client_as):
     assert figures["协调解决诉求"][2:8] == (2, None, 2, None, f"http://testserver/reports/records/demands_resolved/?start="
                                          f"2026-01-01&end=2026-12-31&chain={year.chain.pk}",
                                          f"start=2026-01-01&end=2026-12-31&chain={year.chain.pk}")
-    text_rows = {r[0]: r[1:] for r in book["正文"].iter_rows(min_row=2, values_only=True) if r[0]}
-    assert (text_rows["期号"][0], text_rows["编发单位"][0], text_rows["导语"][0]) == (
-        "2026年第1期", "明湖市大健康产业链办公室", bulletin.summary)
-    assert text_rows["典型案例1"][:2] == ("明湖农商银行—溫州康寧醫藥有限公司", bulletin.cases[0]["text"])
-    assert text_rows["主要成效：诉求办理"][0] == bulletin.sections["results"][0]["text"]
+    rows = list(book["正文"].iter_rows(min_row=2, values_only=True))
+    text_rows = dict(rows)
+    assert [text_rows[part] for part in ("刊头", "期号", "编发单位", "日期", "期间", "导语")] == [
+        "明湖市大健康产业链工作简报", "2026年第1期", "明湖市大健康产业链办公室", "2026年12月31日",
+        "2026年（2026-01-01至2026-12-31）", bulletin.summary]
+    case = rows.index(("典型案例1", "明湖农商银行—溫州康寧醫藥有限公司"))
+    assert rows[case + 1] == (None, bulletin.cases[0]["text"])
+    assert text_rows["主要成效：诉求办理"] == bulletin.sections["results"][0]["text"]
 
 
 def test_publishing_through_the_api_takes_the_cases_and_is_strict(year, api_as):

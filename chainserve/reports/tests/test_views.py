@@ -91,6 +91,7 @@ def test_every_figure_links_to_its_records(year, client_as):
     assert "2 records" in records and "Records behind" in records
     item = re.search(r'href="([^"]+)" data-figure="activities_by_kind.hospital"', page).group(1).replace("&amp;", "&")
     assert "2 records" in client.get(item).content.decode()
+    assert "3 records" in client.get(f"/reports/records/visits/?{QUERY}").content.decode()
     # the figures the text states link to their records too
     lead = re.search(r'<p class="bulletin-lead" id="lead">(.*?)</p>', page, re.S).group(1)
     assert re.findall(r'data-figure-text="([a-z_]+)"', lead)[:3] == ["demands_received", "demands_resolved",
