@@ -8,7 +8,7 @@ from chainserve.core.money import format_amount
 from chainserve.demands import metrics
 from chainserve.demands.choices import OPEN_STATUSES
 
-from .figures import _by_category, activities, agreements, demand_filters, demands, meetings, yi
+from .figures import activities, agreements, category_figures, demand_filters, demands, meetings, yi
 
 TIMELINE_LIMIT = 300
 
@@ -27,7 +27,7 @@ def monthly(period, scope):
 
 
 def by_category(period, scope):
-    rows = _by_category(period, scope)
+    rows = category_figures(period, scope)
     return {"names": [f.name for f in rows], "resolved": [f.resolved for f in rows],
             "unresolved": [f.unresolved for f in rows], "open": [f.open for f in rows]}
 

@@ -1,15 +1,19 @@
-"""A bulletin as a workbook (formulas neutralised by core.exports) and as an A4 PDF with its charts."""
+"""A bulletin as a workbook — its figures with the records behind each (the records page and its filter) and its
+text — and as an A4 PDF printed like a 简报: red masthead, 期号, 编发单位 and date, the text, charts and the
+figures as the annex. Both read a document.Document; formulas in cells are neutralised by core.exports."""
 
 from decimal import Decimal
+from io import BytesIO
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
-from chainserve.core.exports import workbook_bytes
+from chainserve.core.exports import safe_cell
 
-from . import charts
-from .figures import FEN, GROUPS, UNIT_LABELS, display, yi
-from .services import label_of
+from .figures import FEN, UNIT_LABELS, records_url, yi
 
 PDF_TYPE = "application/pdf"
 
@@ -20,49 +24,66 @@ def _cell(unit, value):
     return Decimal(yi(value)) if unit == FEN else value
 
 
-def lines(data):
-    """[(group, label, shown value, unit key, exact value, note)] of the frozen or computed figures; a
-    breakdown gives one line per item."""
-    out = []
-    for f in data["figures"]:
-        group, label, unit = str(GROUPS.get(f["group"], f["group"])), label_of(f), f["unit"]
-        if f["items"]:
-            for item in f["items"]:
-                out.append((group, _("%(figure)s: %(item)s") % {"figure": label, "item": item["label"]},
-                            display(unit, item["value"]), unit, item["value"], ""))
-        else:
-            out.append((group, label, display(unit, f["value"]), unit, f["value"], f["note"]))
-    return out
+def _sheet(wb, title, headers, rows, widths):
+    ws = wb.create_sheet(title=title[:31])
+    ws.append([safe_cell(h) for h in headers])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    for column, width in zip("ABCDEFGHIJ", widths, strict=False):
+        ws.column_dimensions[column].width = width
+    return ws
 
 
-def xlsx_bytes(data, title):
-    headers = [_("Group"), _("Figure"), _("Value"), _("Unit"), _("Exact value"), _("Source or note")]
+def figure_rows(doc, base_url=""):
+    """One row per figure (or item of a breakdown): its value, unit, exact value and source, and the records
+    behind it — the page's address and its filter parameters."""
     rows = []
-    for group, label, _shown, unit, exact, note in lines(data):
-        rows.append([group, label, _cell(unit, exact), str(UNIT_LABELS[unit]), "" if exact is None else exact, note])
-    rows.append([])
-    rows.append([_("Title"), title])
-    rows.append([_("Period"), data["period"]["label"], data["period"]["start"], data["period"]["end"]])
-    rows.append([_("Computed at"), data["computed_at"]])
-    rows.append([_("Summary"), data["summary"]])
-    return workbook_bytes(_("Bulletin"), headers, rows)
+    for line in doc.annex():
+        url = records_url(line.key, doc.period, doc.params, line.item)
+        rows.append([line.group, line.label, _cell(line.unit, line.exact), str(UNIT_LABELS[line.unit]),
+                     "" if line.exact is None else line.exact, line.note, base_url + url, url.partition("?")[2]])
+    return rows
 
 
-def _items(data, key):
-    f = next((f for f in data["figures"] if f["key"] == key), None)
-    return [(i["label"], i["value"]) for i in f["items"]] if f else []
+def text_rows(doc, bulletin=None):
+    """The bulletin's text, part by part, as it is printed: [part, text]."""
+    period = doc.data["period"]
+    rows = [[_("Masthead"), doc.masthead], [_("Issue number"), doc.issue or _("Draft (numbered when published)")],
+            [_("Issuing unit"), doc.issuer_name], [_("Date"), date_format(doc.date, "DATE_FORMAT")],
+            [_("Title"), doc.title],
+            [_("Period"), _("%(period)s (%(start)s to %(end)s)") % {"period": period["label"], "start": period["start"],
+                                                                     "end": period["end"]}],
+            [_("Lead paragraph"), doc.lead]]
+    for e in doc.activity:
+        rows.append([_("Work updates: %(part)s") % {"part": e["heading"]}, e["text"]])
+        rows += [["", item["text"]] for item in e["items"]]
+    rows += [[_("Main results: %(part)s") % {"part": r["heading"]}, r["text"]] for r in doc.results]
+    for n, c in enumerate(doc.cases, 1):
+        rows += [[_("Typical case %(n)s") % {"n": n}, c["title"]], ["", c["text"]]]
+    rows.append([_("Computed at"), doc.computed_at.strftime("%Y-%m-%d %H:%M")])
+    if bulletin is not None:
+        rows += [[_("Version"), bulletin.version], [_("Published by"), bulletin.publisher]]
+    return rows
 
 
-def pdf_bytes(data, title, bulletin=None):
-    """The A4 bulletin; `bulletin`: the published version it is (its number and time go in the header)."""
+def xlsx_bytes(doc, bulletin=None, base_url=""):
+    wb = Workbook()
+    wb.remove(wb.active)
+    _sheet(wb, _("Figures"), [_("Group"), _("Figure"), _("Value"), _("Unit"), _("Exact value"), _("Source or note"),
+                              _("Records"), _("Filter")], figure_rows(doc, base_url), [14, 40, 12, 12, 16, 24, 60, 50])
+    text = _sheet(wb, _("Text"), [_("Part"), _("Text")], text_rows(doc, bulletin), [26, 110])
+    for row in text.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def pdf_bytes(doc):
+    """The A4 bulletin."""
     from weasyprint import HTML  # imported here: loading Pango costs ~0.3 s, only PDF exports need it
 
-    figure_charts = [charts.hbar(_("Demands received by category"), _items(data, "demands_received_by_category")),
-                     charts.hbar(_("Activities by kind"), _items(data, "activities_by_kind")),
-                     charts.hbar(_("Products in clinical development, by phase"), _items(data, "products_by_phase"))]
-    html = render_to_string("reports/bulletin_pdf.html", {
-        "title": title, "data": data, "charts": figure_charts, "bulletin": bulletin,
-        # an amount is shown whole (68.2亿元): its unit column stays empty
-        "lines": [(g, label, shown, "" if unit == FEN else str(UNIT_LABELS[unit]), note)
-                  for g, label, shown, unit, _x, note in lines(data)]})
-    return HTML(string=html).write_pdf()
+    return HTML(string=render_to_string("reports/bulletin_pdf.html", {"doc": doc})).write_pdf()

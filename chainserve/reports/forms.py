@@ -11,6 +11,8 @@ from chainserve.core.forms import bootstrap
 from chainserve.core.money import FEN_PER_YI
 from chainserve.registry.models import District
 
+from .cases import KIND_LABELS, MAX_CASES, TEXT_MAX, TITLE_MAX
+from .document import Composition
 from .figures import Period, Scope
 from .models import IndustryScale
 
@@ -83,6 +85,61 @@ class ReportFilterForm(forms.Form):
         """The query string of this period and scope, for links and exports."""
         period, scope = self.period(), self.scope()
         return {"start": period.start.isoformat(), "end": period.end.isoformat(), **scope.params()}
+
+
+class ComposeForm(forms.Form):
+    """What the office writes and picks before publishing: the title, the lead paragraph, up to three typical
+    cases from `candidates` (each with its title and paragraph, prefilled from the record when left blank) and a
+    note on the version."""
+
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
+    lead = forms.CharField(label=_("Lead paragraph"), max_length=TEXT_MAX, required=False,
+                           widget=forms.Textarea(attrs={"rows": 7}),
+                           help_text=_("Left blank: the paragraph generated from the figures."))
+    note = forms.CharField(label=_("Note on this version"), max_length=500, required=False,
+                           help_text=_("For the readers of the published versions, e.g. what a new version "
+                                       "corrects."))
+
+    def __init__(self, data=None, *, candidates=(), **kwargs):
+        super().__init__(data, **kwargs)
+        groups = {}
+        for c in candidates:
+            groups.setdefault(c.kind, []).append((c.ref, c.label))
+        choices = [("", _("— none —"))] + [(str(KIND_LABELS[kind]), refs) for kind, refs in groups.items()]
+        for n in range(1, MAX_CASES + 1):
+            self.fields[f"case_{n}"] = forms.ChoiceField(label=_("Typical case %(n)s") % {"n": n}, choices=choices,
+                                                         required=False)
+            self.fields[f"case_{n}_title"] = forms.CharField(label=_("Its title"), max_length=TITLE_MAX,
+                                                             required=False)
+            self.fields[f"case_{n}_text"] = forms.CharField(
+                label=_("Its paragraph"), max_length=TEXT_MAX, required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+                help_text=_("Left blank: the paragraph told from the record; edit it before publishing."))
+        bootstrap(self)
+
+    def slots(self):
+        """[(n, choice field, title field, text field)] for the template."""
+        return [(n, self[f"case_{n}"], self[f"case_{n}_title"], self[f"case_{n}_text"])
+                for n in range(1, MAX_CASES + 1)]
+
+    def clean(self):
+        data = super().clean()
+        seen = {}
+        for n in range(1, MAX_CASES + 1):
+            ref = data.get(f"case_{n}")
+            if not ref and (data.get(f"case_{n}_text") or data.get(f"case_{n}_title")):
+                self.add_error(f"case_{n}", _("Choose the record this case tells."))
+            elif ref and ref in seen:
+                self.add_error(f"case_{n}", _("This record is already case %(other)s.") % {"other": seen[ref]})
+            elif ref:
+                seen[ref] = n
+        return data
+
+    def composition(self):
+        d = self.cleaned_data
+        return Composition(d.get("title", ""), d.get("lead", ""), [
+            (d[f"case_{n}"], d.get(f"case_{n}_title", ""), d.get(f"case_{n}_text", ""))
+            for n in range(1, MAX_CASES + 1) if d.get(f"case_{n}")])
 
 
 def default_query(user=None):

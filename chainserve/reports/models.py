@@ -67,10 +67,43 @@ class IndustryScale(Searchable, ScopedModel, TimeStampedModel):
         return report_scope(user, action)
 
 
-class Bulletin(Searchable, ScopedModel):
-    """A published bulletin — 简报: the figures of a period and scope frozen when they were computed.
+def issue_label(year, number):
+    return _("No. %(number)s, %(year)s") % {"year": year, "number": number}
 
-    Never changed once written; a later version of the same period and scope supersedes it."""
+
+class IssueCounter(models.Model):
+    """The last issue number — 期号 — an issuing unit gave its bulletins in a year (2026年第1期, 第2期 …).
+    Locked while a bulletin is numbered, so two publishers at once get consecutive numbers."""
+
+    issuer = models.ForeignKey("registry.Organization", verbose_name=_("issuing unit"), null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last issue number"), default=0)
+
+    class Meta:
+        verbose_name = _("issue counter")
+        verbose_name_plural = _("issue counters")
+        ordering = ["year", "issuer"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year"], name="issue_counter_once_per_year",
+                                    violation_error_message=_("This unit already numbers its bulletins of "
+                                                              "this year.")),
+            models.UniqueConstraint(fields=["year"], condition=Q(issuer__isnull=True),
+                                    name="issue_counter_no_unit_once_per_year",
+                                    violation_error_message=_("Bulletins of no unit are already numbered "
+                                                              "for this year.")),
+        ]
+
+    def __str__(self):
+        return f"{self.issuer or '—'} {self.year}: {self.last}"
+
+
+class Bulletin(Searchable, ScopedModel):
+    """A published bulletin — 简报: its masthead, 期号 and 编发单位, the lead paragraph, the sections generated
+    from the records, the typical cases and the figures of a period and scope, frozen together when published.
+
+    Never changed once written; a later version of the same period and scope supersedes it (and keeps its
+    期号)."""
 
     title = models.CharField(_("title"), max_length=200)
     start = models.DateField(_("from date"))
@@ -84,8 +117,23 @@ class Bulletin(Searchable, ScopedModel):
     version = models.PositiveIntegerField(_("version"), default=1)
     supersedes = models.OneToOneField("self", verbose_name=_("supersedes"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="superseded_by")
+    masthead = models.CharField(_("masthead"), max_length=200, help_text=_("The bulletin's name, printed in red "
+                                                                          "at the top: 某某产业链工作简报."))
+    issuer = models.ForeignKey("registry.Organization", verbose_name=_("issuing unit"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               help_text=_("编发单位: the chain's office, or the publisher's unit for a bulletin "
+                                           "of no chain."))
+    issuer_name = models.CharField(_("issuing unit, as printed"), max_length=200)
+    issue_year = models.PositiveSmallIntegerField(_("issue year"))
+    issue_number = models.PositiveIntegerField(_("issue number"),
+                                               help_text=_("期号: numbered per issuing unit and year; the versions "
+                                                           "of one bulletin keep the number of the first."))
     data = models.JSONField(_("figures"), help_text=_("The figures as computed, frozen."))
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(_("lead paragraph"))
+    sections = models.JSONField(_("sections"), default=dict, blank=True,
+                                help_text=_("工作动态 and 主要成效 as generated from the records, frozen."))
+    cases = models.JSONField(_("typical cases"), default=list, blank=True,
+                             help_text=_("典型案例: the records chosen and their paragraphs as published."))
     computed_at = models.DateTimeField(_("computed at"))
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
@@ -104,9 +152,15 @@ class Bulletin(Searchable, ScopedModel):
             models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="bulletin_period_ordered",
                                    violation_error_message=_("The end date cannot be before the start date.")),
         ]
+        indexes = [models.Index(fields=["issuer", "issue_year", "issue_number"], name="bulletin_issue_idx")]
 
     def __str__(self):
         return f"{self.title} v{self.version}"
+
+    @property
+    def issue_label(self):
+        """期号 as printed: 2026年第5期."""
+        return issue_label(self.issue_year, self.issue_number)
 
     @property
     def publisher(self):

@@ -1,17 +1,21 @@
-"""Every change in reports: publishing a bulletin (frozen, versioned), and what changed between versions.
-The industry scale is entered through core.services.save_record (the edit view)."""
+"""Every change in reports: publishing a bulletin (numbered, frozen, versioned; refused when nothing changed), and
+what changed between versions. The industry scale is entered through core.services.save_record (the edit view)."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from chainserve.chains.models import Chain
+from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
 
-from .figures import FIGURES, compute_all, display
-from .models import Bulletin
+from .document import Composition, compose, from_bulletin, issuer, text_changes
+from .figures import display
+from .models import Bulletin, IssueCounter
 
 
 def series_of(period, scope):
@@ -20,10 +24,41 @@ def series_of(period, scope):
                      str(scope.district.pk if scope.district else "")])
 
 
-def publish(user, period, scope, title="", note=""):
-    """Compute the figures as `user` sees them and freeze them as the next version of the bulletin.
-    The version it supersedes stays as it was; the new one records which it supersedes. Refused
-    (PermissionDenied, nothing written) when the scope is not the user's to publish (save_record checks)."""
+def latest_version(user, period, scope):
+    """The latest published version of the bulletin of the period and scope that user may see, or None."""
+    return Bulletin.objects.restrict(user).filter(series=series_of(period, scope)).order_by("-version").first()
+
+
+def may_publish(user, chain):
+    """Whether user may publish a bulletin of `chain` (None: of no chain): admins any; the chain office the
+    bulletins of its own chains and those of no chain."""
+    if not can_change_any(Bulletin, user):
+        return False
+    if chain is None or user.is_admin_role:
+        return True
+    return Chain.objects.restrict(user, "change").filter(pk=chain.pk).exists()
+
+
+def next_issue_number(issuer, year):
+    """The next 期号 of the issuing unit in the year. The counter row stays locked until the publishing
+    transaction ends, so that two publishers at once get consecutive numbers."""
+    counter, _created = IssueCounter.objects.select_for_update().get_or_create(issuer=issuer, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def publish(user, period, scope, title="", note="", lead="", cases=()):
+    """Compose the bulletin as `user` sees the records and freeze it — figures and text together — as the next
+    version: a first version takes the issuing unit's next 期号, a later one keeps its number and records which
+    version it supersedes (that one stays as it was). `cases`: [(ref, title, text)] of the typical cases,
+    a blank title or text is the one generated from the record.
+
+    Refused, nothing written: PermissionDenied when the scope is not the user's to publish; ValidationError
+    (naming the field) for a case not of the period, a title too long, or when neither figures nor text changed
+    since the latest version."""
+    if not may_publish(user, scope.chain):
+        raise PermissionDenied
     series = series_of(period, scope)
     with transaction.atomic():
         # Lock the series' latest version so that two publishers get consecutive versions.
@@ -31,21 +66,26 @@ def publish(user, period, scope, title="", note=""):
         # A published bulletin is a document: frozen in the platform's language, whoever's request (or command)
         # published it.
         with translation.override(settings.LANGUAGE_CODE):
-            report = compute_all(period, scope)
-            data = report.as_dict()
-            title = title.strip() or default_title(period, scope)
+            doc = compose(user, period, scope, Composition(title, lead, list(cases)))
+            unchanged = previous is not None and from_bulletin(previous).content() == doc.content()
+        if unchanged:
+            raise ValidationError(_("Nothing has changed since version %(version)s: the figures and the text are the "
+                                    "same, so there is no need to publish it again.") % {"version": previous.version})
+        if previous is not None:
+            unit, name, year, number = (previous.issuer, previous.issuer_name, previous.issue_year,
+                                        previous.issue_number)
+        else:
+            (unit, name), year = issuer(user, scope), timezone.localdate().year
+            number = next_issue_number(unit, year)
         bulletin = Bulletin(
-            title=title, start=period.start, end=period.end,
-            chain=scope.chain, district=scope.district, series=series,
-            version=previous.version + 1 if previous else 1, supersedes=previous, data=data,
-            summary=data["summary"], computed_at=report.computed_at, published_by=user, note=note.strip())
+            title=doc.title, start=period.start, end=period.end, chain=scope.chain, district=scope.district,
+            series=series, version=previous.version + 1 if previous else 1, supersedes=previous,
+            masthead=doc.masthead, issuer=unit, issuer_name=name,
+            issue_year=year, issue_number=number, data=doc.data, summary=doc.lead,
+            sections={"lead_links": doc.lead_links, "activity": doc.activity, "results": doc.results},
+            cases=doc.cases, computed_at=doc.computed_at, published_by=user, note=note.strip())
         bulletin.full_clean()  # e.g. a title too long: a ValidationError naming the field, nothing written
         return save_record(user, bulletin)
-
-
-def default_title(period, scope):
-    where = scope.chain or scope.district or _("Whole city")
-    return _("Industry chain bulletin: %(where)s, %(period)s") % {"where": where, "period": period.label}
 
 
 @dataclass
@@ -79,11 +119,12 @@ def differences(bulletin):
     return out
 
 
+def changed_text(bulletin):
+    """The parts of the text that changed from the version this one supersedes: [label]."""
+    if bulletin.supersedes is None:
+        return []
+    return text_changes(from_bulletin(bulletin.supersedes).content(), from_bulletin(bulletin).content())
+
+
 def _display(entry):
     return display(entry["unit"], entry["value"])
-
-
-def label_of(entry):
-    """A frozen figure's label in the reader's language (the registry's), else as it was frozen."""
-    fig = FIGURES.get(entry["key"])
-    return str(fig.label) if fig else entry["label"]

@@ -15,9 +15,9 @@ class BulletinTable(Table):
     default_sort = "-published_at"
     columns = [
         Column("title", _("Title"), order_by="title", link=True),
+        Column("issue", _("Issue number"), accessor=lambda b: b.issue_label, order_by="issue_number"),
+        Column("issuer", _("Issuing unit"), accessor=lambda b: b.issuer_name, order_by="issuer_name"),
         Column("version", _("Version"), order_by="version"),
-        Column("start", _("From date"), order_by="start"),
-        Column("end", _("To date"), order_by="end"),
         Column("published_at", _("Published at"),
                accessor=lambda b: date_format(timezone.localtime(b.published_at), "Y-m-d H:i"),
                order_by="published_at"),

@@ -5,7 +5,7 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.BulletinView.as_view(), name="bulletin-live"),
-    path("publish/", views.PublishView.as_view(), name="publish"),
+    path("compose/", views.ComposeView.as_view(), name="compose"),
     path("bulletins/", views.BulletinListView.as_view(), name="bulletins"),
     path("bulletins/<int:pk>/", views.PublishedView.as_view(), name="bulletin"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),

@@ -1,11 +1,13 @@
 """Pages of the reports app: the bulletin, publishing and the published versions, the dashboard, the records
 behind a figure, the industry scale."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -20,8 +22,17 @@ from chainserve.coordination.filtersets import (
     InstructorFilterSet,
     MeetingFilterSet,
     PairingFilterSet,
+    VisitFilterSet,
 )
-from chainserve.coordination.models import Activity, Agreement, Coverage, InstructorAssignment, Meeting, Pairing
+from chainserve.coordination.models import (
+    Activity,
+    Agreement,
+    Coverage,
+    InstructorAssignment,
+    Meeting,
+    Pairing,
+    Visit,
+)
 from chainserve.coordination.tables import (
     ActivityTable,
     AgreementTable,
@@ -29,8 +40,10 @@ from chainserve.coordination.tables import (
     InstructorTable,
     MeetingTable,
     PairingTable,
+    VisitTable,
 )
 from chainserve.core.exports import XLSX_TYPE
+from chainserve.core.forms import add_service_error
 from chainserve.core.models import AuditEntry, can_change_any
 from chainserve.core.services import audit
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
@@ -41,20 +54,24 @@ from chainserve.registry.filtersets import OrganizationFilterSet, ProductFilterS
 from chainserve.registry.models import Organization, Product
 from chainserve.registry.tables import OrganizationTable, ProductTable
 
-from . import services
+from . import cases, services
+from .cases import MAX_CASES
 from .dashboard import dashboard_data
-from .exports import PDF_TYPE, lines, pdf_bytes, xlsx_bytes
+from .document import Composition, compose, from_bulletin
+from .exports import PDF_TYPE, pdf_bytes, xlsx_bytes
 from .figures import FIGURES, compute_all
 from .filtersets import BulletinFilterSet, IndustryScaleFilterSet
-from .forms import IndustryScaleForm, ReportFilterForm, default_query
+from .forms import ComposeForm, IndustryScaleForm, ReportFilterForm, default_query
 from .models import Bulletin, IndustryScale
 from .tables import BulletinTable, IndustryScaleTable
+from .wording import enumeration
 
 # The list a figure's records are shown in: the owning app's FilterSet and columns.
 RECORD_LISTS = {
     Demand: (DemandFilterSet, DemandTable),
     Meeting: (MeetingFilterSet, MeetingTable),
     Activity: (ActivityFilterSet, ActivityTable),
+    Visit: (VisitFilterSet, VisitTable),
     Agreement: (AgreementFilterSet, AgreementTable),
     Organization: (OrganizationFilterSet, OrganizationTable),
     Product: (ProductFilterSet, ProductTable),
@@ -67,57 +84,138 @@ RECORD_LISTS = {
 
 
 def _filter_form(request, data=None):
-    data = data if data is not None else (request.GET if request.GET else default_query())
+    data = data if data is not None else (request.GET if request.GET else default_query(request.user))
     return ReportFilterForm(data, user=request.user)
 
 
-def export_response(request, data, title, fmt, name, bulletin=None):
-    """The bulletin data as a download (xlsx or pdf), audited like every export."""
+def _query_of(form):
+    """The query string the filter form was given (its period as chosen: a year, a quarter … not only dates)."""
+    data = {k: v for k, v in form.data.items() if k != "export"}
+    return urlencode(data)
+
+
+def export_response(request, doc, fmt, name, bulletin=None):
+    """The bulletin as a download (xlsx or pdf), audited like every export."""
     if fmt == "xlsx":
-        response = HttpResponse(xlsx_bytes(data, title), content_type=XLSX_TYPE)
+        body = xlsx_bytes(doc, bulletin, base_url=request.build_absolute_uri("/")[:-1])
+        response = HttpResponse(body, content_type=XLSX_TYPE)
     else:
-        response = HttpResponse(pdf_bytes(data, title, bulletin), content_type=PDF_TYPE)
+        response = HttpResponse(pdf_bytes(doc), content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     audit(request, AuditEntry.Action.EXPORT, f"reports.bulletin.{fmt}?{request.GET.urlencode()}")
     return response
 
 
 class BulletinView(StaffOnlyMixin, View):
-    """The bulletin of a period and scope, computed now; exports; the publish button."""
+    """The bulletin of a period and scope as it would read if published now, from the records as they are;
+    its exports; the way to compose and publish it."""
 
     def get(self, request):
         form = _filter_form(request)
-        context = {"form": form, "can_publish": can_change_any(Bulletin, request.user)}
+        context = {"form": form}
         if form.is_valid():
             period, scope = form.period(), form.scope()
-            report = compute_all(period, scope)
-            title = services.default_title(period, scope)
+            doc = compose(request.user, period, scope)
             fmt = request.GET.get("export")
             if fmt in ("xlsx", "pdf"):
-                return export_response(request, report.as_dict(), title, fmt, "bulletin")
-            query = urlencode(form.query())
-            context.update(report=report, title=title, query=query,
-                           rows=[(label, [(v, v.figure.records_url(period, scope),
-                                           [(k, lab, n, v.figure.records_url(period, scope, k))
-                                            for k, lab, n in v.items]) for v in values])
-                                 for label, values in report.groups()])
+                return export_response(request, doc, fmt, "bulletin")
+            context.update(doc=doc, query=urlencode(form.query()), chosen=_query_of(form),
+                           may_publish=services.may_publish(request.user, scope.chain))
         return render(request, "reports/bulletin.html", context)
 
 
-class PublishView(StaffOnlyMixin, View):
+class ComposeView(StaffOnlyMixin, View):
+    """Compose and publish: the office sees the draft bulletin of the period and scope (in the platform's
+    language, as it will be published), edits the title and the lead paragraph, picks up to three typical
+    cases and edits their paragraphs, previews, and publishes."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_change_any(Bulletin, request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, request, filters, form=None, doc=None, latest=None):
+        return render(request, "reports/compose.html", {
+            "filters": filters, "form": form, "doc": doc, "query": _query_of(filters) if doc else "", "latest": latest,
+            "other_language": translation.get_language() != settings.LANGUAGE_CODE,
+            "doc_language": settings.LANGUAGE_CODE})
+
+    def get(self, request):
+        """The draft, started from the latest published version when there is one (its title, the lead
+        paragraph the office wrote, its cases still of the period), else from the records alone."""
+        filters = _filter_form(request)
+        if not filters.is_valid():
+            return self._render(request, filters)
+        period, scope = filters.period(), filters.scope()
+        latest = services.latest_version(request.user, period, scope)
+        composition = Composition.of(latest) if latest else Composition()
+        with translation.override(settings.LANGUAGE_CODE):
+            candidates = cases.candidates(period, scope)
+            offered, kept = {c.ref for c in candidates}, []
+            for ref, title, text in composition.cases:
+                if ref not in offered:  # a case chosen then but not among the first offered now
+                    found = cases.find(period, scope, ref)
+                    if found is None:  # no longer of the period (reopened since): left out
+                        continue
+                    candidates.append(found)
+                kept.append((ref, title, text))
+        composition.cases = kept
+        doc = self._draft(request.user, period, scope, composition)
+        initial = {"title": doc.title, "lead": doc.lead}
+        for n, case in enumerate(doc.cases, 1):
+            initial.update({f"case_{n}": case["ref"], f"case_{n}_title": case["title"], f"case_{n}_text": case["text"]})
+        form = ComposeForm(initial=initial, candidates=candidates)
+        return self._render(request, filters, form, doc, latest)
+
     def post(self, request):
-        form = _filter_form(request, request.POST)
+        filters = _filter_form(request)
+        if not filters.is_valid():
+            return self._render(request, filters)
+        period, scope, user = filters.period(), filters.scope(), request.user
+        with translation.override(settings.LANGUAGE_CODE):
+            candidates = cases.candidates(period, scope)
+        form = ComposeForm(request.POST, candidates=candidates)  # its errors in the reader's language
         if not form.is_valid():
-            messages.error(request, _("The period or scope is not valid."))
-            return redirect("reports:bulletin-live")
+            return self._render(request, filters, form, self._draft(user, period, scope))
+        composition = form.composition()
+        if "publish" in request.POST:
+            d = form.cleaned_data
+            try:
+                bulletin = services.publish(user, period, scope, d["title"], d["note"], d["lead"], composition.cases)
+            except ValidationError as e:
+                add_service_error(form, e)
+            else:
+                messages.success(request, _("Published %(issue)s, version %(version)s.") % {
+                    "issue": bulletin.issue_label, "version": bulletin.version})
+                return redirect(bulletin)
         try:
-            bulletin = services.publish(request.user, form.period(), form.scope(), request.POST.get("title", ""),
-                                        request.POST.get("note", ""))
+            doc = self._draft(user, period, scope, composition)
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
-            return redirect(f"{reverse('reports:bulletin-live')}?{urlencode(form.query())}")
-        messages.success(request, _("Published version %(version)s.") % {"version": bulletin.version})
-        return redirect(bulletin)
+            add_service_error(form, e)
+            return self._render(request, filters, form, self._draft(user, period, scope))
+        with translation.override(settings.LANGUAGE_CODE):
+            filled = self._filled(request.POST, doc, candidates)
+        for field, errors in form.errors.items():
+            filled.add_error(None if field == "__all__" else field, errors)
+        return self._render(request, filters, filled, doc)
+
+    @staticmethod
+    def _draft(user, period, scope, composition=None):
+        with translation.override(settings.LANGUAGE_CODE):
+            return compose(user, period, scope, composition)
+
+    @staticmethod
+    def _filled(data, doc, candidates):
+        """The form again with the blanks filled as the preview shows them (the generated lead paragraph, each
+        case's prefilled title and paragraph), to be edited from there."""
+        data = data.copy()
+        data["title"], data["lead"] = doc.title, doc.lead
+        slots = [n for n in range(1, MAX_CASES + 1) if data.get(f"case_{n}")]
+        for n, case in zip(slots, doc.cases, strict=False):
+            data[f"case_{n}_title"], data[f"case_{n}_text"] = case["title"], case["text"]
+        filled = ComposeForm(data, candidates=candidates)
+        filled.is_valid()
+        return filled
 
 
 class BulletinListView(StaffOnlyMixin, ObjectListView):
@@ -137,12 +235,17 @@ class PublishedView(StaffOnlyMixin, View):
             raise Http404
         fmt = request.GET.get("export")
         if fmt in ("xlsx", "pdf"):
-            return export_response(request, bulletin.data, bulletin.title, fmt,
-                                   f"bulletin-{bulletin.pk}-v{bulletin.version}", bulletin)
+            # printed as it was published: in the platform's language, whoever downloads it
+            with translation.override(settings.LANGUAGE_CODE):
+                return export_response(request, from_bulletin(bulletin), fmt,
+                                       f"bulletin-{bulletin.pk}-v{bulletin.version}", bulletin)
+        doc = from_bulletin(bulletin)
         later = Bulletin.objects.restrict(request.user).filter(supersedes=bulletin).first()
         return render(request, "reports/published.html", {
-            "bulletin": bulletin, "lines": lines(bulletin.data), "differences": services.differences(bulletin),
-            "later": later})
+            "bulletin": bulletin, "doc": doc, "differences": services.differences(bulletin),
+            "text_changes": enumeration(services.changed_text(bulletin)), "later": later,
+            # the bulletin reads as it was published, in the platform's language, around it the reader's
+            "doc_language": settings.LANGUAGE_CODE})
 
 
 class DashboardView(StaffOnlyMixin, View):

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from chainserve.chains.models import Chain
 from chainserve.core.models import User
 from chainserve.demo import CHAIN_NAME
-from chainserve.reports.exports import lines
+from chainserve.reports.document import lines
 from chainserve.reports.figures import Period, Scope, compute_all
 
 pytestmark = pytest.mark.e2e
@@ -64,8 +64,9 @@ def test_bulletin_downloads_as_pdf_and_workbook(demo, page, login, shot, tmp_pat
     expected = {v.figure.key: v for v in report.values}
     login("office")
     page.goto(f"/reports/?year={today.year}&chain={chain.pk}")
-    summary = page.locator("#summary").inner_text()
-    assert expected["meetings_held"].display in summary
+    lead = page.locator("#lead").inner_text()
+    assert expected["meetings_held"].display in lead
+    assert page.locator("#masthead").inner_text() == f"{CHAIN_NAME}工作简报"
     shot("reports-bulletin")
 
     with page.expect_download() as got:
@@ -75,15 +76,38 @@ def test_bulletin_downloads_as_pdf_and_workbook(demo, page, login, shot, tmp_pat
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
     words = "".join(text.split())
     assert chain.name in words
-    assert "".join(re.split("[:\uff1a]", summary, maxsplit=1)[1].split()) in words
+    assert "".join(lead.split()) in words
 
     with page.expect_download() as got:
         page.click("#export-xlsx")
     book = tmp_path / "bulletin.xlsx"
     got.value.save_as(book)
-    rows = list(load_workbook(book).active.iter_rows(values_only=True))
+    rows = list(load_workbook(book)["指标"].iter_rows(values_only=True))
     wanted = lines(report.as_dict())
     # every figure's exact value (column E), line by line in the bulletin's order
-    assert [r[4] for r in rows[1:len(wanted) + 1]] == ["" if x is None else x for *_l, x, _n in wanted]
+    assert [r[4] for r in rows[1:len(wanted) + 1]] == [line.exact for line in wanted]
     assert rows[1][2] == expected["meetings_held"].value
+    assert page.js_errors == []
+
+
+def test_the_office_composes_and_publishes_a_bulletin(demo, page, login, shot):
+    chain = Chain.objects.get(name=CHAIN_NAME)
+    today = timezone.localdate()
+    login("office")
+    page.goto(f"/reports/?kind=quarter&year={today.year}&quarter={(today.month - 1) // 3 + 1}&chain={chain.pk}")
+    page.click("#compose")
+    page.wait_for_url(re.compile(r"/reports/compose/"))
+    page.select_option("#id_case_1", index=1)
+    page.click("#preview")
+    text = page.locator("#id_case_1_text")
+    assert text.input_value() != ""
+    text.fill("本季度典型案例：协调办结企业诉求。")
+    page.fill("#id_lead", "本季度，产业链各项工作稳步推进。")
+    shot("reports-compose")
+    page.click("#publish")
+    page.wait_for_url(re.compile(r"/reports/bulletins/\d+/"))
+    assert page.locator("#lead").inner_text() == "本季度，产业链各项工作稳步推进。"
+    assert "本季度典型案例：协调办结企业诉求。" in page.locator("#typical-cases").inner_text()
+    assert re.fullmatch(rf"{today.year}年第\d+期", page.locator("#issue").inner_text())
+    shot("reports-published")
     assert page.js_errors == []

@@ -90,7 +90,7 @@ def recorded(world):
     u = world.users
     period = Period.year(2026)
     publish(u.admin, period, Scope(user=u.admin))
-    latest = publish(u.admin, period, Scope(user=u.admin))
+    latest = publish(u.admin, period, Scope(user=u.admin), "2026年全市产业链工作情况（修订）")  # a new version
     demand = ds.submit(u.enterprise, ds.Intake(organization=world.nfs, category=Category.objects.get(slug="policy"),
                                                title="申请研发费用加计扣除辅导", description="企业希望了解申报口径。"))
     ds.accept(demand, u.office)

@@ -1,25 +1,106 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..cases import MAX_CASES, TEXT_MAX, TITLE_MAX
 from ..models import Bulletin
+from ..services import changed_text, differences
+
+UNKNOWN_FIELD = _("Unknown field.")
+
+
+class StrictSerializer(serializers.Serializer):
+    """A request body with a field the serializer does not know is refused (400 {"field": ["Unknown field."]}):
+    a misspelt field would otherwise be dropped without a word."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(set(data.keys()) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class DifferenceSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField()
+    after = serializers.CharField()
+
+
+class ChangesSerializer(serializers.Serializer):
+    """What changed from the version this one supersedes."""
+
+    figures = DifferenceSerializer(many=True)
+    text = serializers.ListField(child=serializers.CharField(), help_text=_("The parts of the text that changed."))
 
 
 class BulletinSerializer(serializers.ModelSerializer):
     figures = serializers.JSONField(source="data", read_only=True)
+    issue = serializers.CharField(source="issue_label", read_only=True, help_text=_("期号 as printed."))
+    lead = serializers.CharField(source="summary", read_only=True, help_text=_("The lead paragraph."))
+    publisher = serializers.CharField(read_only=True, help_text=_("Who published it, by name and unit."))
+    changes = serializers.SerializerMethodField()
     # null while the bulletin is the latest version (the schema must say so: a reverse one-to-one has no null=True)
     superseded_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Bulletin
-        fields = ["id", "title", "start", "end", "chain", "district", "version", "supersedes",
-                  "superseded_by", "summary", "computed_at", "published_at", "published_by", "note", "figures"]
+        fields = ["id", "masthead", "issue", "issue_year", "issue_number", "issuer", "issuer_name", "title", "start",
+                  "end", "chain", "district", "version", "supersedes", "superseded_by", "summary", "lead", "sections",
+                  "cases", "computed_at", "published_at", "published_by", "publisher", "note", "changes", "figures"]
         read_only_fields = fields
 
+    @extend_schema_field(ChangesSerializer(allow_null=True))
+    def get_changes(self, bulletin):
+        if bulletin.supersedes_id is None:
+            return None
+        return {"figures": [vars(d) for d in differences(bulletin)], "text": changed_text(bulletin)}
 
-class ComputeSerializer(serializers.Serializer):
-    """The period and scope of a bulletin to compute or publish (as on the bulletin page)."""
+
+class ScopeSerializer(StrictSerializer):
+    """The period and scope of a bulletin (as on the bulletin page)."""
 
     start = serializers.DateField()
     end = serializers.DateField()
     chain = serializers.IntegerField(required=False)
     district = serializers.IntegerField(required=False)
-    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+
+
+class CaseSerializer(StrictSerializer):
+    ref = serializers.CharField(max_length=40, help_text=_("The record: demand:<id> (a resolved demand of the "
+                                                           "period) or agreement:<id> (an agreement signed in it)."))
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX,
+                                  help_text=_("Blank: the title generated from the record."))
+    text = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX,
+                                 help_text=_("Blank: the paragraph told from the record."))
+
+
+class PublishSerializer(ScopeSerializer):
+    """A bulletin to publish: its period and scope, and what the office writes (blank: generated)."""
+
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX)
+    lead = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX,
+                                 help_text=_("The lead paragraph; blank: the one generated from the figures."))
+    cases = CaseSerializer(many=True, required=False, max_length=MAX_CASES,
+                           help_text=_("Up to three typical cases."))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class CandidateSerializer(serializers.Serializer):
+    ref = serializers.CharField()
+    kind = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DraftSerializer(serializers.Serializer):
+    """A bulletin as it would be published now: its text and figures, and the records it may tell as cases."""
+
+    masthead = serializers.CharField()
+    issuer_name = serializers.CharField()
+    title = serializers.CharField()
+    lead = serializers.CharField()
+    sections = serializers.JSONField()
+    cases = serializers.JSONField()
+    candidates = CandidateSerializer(many=True)
+    figures = serializers.JSONField()

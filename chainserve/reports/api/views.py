@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
@@ -8,7 +10,8 @@ from rest_framework.response import Response
 
 from chainserve.core.choices import STAFF_ROLES
 
-from .. import services
+from .. import cases, services
+from ..document import compose
 from ..figures import compute_all
 from ..filtersets import BulletinFilterSet
 from ..forms import ReportFilterForm
@@ -21,13 +24,15 @@ class StaffOnly(permissions.BasePermission):
         return request.user.is_superuser or request.user.role in STAFF_ROLES
 
 
-def _parse(request, data):
-    serializers.ComputeSerializer(data=data).is_valid(raise_exception=True)
+def _parse(request, data, serializer_class=serializers.ScopeSerializer):
+    """(period, scope, the validated body) of a request; 400 naming the field for a bad one."""
+    body = serializer_class(data=data)
+    body.is_valid(raise_exception=True)
     form = ReportFilterForm({k: data.get(k, "") for k in ("start", "end", "chain", "district")},
                             user=request.user)
     if not form.is_valid():
         raise ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
-    return form.period(), form.scope()
+    return form.period(), form.scope(), body.validated_data
 
 
 SCOPE_PARAMS = [OpenApiParameter(name, OpenApiTypes.DATE if name in ("start", "end") else OpenApiTypes.STR,
@@ -36,8 +41,9 @@ SCOPE_PARAMS = [OpenApiParameter(name, OpenApiTypes.DATE if name in ("start", "e
 
 
 class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published bulletins (frozen figures, versions); `compute` gives the figures of any period now,
-    `publish` freezes them as the next version."""
+    """Published bulletins (frozen text and figures, versions, 期号); `compute` gives the figures of any period
+    now, `draft` the bulletin as it would be published now with the records it may tell as cases, `publish`
+    freezes it as the next version."""
 
     serializer_class = serializers.BulletinSerializer
     filterset_class = BulletinFilterSet
@@ -45,20 +51,36 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-published_at", "-id"]
 
     def get_queryset(self):
-        return Bulletin.objects.restrict(self.request.user).select_related("superseded_by")
+        return Bulletin.objects.restrict(self.request.user).select_related("superseded_by", "supersedes",
+                                                                           "published_by__organization")
 
     @extend_schema(parameters=SCOPE_PARAMS, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
     def compute(self, request):
-        period, scope = _parse(request, request.query_params)
+        period, scope, _body = _parse(request, request.query_params)
         return Response(compute_all(period, scope).as_dict())
 
-    @extend_schema(request=serializers.ComputeSerializer, responses={201: serializers.BulletinSerializer})
+    @extend_schema(parameters=SCOPE_PARAMS, responses=serializers.DraftSerializer)
+    @action(detail=False, methods=["get"])
+    def draft(self, request):
+        period, scope, _body = _parse(request, request.query_params)
+        with translation.override(settings.LANGUAGE_CODE):
+            doc = compose(request.user, period, scope)
+            candidates = cases.candidates(period, scope)
+        return Response(serializers.DraftSerializer({
+            "masthead": doc.masthead, "issuer_name": doc.issuer_name, "title": doc.title, "lead": doc.lead,
+            "sections": {"activity": doc.activity, "results": doc.results}, "cases": doc.cases,
+            "candidates": [{"ref": c.ref, "kind": c.kind, "label": c.label} for c in candidates],
+            "figures": doc.data}).data)
+
+    @extend_schema(request=serializers.PublishSerializer, responses={201: serializers.BulletinSerializer})
     @action(detail=False, methods=["post"])
     def publish(self, request):
-        period, scope = _parse(request, request.data)
+        period, scope, body = _parse(request, request.data, serializers.PublishSerializer)
         try:
-            bulletin = services.publish(request.user, period, scope, request.data.get("title", "") or "")
+            bulletin = services.publish(
+                request.user, period, scope, body.get("title", ""), body.get("note", ""), body.get("lead", ""),
+                [(c["ref"], c.get("title", ""), c.get("text", "")) for c in body.get("cases", [])])
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         return Response(serializers.BulletinSerializer(bulletin).data, status=201)

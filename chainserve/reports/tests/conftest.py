@@ -20,6 +20,7 @@ from chainserve.coordination.models import (
     InstructorAssignment,
     Meeting,
     Pairing,
+    Visit,
 )
 from chainserve.coordination.services import record_minutes, record_outcome, wan_to_fen
 from chainserve.core.services import save_record
@@ -59,7 +60,7 @@ def year(desk, clock):  # noqa: F811
     phase III) and X1 (chem 1, approved 10 May 2026); of 溫州康寧 Y2 (TCM 1, approved 2025-11-01), Z3 (chem 2,
     approved 1 Mar 2026), P1 (phase I), P2 (phase II).
     Industry scale: 6,600亿元 for the whole city in 2026 (source 明湖市统计局), 820亿元 for the city chain.
-    Investment leads, pairings, instructors and coverages: see the comments below.
+    Investment leads, pairings, instructors, coverages and visits: see the comments below.
     """
     w, u = desk.world, desk.users
     y = SimpleNamespace(desk=desk, world=w, users=u, chain=w.chain, dchain=w.dchain, clock=clock)
@@ -180,5 +181,12 @@ def year(desk, clock):  # noqa: F811
                               (2026, 1, 1)), (w.nfs, CoverageKind.UNION, (2026, 4, 1)),
                               (w.wz, CoverageKind.PARTY_ORG, (2026, 5, 1))]:
         save_record(u.office, Coverage(enterprise=firm, kind=kind, started_on=datetime.date(*start)))
+    # visits of the specialist: 纽福斯 on 20 May (its site demand d4 of 6 May linked) and 12 October, 明湖瑞康 (on
+    # no chain) on 3 September; 纽福斯 in November 2025
+    y.visits = [save_record(u.specialist, Visit(organization=org, visitor=u.specialist, visited_on=datetime.date(*day),
+                                                purpose="走访调研"))
+                for org, day in [(w.nfs, (2026, 5, 20)), (w.nfs, (2026, 10, 12)), (y.ruikang, (2026, 9, 3)),
+                                 (w.nfs, (2025, 11, 5))]]
+    y.visits[0].demands.add(y.d4)
     clock.now = YEAR_END
     return y

@@ -19,6 +19,7 @@ def cat(slug):
 CITY = {
     "meetings_held": 3,
     "activities_held": 5,
+    "visits": 3,
     "activities_by_kind": {"hospital": 2, "bank": 1, "party_day": 1, "forum": 1, "training": 0, "signing": 0,
                            "symposium": 0},
     "agreements_credit_n": 3, "agreements_credit_institutions": 2, "agreements_credit_fen": 682_000_000_000,
@@ -48,7 +49,7 @@ def test_every_figure_of_the_city_year(year):
 def test_every_figure_of_the_city_chain_seen_by_its_office(year):
     got = values(compute_all(YEAR, Scope(user=year.users.office, chain=year.chain)))
     assert got == dict(
-        CITY, activities_held=4,
+        CITY, activities_held=4, visits=2,
         activities_by_kind={"hospital": 2, "bank": 1, "party_day": 1, "forum": 0, "training": 0, "signing": 0,
                             "symposium": 0},
         agreements_investment_n=0, agreements_investment_institutions=0, agreements_investment_fen=0,
@@ -61,7 +62,7 @@ def test_every_figure_of_the_city_chain_seen_by_its_office(year):
 def test_every_figure_of_a_district(year):
     got = values(compute_all(YEAR, Scope(user=year.users.admin, district=year.world.xi)))
     assert got == {
-        "meetings_held": 0, "activities_held": 1,
+        "meetings_held": 0, "activities_held": 1, "visits": 0,
         "activities_by_kind": {"hospital": 0, "bank": 0, "party_day": 0, "forum": 1, "training": 0, "signing": 0,
                                "symposium": 0},
         "agreements_credit_n": 0, "agreements_credit_institutions": 0, "agreements_credit_fen": 0,
@@ -92,12 +93,6 @@ def test_a_quarter_and_a_range(year):
         (1, 2, 2, 6.0)
 
 
-def test_the_summary_sentence(year):
-    report = compute_all(YEAR, Scope(user=year.users.admin))
-    assert report.summary == ("Held 3 joint meetings, held 5 joint activities, coordinated and resolved 2 demands, "
-                              "signed credit agreements of CNY 6.82 billion.")
-
-
 def test_each_count_is_the_number_of_its_records(year):
     period, scope = YEAR, Scope(user=year.users.admin)
     report = compute_all(period, scope)
@@ -111,7 +106,7 @@ def test_each_count_is_the_number_of_its_records(year):
         elif fig.unit == COUNT and not fig.key.endswith("_institutions") and fig.key != "agency_branches":
             assert fig.records(period, scope).count() == v.value, fig.key
             checked += 1
-    assert checked == 36
+    assert checked == 37
 
 
 def test_a_handler_sees_only_the_demands_of_its_department(year):
@@ -120,14 +115,25 @@ def test_a_handler_sees_only_the_demands_of_its_department(year):
     assert (got["demands_received"], got["demands_resolved"], got["demands_open"]) == (4, 2, 1)
 
 
-def test_the_summary_counts_in_the_singular_and_reads_amounts_in_each_language(year):
+def test_the_lead_paragraph_leaves_out_what_is_none_counts_in_the_singular_and_reads_amounts_in_each_language(year):
     from django.utils import translation
+
+    from chainserve.reports.figures import lead
 
     march, scope = Period.month(2026, 3), Scope(user=year.users.admin)
 
-    assert compute_all(march, scope).summary == (
-        "Held 1 joint meeting, held 0 joint activities, coordinated and resolved 1 demand, "
-        "signed credit agreements of CNY 0.")
+    text, links = lead(compute_all(march, scope))
+    assert text == ("In this period, the city's industry chains received 1 enterprise demand, coordinated and resolved "
+                    "1 demand, response rate 100.0%, resolution rate 100.0%, satisfaction rate 100.0%; held 1 joint "
+                    "meeting; 3 \"1+1\" pairings of party branches.")
+    assert [link["key"] for link in links] == ["demands_received", "demands_resolved", "response_rate",
+                                               "resolution_rate", "satisfaction_rate", "meetings_held", "pairings"]
     with translation.override("zh-hans"):
-        assert compute_all(march, scope).summary == "召开联席会议1场次，举办活动0场次，协调解决诉求1个，签署授信协议金额0亿元。"
-        assert compute_all(YEAR, scope).summary == "召开联席会议3场次，举办活动5场次，协调解决诉求2个，签署授信协议金额68.2亿元。"
+        assert compute_all(march, scope).summary == (
+            "本期，全市产业链受理企业诉求1件，协调解决企业诉求1件，响应率100.0%，解决率100.0%，满意率100.0%；"
+            "召开联席会议1场次；“1+1”结对共建3对。")
+        assert compute_all(YEAR, scope).summary == (
+            "本期，全市产业链受理企业诉求5件，协调解决企业诉求2件，响应率80.0%，解决率66.7%，满意率66.7%；"
+            "召开联席会议3场次，举办联建活动5场次，走访企业3家次；签署授信协议3份，授信金额68.2亿元，"
+            "签署投资意向协议1份；“1+1”结对共建2对；落地招商项目1个。")
+        assert compute_all(Period.month(2020, 3), scope).summary == "本期暂无工作记录。"

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chainserve.chains.models import Chain
 from chainserve.registry.models import District
+from chainserve.reports.document import compose
 from chainserve.reports.exports import pdf_bytes, xlsx_bytes
 from chainserve.reports.figures import Period, Scope, compute_all
-from chainserve.reports.services import default_title
 
 
 class Command(BaseCommand):
@@ -35,14 +35,12 @@ class Command(BaseCommand):
             raise CommandError("--to is before --from")
         scope = Scope(chain=self._one(Chain, opts["chain"], "name"),
                       district=self._one(District, opts["district"], "code"))
-        report = compute_all(period, scope)
-        data = report.as_dict()
         if opts["format"] == "json":
-            out = json.dumps(data, ensure_ascii=False, indent=2).encode()
+            out = json.dumps(compute_all(period, scope).as_dict(), ensure_ascii=False, indent=2).encode()
         elif opts["format"] == "xlsx":
-            out = xlsx_bytes(data, default_title(period, scope))
+            out = xlsx_bytes(compose(None, period, scope))
         else:
-            out = pdf_bytes(data, default_title(period, scope))
+            out = pdf_bytes(compose(None, period, scope))
         if opts["output"]:
             with open(opts["output"], "wb") as f:
                 f.write(out)
