@@ -7,7 +7,8 @@ what they would be had it happened. Generated from fixed seeds and the day it is
 same demo. Idempotent: loaded once, later calls change nothing.
 
 Past records are not news: the notifications of what happened before the last two weeks were read long ago,
-and no task is left queued for them.
+and no task is left queued for them; those of the last two weeks are delivered as the worker would have
+delivered them, at their events' instants, and wait unread.
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.utils import timezone
 
 from chainserve.chains.models import Chain
 from chainserve.core.models import Notification, OutboxTask
+from chainserve.demands.tasks import notify_demand_event
 
 from .activities import Activities
 from .cluster import DEMO_PASSWORD, ClusterBuilder
@@ -88,11 +90,20 @@ def history(now):
     past = _last(OutboxTask), _last(Notification)
     OutboxTask.objects.filter(pk__gt=before[0], pk__lte=past[0]).delete()
     Notification.objects.filter(pk__gt=before[1], pk__lte=past[1], read_at__isnull=True).update(read_at=F("created"))
-    schedule.run()
+    schedule.run(after=lambda: _deliver(past[0]))
 
 
 def _last(model):
     return model.objects.aggregate(last=Max("pk"))["last"] or 0
+
+
+def _deliver(since):
+    """Run the notification tasks queued since the outbox row `since` now, as the worker would, and take them
+    from the outbox."""
+    rows = list(OutboxTask.objects.filter(pk__gt=since, task_path=notify_demand_event.module_path))
+    for row in rows:
+        notify_demand_event.call(*row.args)
+    OutboxTask.objects.filter(pk__in=[row.pk for row in rows]).delete()
 
 
 def _analyze():

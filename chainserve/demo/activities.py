@@ -131,7 +131,8 @@ class Activities:
         rng = self.rng
         plan = ActivityPlan(kind=kind, title=title, starts_at=self.timeline.at_time(day, hour, minute),
                             organizer=self.cluster.units[organizer], location=location,
-                            open=kind != K.PARTY_DAY, signups=0 if kind == K.PARTY_DAY else rng.randint(2, 4))
+                            open=kind != K.PARTY_DAY, signups=0 if kind == K.PARTY_DAY else rng.randint(
+                                0 if day < self.timeline.year_start else 2, 2 if day < self.timeline.year_start else 4))
         if plan.starts_at.date() >= self.timeline.today:
             plan.signups = 0 if title == "生物医药企业银企对接会" else min(plan.signups, 2)
             return plan

@@ -4,12 +4,14 @@ fit their roles on the chain), people, relationships, and the users of the platf
 import datetime
 from dataclasses import dataclass, field
 
+from simple_history.utils import bulk_create_with_history
 from stdnum.cn import uscc as stdnum_uscc
 
 from chainserve.chains.choices import ChainLevel, PlacementRole, Stage
 from chainserve.chains.models import Chain, Placement, Segment
 from chainserve.core.choices import Role
 from chainserve.core.models import User
+from chainserve.core.search import Searchable, fill_search_text
 from chainserve.registry.choices import (
     DrugClass,
     Expedited,
@@ -79,10 +81,9 @@ class ClusterBuilder:
         return datetime.date(year, month, 1)
 
     def org(self, name, kind, **fields):
+        """An organisation, not saved yet (they are written together, see bulk)."""
         self.used_names.add(name)
-        org = Organization(name=name, kind=kind, **fields)
-        org.save()
-        return org
+        return Organization(name=name, kind=kind, **fields)
 
     def enterprise_name(self, word, listed):
         while True:
@@ -102,38 +103,37 @@ class ClusterBuilder:
                   (n.HOSPITALS, OrgKind.HOSPITAL), (n.FINANCIAL, OrgKind.FINANCIAL),
                   (n.UNIVERSITIES, OrgKind.UNIVERSITY), (n.ASSOCIATIONS, OrgKind.ASSOCIATION),
                   (n.FUNDS, OrgKind.FUND)]
-        units = {park.name: park for park in self.parks}
-        for names, kind in simple:
-            for name in names:
-                units[name] = self.org(
-                    name, kind, district=districts[0] if name.startswith(n.CITY) else districts[n.NEW_DISTRICT],
-                    uscc=make_uscc(rng, "420911") if kind in (OrgKind.FINANCIAL, OrgKind.FUND) else None)
+        units = [*self.parks, *(self.org(
+            name, kind, district=districts[0] if name.startswith(n.CITY) else districts[n.NEW_DISTRICT],
+            uscc=make_uscc(rng, "420911") if kind in (OrgKind.FINANCIAL, OrgKind.FUND) else None)
+            for names, kind in simple for name in names)]
+        units = {u.name: u for u in bulk(Organization, units)}
 
         chain = Chain.objects.create(name=n.CHAIN_NAME, level=ChainLevel.CITY, office=units[n.OFFICE],
                                      description="明湖市重点产业链之一，覆盖研发、制造、流通、服务全链条。")
         chain.leader = Person.objects.create(name="赵建华", organization=units[n.GOVERNMENT], title="副市长、链长")
         chain.save()
-        segment_firms, words = self.segments(chain)
-        demo_firm = self.enterprise("基因技术", "supporting", name=n.DEMO_FIRM, district=districts[n.NEW_DISTRICT],
-                                    park=self.parks[n.GENE_PARK], listing=ListingStatus.RESERVE,
-                                    founded=datetime.date(2016, 3, 18), employees=260, products=False)
-        Product.objects.create(organization=demo_firm, name="LZ-082 基因治疗注射液", kind=ProductKind.DRUG,
-                               indication="遗传性视神经病变", drug_class=DrugClass.BIO_1, phase=Phase.PHASE_3,
-                               expedited=[Expedited.BREAKTHROUGH])
-        gene = next(s for s in segment_firms if s.name == n.GENE_SEGMENT)
-        segment_firms[gene].append((demo_firm, PlacementRole.SUPPORTING))
-        words[demo_firm.pk] = "基因技术"
-        roles = {}
-        for seg, placed in segment_firms.items():
-            for firm, role in placed:
-                Placement.objects.create(segment=seg, organization=firm, role=role)
-                roles[firm.pk] = role
-        firms = [firm for placed in segment_firms.values() for firm, _role in placed]
-        cro = Segment.objects.get(chain=chain, name="研发外包服务（CRO/CDMO）")
-        for name in n.UNIVERSITIES[:5] + n.HOSPITALS[:3]:
-            Placement.objects.create(segment=cro, organization=units[name], role=PlacementRole.CARRIER)
+        placed = self.segments(chain)  # [(segment, firm, role, word, labels, products)]
+        gene = next(row[0] for row in placed if row[0].name == n.GENE_SEGMENT)
+        demo_firm = self.enterprise("基因技术", PlacementRole.SUPPORTING, name=n.DEMO_FIRM,
+                                    district=districts[n.NEW_DISTRICT], park=self.parks[n.GENE_PARK],
+                                    listing=ListingStatus.RESERVE, founded=datetime.date(2016, 3, 18), employees=260)
+        placed.append((gene, *demo_firm[:2], "基因技术", demo_firm[2], [dict(
+            name="LZ-082 基因治疗注射液", kind=ProductKind.DRUG, indication="遗传性视神经病变",
+            drug_class=DrugClass.BIO_1, phase=Phase.PHASE_3, expedited=[Expedited.BREAKTHROUGH])]))
+        firms = bulk(Organization, [row[1] for row in placed])
+        Organization.labels.through.objects.bulk_create([
+            Organization.labels.through(organization=firm, label=self.labels[slug])
+            for firm, row in zip(firms, placed, strict=True) for slug in row[4]])
+        bulk(Product, [Product(organization=firm, **spec) for firm, row in zip(firms, placed, strict=True)
+                       for spec in row[5]])
+        carriers = [(Segment.objects.get(chain=chain, name="研发外包服务（CRO/CDMO）"), units[name],
+                     PlacementRole.CARRIER) for name in n.UNIVERSITIES[:5] + n.HOSPITALS[:3]]
+        bulk(Placement, [Placement(segment=seg, chain=chain, organization=org, role=role)
+                         for seg, org, role, *_rest in placed + carriers])
         cluster = Cluster(chain=chain, district_chain=self.district_chain(chain, firms, units), units=units,
-                          firms=firms, roles=roles, words=words, demo_firm=demo_firm)
+                          firms=firms, roles={row[1].pk: row[2] for row in placed},
+                          words={row[1].pk: row[3] for row in placed}, demo_firm=firms[-1])
         self.approvals(cluster)
         self.people(cluster)
         self.relationships(cluster)
@@ -141,9 +141,10 @@ class ClusterBuilder:
         return cluster
 
     def segments(self, chain):
-        """The chain's segments with their firms: in each segment of ten firms or more upstream or midstream the
-        first is a chain owner (链主, a large firm), then up to three backbone firms (medium or large)."""
-        segment_firms, words = {}, {}
+        """The chain's segments with their firms (not saved yet): in each segment of ten firms or more upstream
+        or midstream the first is a chain owner (链主, a large firm), then up to three backbone firms (medium or
+        large). Returns [(segment, firm, role, industry word, label slugs, product specs)]."""
+        placed = []
         for position, (stage, name, code, imported, word, children) in enumerate(n.SEGMENTS, start=1):
             seg = Segment.objects.create(chain=chain, name=name, stage=stage, gbt_code=code,
                                          import_dependent=imported, position=position)
@@ -156,7 +157,6 @@ class ClusterBuilder:
                 if leaf.name in n.EMPTY_SEGMENTS:
                     continue
                 count = 1 if leaf.name in n.SINGLE_SEGMENTS else self.rng.randint(8, 22)
-                placed = []
                 for i in range(count):
                     if i == 0 and count > 10 and stage != Stage.DOWNSTREAM:
                         role = PlacementRole.CHAIN_OWNER
@@ -164,14 +164,13 @@ class ClusterBuilder:
                         role = PlacementRole.BACKBONE
                     else:
                         role = PlacementRole.SUPPORTING
-                    firm = self.enterprise(leaf_word, role)
-                    words[firm.pk] = leaf_word
-                    placed.append((firm, role))
-                segment_firms[leaf] = placed
-        return segment_firms, words
+                    firm, _role, labels = self.enterprise(leaf_word, role)
+                    placed.append((leaf, firm, role, leaf_word, labels, self.products(leaf_word)))
+        return placed
 
     def enterprise(self, word, role, name=None, district=None, park=None, listing=None, founded=None,
-                   employees=None, products=True):
+                   employees=None):
+        """(firm not saved yet, role, label slugs): its size, listing and labels fit its role on the chain."""
         rng = self.rng
         roll = rng.random()
         if role == PlacementRole.CHAIN_OWNER:
@@ -197,37 +196,34 @@ class ClusterBuilder:
             founded_on=founded, size=size, employees=employees, listing_status=listing,
             address=f"{district.name}{rng.choice(['光明', '创新', '高新', '生命', '健康'])}大道{rng.randint(1, 999)}号",
         )
-        labels = self.labels
-        chosen = [labels["hitech"]] if role != PlacementRole.SUPPORTING or rng.random() < 0.4 else []
+        labels = ["hitech"] if role != PlacementRole.SUPPORTING or rng.random() < 0.4 else []
         if role == PlacementRole.CHAIN_OWNER:
-            chosen.append(labels["chain-owner"])
+            labels.append("chain-owner")
         elif size in (OrgSize.SMALL, OrgSize.MEDIUM) and rng.random() < 0.2:
-            chosen.append(labels["srdi"])
+            labels.append("srdi")
             if rng.random() < 0.25:
-                chosen.append(labels["little-giant"])
+                labels.append("little-giant")
         if role == PlacementRole.SUPPORTING and founded.year >= self.today.year - 8 and rng.random() < 0.1:
-            chosen.append(labels["gazelle"])
-        firm.labels.set(chosen)
-        if products:
-            self.products(firm, word)
-        return firm
+            labels.append("gazelle")
+        return firm, role, labels
 
-    def products(self, firm, word):
-        rng = self.rng
+    def products(self, word):
+        """Specs of a firm's products: a drug maker's pipeline, a device maker's approved device."""
+        rng, specs = self.rng, []
         if word in n.DRUG_WORDS and rng.random() < 0.6:
             for _ in range(rng.randint(1, 2)):
                 phase = rng.choice([Phase.PRECLINICAL, Phase.PHASE_1, Phase.PHASE_1, Phase.PHASE_2, Phase.PHASE_2,
                                     Phase.PHASE_3, Phase.NDA])
                 code = "".join(rng.choice("ABCDEFGHJKLMNPRSTXYZ") for _ in range(2)) + f"-{rng.randint(100, 999)}"
-                Product.objects.create(
-                    organization=firm, name=f"{code}{DOSAGE_FORMS[word]}", kind=ProductKind.DRUG,
-                    indication=rng.choice(INDICATIONS),
+                specs.append(dict(
+                    name=f"{code}{DOSAGE_FORMS[word]}", kind=ProductKind.DRUG, indication=rng.choice(INDICATIONS),
                     drug_class=rng.choice(CLASS_1 + [DrugClass.CHEM_2, DrugClass.BIO_2_3, DrugClass.TCM_2_4]),
-                    phase=phase, expedited=[rng.choice(list(Expedited))] if rng.random() < 0.2 else [])
+                    phase=phase, expedited=[rng.choice(list(Expedited))] if rng.random() < 0.2 else []))
         elif word in DEVICES and rng.random() < 0.7:
-            kind = ProductKind.DIAGNOSTIC if word == "诊断技术" else ProductKind.DEVICE
-            Product.objects.create(organization=firm, name=rng.choice(DEVICES[word]), kind=kind,
-                                   phase=Phase.APPROVED, approved_on=self.past_date(8, 1))
+            specs.append(dict(name=rng.choice(DEVICES[word]),
+                              kind=ProductKind.DIAGNOSTIC if word == "诊断技术" else ProductKind.DEVICE,
+                              phase=Phase.APPROVED, approved_on=self.past_date(8, 1)))
+        return specs
 
     def approvals(self, cluster):
         """Class-1 new drugs approved: three in the demo year, two in the year before, two earlier."""
@@ -247,11 +243,13 @@ class ClusterBuilder:
                                               title="管委会主任、区链长")
         dchain.save()
         local = [f for f in firms if f.district_id == self.districts[n.NEW_DISTRICT].pk]
+        rows = []
         for i, (stage, name) in enumerate([(Stage.UPSTREAM, "研发服务平台"), (Stage.MIDSTREAM, "细胞与基因治疗"),
                                            (Stage.MIDSTREAM, "抗体药物"), (Stage.DOWNSTREAM, "临床试验服务")]):
             dseg = Segment.objects.create(chain=dchain, name=name, stage=stage, position=i)
-            for firm in local[i::4][:6]:
-                Placement.objects.create(segment=dseg, organization=firm, role=PlacementRole.SUPPORTING)
+            rows += [Placement(segment=dseg, chain=dchain, organization=firm, role=PlacementRole.SUPPORTING)
+                     for firm in local[i::4][:6]]
+        bulk(Placement, rows)
         return dchain
 
     def people(self, cluster):
@@ -263,16 +261,17 @@ class ClusterBuilder:
             for title in titles[:self.rng.randint(1, 2)]:
                 people.append(Person(name=self.person_name(), organization=org, title=title, phone=self.phone(),
                                      email=f"contact{org.pk}.{len(people)}@example.cn"))
-        for person in people:
-            person.save()
+        for person in bulk(Person, people):
             cluster.contacts.setdefault(person.organization_id, []).append(person)
 
     def relationships(self, cluster):
         rng, firms, units = self.rng, cluster.firms, cluster.units
+        found = {}
 
         def rel(src, kind, dst, started_on):
             if src != dst:
-                Relationship.objects.get_or_create(source=src, kind=kind, target=dst, started_on=started_on)
+                found.setdefault((src.pk, kind, dst.pk, started_on),
+                                 Relationship(source=src, kind=kind, target=dst, started_on=started_on))
 
         for firm in rng.sample(firms, 60):
             rel(firm, RelationKind.SUPPLIES, rng.choice(firms), self.past_date(7))
@@ -290,38 +289,49 @@ class ClusterBuilder:
             rel(firm, RelationKind.SUBSIDIARY, rng.choice(firms), self.past_date(11, 2))
         rel(units["明湖市药监局机关党支部"], RelationKind.PAIRED, cluster.demo_firm, self.past_date(1, 1))
         rel(units[n.UNION_HOSPITAL], RelationKind.COOPERATES, cluster.demo_firm, self.past_date(2, 2))
+        bulk(Relationship, list(found.values()))
 
     def users(self, cluster):
         """The demo's logins, one per role; handler accounts of the other departments and two more service
         specialists; and an account for the firms that use the portal (none of these can log in)."""
         units = cluster.units
-        for username, role, org_name, display in n.ROLE_USERS:
-            org = cluster.demo_firm if org_name == n.DEMO_FIRM else units.get(org_name)
-            user = self.user(username, role, display, org, login=True)
-            if role == Role.OFFICE:
-                cluster.chain.staff.add(user)
-                cluster.district_chain.staff.add(user)
-        for username, dept, display in n.DEPARTMENT_HANDLERS:
-            self.user(username, Role.HANDLER, display, units[dept])
-        for username, dept, display in n.SPECIALISTS:
-            self.user(username, Role.SPECIALIST, display, units[dept])
-        cluster.users = {u.username: u for u in User.objects.select_related("organization")}
-        cluster.handlers = {u.organization_id: u for u in cluster.users.values() if u.role == Role.HANDLER}
-        cluster.accounts[cluster.demo_firm.pk] = cluster.users["enterprise"]
-        # The larger firms and half of the others use the portal.
+        accounts = [self.user(username, role, display, cluster.demo_firm if org == n.DEMO_FIRM else units.get(org),
+                              login=True) for username, role, org, display in n.ROLE_USERS]
+        accounts += [self.user(username, Role.HANDLER, display, units[dept])
+                     for username, dept, display in n.DEPARTMENT_HANDLERS]
+        accounts += [self.user(username, Role.SPECIALIST, display, units[dept])
+                     for username, dept, display in n.SPECIALISTS]
+        # The larger firms and about half of the others use the portal.
         on_portal = [f for f in cluster.firms if f.pk != cluster.demo_firm.pk
                      and (cluster.roles[f.pk] != PlacementRole.SUPPORTING or self.rng.random() < 0.45)]
         for i, firm in enumerate(on_portal, start=1):
             contact = (cluster.contacts.get(firm.pk) or [None])[0]
-            cluster.accounts[firm.pk] = self.user(f"qy{i:03d}", Role.ENTERPRISE,
-                                                  contact.name if contact else self.person_name(), firm)
+            accounts.append(self.user(f"qy{i:03d}", Role.ENTERPRISE, contact.name if contact else self.person_name(),
+                                      firm))
+        User.objects.bulk_create(accounts)
+        cluster.users = {u.username: u for u in User.objects.select_related("organization")}
+        cluster.handlers = {u.organization_id: u for u in cluster.users.values() if u.role == Role.HANDLER}
+        cluster.accounts = {u.organization_id: u for u in cluster.users.values() if u.role == Role.ENTERPRISE}
+        office = cluster.users["office"]
+        cluster.chain.staff.add(office)
+        cluster.district_chain.staff.add(office)
 
     def user(self, username, role, display, organization, login=False):
+        """A user, not saved yet: a demo login with the demo password, or an account that cannot log in."""
         user = User(username=username, role=role, first_name=display, organization=organization,
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if login:
             user.set_password(DEMO_PASSWORD)
         else:
             user.set_unusable_password()
-        user.save()
         return user
+
+
+def bulk(model, objects, user=None):
+    """Records written together (the static part of the cluster), each with its creation in the history (by
+    user) and, for a searchable model, its search text; returns them with their primary keys."""
+    if issubclass(model, Searchable):
+        fill_search_text(objects)
+    if hasattr(model, "history"):
+        return bulk_create_with_history(objects, model, batch_size=500, default_user=user)
+    return model.objects.bulk_create(objects, batch_size=500)

@@ -14,7 +14,7 @@ from . import texts
 # administration.
 RULES = {"financing": (n.FINANCE, [n.ECONOMY]), "site": (n.LAND, [n.INVESTMENT]), "regulatory": (n.DRUGS, []),
          "talent": (n.HR, []), "clinical": (n.HEALTH, [n.DRUGS]), "policy": (n.ECONOMY, []),
-         "public-service": (n.NDRC, []), "market": (n.HEALTH, [n.COMMERCE])}
+         "public-service": (n.NDRC, []), "market": (n.COMMERCE, [n.HEALTH])}
 DISTRICT_RULES = {"site": (n.NEW_DISTRICT_ADMIN, [n.LAND])}
 
 

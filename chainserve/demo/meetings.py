@@ -106,7 +106,7 @@ class Meetings:
         topic_items = [cs.add_topic(meeting, office, topic) for topic, _decision, _owner in topics]
         yield plan.starts_at + datetime.timedelta(hours=2)
         units = self.cluster.units
-        present = [n.OFFICE, *rng.sample(MEMBERS, rng.randint(5, 8)), n.NEW_DISTRICT_ADMIN]
+        present = [n.OFFICE, *rng.sample(MEMBERS, rng.randint(4, 7)), n.NEW_DISTRICT_ADMIN]
         for name in present:
             contacts = self.cluster.contacts.get(units[name].pk)
             cs.record_attendance(meeting, office, units[name], contacts[0].name if contacts else "")

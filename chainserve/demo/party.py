@@ -18,6 +18,7 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Person
 
 from . import names as n
+from .cluster import bulk
 
 VISITS = [("走访了解企业经营情况", "企业经营平稳，订单较上年有所增长。"), ("送政策上门", "讲解了研发投入补助和科技贷款贴息政策。"),
           ("了解用工和融资需求", "企业暂无新的诉求，约定下季度再访。"), ("调研项目建设进展", "二期项目按计划推进。"),
@@ -50,20 +51,19 @@ class Party:
         AllianceMember.objects.create(alliance=alliance, organization=units[n.HOSPITALS[0]], role=MemberRole.MEMBER,
                                       started_on=founded, ended_on=t.year_start - datetime.timedelta(days=1))
         self.pairings(office)
-        InstructorAssignment.objects.create(enterprise=demo_firm, user=cluster.users["specialist"],
-                                            kind=InstructorKind.FULL_TIME, started_on=founded)
         officials = list(Person.objects.filter(organization__kind=OrgKind.DEPARTMENT).order_by("pk")[:40])
-        for firm in rng.sample(cluster.firms, 10):
-            if firm.pk != demo_firm.pk:
-                InstructorAssignment.objects.create(enterprise=firm, person=rng.choice(officials),
-                                                    kind=InstructorKind.PART_TIME,
-                                                    started_on=self.date_between(founded, t.today))
-        for firm in cluster.firms:
-            for kind, share in [(CoverageKind.PARTY_ORG, 0.7), (CoverageKind.PARTY_WORK, 0.9),
-                                (CoverageKind.UNION, 0.8), (CoverageKind.YOUTH_LEAGUE, 0.4)]:
-                if firm.pk == demo_firm.pk or rng.random() < share:
-                    Coverage.objects.create(enterprise=firm, kind=kind, started_on=self.date_between(
-                        datetime.date(t.today.year - 10, 1, 1), t.today))
+        instructors = [InstructorAssignment(enterprise=demo_firm, user=cluster.users["specialist"],
+                                            kind=InstructorKind.FULL_TIME, started_on=founded)]
+        instructors += [InstructorAssignment(enterprise=firm, person=rng.choice(officials), kind=InstructorKind.PART_TIME,
+                                             started_on=self.date_between(founded, t.today))
+                        for firm in rng.sample(cluster.firms, 10) if firm.pk != demo_firm.pk]
+        bulk(InstructorAssignment, instructors, office)
+        coverages = [Coverage(enterprise=firm, kind=kind, started_on=self.date_between(
+            datetime.date(t.today.year - 10, 1, 1), t.today))
+            for firm in cluster.firms for kind, share in [
+                (CoverageKind.PARTY_ORG, 0.7), (CoverageKind.PARTY_WORK, 0.9), (CoverageKind.UNION, 0.8),
+                (CoverageKind.YOUTH_LEAGUE, 0.4)] if firm.pk == demo_firm.pk or rng.random() < share]
+        bulk(Coverage, coverages, office)
 
     def pairings(self, office):
         """"1+1" pairings: a dozen from before, ten started in the year before, fourteen in the demo year (two of
@@ -72,18 +72,17 @@ class Party:
         firms = rng.sample([f for f in cluster.firms if f.pk != cluster.demo_firm.pk], 36)
         periods = [(t.before_start - datetime.timedelta(days=700), t.before_start)] * 12 + \
             [(t.before_start, t.year_start)] * 10 + [(t.year_start, t.today)] * 14
+        pairings = []
         for i, (firm, (first, last)) in enumerate(zip(firms, periods, strict=True)):
             started = self.date_between(first, last - datetime.timedelta(days=1))
             ended = self.date_between(t.year_start, t.today) if i in (3, 7) else None
-            pairing = Pairing(agency_branch=cluster.units[n.AGENCY_BRANCHES[i % len(n.AGENCY_BRANCHES)]],
-                              enterprise=firm, enterprise_branch=f"{firm.short_name or firm.name[:6]}党支部",
-                              started_on=started, ended_on=ended)
-            pairing._history_user = office
-            pairing.save()
-        pairing = Pairing(agency_branch=cluster.units["明湖市药监局机关党支部"], enterprise=cluster.demo_firm,
-                          enterprise_branch="澜泽基因党支部", started_on=self.date_between(t.before_start, t.year_start))
-        pairing._history_user = office
-        pairing.save()
+            pairings.append(Pairing(agency_branch=cluster.units[n.AGENCY_BRANCHES[i % len(n.AGENCY_BRANCHES)]],
+                                    enterprise=firm, enterprise_branch=f"{firm.short_name or firm.name[:6]}党支部",
+                                    started_on=started, ended_on=ended))
+        pairings.append(Pairing(agency_branch=cluster.units["明湖市药监局机关党支部"], enterprise=cluster.demo_firm,
+                                enterprise_branch="澜泽基因党支部",
+                                started_on=self.date_between(t.before_start, t.year_start)))
+        bulk(Pairing, pairings, office)
 
     def visits(self):
         """A storyline of visits without a demand recorded: about thirty a year and the demo firm's."""

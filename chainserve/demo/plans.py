@@ -10,7 +10,7 @@ from django.utils import timezone
 from chainserve.chains.choices import PlacementRole
 from chainserve.coordination.choices import ActivityKind
 from chainserve.core.workdays import statutory_holidays
-from chainserve.demands.choices import Channel
+from chainserve.demands.choices import Channel, Rating
 from chainserve.registry.choices import Phase, ProductKind
 from chainserve.registry.models import Product
 
@@ -22,7 +22,7 @@ from .timeline import CLOSES
 OPENED = datetime.time(9, 30)
 
 # Demands received in the demo year (the year before: about 60 %), activity-linked ones included.
-DEMO_YEAR, YEAR_BEFORE = 330, 200
+DEMO_YEAR, YEAR_BEFORE = 320, 190
 CATEGORY_SHARES = {"financing": 22, "policy": 19, "site": 13, "talent": 11, "regulatory": 10, "clinical": 9,
                    "market": 9, "public-service": 7}
 # Channels of the demands not raised at an activity (symposiums and meetings are)
@@ -35,23 +35,28 @@ PHASES = {Phase.PRECLINICAL: "临床前研究", Phase.PHASE_1: "I期临床", Pha
 VISIT_PURPOSES = ["走访了解企业经营情况", "送政策上门", "跟踪诉求办理情况", "了解用工和融资需求", "调研项目建设进展"]
 SPECIALISTS = [("specialist", 65), ("specialist-wu", 20), ("specialist-guo", 15)]
 
-# The demo firm's own story (working days before today, template title, fate, slots, rating comment)
+# The demo firm's own story: (working days before today, template title, fate, slots, its rating and comment)
 DEMO_STORY = [
-    (430, "{product}突破性治疗药物程序申请指导", "resolved", {}, "预审意见很专业，产品已纳入突破性治疗药物程序，感谢市药监局。"),
-    (300, "寻找约{area}平方米GMP厂房", "resolved", {"area": 1600, "height": 6},
+    (430, "{product}突破性治疗药物程序申请指导", "resolved", {}, Rating.SATISFIED,
+     "预审意见很专业，产品已纳入突破性治疗药物程序，感谢市药监局。"),
+    (300, "寻找约{area}平方米GMP厂房", "resolved", {"area": 1600, "height": 6}, Rating.SATISFIED,
      "专员一天内陪我们看了二十多处厂房，选定了1600平方米的GMP厂房，还争取到租金减免，非常感谢！"),
-    (230, "对接银行落实{amount}万元流动资金贷款", "resolved", {"amount": 5000, "bank": n.PARTNER_BANK}, ""),
-    (170, "{product}伦理审查结果互认", "meeting", {"hospital": n.UNION_HOSPITAL}, "联席会议协调后各中心认可了伦理审查结果，感谢！"),
-    (110, "首席科学家{person}博士落户与子女入学", "resolved", {"person": "林浩然"}, "落户办理很快，但子女就读学校离公司较远。"),
-    (60, "研发投入补助申请兑现", "reopened", {"amount": 4200, "reward": 300}, "重新核实后补助已到账，感谢。"),
+    (230, "对接银行落实{amount}万元流动资金贷款", "resolved", {"amount": 5000, "bank": n.PARTNER_BANK},
+     Rating.SATISFIED, "授信审批很快，感谢金融局和明湖农商银行。"),
+    (170, "{product}伦理审查结果互认", "meeting", {"hospital": n.UNION_HOSPITAL}, Rating.SATISFIED,
+     "联席会议协调后各中心认可了伦理审查结果，感谢！"),
+    (110, "首席科学家{person}博士落户与子女入学", "resolved", {"person": "林浩然"}, Rating.BASIC,
+     "落户办理很快，但子女就读学校离公司较远。"),
+    (60, "{year}年度研发投入补助兑现", "reopened", {"amount": 4200, "reward": 300}, Rating.SATISFIED,
+     "重新核实后补助已到账，感谢。"),
 ]
 # The demo firm's demands of the last days, left where they stand: (working days ago, template title, steps)
 DEMO_LIVE = [(9, "申请{lab}平方米研发实验室", ["dispatch", "answer", "close"]),
-             (6, "GMP符合性检查预约", ["dispatch", "answer", "ask"]),
+             (6, "{product}上市前GMP符合性检查预约", ["dispatch", "answer", "ask"]),
              (0, "申请人才公寓{rooms}套", [])]
 # Other firms' demands of the last days in states the queues show: (working days ago, category, steps)
 LIVE = [(0, "regulatory", []), (0, "market", []), (1, "financing", []), (1, "regulatory", ["dispatch"]),
-        (3, "regulatory", ["dispatch", "answer"]), (2, "研发费用加计扣除申报辅导", ["wrong", "send_back"]),
+        (3, "regulatory", ["dispatch", "answer"]), (2, "{year}年度研发费用加计扣除申报辅导", ["wrong", "send_back"]),
         (12, "项目用地{mu}亩规划条件咨询", ["dispatch", "answer", "extend"])]
 
 
@@ -72,7 +77,8 @@ class Plan:
     fate: str = "resolved"  # resolved, unresolved, reopened, meeting, stalled, rejected
     wrong: object = None  # the department it is first (wrongly) dispatched to
     visit_purpose: str = ""
-    comment: str = ""  # the rating comment of the demo firm's own demands
+    rating: str = ""  # the rating of the demo firm's own demands, and its comment
+    comment: str = ""
     meeting: object = None  # the joint meeting that resolves it (meetings.MeetingPlan)
     reason: str = ""  # why it is rejected
     steps: list = field(default_factory=list)  # [(instant, step, kwargs)]
@@ -108,7 +114,7 @@ class Planner:
                 ["clinical", "market"])}.get(activity.kind)
             channel = Channel.SYMPOSIUM if activity.kind == ActivityKind.SYMPOSIUM else Channel.MEETING
             for i in range(count):  # recorded at its end, or the next morning
-                at = activity.starts_at + datetime.timedelta(hours=2, minutes=15 + 9 * i)
+                at = activity.starts_at + datetime.timedelta(hours=2, minutes=5 + 4 * i)
                 if rng.random() < 0.5 and t.add_days(activity.starts_at.date(), 1) < t.today:
                     at = t.instant(t.add_days(activity.starts_at.date(), 1), rng, latest=11 * 60 + 30)
                 plans.append(self.raised(at, channel, hint))
@@ -178,7 +184,7 @@ class Planner:
     def make(self, at, firm, template, channel, slots=None):
         """The plan of a demand, or None when the firm already raised one with the same title."""
         rng, cluster = self.rng, self.cluster
-        values = self.slots(firm, template)
+        values = self.slots(firm, template, at)
         values.update(slots or {})
         title = template.title.format(**values)
         if title in self.used.setdefault(firm.pk, set()):
@@ -198,11 +204,11 @@ class Planner:
                     template=template, slots=values, lead=lead, co=[cluster.units[c] for c in co if c != lead.name],
                     title=title, text=template.text.format(**values), priority=template.priority,
                     visit_purpose=rng.choice(VISIT_PURPOSES))
-        if template.lead and template.lead != rule_lead and rng.random() < 0.4:
+        if template.lead and template.lead != rule_lead and rng.random() < 0.25:
             plan.wrong = cluster.units[rule_lead]  # the office follows the rule; the department sends it back
         return plan
 
-    def slots(self, firm, template):
+    def slots(self, firm, template, at):
         rng = self.rng
         kind = {"drug": ProductKind.DRUG, "device": None}.get(template.fits)
         products = [p for p in self.products.get(firm.pk, []) if kind is None or p.kind == kind]
@@ -219,7 +225,7 @@ class Planner:
             "amount": amount, "subsidy": max(1, round(amount * 0.02)), "tax": round(amount * 0.15),
             "yi": rng.choice([1.5, 2, 3, 5, 8]), "fund": rng.choice([3000, 5000, 8000, 10000]),
             "bank": rng.choice(n.BANKS[:4]), "patents": rng.randint(3, 12), "equipment": rng.choice(texts.EQUIPMENT),
-            "age": rng.randint(2, 6), "label": rng.choice(texts.LABELS), "year": self.t.today.year - 1,
+            "age": rng.randint(2, 6), "label": rng.choice(texts.LABELS), "year": at.year - 1, "next_year": at.year,
             "reward": rng.choice([20, 30, 50, 80, 100, 200]), "area": rng.choice([800, 1200, 1500, 2000, 2600, 3200]),
             "height": rng.choice([5, 6]), "park": firm.park.name if firm.park_id else rng.choice(n.PARKS),
             "lab": rng.choice([150, 200, 300, 400]), "mu": rng.choice([20, 30, 45, 60, 80]),
@@ -246,15 +252,15 @@ class Planner:
         latest = min(CLOSES, now.hour * 60 + now.minute) if day == self.t.today else CLOSES
         return self.t.instant(day, self.rng, latest=latest)
 
-    def story(self, working_days, title, fate, slots, comment):
+    def story(self, working_days, title, fate, slots, rating, comment):
         """One of the demo firm's demands, raised on the portal."""
         firm = self.cluster.demo_firm
         plan = self.make(self.early(self.day_ago(working_days)), firm, self.template(title), Channel.PORTAL, slots)
-        plan.fate, plan.comment = fate, comment
+        plan.fate, plan.rating, plan.comment = fate, rating, comment
         return plan
 
     def demo_live(self, working_days, title, steps):
-        plan = self.story(working_days, title, "live", {}, "")
+        plan = self.story(working_days, title, "live", {}, "", "")
         plan.steps = self.courses.live(plan, steps)
         return plan
 

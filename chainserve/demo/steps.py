@@ -82,9 +82,11 @@ class Courses:
             return steps + [(self.after(plan.at, 0, 0, 1), "reject", {"reason": plan.reason})]
         when = self.dispatched(plan, steps)
         # the first answer: mostly within the two working days it is due in, some late
+        days, extension = self.closing_days(plan.priority), 0
         day = t.add_days(plan.at.date(), rng.choice([3, 4]) if rng.random() < 0.03 else rng.choice([0, 1, 1, 2]))
         when = max(self.after(when), t.instant(day, rng))
-        steps.append((when, "answer", {"by": plan.lead, "text": plan.template.answer.format(**plan.slots)}))
+        if days > 2 or plan.fate not in ("resolved", "unresolved"):  # else the closing is the first answer
+            steps.append((when, "answer", {"by": plan.lead, "text": plan.template.answer.format(**plan.slots)}))
         answered = when
         if plan.co and rng.random() < 0.3:
             when = self.after(when, 0, 1, 2)
@@ -95,9 +97,8 @@ class Courses:
             replied = self.after(asked, 1, 2, 3, 4)
             paused = len(t.working_days(asked.date() + datetime.timedelta(days=1), replied.date()))
             steps += [(asked, "ask", {}), (replied, "reply", {})]
-        days, extension = self.closing_days(plan.priority), 0
-        if days > RESOLVE_DAYS[plan.priority] - 5 and plan.fate in ("resolved", "unresolved") and rng.random() < 0.5:
-            extension = 5  # asked for in time, so that it is not late
+        if days > RESOLVE_DAYS[plan.priority] and plan.fate in ("resolved", "unresolved") and rng.random() < 0.5:
+            extension = 5  # asked for before the deadline
             asked = self.after(max(s[0] for s in steps), 2, 3, 4)
             steps += [(asked, "extend", {"days": extension}), (self.after(asked, 0, 1), "decide_extension", {})]
         due = t.add_days(plan.at.date(), RESOLVE_DAYS[plan.priority] + paused + extension)
@@ -136,7 +137,7 @@ class Courses:
         steps = [(closed, "close", {"resolved": solved, "text": self.result(plan, solved)})]
         if plan.firm.pk not in self.cluster.accounts or (plan.fate != "reopened" and rng.random() < 0.15):
             return steps
-        rating = Rating.UNSATISFIED if plan.fate == "reopened" else self.rating(solved)
+        rating = Rating.UNSATISFIED if plan.fate == "reopened" else plan.rating or self.rating(solved)
         if rating is None:
             return steps
         rated = self.after(closed, 0, 1, 2, 3)
@@ -149,9 +150,9 @@ class Courses:
         steps += [(reopened, "reopen", {"reason": rng.choice(texts.REOPEN)}),
                   (answered, "answer", {"by": plan.lead, "text": texts.REANSWER}),
                   (closed, "close", {"resolved": True, "text": self.result(plan, True)})]
-        rating = Rating.SATISFIED if plan.comment or rng.random() < 0.6 else Rating.BASIC
-        return steps + [(self.after(closed, 0, 1, 2), "rate", {
-            "rating": rating, "comment": plan.comment or self.comment(plan, rating, True)})]
+        rating = plan.rating or (Rating.SATISFIED if rng.random() < 0.6 else Rating.BASIC)
+        return steps + [(self.after(closed, 0, 1, 2), "rate", {"rating": rating,
+                                                              "comment": self.comment(plan, rating, True)})]
 
     def result(self, plan, solved):
         return (plan.template.resolved if solved else plan.template.unresolved).format(**plan.slots)
@@ -182,7 +183,7 @@ class Courses:
         third = max(self.after(second, 0, 1), t.instant(top, rng))
         steps = [(first, "escalate", {}), (second, "escalate", {}), (third, "escalate", {})]
         if plan.firm.pk in self.cluster.accounts:
-            rating = Rating.SATISFIED if plan.comment or rng.random() < 0.75 else Rating.BASIC
+            rating = plan.rating or (Rating.SATISFIED if rng.random() < 0.75 else Rating.BASIC)
             rated = self.after(plan.meeting.starts_at + datetime.timedelta(hours=3), 1, 2, 3)
             steps.append((rated, "rate", {"rating": rating, "comment": self.comment(plan, rating, True)}))
         return steps

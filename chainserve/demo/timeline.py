@@ -125,8 +125,9 @@ class Schedule:
             self.count += 1
             heapq.heappush(self.queue, (when, self.count, story))
 
-    def run(self, until=None):
-        """Take the steps due up to `until` (default: all of them), in the order of time."""
+    def run(self, until=None, after=None):
+        """Take the steps due up to `until` (default: all of them), in the order of time; `after()` is called
+        after each step, at its instant."""
         until = until or self.until
         if not self.queue or self.queue[0][0] > until:
             return
@@ -139,6 +140,9 @@ class Schedule:
                     following = next(story)
                 except StopIteration:
                     continue
+                finally:
+                    if after is not None:
+                        after()
                 self._push(following, story)
         self.clock = None
 

@@ -132,10 +132,11 @@ def dispatch(demand, user, lead, co=(), *, version=None, note=""):
         now = timezone.now()
         if d.accepted_at is None:
             d.accepted_at = now
+        if d.dispatched_at is not None:  # dispatched before: the departments of then hand it over
+            Assignment.objects.filter(demand=d).update(active=False)
         d.dispatched_at = now
         d.lead_department = lead
         policy = sla.policy_for(d.category, d.priority)
-        Assignment.objects.filter(demand=d).update(active=False)
         co_due = min(sla.due(now, policy.cohandler_days, calendar), d.resolve_due)
         # One upsert for the lead and the co-handlers (a department dispatched to again is active again, unanswered)
         Assignment.objects.bulk_create(
