@@ -96,7 +96,8 @@ class Meetings:
     def story(self, plan, previous, schedule):
         """Called ten days ahead; its agenda built three days ahead; held: attendance, decisions, minutes."""
         t, rng, office = self.timeline, self.rng, self.cluster.users["office"]
-        yield t.instant(t.workday_before(plan.starts_at.date() - datetime.timedelta(days=10)), rng)
+        called = min(plan.starts_at.date() - datetime.timedelta(days=10), t.today - datetime.timedelta(days=1))
+        yield t.instant(t.workday_before(called), rng)
         meeting = Meeting(committee=self.committee, title=plan.title, starts_at=plan.starts_at, location=plan.location)
         meeting._history_user = office
         meeting.save()
