@@ -49,7 +49,7 @@ CREDIT_TITLES = ["综合授信协议", "科技贷款授信协议", "知识产权
 COOPERATION_TITLES = ["多中心临床试验合作协议", "医企协同创新合作协议", "临床研究合作协议", "联合实验室共建协议"]
 INVESTMENT_TITLES = ["产业化基地投资意向协议", "生产基地扩建投资意向协议", "研发总部项目投资意向协议",
                      "创新药生产线投资意向协议"]
-CHECKED_IN_DAYS = 120  # check-in at the door: kept on the platform for the activities of the last months
+CHECKED_IN_DAYS = 90  # check-in at the door: kept on the platform for the activities of the last months
 ATTENDEE_TITLES = ["总经理", "财务总监", "研发总监", "注册经理", "董事会秘书", "行政主管"]
 
 

@@ -22,7 +22,7 @@ from .timeline import CLOSES
 OPENED = datetime.time(9, 30)
 
 # Demands received in the demo year (the year before: about 60 %), activity-linked ones included.
-DEMO_YEAR, YEAR_BEFORE = 320, 190
+DEMO_YEAR, YEAR_BEFORE = 310, 185
 CATEGORY_SHARES = {"financing": 22, "policy": 19, "site": 13, "talent": 11, "regulatory": 10, "clinical": 9,
                    "market": 9, "public-service": 7}
 # Channels of the demands not raised at an activity (symposiums and meetings are)

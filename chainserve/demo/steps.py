@@ -9,13 +9,19 @@ from chainserve.demands.choices import Rating
 
 from . import texts
 
-SHARES = {"unresolved": 0.06, "reopened": 0.025, "rejected": 0.015}
+SHARES = {"unresolved": 0.05, "reopened": 0.025, "rejected": 0.015}
+# The year before the demo year, when the platform was new: more closed unsolved, answers and closings slower,
+# fewer rated and fewer satisfied, co-handlers seldom answering on the platform.
+EARLIER = {"unresolved": 0.09, "late_answer": 0.07, "slower": (1, 3), "satisfied": 0.72, "content": 0.91,
+           "rated": 0.6, "co": 0.1}
+NOW = {"unresolved": SHARES["unresolved"], "late_answer": 0.02, "slower": (0, 0), "satisfied": 0.82, "content": 0.96,
+       "rated": 0.85, "co": 0.3}
 MEETING_CATEGORIES = {"site", "clinical", "public-service", "financing", "regulatory", "policy"}
 RESOLVE_DAYS = {"normal": 10, "urgent": 5, "complex": 25}
 # Working days from receipt to closing, by priority: (weight, fewest, most)
-CLOSING_DAYS = {"normal": [(10, 1, 2), (50, 3, 6), (30, 7, 10), (6, 11, 15), (4, 16, 25)],
+CLOSING_DAYS = {"normal": [(12, 1, 2), (52, 3, 6), (28, 7, 10), (5, 11, 15), (3, 16, 25)],
                 "urgent": [(60, 1, 3), (35, 4, 5), (5, 6, 8)],
-                "complex": [(30, 6, 10), (50, 11, 20), (20, 21, 25)]}
+                "complex": [(40, 6, 10), (45, 11, 18), (15, 19, 25)]}
 
 
 def short(department):
@@ -33,7 +39,8 @@ class Courses:
         free = [p for p in plans if p.fate == "resolved" and p.firm.pk != self.cluster.demo_firm.pk]
         for plan in free:
             roll = rng.random()
-            for fate, share in SHARES.items():
+            shares = {**SHARES, "unresolved": self.era(plan)["unresolved"]}
+            for fate, share in shares.items():
                 if roll < share:
                     plan.fate = fate
                     break
@@ -82,13 +89,15 @@ class Courses:
             return steps + [(self.after(plan.at, 0, 0, 1), "reject", {"reason": plan.reason})]
         when = self.dispatched(plan, steps)
         # the first answer: mostly within the two working days it is due in, some late
-        days, extension = self.closing_days(plan.priority), 0
-        day = t.add_days(plan.at.date(), rng.choice([3, 4]) if rng.random() < 0.03 else rng.choice([0, 1, 1, 2]))
+        era = self.era(plan)
+        days, extension = min(25, self.closing_days(plan.priority) + rng.randint(*era["slower"])), 0
+        late = rng.random() < era["late_answer"]
+        day = t.add_days(plan.at.date(), rng.choice([3, 4]) if late else rng.choice([0, 1, 1, 2]))
         when = max(self.after(when), t.instant(day, rng))
         if days > 2 or plan.fate not in ("resolved", "unresolved"):  # else the closing is the first answer
             steps.append((when, "answer", {"by": plan.lead, "text": plan.template.answer.format(**plan.slots)}))
         answered = when
-        if plan.co and rng.random() < 0.3:
+        if plan.co and rng.random() < era["co"]:
             when = self.after(when, 0, 1, 2)
             steps.append((when, "answer", {"by": plan.co[0], "text": "协办意见已提交牵头单位。"}))
         paused = 0
@@ -109,7 +118,9 @@ class Courses:
         days += paused
         closed = max(self.after(max(s[0] for s in steps), 1), t.instant(t.add_days(plan.at.date(), days), rng))
         if closed.date() > due:  # the overdue sweep escalated it to the office first
-            steps.append((t.at_time(t.add_days(due, 1), 9, 5), "escalate", {"system": True}))
+            swept = t.at_time(t.add_days(due, 1), 9, 5)
+            steps.append((swept, "escalate", {"system": True}))
+            closed = max(closed, self.after(swept))
         steps.sort(key=lambda s: s[0])
         return steps + self.closing(plan, closed)
 
@@ -124,6 +135,9 @@ class Courses:
         steps.append((when, "dispatch", {"lead": plan.lead}))
         return when
 
+    def era(self, plan):
+        return EARLIER if plan.at.date() < self.t.year_start else NOW
+
     def closing_days(self, priority):
         bands = CLOSING_DAYS[priority]
         _weight, low, high = self.rng.choices(bands, [b[0] for b in bands])[0]
@@ -135,9 +149,10 @@ class Courses:
         rng = self.rng
         solved = plan.fate not in ("unresolved", "reopened")
         steps = [(closed, "close", {"resolved": solved, "text": self.result(plan, solved)})]
-        if plan.firm.pk not in self.cluster.accounts or (plan.fate != "reopened" and rng.random() < 0.15):
+        if plan.firm.pk not in self.cluster.accounts or (
+                plan.fate != "reopened" and rng.random() > self.era(plan)["rated"]):
             return steps
-        rating = Rating.UNSATISFIED if plan.fate == "reopened" else plan.rating or self.rating(solved)
+        rating = Rating.UNSATISFIED if plan.fate == "reopened" else plan.rating or self.rating(plan, solved)
         if rating is None:
             return steps
         rated = self.after(closed, 0, 1, 2, 3)
@@ -157,10 +172,11 @@ class Courses:
     def result(self, plan, solved):
         return (plan.template.resolved if solved else plan.template.unresolved).format(**plan.slots)
 
-    def rating(self, solved):
-        roll = self.rng.random()
+    def rating(self, plan, solved):
+        roll, era = self.rng.random(), self.era(plan)
         if solved:
-            return Rating.SATISFIED if roll < 0.8 else Rating.BASIC if roll < 0.95 else Rating.UNSATISFIED
+            return Rating.SATISFIED if roll < era["satisfied"] else Rating.BASIC if roll < era["content"] else \
+                Rating.UNSATISFIED
         return Rating.BASIC if roll < 0.45 else Rating.UNSATISFIED if roll < 0.85 else None
 
     def comment(self, plan, rating, solved):
