@@ -3,18 +3,25 @@ page — read without logging in — shows the parent's and the list's weighted 
 print button works under the Content-Security-Policy."""
 
 import pytest
+from django.utils import timezone
 
+from chainserve.coordination.choices import ItemStatus
 from chainserve.coordination.models import AnnualList, ItemUpdate, ListItem, Registration
+from chainserve.coordination.services import weighted_progress
 
 pytestmark = pytest.mark.e2e
 
 
 def test_public_page_shows_weighted_progress_after_an_update(demo, page, login, tmp_path):
-    annual = AnnualList.objects.get()
+    annual = AnnualList.objects.get(year=timezone.localdate().year)
     platform = ListItem.objects.get(annual_list=annual, code="1.2")
-    # The demo's list: 1 (weight 3) = 1.1 at 60 % (weight 2) and 1.2 at 30 % (weight 1); 2 at 50 % (weight 2);
-    # 3 at 10 % (weight 1).
-    assert ListItem.objects.get(annual_list=annual, code="1").progress == 50
+    # The demo's list: 1 (weight 3) = 1.1 (weight 2) and 1.2 (weight 1, behind schedule); then 2 to 7.
+    items = {i.code: i for i in ListItem.objects.filter(annual_list=annual)}
+    assert items["1.2"].status == ItemStatus.DELAYED and 30 <= items["1.2"].progress <= 60
+    assert items["1"].progress == weighted_progress([(items["1.1"].progress, 2), (items["1.2"].progress, 1)])
+    parent = weighted_progress([(items["1.1"].progress, 2), (90, 1)])
+    overall = weighted_progress([(parent if code == "1" else i.progress, i.weight) for code, i in items.items()
+                                 if i.parent_id is None])
 
     login("office")
     page.goto(platform.get_absolute_url())
@@ -32,9 +39,9 @@ def test_public_page_shows_weighted_progress_after_an_update(demo, page, login, 
     # Anyone, without logging in.
     page.context.clear_cookies()
     page.goto(annual.get_public_url())
-    assert page.locator("tr[data-code='1'] .item-progress").inner_text().strip() == "70%"  # (60×2 + 90×1) / 3
+    assert page.locator("tr[data-code='1'] .item-progress").inner_text().strip() == f"{parent}%"
     assert page.locator("tr[data-code='1.2'] .item-progress").inner_text().strip() == "90%"
-    assert page.locator("#overall").inner_text() == "53%"  # (70×3 + 50×2 + 10×1) / 6
+    assert page.locator("#overall").inner_text() == f"{overall}%"
     assert "公共实验平台设备安装调试完成。" in page.locator("#timeline").inner_text()
     assert "验收报告.pdf" not in page.content()
     assert page.locator("form[action*='logout']").count() == 0  # nobody is logged in

@@ -2,6 +2,7 @@
 
 import ast
 import re
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 
 import chainserve
+from chainserve.chains.choices import PlacementRole
 from chainserve.chains.models import Chain, Placement, Segment
 from chainserve.core.choices import Role
 from chainserve.core.models import User
@@ -48,14 +50,19 @@ def test_load_demo_twice_leaves_the_same_counts(db):
     }
 
 
-def test_the_demo_has_a_user_for_every_role(db):
+def test_the_demo_has_a_login_for_every_role_and_no_other_login(db):
     # given
     load_demo()
 
-    # then
+    # then one login per role, with the demo password
     users = {u.username: u for u in User.objects.select_related("organization")}
-    assert {name: u.role for name, u in users.items()} == {r.value: r.value for r in Role}
-    assert all(u.check_password(DEMO_PASSWORD) for u in users.values())
+    logins = {name: u for name, u in users.items() if u.has_usable_password()}
+    assert {name: u.role for name, u in logins.items()} == {r.value: r.value for r in Role}
+    assert all(u.check_password(DEMO_PASSWORD) for u in logins.values())
+    # the other departments' handlers, two more specialists and the firms on the portal have accounts, no login
+    others = Counter(u.role for name, u in users.items() if name not in logins)
+    assert (others[Role.HANDLER], others[Role.SPECIALIST], set(others)) == (
+        12, 2, {Role.HANDLER, Role.SPECIALIST, Role.ENTERPRISE})
     assert users["enterprise"].organization.name == "明湖澜泽基因技术有限公司"
     assert users["partner"].organization.kind == OrgKind.FINANCIAL
     assert set(users["office"].chains.values_list("name", flat=True)) == {
@@ -68,6 +75,21 @@ def test_the_demo_has_a_user_for_every_role(db):
     ]
     assert Chain.objects.restrict(users["enterprise"]).count() == 0
     assert Organization.objects.restrict(users["handler"]).count() == Organization.objects.count()
+
+
+def test_the_demo_firms_sizes_fit_their_roles_on_the_chain(db):
+    load_demo()
+
+    placed = Placement.objects.filter(chain__name=CHAIN_NAME, organization__kind=OrgKind.ENTERPRISE)
+    owners = placed.filter(role=PlacementRole.CHAIN_OWNER).select_related("organization")
+    backbone = placed.filter(role=PlacementRole.BACKBONE).select_related("organization")
+    assert owners.count() >= 5
+    # a chain owner (链主) is a large firm, listed or reserve-listed, and carries the label
+    assert {(p.organization.size, p.organization.employees >= 1000, p.organization.listing_status != "none",
+             p.organization.labels.filter(slug="chain-owner").exists()) for p in owners} == {("large", True, True, True)}
+    # backbone firms are medium or large
+    assert {p.organization.size for p in backbone} <= {"medium", "large"}
+    assert not Organization.objects.filter(labels__slug="chain-owner").exclude(size="large").exists()
 
 
 def test_the_load_demo_command_says_what_it_did(db):
@@ -88,11 +110,12 @@ def test_the_demo_writes_chinese_with_full_width_punctuation():
     no ASCII , ; ( ) : beside a Chinese character (docstrings, written in English, aside)."""
     ascii_beside_han = re.compile(r"[\u4e00-\u9fff] ?[,;():]|[,;():] ?[\u4e00-\u9fff]")
     found = []
-    for path in sorted(Path(chainserve.__file__).parent.glob("**/demo.py")):
+    root = Path(chainserve.__file__).parent
+    for path in sorted([*root.glob("**/demo.py"), *root.glob("demo/*.py")]):
         tree = ast.parse(path.read_text())
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                       if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef)) and ast.get_docstring(n)}
-        found += [(path.parent.name, n.lineno, n.value[:40]) for n in ast.walk(tree)
+        found += [(str(path.relative_to(root)), n.lineno, n.value[:40]) for n in ast.walk(tree)
                   if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings
                   and ascii_beside_han.search(n.value)]
     assert found == []

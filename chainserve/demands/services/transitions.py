@@ -132,16 +132,18 @@ def dispatch(demand, user, lead, co=(), *, version=None, note=""):
         now = timezone.now()
         if d.accepted_at is None:
             d.accepted_at = now
+        if d.dispatched_at is not None:  # dispatched before: the departments of then hand it over
+            Assignment.objects.filter(demand=d).update(active=False)
         d.dispatched_at = now
         d.lead_department = lead
         policy = sla.policy_for(d.category, d.priority)
-        Assignment.objects.filter(demand=d).update(active=False)
-        Assignment.objects.update_or_create(demand=d, department=lead, defaults={
-            "role": AssignmentRole.LEAD, "due": d.resolve_due, "active": True, "answered_at": None})
         co_due = min(sla.due(now, policy.cohandler_days, calendar), d.resolve_due)
-        for dept in co:
-            Assignment.objects.update_or_create(demand=d, department=dept, defaults={
-                "role": AssignmentRole.CO, "due": co_due, "active": True, "answered_at": None})
+        # One upsert for the lead and the co-handlers (a department dispatched to again is active again, unanswered)
+        Assignment.objects.bulk_create(
+            [Assignment(demand=d, department=lead, role=AssignmentRole.LEAD, due=d.resolve_due)]
+            + [Assignment(demand=d, department=dept, role=AssignmentRole.CO, due=co_due) for dept in co],
+            update_conflicts=True, unique_fields=["demand", "department"],
+            update_fields=["role", "due", "active", "answered_at"])
         was = _save(d, to=Status.DISPATCHED)
         events.dispatched(d, user, was, note, lead, co)
     return d

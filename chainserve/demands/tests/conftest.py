@@ -1,11 +1,10 @@
 """Fixtures of the demand tests: a fixed clock, a service desk around the root `world`, demands by state."""
 
-import datetime
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
+from chainserve.core.clock import frozen
 from chainserve.demands import services
 from chainserve.demands.choices import Channel, Status
 from chainserve.demands.models import Category, Demand
@@ -14,34 +13,16 @@ from chainserve.registry.choices import OrgKind
 from .factories import local
 
 
-class Clock:
-    """What timezone.now() answers while the fixture is active; set() and advance() move it."""
-
-    def __init__(self, now):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def set(self, *args):
-        self.now = local(*args)
-        return self.now
-
-    def advance(self, **kwargs):
-        self.now += datetime.timedelta(**kwargs)
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch):
+def clock():
     """Freeze time at Tuesday 2026-09-29 10:00 in Shanghai, the day before the National Day holidays.
 
-    Every caller (services, auto_now_add, sessions) reads django.utils.timezone.now, so patching that one
-    attribute moves the whole platform; time_machine is not a dependency of the project.
+    The platform's clock (core.clock): every caller (services, auto_now_add, sessions) reads
+    django.utils.timezone.now, which the fixture sets; `clock.set(2026, 10, 8, 9)` and `clock.advance(days=1)`
+    move it. time_machine is not a dependency of the project.
     """
-    c = Clock(local(2026, 9, 29, 10))
-    monkeypatch.setattr(timezone, "now", c)
-    return c
+    with frozen(local(2026, 9, 29, 10)) as c:
+        yield c
 
 
 @pytest.fixture
