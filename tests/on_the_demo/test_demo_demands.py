@@ -9,11 +9,10 @@ from django.utils import timezone
 from chainserve.core.workdays import current_calendar
 from chainserve.demands.choices import EventType, Rating, Status
 from chainserve.demands.models import Demand
-from chainserve.demo import load_demo, texts
+from chainserve.demo import texts
 
 
 def test_the_demo_demands_tell_two_credible_years(db):
-    load_demo()
     calendar = current_calendar()
     demands = list(Demand.objects.prefetch_related("events").select_related("organization"))
 

@@ -10,9 +10,11 @@ from chainserve.core.clock import frozen, local
 from chainserve.core.models import Notification, OutboxTask, User
 from chainserve.core.tasks import email_notification
 from chainserve.demands.models import DemandEvent
-from chainserve.demo import CHAIN_NAME, load_demo
+from chainserve.demo import CHAIN_NAME
 from chainserve.reports.dashboard import monthly
 from chainserve.reports.figures import Period, Scope, compute_all
+
+from .conftest import DEMO_DAY
 
 HEADLINE = ["demands_received", "demands_resolved", "response_rate", "resolution_rate", "satisfaction_rate",
             "avg_working_days", "meetings_held", "activities_held", "agreements_credit_fen", "pairings"]
@@ -39,8 +41,8 @@ def headline(report):
 
 def test_the_demo_year_tells_its_story_in_stable_figures(db):
     now = local(2026, 12, 7, 10)
+    assert now == DEMO_DAY
     with frozen(now):
-        assert load_demo() is True
         office, chain = User.objects.get(username="office"), Chain.objects.get(name=CHAIN_NAME)
         scope = Scope(user=office, chain=chain)
         year, before = (headline(compute_all(Period.year(y), scope)) for y in (2026, 2025))
