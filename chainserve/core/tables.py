@@ -14,6 +14,7 @@ class Column:
     accessor: Callable | None = None  # obj -> display value; default getattr(name) / get_X_display
     order_by: str | None = None  # field path to sort by; None = not sortable
     link: bool = False  # link to obj.get_absolute_url()
+    nowrap: bool = False  # a short value that must not break across lines (2026年第2期, a date and time)
 
     def value(self, obj):
         if self.accessor is not None:

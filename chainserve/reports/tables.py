@@ -15,12 +15,13 @@ class BulletinTable(Table):
     default_sort = "-published_at"
     columns = [
         Column("title", _("Title"), order_by="title", link=True),
-        Column("issue", _("Issue number"), accessor=lambda b: b.issue_label, order_by="issue_number"),
+        Column("issue", _("Issue number"), accessor=lambda b: b.issue_label, order_by="issue_number",
+               nowrap=True),
         Column("issuer", _("Issuing unit"), accessor=lambda b: b.issuer_name, order_by="issuer_name"),
         Column("version", _("Version"), order_by="version"),
         Column("published_at", _("Published at"),
                accessor=lambda b: date_format(timezone.localtime(b.published_at), "Y-m-d H:i"),
-               order_by="published_at"),
+               order_by="published_at", nowrap=True),
         Column("published_by", _("Published by"), accessor=lambda b: b.publisher),
         Column("superseded", _("Superseded"),
                accessor=lambda b: _("yes") if hasattr(b, "superseded_by") else ""),

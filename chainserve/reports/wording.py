@@ -22,10 +22,17 @@ def enumeration(parts):
     return pgettext("enumeration", ", ").join(str(p) for p in parts if p)
 
 
+SENTENCE_ENDS = "。！？….!?"
+
+
 def sentence(text):
-    """text as a sentence: capitalised (in English) and ended (。 in Chinese)."""
+    """text as a sentence: capitalised (in English) and ended (。 in Chinese), unless it ends already (an enterprise's
+    comment quoted as it wrote it: 「感谢！」, never 「感谢！。」)."""
     text = str(text)
-    return text[:1].upper() + text[1:] + pgettext("sentence end", ".") if text else ""
+    if not text:
+        return ""
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in SENTENCE_ENDS else text + pgettext("sentence end", ".")
 
 
 def sentences(texts):
