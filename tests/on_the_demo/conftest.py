@@ -35,7 +35,11 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def demo_day():
-    """Each test starts on DEMO_DAY, whatever the test before it did to the clock."""
+def demo_day(db):
+    """Each test starts on DEMO_DAY, whatever the test before it did to the clock, inside its own transaction.
+
+    Every test here asks for `db` through this fixture, even one that reads no record: pytest-django runs the `db`
+    tests of a worker first, then the transactional ones (which empty the tables after them), then the rest — a test
+    here without `db` would run after those, and the demo would be loaded again into an emptied database."""
     with frozen(DEMO_DAY) as clock:
         yield clock

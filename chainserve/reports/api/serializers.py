@@ -87,7 +87,7 @@ class PublishSerializer(ScopeSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class CandidateSerializer(serializers.Serializer):
+class CaseCandidateSerializer(serializers.Serializer):
     ref = serializers.CharField()
     kind = serializers.CharField()
     label = serializers.CharField()
@@ -102,5 +102,5 @@ class DraftSerializer(serializers.Serializer):
     lead = serializers.CharField()
     sections = serializers.JSONField()
     cases = serializers.JSONField()
-    candidates = CandidateSerializer(many=True)
+    candidates = CaseCandidateSerializer(many=True)
     figures = serializers.JSONField()
