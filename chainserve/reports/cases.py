@@ -15,7 +15,7 @@ from chainserve.coordination.models import Agreement, Meeting
 from chainserve.demands.choices import Status
 
 from .figures import FIGURES, display
-from .wording import clauses, month_day, sentences
+from .wording import clauses, month_day, nested, sentences
 
 MAX_CASES = 3
 CHOICES_SHOWN = {"demand": 12, "agreement": 8}  # the candidates offered, most telling first
@@ -96,7 +96,7 @@ def _demand_paragraph(d):
     meeting = Meeting.objects.filter(agenda__demand=d).order_by("starts_at").first()
     if meeting is not None:
         said.append(_("it was put to the joint meeting “%(meeting)s” on %(date)s") % {
-            "meeting": meeting.title, "date": month_day(localtime(meeting.starts_at).date())})
+            "meeting": nested(meeting.title), "date": month_day(localtime(meeting.starts_at).date())})
     how = {"department": d.lead_department.name if d.lead_department else "", "days": d.resolve_working_days,
            "resolution": _quoted(d.resolution)}
     if d.lead_department and d.resolve_working_days == 0:
@@ -116,7 +116,7 @@ def _demand_paragraph(d):
 
 def _agreement_paragraph(a):
     what = {"date": month_day(a.signed_on), "institution": a.institution.name, "enterprise": a.enterprise.name,
-            "kind": AGREEMENT_WORDS[a.kind], "activity": a.activity.title if a.activity else ""}
+            "kind": AGREEMENT_WORDS[a.kind], "activity": nested(a.activity.title) if a.activity else ""}
     signed = (_("on %(date)s, at “%(activity)s”, %(institution)s and %(enterprise)s signed %(kind)s") if a.activity
               else _("on %(date)s %(institution)s and %(enterprise)s signed %(kind)s")) % what
     if a.amount_fen:

@@ -17,7 +17,7 @@ from chainserve.coordination.models import Agreement, Registration, Visit
 
 from .comparisons import compare
 from .figures import FIGURES, activities, display, meetings, phrase, records_url, visits
-from .wording import clauses, enumeration, groups, month_day, sentence
+from .wording import clauses, enumeration, groups, month_day, nested, sentence
 
 # 主要成效: (key, heading, figures), each figure with its 同比 and 环比.
 RESULTS = [
@@ -124,6 +124,7 @@ def _visits(period, scope):
 
 def _item(day, title, detail, url):
     """A notable meeting or activity: {text, links} — its date, title (linked to it) and what came of it."""
+    title = nested(title)
     text = _("%(date)s, “%(title)s”") % {"date": month_day(day), "title": title}
     if detail:
         text = _("%(what)s: %(detail)s") % {"what": text, "detail": detail}

@@ -41,6 +41,12 @@ def sentences(texts):
     return gap.join(sentence(t) for t in texts if t)
 
 
+def nested(title):
+    """A title to be put in double quotes: its own double quotes become single ones, as quotes inside quotes are
+    written (“‘金融助企’政银企对接会”, never ““金融助企”政银企对接会”)."""
+    return str(title).replace("“", "‘").replace("”", "’")
+
+
 def month_day(day):
     return date_format(day, pgettext("month and day", "j M"))
 

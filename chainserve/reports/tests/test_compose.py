@@ -118,7 +118,7 @@ def test_the_published_bulletin_as_its_readers_see_it(year, client_as):
     computed = timezone.localtime(bulletin.computed_at).strftime("%Y-%m-%d %H:%M")
     assert f"Figures computed at {computed}, published {published} by 周敏 (明湖市大健康产业链办公室)." in page_en
     assert f"数据计算于{computed}，由周敏（明湖市大健康产业链办公室）于{published}发布。" in page_zh
-    assert "<td>周敏 (明湖市大健康产业链办公室)</td>" in listing and "<td>No. 1, 2026</td>" in listing
+    assert "<td>周敏 (明湖市大健康产业链办公室)</td>" in listing and "<td class=\"text-nowrap\">No. 1, 2026</td>" in listing
     assert '<p class="bulletin-issue" id="issue">2026年第1期</p>' in page_zh
     assert '<span id="issuer">明湖市大健康产业链办公室</span><span id="issue-date">2026年12月31日</span>' in page_zh
     assert re.search(r'<h1 class="bulletin-title" id="bulletin-title">明湖市大健康产业链2026年工作情况</h1>', page_zh)
