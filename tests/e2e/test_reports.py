@@ -69,8 +69,10 @@ def test_bulletin_downloads_as_pdf_and_workbook(demo, page, login, shot, tmp_pat
     assert page.locator("#masthead").inner_text() == f"{CHAIN_NAME}工作简报"
     shot("reports-bulletin")
 
-    with page.expect_download() as got:
-        page.click("#export-pdf")
+    # composing a year of the demo and setting it in type take seconds alone, far longer beside the other worker:
+    # a wait for the download, not a timing
+    with page.expect_download(timeout=120_000) as got:
+        page.click("#export-pdf", timeout=120_000)
     pdf = tmp_path / "bulletin.pdf"
     got.value.save_as(pdf)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
@@ -78,8 +80,8 @@ def test_bulletin_downloads_as_pdf_and_workbook(demo, page, login, shot, tmp_pat
     assert chain.name in words
     assert "".join(lead.split()) in words
 
-    with page.expect_download() as got:
-        page.click("#export-xlsx")
+    with page.expect_download(timeout=120_000) as got:
+        page.click("#export-xlsx", timeout=120_000)
     book = tmp_path / "bulletin.xlsx"
     got.value.save_as(book)
     rows = list(load_workbook(book)["指标"].iter_rows(values_only=True))
