@@ -44,6 +44,11 @@ class AgreementKind(models.TextChoices):
     INVESTMENT = "investment", _("Investment intention")
 
 
+class AgreementStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
 class ListKind(models.TextChoices):
     SERVICE = "service", _("Service project list")
     PRACTICAL = "practical", _("Practical projects list")

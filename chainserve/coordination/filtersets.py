@@ -10,6 +10,7 @@ from .choices import (
     ActivityKind,
     ActivityStatus,
     AgreementKind,
+    AgreementStatus,
     CoverageKind,
     InstructorKind,
     ItemStatus,
@@ -96,10 +97,11 @@ class AgreementFilterSet(SearchFilterSet):
     activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))
     after = django_filters.DateFilter(field_name="signed_on", lookup_expr="gte", label=_("Signed from"))
     before = django_filters.DateFilter(field_name="signed_on", lookup_expr="lte", label=_("Signed to"))
+    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices, label=_("Status"))
 
     class Meta:
         model = Agreement
-        fields = ["q", "kind", "institution", "enterprise", "activity", "after", "before"]
+        fields = ["q", "kind", "institution", "enterprise", "activity", "after", "before", "status"]
 
 
 class VisitFilterSet(SearchFilterSet):

@@ -98,7 +98,7 @@ def agreement_totals(agreements=None, chain=None, start=None, end=None, kind=Non
     """Agreements by institution: [{"institution_id", "institution": name, "count", "amount_fen"}], the largest
     total first. `agreements` is the queryset to count (all by default; a page passes the user's scope);
     start and end bound the signing date (both included); kind is an AgreementKind."""
-    qs = Agreement.objects.all() if agreements is None else agreements
+    qs = (Agreement.objects.all() if agreements is None else agreements).confirmed()
     if chain is not None:
         qs = qs.filter(chain=chain)
     if start is not None:

@@ -75,6 +75,7 @@ class AgreementTable(Table):
         Column("enterprise", _("Enterprise"), accessor=lambda a: a.enterprise, order_by="enterprise__name"),
         Column("amount", _("Amount"), accessor=lambda a: a.amount_display, order_by="amount_fen"),
         Column("signed_on", _("Signed on"), order_by="signed_on"),
+        Column("status", _("Status"), order_by="status"),
     ]
 
 

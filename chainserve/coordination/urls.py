@@ -30,6 +30,7 @@ urlpatterns = [
     path("agreements/add/", views.AgreementEditView.as_view(), name="agreement-add"),
     path("agreements/<int:pk>/", views.AgreementView.as_view(), name="agreement"),
     path("agreements/<int:pk>/edit/", views.AgreementEditView.as_view(), name="agreement-edit"),
+    path("agreements/<int:pk>/confirm/", views.ConfirmAgreementView.as_view(), name="agreement-confirm"),
     path("visits/", views.VisitListView.as_view(), name="visits"),
     path("visits/add/", views.VisitEditView.as_view(), name="visit-add"),
     path("visits/<int:pk>/", views.VisitView.as_view(), name="visit"),

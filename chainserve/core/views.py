@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from django.views import View
 from . import throttle
 from .audit import record_export
 from .exports import xlsx_response
-from .forms import PasswordResetForm, bootstrap
+from .forms import PasswordResetForm, add_service_error, bootstrap
 from .models import can_create
 from .services import mark_read, save_record
 
@@ -161,10 +161,18 @@ class ObjectEditView(LoginRequiredMixin, View):
         form = self.get_form(request, obj, request.POST)
         if not form.is_valid():
             return self.render_form(request, form, obj)
-        instance = form.save(commit=False)
-        save_record(request.user, instance, form.save_m2m)
+        try:
+            instance = self.save(request, form)
+        except ValidationError as e:
+            add_service_error(form, e)
+            return self.render_form(request, form, obj)
         messages.success(request, _("Saved %(name)s.") % {"name": instance})
         return redirect(self.success_url(instance))
+
+    def save(self, request, form):
+        """Save the valid form as the user; a model whose saving is a service overrides this to call it."""
+        instance = form.save(commit=False)
+        return save_record(request.user, instance, form.save_m2m)
 
     def success_url(self, instance):
         return instance.get_absolute_url()

@@ -53,7 +53,7 @@ def _demands(period, scope):
 
 
 def _agreements(period, scope):
-    qs = scope.visible(Agreement).filter(signed_on__gte=period.start, signed_on__lte=period.end)
+    qs = scope.visible(Agreement).confirmed().filter(signed_on__gte=period.start, signed_on__lte=period.end)
     return scope.on_chains(qs).select_related("institution", "enterprise", "activity")
 
 

@@ -75,7 +75,7 @@ def _activities(period, scope):
         "value": len(rows), "count": len(rows)}
     text = _("%(held)s, of which %(kinds)s") % {"held": held, "kinds": kinds}
     ids = [a.pk for a in rows]
-    signed = {r["activity"]: r for r in Agreement.objects.filter(activity__in=ids).order_by().values("activity")
+    signed = {r["activity"]: r for r in Agreement.objects.confirmed().filter(activity__in=ids).order_by().values("activity")
               .annotate(n=Count("id"), fen=Sum("amount_fen"))}
     signups = dict(Registration.objects.filter(activity__in=ids).order_by().values_list("activity")
                    .annotate(n=Count("id")))

@@ -1,9 +1,10 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from chainserve.core.api import ScopedSerializer
+from chainserve.core.api import ScopedSerializer, drf_detail
 
 from .. import services
 from ..choices import ItemStatus
@@ -128,12 +129,25 @@ class CheckInSerializer(serializers.Serializer):
 
 
 class AgreementSerializer(ScopedSerializer):
+    """A partner's write records its own agreement, waiting for the office's confirmation (record_agreement)."""
+
     amount_display = serializers.CharField(read_only=True)
 
     class Meta:
         model = Agreement
         fields = ["id", "chain", "kind", "title", "institution", "enterprise", "amount_fen", "amount_display",
-                  "signed_on", "activity", "note", "created", "updated"]
+                  "signed_on", "activity", "note", "status", "confirmed_by", "confirmed_at", "created", "updated"]
+        read_only_fields = ["status", "confirmed_by", "confirmed_at"]
+
+    def _write(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        try:
+            return services.record_agreement(self.context["request"].user, instance)
+        except DjangoPermissionDenied:
+            raise PermissionDenied from None
+        except DjangoValidationError as e:
+            raise ValidationError(drf_detail(e)) from None
 
 
 class VisitSerializer(ScopedSerializer):

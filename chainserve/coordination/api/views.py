@@ -7,8 +7,10 @@ from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from chainserve.chains.models import Chain
 from chainserve.core.api import ScopedViewSet, drf_detail
 from chainserve.core.choices import Role
+from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
 from .. import services
@@ -188,6 +190,22 @@ class AgreementViewSet(ScopedViewSet):
     filterset_class = AgreementFilterSet
     ordering_fields = ["signed_on", "amount_fen"]
     ordering = ["-signed_on", "-id"]
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self.request.user.role == Role.PARTNER and hasattr(serializer, "fields"):
+            # A partner names the enterprise it signed with and the chain, beyond the organisations it sees.
+            serializer.fields["enterprise"].queryset = Organization.objects.filter(kind=OrgKind.ENTERPRISE)
+            serializer.fields["chain"].queryset = Chain.objects.all()
+        return serializer
+
+    @extend_schema(request=None, responses=serializers.AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """The chain office confirms an agreement a partner recorded; from then on it counts in the figures."""
+        agreement = self.get_object()
+        _service(lambda: services.confirm_agreement(agreement, request.user))
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
 
 
 class VisitViewSet(ScopedViewSet):

@@ -1,7 +1,7 @@
 """Coordination forms, one module per sub-domain; the pages and the API import them from here."""
 
 from .activities import ActivityForm, CheckInForm, OutcomeForm, SignUpForm
-from .agreements import AgreementForm, TotalsForm
+from .agreements import AgreementForm, PartnerAgreementForm, TotalsForm
 from .annual_lists import AnnualListForm, ItemUpdateForm, ListItemForm, MilestoneForm
 from .base import CancelForm
 from .committees import CommitteeForm, CommitteeMemberForm
@@ -23,6 +23,7 @@ __all__ = [
     "CheckInForm",
     "OutcomeForm",
     "AgreementForm",
+    "PartnerAgreementForm",
     "TotalsForm",
     "VisitForm",
     "VisitDemandForm",

@@ -5,10 +5,12 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chainserve.chains.models import Chain
 from chainserve.core.forms import BootstrapForm
 from chainserve.core.money import FEN_PER_WAN
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
+from chainserve.registry.models import Organization
 
 from ..choices import AgreementKind
 from ..models import Activity, Agreement
@@ -49,6 +51,23 @@ class AgreementForm(ChainRecordForm):
         elif "amount" in data:
             self.instance.amount_fen = None
         return data
+
+
+class PartnerAgreementForm(AgreementForm):
+    """A partner records an agreement it signed: it is the institution; any chain, any enterprise by its name or
+    USCC, an activity it can see."""
+
+    institution = None
+
+    class Meta(AgreementForm.Meta):
+        fields = ["chain", "kind", "title", "enterprise", "amount", "signed_on", "activity", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chain"].queryset = Chain.objects.order_by("pk")
+        self.fields["enterprise"].queryset = Organization.objects.filter(kind=OrgKind.ENTERPRISE)
+        self.fields["enterprise"].help_text = _("Type its full name or its unified social credit code.")
+        self.fields["activity"].queryset = Activity.objects.restrict(self.user).order_by("-starts_at")
 
 
 class TotalsForm(BootstrapForm):

@@ -62,9 +62,21 @@ class Activity(Searchable, ScopedModel, TimeStampedModel):
 
     @classmethod
     def scope(cls, user, action):
-        if user.role in (Role.ENTERPRISE, Role.PARTNER):
+        if user.role == Role.ENTERPRISE:
             return Q(open_to_enterprises=True) if action == "view" else NOTHING
+        if user.role == Role.PARTNER:
+            return Q(open_to_enterprises=True) | _organised_by(user, "") if action == "view" else NOTHING
         return chain_scope(user, action, "chain__")
+
+    def shows_registrations_to(self, user):
+        """Whether user sees who signed up and how many: staff, and a partner on the activity it organises."""
+        return user.is_staff_role or (user.role == Role.PARTNER and user.organization_id is not None
+                                      and self.organizer_id == user.organization_id)
+
+
+def _organised_by(user, prefix):
+    """Q of the activities (through prefix) that the user's organisation organises."""
+    return Q(**{f"{prefix}organizer_id": user.organization_id}) if user.organization_id else NOTHING
 
 
 def new_code():
@@ -105,6 +117,8 @@ class Registration(ScopedModel):
     def scope(cls, user, action):
         if user.role == Role.ENTERPRISE:
             return Q(organization_id=user.organization_id) if user.organization_id else NOTHING
+        if user.role == Role.PARTNER:
+            return _organised_by(user, "activity__") if action == "view" else NOTHING
         return chain_scope(user, action, "activity__chain__")
 
 

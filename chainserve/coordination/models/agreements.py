@@ -1,5 +1,6 @@
 """Agreements signed with enterprises — 签约."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -8,13 +9,19 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
 from chainserve.core.money import format_amount
 from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
-from ..choices import AgreementKind
+from ..choices import AgreementKind, AgreementStatus
 from .activities import Activity
+
+
+class AgreementQuerySet(RestrictedQuerySet):
+    def confirmed(self):
+        """The agreements that count in figures: a partner's own record counts once the office confirms it."""
+        return self.filter(status=AgreementStatus.CONFIRMED)
 
 
 class Agreement(Searchable, ScopedModel, TimeStampedModel):
@@ -35,7 +42,14 @@ class Agreement(Searchable, ScopedModel, TimeStampedModel):
     activity = models.ForeignKey(Activity, verbose_name=_("signed at activity"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="agreements")
     note = models.TextField(_("note"), blank=True)
+    # Recorded by the office: confirmed at once (and every agreement from before partners recorded their own).
+    status = models.CharField(_("status"), max_length=10, choices=AgreementStatus.choices,
+                              default=AgreementStatus.CONFIRMED, db_index=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
+    objects = AgreementQuerySet.as_manager()
     search_fields = ("title",)
     history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
@@ -70,5 +84,9 @@ class Agreement(Searchable, ScopedModel, TimeStampedModel):
         if user.role == Role.ENTERPRISE:
             return Q(enterprise_id=user.organization_id) if action == "view" and user.organization_id else NOTHING
         if user.role == Role.PARTNER:
-            return Q(institution_id=user.organization_id) if action == "view" and user.organization_id else NOTHING
+            if not user.organization_id:
+                return NOTHING
+            # A partner records the agreements it signs and may correct them until the office confirms them.
+            own = Q(institution_id=user.organization_id)
+            return own if action == "view" else own & Q(status=AgreementStatus.PENDING)
         return chain_scope(user, action, "chain__")

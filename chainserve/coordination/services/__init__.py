@@ -2,6 +2,7 @@
 with the author, and is atomic. What other modules call is importable from here."""
 
 from .activities import cancel_activity, check_in, find_registration, record_outcome, sign_up
+from .agreements import confirm_agreement, record_agreement
 from .annual_lists import (
     ListImporter,
     add_milestone,
@@ -43,6 +44,8 @@ __all__ = [
     "check_in",
     "record_outcome",
     "cancel_activity",
+    "record_agreement",
+    "confirm_agreement",
     "recent_visits_by_others",
     "demand_from_visit",
     "weighted_progress",

@@ -11,7 +11,7 @@ from .activities import (
     RegistrationView,
     SignUpView,
 )
-from .agreements import AgreementEditView, AgreementListView, AgreementTotalsView, AgreementView
+from .agreements import AgreementEditView, AgreementListView, AgreementTotalsView, AgreementView, ConfirmAgreementView
 from .annual_lists import (
     AnnualListEditView,
     AnnualListListView,
@@ -66,6 +66,7 @@ __all__ = [
     "AgreementEditView",
     "AgreementTotalsView",
     "AgreementView",
+    "ConfirmAgreementView",
     "VisitListView",
     "VisitEditView",
     "VisitView",

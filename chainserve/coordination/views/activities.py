@@ -21,7 +21,7 @@ from .. import services
 from ..choices import ActivityStatus
 from ..filtersets import ActivityFilterSet
 from ..forms import ActivityForm, CancelForm, CheckInForm, OutcomeForm, SignUpForm
-from ..models import Activity, Agreement, Registration
+from ..models import Activity, Agreement, Attendee, Registration
 from ..tables import ActivityTable
 from .base import _can_change, _history, _visible
 
@@ -48,6 +48,8 @@ class ActivityView(LoginRequiredMixin, View):
         own = None
         if user.role == Role.ENTERPRISE:
             own = registrations.filter(organization_id=user.organization_id).first()
+        # Counted over every registration, not the viewer's scope; shown only to those who see the list.
+        shows_registrations = activity.shows_registrations_to(user)
         can_edit = _can_change(request, activity)
         open_for_signup = activity.status == ActivityStatus.PLANNED and activity.starts_at >= timezone.now()
         return render(request, "coordination/activity.html", {
@@ -63,7 +65,9 @@ class ActivityView(LoginRequiredMixin, View):
                 "demands_raised": activity.demands_raised}),
             "agreements": Agreement.objects.restrict(user).filter(activity=activity).select_related(
                 "institution", "enterprise"),
-            "attendee_count": sum(len(r.attendees.all()) for r in registrations),
+            "shows_registrations": shows_registrations,
+            "attendee_count": Attendee.objects.filter(registration__activity=activity).count()
+            if shows_registrations else None,
             "cancel_form": forms.get("cancel") or CancelForm(prefix="cancel"),
             "history": _history(activity) if user.is_staff_role else [],
         }, status=status)

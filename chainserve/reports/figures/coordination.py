@@ -32,7 +32,8 @@ def visits(period, scope, item=None):
 
 def agreements(kind):
     def records(period, scope, item=None):
-        qs = scope.visible(Agreement).filter(kind=kind, signed_on__gte=period.start, signed_on__lte=period.end)
+        qs = scope.visible(Agreement).confirmed().filter(kind=kind, signed_on__gte=period.start,
+                                                          signed_on__lte=period.end)
         return scope.on_chains(qs)
     return records
 
@@ -64,7 +65,8 @@ def visits_made(period, scope):
 
 def _agreement_totals(period, scope):
     def make():
-        qs = scope.on_chains(scope.visible(Agreement).filter(signed_on__gte=period.start, signed_on__lte=period.end))
+        qs = scope.on_chains(scope.visible(Agreement).confirmed().filter(signed_on__gte=period.start,
+                                                                         signed_on__lte=period.end))
         rows = qs.order_by().values("kind").annotate(
             n=Count("id"), institutions=Count("institution", distinct=True), fen=Sum("amount_fen"))
         return {r["kind"]: r for r in rows}
