@@ -185,10 +185,14 @@ class ListItemFilterSet(SearchFilterSet):
     annual_list = django_filters.NumberFilter(field_name="annual_list_id", label=_("List"))
     owner = django_filters.NumberFilter(field_name="owner_id", label=_("Owner department"))
     status = django_filters.ChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
+    behind = django_filters.BooleanFilter(method="filter_behind", label=_("Behind schedule"))
 
     class Meta:
         model = ListItem
-        fields = ["q", "annual_list", "owner", "status"]
+        fields = ["q", "annual_list", "owner", "status", "behind"]
+
+    def filter_behind(self, queryset, name, value):
+        return queryset.with_lateness().filter(behind=value)
 
 
 class CommitteeMemberFilterSet(_DatedFilterSet):

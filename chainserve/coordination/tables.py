@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from chainserve.core.tables import Column, Table
 
+from .choices import ItemStatus
 from .services import format_milestones
 
 
@@ -172,5 +173,6 @@ class ListItemTable(Table):
         Column("target", _("Target")),
         Column("milestones", _("Milestones"), accessor=lambda i: format_milestones(i.milestones.all())),
         Column("progress", _("Progress (%)"), order_by="progress"),
-        Column("status", _("Status"), order_by="status"),
+        Column("status", _("Status"), order_by="status", accessor=lambda i: ItemStatus.DELAYED.label
+               if getattr(i, "behind", False) else i.get_status_display()),
     ]

@@ -62,7 +62,8 @@ class Lists:
                             weight=weight, parent=items.get(parent))
             items[code] = cs.save_item(office, item)
             for i, (month, day, text) in enumerate(milestones):
-                milestone = cs.add_milestone(item, office, datetime.date(year, month, day), text)
+                milestone = cs.add_milestone(item, office, datetime.date(year, month, day), text,
+                                             target_progress=round(100 * (i + 1) / len(milestones)))
                 due = t.workday_before(milestone.due_on)
                 if behind is not None and i >= behind:
                     if i == behind:

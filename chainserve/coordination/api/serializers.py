@@ -29,6 +29,7 @@ from ..models import (
     Pairing,
     Registration,
     Visit,
+    VisitFile,
 )
 
 
@@ -150,13 +151,26 @@ class AgreementSerializer(ScopedSerializer):
             raise ValidationError(drf_detail(e)) from None
 
 
+class VisitFileSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = VisitFile
+        fields = ["id", "name", "size", "content_type", "url", "created"]
+
+
+class VisitFilesInputSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+
+
 class VisitSerializer(ScopedSerializer):
     visitor = serializers.PrimaryKeyRelatedField(read_only=True)
     demands = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    files = VisitFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = Visit
-        fields = ["id", "organization", "visitor", "visited_on", "purpose", "notes", "demands", "created",
+        fields = ["id", "organization", "visitor", "visited_on", "purpose", "notes", "demands", "files", "created",
                   "updated"]
 
 
@@ -202,7 +216,7 @@ class AnnualListSerializer(ScopedSerializer):
 class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
-        fields = ["id", "due_on", "title", "done_on"]
+        fields = ["id", "due_on", "title", "target_progress", "done_on"]
         read_only_fields = ["done_on"]
 
 
@@ -221,11 +235,12 @@ class ListItemSerializer(ScopedSerializer):
     """A list item; its progress and status change through progress updates (POST …/updates/)."""
 
     milestones = MilestoneSerializer(many=True, read_only=True)
+    behind = serializers.BooleanField(read_only=True, help_text="滞后: a milestone's date passed below its target.")
 
     class Meta:
         model = ListItem
         fields = ["id", "annual_list", "parent", "code", "title", "owner", "target", "weight", "progress", "status",
-                  "contact", "milestones", "created", "updated"]
+                  "behind", "contact", "milestones", "created", "updated"]
         read_only_fields = ["progress", "status"]
 
     def _write(self, instance, validated_data):

@@ -183,6 +183,14 @@ class RegistrationViewSet(ScopedViewSet):
         services.check_in(reg, request.user, data.validated_data.get("attendees"))
         return Response(self.get_serializer(self.get_queryset().get(pk=reg.pk)).data)
 
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Withdraw a sign-up before the activity starts: an enterprise its own, the organisers any."""
+        reg = self.get_object()
+        _service(lambda: services.cancel_registration(reg, request.user))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 class AgreementViewSet(ScopedViewSet):
     model = Agreement
@@ -212,12 +220,23 @@ class VisitViewSet(ScopedViewSet):
     model = Visit
     serializer_class = serializers.VisitSerializer
     filterset_class = VisitFilterSet
-    prefetch_related = ("demands",)
+    prefetch_related = ("demands", "files")
     ordering_fields = ["visited_on"]
     ordering = ["-visited_on", "-id"]
 
     def perform_create(self, serializer):
         serializer.save(visitor=self.request.user)
+
+    @extend_schema(request={"multipart/form-data": serializers.VisitFilesInputSerializer},
+                   responses=serializers.VisitSerializer)
+    @action(detail=True, methods=["post"])
+    def files(self, request, pk=None):
+        """Add photos and documents to a visit (multipart, field `files`, several at once)."""
+        visit = self.get_object()
+        data = serializers.VisitFilesInputSerializer(data={"files": request.FILES.getlist("files")})
+        data.is_valid(raise_exception=True)
+        _service(lambda: services.add_visit_files(visit, request.user, data.validated_data["files"]))
+        return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data, status=status.HTTP_201_CREATED)
 
 
 def _cancel(viewset, request, cancel):
@@ -278,6 +297,9 @@ class ListItemViewSet(ScopedViewSet):
     prefetch_related = ("milestones",)
     ordering_fields = ["code", "progress"]
     ordering = ["annual_list", "code", "id"]
+
+    def get_queryset(self):
+        return super().get_queryset().with_lateness()
 
     # The whole timeline as one list, not a page: pagination_class=None so the schema says so too.
     @extend_schema(request=None, responses=serializers.ItemUpdateSerializer(many=True))

@@ -7,7 +7,7 @@ from .base import CancelForm
 from .committees import CommitteeForm, CommitteeMemberForm
 from .meetings import ActionUpdateForm, AttendanceForm, DecisionForm, MeetingForm, MinutesForm, TopicForm
 from .party_building import AllianceForm, AllianceMemberForm, CoverageForm, InstructorForm, PairingForm
-from .visits import VisitDemandForm, VisitForm
+from .visits import VisitDemandForm, VisitFilesForm, VisitForm
 
 __all__ = [
     "CommitteeForm",
@@ -27,6 +27,7 @@ __all__ = [
     "TotalsForm",
     "VisitForm",
     "VisitDemandForm",
+    "VisitFilesForm",
     "AllianceForm",
     "AllianceMemberForm",
     "PairingForm",

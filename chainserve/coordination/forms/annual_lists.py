@@ -40,3 +40,5 @@ class ItemUpdateForm(BootstrapForm):
 class MilestoneForm(BootstrapForm):
     due_on = forms.DateField(label=_("Due on"))
     title = forms.CharField(label=_("Milestone"), max_length=200)
+    target_progress = forms.IntegerField(label=_("Target progress (%)"), required=False, min_value=0, max_value=100,
+                                         help_text=_("The item's progress due by this date."))

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
+from chainserve.demands.forms import MultipleFileField
 from chainserve.demands.models import Category
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
@@ -18,7 +19,8 @@ class VisitForm(ScopedModelForm):
 
     organization = OrganizationField(label=_("enterprise"))
     # Hidden until the form warns of a recent visit; then it is the box the user ticks to save anyway.
-    visit_anyway = forms.BooleanField(label=_("Visit anyway"), required=False, widget=forms.HiddenInput)
+    # The visit is already made: the user records it anyway (「仍要登记」), not "visits anyway".
+    visit_anyway = forms.BooleanField(label=_("Record anyway"), required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Visit
@@ -41,7 +43,7 @@ class VisitForm(ScopedModelForm):
         if self.recent_visits:
             self.fields["visit_anyway"].widget = forms.CheckboxInput(attrs={"class": "form-check-input"})
             self.add_error("visit_anyway", _(
-                "%(org)s was visited by someone else within the last 14 days: %(visits)s. Tick to save anyway.")
+                "%(org)s was visited by someone else within the last 14 days: %(visits)s. Tick to record this visit anyway.")
                 % {"org": org, "visits": "; ".join(
                     f"{v.visited_on} {v.visitor.get_full_name() or v.visitor.username if v.visitor else ''}"
                     for v in self.recent_visits)})
@@ -52,3 +54,7 @@ class VisitDemandForm(BootstrapForm):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VisitFilesForm(BootstrapForm):
+    files = MultipleFileField(label=_("Photos and files (PDF, images, Word, Excel; 10 MB each)"), required=True)

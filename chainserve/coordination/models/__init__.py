@@ -9,7 +9,7 @@ from .calendar import CalendarFeed
 from .committees import Committee, CommitteeMember
 from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from .party_building import Alliance, AllianceMember, Coverage, InstructorAssignment, Pairing, _branch_kinds
-from .visits import Visit
+from .visits import Visit, VisitFile, visit_file_path
 
 __all__ = [
     "_departments",
@@ -28,6 +28,8 @@ __all__ = [
     "Attendee",
     "Agreement",
     "Visit",
+    "VisitFile",
+    "visit_file_path",
     "Alliance",
     "AllianceMember",
     "_branch_kinds",

@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
 from chainserve.core.search import Searchable
 
 from ..choices import ItemStatus, ListKind
@@ -55,6 +56,26 @@ class AnnualList(Searchable, ScopedModel, TimeStampedModel):
         return chain_scope(user, action, "chain__")
 
 
+class ListItemQuerySet(RestrictedQuerySet):
+    def with_lateness(self, today=None):
+        """Each item with `behind` — 滞后 — and the first milestone it is late at (`late_title`, `late_due`,
+        `late_target`): a milestone whose date has passed (before today) while it is not marked done and, where it
+        names a target progress, the item is below it. An item marked behind schedule is behind too; a done item
+        never is. The one place this rule lives: the list and item pages, the filter and the count read it."""
+        if "behind" in self.query.annotations:
+            return self
+        today = today or timezone.localdate()
+        late = Milestone.objects.filter(
+            Q(target_progress__isnull=True) | Q(target_progress__gt=OuterRef("progress")),
+            item=OuterRef("pk"), due_on__lt=today, done_on__isnull=True).order_by("due_on", "pk")
+        return self.annotate(
+            late_title=Subquery(late.values("title")[:1]), late_due=Subquery(late.values("due_on")[:1]),
+            late_target=Subquery(late.values("target_progress")[:1]),
+            behind=Case(When(status=ItemStatus.DONE, then=Value(False)),
+                        When(Q(status=ItemStatus.DELAYED) | Exists(late), then=Value(True)),
+                        default=Value(False), output_field=BooleanField()))
+
+
 class ListItem(Searchable, ScopedModel, TimeStampedModel):
     """An item of an annual list — 项目: owner department, weight, progress; a parent item's progress is the
     weighted progress of its children (kept by the services, never typed)."""
@@ -76,6 +97,7 @@ class ListItem(Searchable, ScopedModel, TimeStampedModel):
                                 on_delete=models.SET_NULL, related_name="+",
                                 help_text=_("Shown to staff only, never on the public page."))
 
+    objects = ListItemQuerySet.as_manager()
     search_fields = ("title",)
     history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
@@ -98,6 +120,16 @@ class ListItem(Searchable, ScopedModel, TimeStampedModel):
     def get_absolute_url(self):
         return reverse("coordination:list-item", args=[self.pk])
 
+    def lateness_text(self):
+        """Why the item is behind: the first milestone it is late at (annotated by with_lateness), or ""."""
+        if self.status == ItemStatus.DONE or getattr(self, "late_due", None) is None:
+            return ""
+        values = {"title": self.late_title, "due": self.late_due.isoformat(), "progress": self.progress,
+                  "target": self.late_target}
+        if self.late_target is None:
+            return _("Milestone “%(title)s” of %(due)s has passed undone.") % values
+        return _("Milestone “%(title)s” of %(due)s has passed at %(progress)s%% of its target %(target)s%%.") % values
+
     @classmethod
     def scope(cls, user, action):
         if user.role == Role.HANDLER and action == "change":
@@ -112,6 +144,9 @@ class Milestone(models.Model):
                              related_name="milestones")
     due_on = models.DateField(_("due on"))
     title = models.CharField(_("milestone"), max_length=200)
+    target_progress = models.PositiveSmallIntegerField(
+        _("target progress (%)"), null=True, blank=True,
+        help_text=_("The item's progress due by this date; empty: the milestone itself is due."))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -120,6 +155,10 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ["item", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target_progress__lte=100), name="milestone_target_range",
+                                   violation_error_message=_("Progress is between 0 and 100 %.")),
+        ]
 
     def __str__(self):
         return f"{self.due_on} {self.title}"

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import STAFF_ROLES, Role
@@ -48,3 +49,34 @@ class Visit(ScopedModel, TimeStampedModel):
         if action == "view" or user.role == Role.OFFICE:
             return None
         return Q(visitor=user)
+
+
+def visit_file_path(instance, filename):
+    return f"visits/{instance.visit_id}/{filename}"
+
+
+class VisitFile(models.Model):
+    """A photo or document of a visit — 走访照片、材料; served only to those who may see the visit."""
+
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("file"), upload_to=visit_file_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(pgettext_lazy("file", "size"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit file")
+        verbose_name_plural = _("visit files")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("coordination:visit-file", args=[self.pk])
+
+    @property
+    def is_image(self):
+        return self.content_type.startswith("image/")

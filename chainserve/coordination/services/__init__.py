@@ -1,7 +1,14 @@
 """Every change in coordination, one module per sub-domain: each checks the user's scope, keeps history
 with the author, and is atomic. What other modules call is importable from here."""
 
-from .activities import cancel_activity, check_in, find_registration, record_outcome, sign_up
+from .activities import (
+    cancel_activity,
+    cancel_registration,
+    check_in,
+    find_registration,
+    record_outcome,
+    sign_up,
+)
 from .agreements import confirm_agreement, record_agreement
 from .annual_lists import (
     ListImporter,
@@ -26,7 +33,7 @@ from .meetings import (
     record_minutes,
     update_action,
 )
-from .visits import demand_from_visit, recent_visits_by_others
+from .visits import add_visit_files, demand_from_visit, recent_visits_by_others
 
 __all__ = [
     "CoordinationError",
@@ -44,10 +51,12 @@ __all__ = [
     "check_in",
     "record_outcome",
     "cancel_activity",
+    "cancel_registration",
     "record_agreement",
     "confirm_agreement",
     "recent_visits_by_others",
     "demand_from_visit",
+    "add_visit_files",
     "weighted_progress",
     "save_item",
     "post_update",

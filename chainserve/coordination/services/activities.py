@@ -46,6 +46,27 @@ def sign_up(activity, user, organization, attendees, note=""):
     return reg
 
 
+def cancel_registration(registration, user):
+    """An enterprise withdraws its sign-up before the activity starts (the organisers may too): the places are
+    free again and the history keeps who cancelled it and when."""
+    if user.role == Role.ENTERPRISE:
+        if registration.organization_id != user.organization_id:
+            raise PermissionDenied(_("An enterprise cancels only its own registration."))
+    else:
+        _may_change(user, Registration, registration.pk)
+    with transaction.atomic():
+        a = Activity.objects.select_for_update().get(pk=registration.activity_id)
+        if a.status != ActivityStatus.PLANNED or a.starts_at < timezone.now():
+            raise CoordinationError(_("The activity has started or is over; the registration stays."))
+        reg = Registration.objects.filter(pk=registration.pk).first()
+        if reg is None:
+            raise CoordinationError(_("This registration is already cancelled."))
+        if reg.attendees.filter(checked_in_at__isnull=False).exists():
+            raise CoordinationError(_("Attendees of this registration are checked in; it stays."))
+        _with_author(reg, user).delete()
+    return a
+
+
 def find_registration(user, code):
     """The registration with this check-in code on an activity the user runs, or None."""
     code = (code or "").strip().upper()

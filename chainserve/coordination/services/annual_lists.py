@@ -140,11 +140,16 @@ def post_update(item, user, text, progress=None, status="", evidence=None):
     return update
 
 
-def add_milestone(item, user, due_on, title):
+def add_milestone(item, user, due_on, title, target_progress=None):
+    """A dated milestone of an item, optionally with the progress the item is to reach by then: once the date
+    has passed below it (or, without one, with the milestone not done) the item is behind (with_lateness)."""
     _may_change(user, ListItem, item.pk)
     title = required_text(title, "title", _("Write the milestone."))
+    if target_progress is not None and not 0 <= target_progress <= 100:
+        raise ValidationError({"target_progress": _("Progress is between 0 and 100 %.")})
     with transaction.atomic():
-        milestone = _with_author(Milestone(item=item, due_on=due_on, title=title[:200]), user)
+        milestone = _with_author(Milestone(item=item, due_on=due_on, title=title[:200],
+                                           target_progress=target_progress), user)
         milestone.save()
     return milestone
 

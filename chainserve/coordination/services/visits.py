@@ -1,13 +1,16 @@
 """Visits: who else visited lately, demands raised during a visit."""
 
 import datetime
+import mimetypes
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, check_files, short_name
 from chainserve.demands import services as demand_services
 
-from ..models import Visit
+from ..models import Visit, VisitFile
 from .base import _may_change
 
 VISIT_WARNING_DAYS = 14
@@ -33,3 +36,24 @@ def demand_from_visit(visit, user, category, title, description):
             channel="visit"))
         visit.demands.add(demand)
     return demand
+
+
+def add_visit_files(visit, user, files):
+    """Keep photos and documents of a visit, with the demands' attachment rules: how many and how large in all
+    (from the sizes, before any file is read), then each file's size and its type by name and by content."""
+    _may_change(user, Visit, visit.pk)
+    try:
+        check_files(files)
+    except ValidationError as e:
+        raise ValidationError({"files": e.messages}) from None
+    for f in files:
+        demand_services.check_attachment(f)
+    kept = []
+    with transaction.atomic():
+        for f in files:
+            row = VisitFile(visit=visit, name=short_name(f.name, SHOWN_NAME_CHARS), size=f.size, uploaded_by=user,
+                            content_type=mimetypes.guess_type(f.name)[0] or "application/octet-stream")
+            row.file.save(short_name(f.name, STORED_NAME_CHARS), f, save=False)
+            row.save()
+            kept.append(row)
+    return kept

@@ -137,7 +137,7 @@ def test_visit_form_warns_of_recent_visit_and_creates_demand(coord, client_as):
     response = client.post("/coordination/visits/add/", data)
     assert response.status_code == 200
     assert (f"{coord.world.nfs} was visited by someone else within the last 14 days: "
-            f"{datetime.date.today() - datetime.timedelta(days=3)} office. Tick to save anyway.") in response.content.decode()
+            f"{datetime.date.today() - datetime.timedelta(days=3)} office. Tick to record this visit anyway.") in response.content.decode()
     assert not Visit.objects.filter(purpose="走访").exists()
 
     response = client.post("/coordination/visits/add/", {**data, "visit_anyway": "on"})

@@ -5,6 +5,7 @@ from .activities import (
     ActivityListView,
     ActivityView,
     CancelActivityView,
+    CancelRegistrationView,
     CheckInView,
     OutcomeView,
     RegistrationQRView,
@@ -41,7 +42,7 @@ from .party_building import (
     PairingListView,
     PairingView,
 )
-from .visits import VisitEditView, VisitListView, VisitView
+from .visits import VisitEditView, VisitFilesView, VisitFileView, VisitListView, VisitView
 
 __all__ = [
     "CommitteeListView",
@@ -62,6 +63,7 @@ __all__ = [
     "RegistrationQRView",
     "CheckInView",
     "CancelActivityView",
+    "CancelRegistrationView",
     "AgreementListView",
     "AgreementEditView",
     "AgreementTotalsView",
@@ -70,6 +72,8 @@ __all__ = [
     "VisitListView",
     "VisitEditView",
     "VisitView",
+    "VisitFilesView",
+    "VisitFileView",
     "MineView",
     "AllianceListView",
     "AllianceEditView",

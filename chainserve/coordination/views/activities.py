@@ -108,8 +108,11 @@ class OutcomeView(ActivityView):
 class RegistrationView(LoginRequiredMixin, View):
     def get(self, request, pk):
         reg = _visible(request, Registration, pk, "activity", "organization")
+        activity = reg.activity
         return render(request, "coordination/registration.html", {
             "reg": reg,
+            "can_cancel": (request.user.organization_id == reg.organization_id or _can_change(request, reg))
+            and activity.status == ActivityStatus.PLANNED and activity.starts_at >= timezone.now(),
             "attendees": reg.attendees.select_related("checked_in_by"),
             "can_check_in": request.user.is_staff_role and _can_change(request, reg),
             "check_in_url": request.build_absolute_uri(reverse("coordination:check-in") + f"?code={reg.code}"),
@@ -124,6 +127,20 @@ class RegistrationView(LoginRequiredMixin, View):
             raise
         messages.success(request, _("%(n)d attendees checked in.") % {"n": n})
         return redirect(reg)
+
+
+class CancelRegistrationView(LoginRequiredMixin, View):
+    """The enterprise withdraws its sign-up (after the confirming step on the registration page)."""
+
+    def post(self, request, pk):
+        reg = _visible(request, Registration, pk, "activity")
+        try:
+            activity = services.cancel_registration(reg, request.user)
+        except services.CoordinationError as e:
+            messages.error(request, str(e))
+            return redirect(reg)
+        messages.success(request, _("Your registration is cancelled; the places are free again."))
+        return redirect(activity)
 
 
 class RegistrationQRView(LoginRequiredMixin, View):

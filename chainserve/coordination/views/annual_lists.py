@@ -57,7 +57,8 @@ def _tree(items):
 
 
 def _list_items(annual_list):
-    return _tree(annual_list.items.select_related("owner").prefetch_related("milestones").order_by("code", "pk"))
+    return _tree(annual_list.items.with_lateness().select_related("owner").prefetch_related("milestones")
+                 .order_by("code", "pk"))
 
 
 def _overall(items):
@@ -71,6 +72,7 @@ class AnnualListView(LoginRequiredMixin, View):
         items = _list_items(annual_list)
         return render(request, "coordination/annual_list.html", {
             "annual_list": annual_list, "items": items, "overall": _overall(items),
+            "behind": sum(1 for i in items if i.behind),
             "can_edit": _can_change(request, annual_list), "history": _history(annual_list),
         })
 
@@ -116,6 +118,9 @@ class ListItemListView(ObjectListView):
     select_related = ("owner", "parent")
     prefetch_related = ("milestones",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_lateness()
+
 
 class ListItemEditView(ObjectEditView):
     model = ListItem
@@ -147,7 +152,8 @@ class ListItemEditView(ObjectEditView):
 
 class ListItemView(LoginRequiredMixin, View):
     def get(self, request, pk, forms=None, status=200):
-        item = _visible(request, ListItem, pk, "annual_list__chain", "owner", "parent", "contact")
+        item = get_object_or_404(ListItem.objects.restrict(request.user).with_lateness().select_related(
+            "annual_list__chain", "owner", "parent", "contact"), pk=pk)
         forms = forms or {}
         staff = request.user.is_staff_role
         return render(request, "coordination/list_item.html", {
@@ -182,7 +188,7 @@ class ListItemView(LoginRequiredMixin, View):
                 if step == "update":
                     services.post_update(item, request.user, d["text"], d["progress"], d["status"], d["evidence"])
                 else:
-                    services.add_milestone(item, request.user, d["due_on"], d["title"])
+                    services.add_milestone(item, request.user, d["due_on"], d["title"], d["target_progress"])
             except (ValidationError, services.CoordinationError) as e:
                 add_service_error(form, e)
             else:
