@@ -75,6 +75,7 @@ def history(now):
         schedule.add(activities.story(plan, schedule))
     for when, deal in activities.standalone():
         schedule.add(activities.deal_story(when, deal))
+    schedule.add(activities.partner_story())
     previous = None
     for plan in meeting_plans:
         schedule.add(meetings.story(plan, previous, schedule))

@@ -45,6 +45,8 @@ SETTINGS = {
 # Upcoming, announced now and open for sign-up: (kind, title, working days ahead)
 UPCOMING = [(K.TRAINING, "药品上市许可持有人制度培训", 4), (K.BANK_MATCH, "生物医药企业银企对接会", 9),
             (K.HOSPITAL_MATCH, "创新药械进院对接会", 14), (K.PARTY_DAY, "“红链聚力”年终联合主题党日", 17)]
+# The upcoming matchmaking the demo bank (the partner user's) hosts itself.
+BANK_HOSTED = "生物医药企业银企对接会"
 CREDIT_TITLES = ["综合授信协议", "科技贷款授信协议", "知识产权质押融资协议", "项目贷款授信协议", "供应链金融授信协议"]
 COOPERATION_TITLES = ["多中心临床试验合作协议", "医企协同创新合作协议", "临床研究合作协议", "联合实验室共建协议"]
 INVESTMENT_TITLES = ["产业化基地投资意向协议", "生产基地扩建投资意向协议", "研发总部项目投资意向协议",
@@ -104,6 +106,8 @@ class Activities:
                         plans.append(self.activity(kind, self.title(kind), day))
         for kind, title, ahead in UPCOMING:
             plans.append(self.activity(kind, title, t.add_days(t.today, ahead)))
+            if title == BANK_HOSTED:
+                plans[-1].organizer = self.cluster.units[n.PARTNER_BANK]
         plans.sort(key=lambda p: p.starts_at)
         # The demo firm's credit line (its demand of about 230 working days ago) and its trial cooperation.
         units, firm = self.cluster.units, self.cluster.demo_firm
@@ -218,6 +222,17 @@ class Activities:
             self.sign(deal, signed_on, activity)
         cs.record_outcome(activity, office, self.outcome(plan, len(firms)), leads_found=plan.leads,
                           demands_raised=plan.demands)
+
+    def partner_story(self):
+        """The demo bank records a credit line it signed two working days ago: it waits for the office's
+        confirmation and counts in no figure until then. (A fixed hour: no draw from the generator, so the rest of
+        the year is as before.)"""
+        t = self.timeline
+        day = t.subtract_days(t.today, 2)
+        yield t.at_time(day, 16, 20)
+        cs.record_agreement(self.cluster.users["partner"], Agreement(
+            chain=self.cluster.chain, kind=AgreementKind.CREDIT, title="流动资金贷款授信协议",
+            enterprise=self.cluster.demo_firm, amount_fen=1500 * FEN_PER_WAN, signed_on=day))
 
     def deal_story(self, when, deal):
         yield when
