@@ -120,3 +120,16 @@ def test_an_agreement_the_office_records_is_confirmed_at_once(coord, client_as):
         **SIGNED, "chain": coord.chain.pk, "institution": coord.world.bank.pk, "enterprise": coord.world.nfs.pk})
     assert Agreement.objects.get().status == "confirmed"
 
+
+
+def test_the_partner_page_lists_the_activities_it_hosts_and_its_agreements(signed_up, client_as):
+    u = signed_up.users
+    services.record_agreement(u.partner, Agreement(chain=signed_up.chain, kind="credit", title="流动资金贷款授信协议",
+                                                   enterprise=signed_up.world.nfs, signed_on=datetime.date(2026, 6, 1)))
+    page = client_as(u.partner).get("/coordination/mine/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert [(a.title, a.signed_up, a.attendees) for a in page.context["hosted"]] == [("银企对接会", 2, 3)]
+    assert "2 enterprises signed up · 3 / 20" in text and "agreement-pending" in text and 'id="record-agreement"' in text
+    activity = client_as(u.partner).get(f"/coordination/activities/{signed_up.activity.pk}/").content.decode()
+    assert f'href="/coordination/agreements/add/?activity={signed_up.activity.pk}"' in activity

@@ -15,6 +15,7 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.forms import add_service_error
+from chainserve.core.models import can_create
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from .. import services
@@ -57,6 +58,7 @@ class ActivityView(LoginRequiredMixin, View):
             "registrations": registrations,
             "own": own,
             "can_edit": can_edit,
+            "can_record_agreement": can_edit or (user.role == Role.PARTNER and can_create(Agreement, user)),
             "can_sign_up": user.role == Role.ENTERPRISE and own is None and open_for_signup
             and activity.open_to_enterprises,
             "signup_form": forms.get("signup") or SignUpForm(prefix="signup"),
