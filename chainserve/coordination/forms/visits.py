@@ -57,4 +57,4 @@ class VisitDemandForm(BootstrapForm):
 
 
 class VisitFilesForm(BootstrapForm):
-    files = MultipleFileField(label=_("Photos and files (PDF, images, Word, Excel; 10 MB each)"), required=True)
+    files = MultipleFileField(label=_("Add photos or files (PDF, images, Word, Excel; 10 MB each)"), required=True)
