@@ -4,6 +4,9 @@ demands were recorded)."""
 
 import datetime
 
+from django.core.files.base import ContentFile
+
+from chainserve.coordination import services as cs
 from chainserve.coordination.choices import CoverageKind, InstructorKind, MemberRole
 from chainserve.coordination.models import (
     Alliance,
@@ -106,3 +109,5 @@ class Party:
             visit = Visit(organization=firm, visitor=visitor, visited_on=when.date(), purpose=purpose, notes=notes)
             visit._history_user = visitor
             visit.save()
+            if firm == cluster.demo_firm:  # the minutes of the demo firm's visits go with them as a file
+                cs.add_visit_files(visit, visitor, [ContentFile(f"{purpose}\n{notes}\n".encode(), name="走访纪要.txt")])
