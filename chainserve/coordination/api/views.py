@@ -201,7 +201,7 @@ class AgreementViewSet(ScopedViewSet):
 
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
-        if self.request.user.role == Role.PARTNER and hasattr(serializer, "fields"):
+        if getattr(self.request.user, "role", None) == Role.PARTNER and hasattr(serializer, "fields"):
             # A partner names the enterprise it signed with and the chain, beyond the organisations it sees.
             serializer.fields["enterprise"].queryset = Organization.objects.filter(kind=OrgKind.ENTERPRISE)
             serializer.fields["chain"].queryset = Chain.objects.all()
