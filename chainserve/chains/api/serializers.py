@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.registry.validators import clean_uscc
 
 from ..choices import LeadStage
@@ -50,7 +51,7 @@ class CandidateSerializer(ScopedSerializer):
                   "created", "updated"]
 
 
-class LeadEventSerializer(serializers.ModelSerializer):
+class LeadEventSerializer(StrictModelSerializer):
     class Meta:
         model = LeadEvent
         fields = ["id", "from_stage", "to_stage", "amount", "note", "at", "by"]
@@ -74,7 +75,7 @@ class LeadSerializer(ScopedSerializer):
         read_only_fields = ["stage", "amount", "version", "stage_changed_at"]
 
 
-class MoveLeadSerializer(serializers.Serializer):
+class MoveLeadSerializer(StrictSerializer):
     stage = serializers.ChoiceField(choices=LeadStage.choices)
     version = serializers.IntegerField(min_value=1)
     amount = serializers.IntegerField(min_value=0, max_value=10**15, required=False, allow_null=True)
