@@ -17,10 +17,12 @@ ROLES = [r.value for r in Role]
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Fast password hashing, uploads in a temporary folder, no login lock-outs."""
+    """Fast password hashing, uploads in a temporary folder, no login lock-outs, no API rate limit (a test's users
+    share ids with the tests before it, and the rate's count lives in the process's cache)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.AXES_ENABLED = False
+    settings.API_REQUESTS_PER_MINUTE = None
     reference.forget()  # no calendar or SLA policy kept from another test's database
 
 

@@ -150,7 +150,7 @@ def main(argv=None):
     connection.close()
     out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, WEB_CONCURRENCY=str(args.workers))
+    env = dict(os.environ, WEB_CONCURRENCY=str(args.workers), API_REQUESTS_PER_MINUTE="0")  # one token floods on purpose
     log = open(out_dir / "intake-gunicorn.log", "ab")
     server = subprocess.Popen([str(BIN / "chainserve"), "serve", "--port", str(args.port)], env=env,
                               stdout=log, stderr=log, cwd=ROOT)

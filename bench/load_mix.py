@@ -269,7 +269,7 @@ def main():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "AXES_ENABLED": "false", "LOAD_USERS": str(USERS_FILE)}
+    env = {**os.environ, "AXES_ENABLED": "false", "API_REQUESTS_PER_MINUTE": "0", "LOAD_USERS": str(USERS_FILE)}
     log = open(OUT / "load-mix-gunicorn.log", "ab")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "chainserve.wsgi:application", "--bind",
                                f"127.0.0.1:{port}", "--workers", str(args.workers), "--timeout", "120"],

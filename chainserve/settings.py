@@ -160,6 +160,8 @@ for _proxy in TRUSTED_PROXIES:
         raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 # Password reset: at most this many requests an hour from one address, and for one e-mail address.
 PASSWORD_RESET_PER_HOUR = int(os.environ.get("PASSWORD_RESET_PER_HOUR", "5"))
+# API requests a minute per user (429 past it); 0 turns the limit off.
+API_REQUESTS_PER_MINUTE = int(os.environ.get("API_REQUESTS_PER_MINUTE", "600")) or None
 # An API token (chainserve token USER) works this many days, then answers 401 until re-issued.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
@@ -270,6 +272,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "chainserve.core.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["chainserve.core.throttle.ApiRateThrottle"],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "chainserve.core.api.exception_handler",

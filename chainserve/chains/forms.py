@@ -10,13 +10,20 @@ from chainserve.registry.forms import OrganizationField
 from chainserve.registry.validators import clean_uscc
 
 from .choices import LeadStage
-from .models import Candidate, Chain, Lead, Placement, Segment
+from .models import Candidate, Chain, Lead, Placement, Segment, office_staff
 
 
 class ChainForm(ScopedModelForm):
     class Meta:
         model = Chain
         fields = ["name", "level", "district", "parent", "leader", "office", "staff", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = User.objects.filter(role=Role.OFFICE, is_active=True)
+
+    def clean_staff(self):
+        return office_staff(self.cleaned_data["staff"], self.user)
 
 
 class SegmentForm(ScopedModelForm):

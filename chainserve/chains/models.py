@@ -81,6 +81,20 @@ class Chain(Searchable, ScopedModel, TimeStampedModel):
     def scope(cls, user, action):
         return chain_scope(user, action)
 
+    @classmethod
+    def may_create(cls, user):
+        """A chain office sets up its chains (it is then among their staff); admins open any."""
+        return user.role == Role.OFFICE
+
+
+def office_staff(staff, user):
+    """The staff a chain is saved with: an office user setting up or editing a chain stays among its staff,
+    or the chain would leave the hands of the person saving it."""
+    staff = list(staff or [])
+    if user.role == Role.OFFICE and user not in staff:
+        staff.append(user)
+    return staff
+
 
 class Segment(Searchable, ScopedModel, TimeStampedModel):
     """A link of a chain — 环节 — in a tree: upstream / midstream / downstream, with its GB/T 4754 code."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import permissions, status, viewsets
 from rest_framework.exceptions import APIException, ParseError, PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from .audit import record_export
 from .models import IDEMPOTENCY_KEY_MAX_LENGTH, IdempotencyKey, can_change_any, can_create
+from .serializers import StrictModelSerializer
 from .services import RecordInUse, delete_record, expired_idempotency_keys, save_record
 
 
@@ -117,7 +118,7 @@ class ScopedViewSet(AuditedListMixin, viewsets.ModelViewSet):
             raise RecordInUseConflict(str(e)) from None
 
 
-class ScopedSerializer(serializers.ModelSerializer):
+class ScopedSerializer(StrictModelSerializer):
     """Validates with the model's clean() (the API refuses what the forms refuse, field by field)
     and saves through save_record, so a write outside the user's scope is refused and rolled back."""
 

@@ -1,9 +1,11 @@
-"""Throttling of password-reset requests (忘记密码): per client address and per e-mail address, counted in the audit trail."""
+"""Throttling: password-reset requests (忘记密码) per client address and e-mail address, counted in the audit trail;
+API requests per user and minute."""
 
 import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from rest_framework.throttling import UserRateThrottle
 
 from .models import AuditEntry
 from .services import audit, client_ip
@@ -27,3 +29,18 @@ def password_reset_allowed(request, email):
         return False
     audit(request, AuditEntry.Action.PASSWORD_RESET, email)
     return True
+
+
+class ApiRateThrottle(UserRateThrottle):
+    """At most settings.API_REQUESTS_PER_MINUTE requests a minute per signed-in user (per address for a request
+    without one); past it a 429 with Retry-After. Counted in Django's cache: each process its own until the
+    cache is shared (docs/operations.md). None turns it off."""
+
+    def get_rate(self):
+        rate = settings.API_REQUESTS_PER_MINUTE
+        return None if rate is None else f"{rate}/min"
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)

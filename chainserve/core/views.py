@@ -16,11 +16,11 @@ from .audit import record_export
 from .exports import xlsx_response
 from .forms import PasswordResetForm, add_service_error, bootstrap
 from .models import can_create
+from .pagination import COUNT_CAP
 from .services import mark_read, save_record
 
 PAGE_SIZES = (25, 50, 100)
 EXPORT_LIMIT = 200_000
-COUNT_CAP = 10_000
 
 
 class CappedPaginator(Paginator):

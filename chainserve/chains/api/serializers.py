@@ -3,16 +3,29 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
+from chainserve.core.choices import Role
+from chainserve.core.models import User
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.registry.validators import clean_uscc
 
 from ..choices import LeadStage
-from ..models import Candidate, Chain, Lead, LeadEvent, Placement, Segment
+from ..models import Candidate, Chain, Lead, LeadEvent, Placement, Segment, office_staff
 
 
 class ChainSerializer(ScopedSerializer):
+    # Office staff by user name; an office user setting up a chain is added to it (models.office_staff).
+    staff = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
+                                         queryset=User.objects.filter(role=Role.OFFICE, is_active=True))
+
     class Meta:
         model = Chain
-        fields = ["id", "name", "level", "district", "parent", "leader", "office", "description", "created", "updated"]
+        fields = ["id", "name", "level", "district", "parent", "leader", "office", "staff", "description", "created",
+                  "updated"]
+
+    def validate(self, attrs):
+        if "staff" in attrs or self.instance is None:
+            attrs["staff"] = office_staff(attrs.get("staff"), self.context["request"].user)
+        return super().validate(attrs)
 
 
 class SegmentSerializer(ScopedSerializer):
@@ -50,7 +63,7 @@ class CandidateSerializer(ScopedSerializer):
                   "created", "updated"]
 
 
-class LeadEventSerializer(serializers.ModelSerializer):
+class LeadEventSerializer(StrictModelSerializer):
     class Meta:
         model = LeadEvent
         fields = ["id", "from_stage", "to_stage", "amount", "note", "at", "by"]
@@ -74,7 +87,7 @@ class LeadSerializer(ScopedSerializer):
         read_only_fields = ["stage", "amount", "version", "stage_changed_at"]
 
 
-class MoveLeadSerializer(serializers.Serializer):
+class MoveLeadSerializer(StrictSerializer):
     stage = serializers.ChoiceField(choices=LeadStage.choices)
     version = serializers.IntegerField(min_value=1)
     amount = serializers.IntegerField(min_value=0, max_value=10**15, required=False, allow_null=True)

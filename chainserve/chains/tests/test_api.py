@@ -216,15 +216,34 @@ def test_office_cannot_move_a_segment_of_its_chain_into_another(world, api_as):
     assert snapshot() == before
 
 
-def test_office_cannot_create_a_chain_it_would_not_staff(world, api_as):
+def test_the_office_sets_up_a_chain_and_its_staff_and_stays_on_it(world, api_as):
+    from chainserve.registry.tests.factories import UserFactory
+
+    colleague = UserFactory(username="office2", role="office")
+    api = api_as(world.users.office)
+
+    created = api.post("/api/v1/chains/", {"name": "高端医疗器械产业链", "level": "city", "staff": ["office2"]},
+                       format="json")
+    chain = Chain.objects.get(name="高端医疗器械产业链")
+    # Taking itself off the staff would leave the chain out of its hands: it stays on.
+    narrowed = api.patch(f"/api/v1/chains/{chain.pk}/", {"staff": ["office2"]}, format="json")
+
+    assert created.status_code == 201
+    assert sorted(created.json()["staff"]) == ["office", "office2"]
+    assert narrowed.status_code == 200
+    assert set(chain.staff.all()) == {world.users.office, colleague}
+
+
+def test_only_office_users_can_staff_a_chain_and_nothing_changes(world, api_as):
     before = snapshot()
+    api = api_as(world.users.office)
 
-    response = api_as(world.users.office).post(
-        "/api/v1/chains/", {"name": "新产业链", "level": "city"}, format="json"
-    )
+    answer = api.patch(f"/api/v1/chains/{world.chain.pk}/", {"staff": ["office", "enterprise"]}, format="json")
 
-    assert response.status_code == 403
+    assert answer.status_code == 400
+    assert answer.json() == {"staff": ["Object with username=enterprise does not exist."]}
     assert snapshot() == before
+    assert list(world.chain.staff.all()) == [world.users.office]
 
 
 def test_admin_creates_a_chain_and_a_district_chain_needs_its_district(world, api_as):

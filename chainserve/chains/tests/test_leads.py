@@ -387,9 +387,14 @@ def test_the_api_refuses_a_lead_or_candidate_across_chains(att, api_as):
 
 
 def test_the_api_opens_a_lead_with_its_first_event(att, api_as):
-    response = api_as(att.users.office).post("/api/v1/leads/", {"candidate": att.c_both.pk, "segment": att.s_raw.pk,
-                                                                "stage": "landed"}, format="json")
+    api = api_as(att.users.office)
+    body = {"candidate": att.c_both.pk, "segment": att.s_raw.pk}
 
+    # A lead moves through its stages by /transition/ only: a stage in the body is refused, not dropped.
+    refused = api.post("/api/v1/leads/", {**body, "stage": "landed"}, format="json")
+    response = api.post("/api/v1/leads/", body, format="json")
+
+    assert (refused.status_code, refused.json()) == (400, {"stage": ["This field cannot be set here."]})
     assert response.status_code == 201
     data = response.json()
     assert (data["stage"], data["version"], [e["to_stage"] for e in data["events"]]) == ("found", 1, ["found"])

@@ -233,17 +233,29 @@ def test_who_may_not_change_chains_cannot_open_their_forms(world, client_as, rol
     assert snapshot() == before
 
 
-def test_office_cannot_open_a_chain_it_does_not_staff_nor_create_chains(world, client_as):
+def test_office_cannot_open_a_chain_it_does_not_staff(world, client_as):
     client = client_as(world.users.office)
     before = snapshot()
 
-    assert client.get("/chains/add/").status_code == 403
     assert client.get(f"/chains/{world.dchain.pk}/edit/").status_code == 404
     assert (
         client.post(f"/chains/{world.dchain.pk}/edit/", {"name": "改名", "level": "city"}).status_code == 404
     )
     assert client.get(f"/chains/segments/{world.s_trial.pk}/edit/").status_code == 404
     assert snapshot() == before
+
+
+def test_the_office_opens_a_chain_and_stays_among_its_staff(world, client_as):
+    client = client_as(world.users.office)
+
+    form = client.get("/chains/add/")
+    response = client.post("/chains/add/", {"name": "高端医疗器械产业链", "level": "city"})
+
+    assert form.status_code == 200
+    assert "/chains/add/" in client.get("/chains/").content.decode()
+    chain = Chain.objects.get(name="高端医疗器械产业链")
+    assert response.status_code == 302
+    assert list(chain.staff.all()) == [world.users.office]
 
 
 def test_office_edits_its_own_chain(world, client_as):

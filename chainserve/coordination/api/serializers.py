@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from chainserve.core.api import ScopedSerializer, drf_detail
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
 from .. import services
 from ..choices import ItemStatus
@@ -48,13 +49,13 @@ class CommitteeSerializer(ScopedSerializer):
                   "created", "updated"]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(StrictModelSerializer):
     class Meta:
         model = AgendaItem
         fields = ["id", "demand", "topic", "position", "resolved"]
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(StrictModelSerializer):
     action_item = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -74,7 +75,7 @@ class MeetingSerializer(ScopedSerializer):
         read_only_fields = ["status", "minutes", "cancel_reason"]
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(StrictSerializer):
     text = serializers.CharField()
     owner = serializers.IntegerField()
     due_on = serializers.DateField()
@@ -82,7 +83,7 @@ class DecisionInputSerializer(serializers.Serializer):
     resolves_demand = serializers.BooleanField(default=False)
 
 
-class ActionItemSerializer(serializers.ModelSerializer):
+class ActionItemSerializer(StrictModelSerializer):
     decision = serializers.CharField(source="decision.text", read_only=True)
 
     class Meta:
@@ -92,7 +93,7 @@ class ActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProgressSerializer(serializers.Serializer):
+class ProgressSerializer(StrictSerializer):
     progress = serializers.CharField()
     done = serializers.BooleanField(default=False)
 
@@ -106,14 +107,14 @@ class ActivitySerializer(ScopedSerializer):
         read_only_fields = ["status", "outcome", "leads_found", "demands_raised", "cancel_reason"]
 
 
-class AttendeeSerializer(serializers.ModelSerializer):
+class AttendeeSerializer(StrictModelSerializer):
     class Meta:
         model = Attendee
         fields = ["id", "name", "title", "phone", "checked_in_at"]
         read_only_fields = ["checked_in_at"]
 
 
-class RegistrationSerializer(serializers.ModelSerializer):
+class RegistrationSerializer(StrictModelSerializer):
     attendees = AttendeeSerializer(many=True)
     organization = serializers.PrimaryKeyRelatedField(queryset=Registration._meta.get_field(
         "organization").related_model.objects.all(), required=False)
@@ -125,7 +126,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
         validators = []  # the sign-up service checks "once per enterprise" with the enterprise it decides on
 
 
-class CheckInSerializer(serializers.Serializer):
+class CheckInSerializer(StrictSerializer):
     attendees = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
@@ -151,7 +152,7 @@ class AgreementSerializer(ScopedSerializer):
             raise ValidationError(drf_detail(e)) from None
 
 
-class VisitFileSerializer(serializers.ModelSerializer):
+class VisitFileSerializer(StrictModelSerializer):
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -159,7 +160,7 @@ class VisitFileSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "size", "content_type", "url", "created"]
 
 
-class VisitFilesInputSerializer(serializers.Serializer):
+class VisitFilesInputSerializer(StrictSerializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
 
@@ -213,14 +214,14 @@ class AnnualListSerializer(ScopedSerializer):
         fields = ["id", "chain", "year", "kind", "title", "public", "created", "updated"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(StrictModelSerializer):
     class Meta:
         model = Milestone
         fields = ["id", "due_on", "title", "target_progress", "done_on"]
         read_only_fields = ["done_on"]
 
 
-class ItemUpdateSerializer(serializers.ModelSerializer):
+class ItemUpdateSerializer(StrictModelSerializer):
     evidence = serializers.SerializerMethodField()
 
     class Meta:
@@ -252,12 +253,12 @@ class ListItemSerializer(ScopedSerializer):
             raise PermissionDenied from None
 
 
-class ItemUpdateInputSerializer(serializers.Serializer):
+class ItemUpdateInputSerializer(StrictSerializer):
     text = serializers.CharField()
     progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False, allow_blank=True)
     evidence = serializers.FileField(required=False)
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(StrictSerializer):
     reason = serializers.CharField()

@@ -210,3 +210,33 @@ def test_the_schema_is_generated_once_per_language_and_served_in_the_readers_lan
     assert again == english
     assert chinese != english
     assert chinese["paths"].keys() == english["paths"].keys()
+
+
+def test_past_the_rate_a_user_gets_429_and_another_user_is_still_answered(world, api_as, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_REQUESTS_PER_MINUTE = 3
+    office, handler = api_as(world.users.office), api_as(world.users.handler)
+
+    statuses = [office.get("/api/v1/organizations/").status_code for _ in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert int(office.get("/api/v1/organizations/").headers["Retry-After"]) > 0
+    assert handler.get("/api/v1/organizations/").status_code == 200
+    cache.clear()
+
+
+def test_an_api_list_counts_like_the_pages_at_most_ten_thousand(world, api_as, monkeypatch):
+    from chainserve.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    api = api_as(world.users.admin)
+
+    capped = api.get("/api/v1/organizations/?limit=1").json()
+    monkeypatch.setattr(pagination, "COUNT_CAP", 10_000)
+    exact = api.get("/api/v1/organizations/?limit=1").json()
+
+    assert exact["count"] > 2
+    assert (capped["count"], capped["count_capped"], len(capped["results"])) == (2, True, 1)
+    assert exact["count_capped"] is False

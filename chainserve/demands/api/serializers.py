@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from chainserve.core.reference import per_process
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
@@ -10,13 +11,13 @@ from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule
 from ..permissions import available_actions, may_write_citywide_rules
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(StrictModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "slug", "name"]
 
 
-class DemandEventSerializer(serializers.ModelSerializer):
+class DemandEventSerializer(StrictModelSerializer):
     # null for the platform's own steps (overdue escalation) and once the user is deleted
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -25,7 +26,7 @@ class DemandEventSerializer(serializers.ModelSerializer):
         fields = ["id", "type", "actor", "at", "from_status", "to_status", "note", "data"]
 
 
-class DemandSerializer(serializers.ModelSerializer):
+class DemandSerializer(StrictModelSerializer):
     actions = serializers.SerializerMethodField(help_text=_("The steps the requesting user may take now."))
     # Declared so the schema says "" (not yet graded / rated) is a value: DRF drops allow_blank from
     # read-only fields it builds itself, and the schema then listed only the letters.
@@ -57,7 +58,7 @@ class DemandSerializer(serializers.ModelSerializer):
         return available_actions(demand, self.context["request"].user)
 
 
-class DemandCreatedSerializer(serializers.Serializer):
+class DemandCreatedSerializer(StrictSerializer):
     """The answer to a create: what the demand is now and its deadlines (its full record: GET its URL)."""
 
     id = serializers.IntegerField(read_only=True)
@@ -99,7 +100,7 @@ class CategoryField(serializers.PrimaryKeyRelatedField):
             self.fail("incorrect_type", data_type=type(data).__name__)
 
 
-class DemandCreateSerializer(serializers.Serializer):
+class DemandCreateSerializer(StrictSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=OrgKind.ENTERPRISE), required=False,
         help_text=_("Staff recording on behalf name the enterprise; an enterprise user's own is used."))
@@ -111,7 +112,7 @@ class DemandCreateSerializer(serializers.Serializer):
     proposer = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class ActionSerializer(serializers.Serializer):
+class ActionSerializer(StrictSerializer):
     """The body of a step: only the fields that step needs are read."""
 
     version = serializers.IntegerField(required=False, help_text=_("The version you saw; a stale one is a conflict."))
@@ -155,7 +156,7 @@ class ActionSerializer(serializers.Serializer):
         return attrs
 
 
-class DispatchRuleSerializer(serializers.ModelSerializer):
+class DispatchRuleSerializer(StrictModelSerializer):
     """A dispatch rule (派单规则): a chain office writes the rules of its chains, only an admin city-wide ones."""
 
     class Meta:
@@ -182,7 +183,7 @@ class DispatchRuleSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class DispatchRuleChangeSerializer(serializers.Serializer):
+class DispatchRuleChangeSerializer(StrictSerializer):
     """One change of a dispatch rule: when, by whom, and field by field what it was and became."""
 
     at = serializers.DateTimeField(source="record.history_date")

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.resources.models import FinancialProduct, Policy
 
 from .. import rules
@@ -18,13 +19,13 @@ class ExpressionField(serializers.JSONField):
             raise serializers.ValidationError(str(e)) from None
 
 
-class RuleVersionSerializer(serializers.ModelSerializer):
+class RuleVersionSerializer(StrictModelSerializer):
     class Meta:
         model = RuleVersion
         fields = ["number", "expression", "effective_from", "effective_to", "note", "created"]
 
 
-class RuleSerializer(serializers.ModelSerializer):
+class RuleSerializer(StrictModelSerializer):
     versions = RuleVersionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -33,7 +34,7 @@ class RuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RuleWriteSerializer(serializers.Serializer):
+class RuleWriteSerializer(StrictSerializer):
     """A new version of the rule of a policy or financial product (the rule is created with its first one)."""
 
     policy = serializers.PrimaryKeyRelatedField(queryset=Policy.objects.all(), required=False, allow_null=True)
@@ -50,16 +51,16 @@ class RuleWriteSerializer(serializers.Serializer):
         return attrs
 
 
-class ExpressionSerializer(serializers.Serializer):
+class ExpressionSerializer(StrictSerializer):
     expression = ExpressionField()
 
 
-class ValidationResultSerializer(serializers.Serializer):
+class ValidationResultSerializer(StrictSerializer):
     valid = serializers.BooleanField()
     conditions = serializers.ListField(child=serializers.CharField())
 
 
-class MatchSerializer(serializers.ModelSerializer):
+class MatchSerializer(StrictModelSerializer):
     item_title = serializers.SerializerMethodField()
     version = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
@@ -73,5 +74,5 @@ class MatchSerializer(serializers.ModelSerializer):
         return match.rule.item.title
 
 
-class MatchActionSerializer(serializers.Serializer):
+class MatchActionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=sorted(STATE_ACTIONS))

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
+from chainserve.core.serializers import StrictModelSerializer
 
 from ..choices import OrgKind
 from ..models import District, Label, Organization, Person, Product, Relationship
@@ -16,19 +17,19 @@ def _django_to_drf(fn, value):
         raise serializers.ValidationError(e.messages) from None
 
 
-class DistrictSerializer(serializers.ModelSerializer):
+class DistrictSerializer(StrictModelSerializer):
     class Meta:
         model = District
         fields = ["id", "code", "name"]
 
 
-class LabelSerializer(serializers.ModelSerializer):
+class LabelSerializer(StrictModelSerializer):
     class Meta:
         model = Label
         fields = ["id", "slug", "name"]
 
 
-class ProductSerializer(serializers.ModelSerializer):
+class ProductSerializer(StrictModelSerializer):
     class Meta:
         model = Product
         fields = ["id", "name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]

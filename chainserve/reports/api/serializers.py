@@ -2,40 +2,28 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
+
 from ..cases import MAX_CASES, TEXT_MAX, TITLE_MAX
 from ..models import Bulletin
 from ..services import changed_text, differences
 
-UNKNOWN_FIELD = _("Unknown field.")
 
-
-class StrictSerializer(serializers.Serializer):
-    """A request body with a field the serializer does not know is refused (400 {"field": ["Unknown field."]}):
-    a misspelt field would otherwise be dropped without a word."""
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = sorted(set(data.keys()) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
-        return super().to_internal_value(data)
-
-
-class DifferenceSerializer(serializers.Serializer):
+class DifferenceSerializer(StrictSerializer):
     key = serializers.CharField()
     label = serializers.CharField()
     before = serializers.CharField()
     after = serializers.CharField()
 
 
-class ChangesSerializer(serializers.Serializer):
+class ChangesSerializer(StrictSerializer):
     """What changed from the version this one supersedes."""
 
     figures = DifferenceSerializer(many=True)
     text = serializers.ListField(child=serializers.CharField(), help_text=_("The parts of the text that changed."))
 
 
-class BulletinSerializer(serializers.ModelSerializer):
+class BulletinSerializer(StrictModelSerializer):
     figures = serializers.JSONField(source="data", read_only=True)
     issue = serializers.CharField(source="issue_label", read_only=True, help_text=_("期号 as printed."))
     lead = serializers.CharField(source="summary", read_only=True, help_text=_("The lead paragraph."))
@@ -87,13 +75,13 @@ class PublishSerializer(ScopeSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class CaseCandidateSerializer(serializers.Serializer):
+class CaseCandidateSerializer(StrictSerializer):
     ref = serializers.CharField()
     kind = serializers.CharField()
     label = serializers.CharField()
 
 
-class DraftSerializer(serializers.Serializer):
+class DraftSerializer(StrictSerializer):
     """A bulletin as it would be published now: its text and figures, and the records it may tell as cases."""
 
     masthead = serializers.CharField()
