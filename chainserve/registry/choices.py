@@ -81,3 +81,15 @@ RELATION_INVERSE = {
     RelationKind.MEMBER: _("has member"),
     RelationKind.SUBSIDIARY: _("parent of"),
 }
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the chain office")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+# The profile fields an enterprise asks to correct (CorrectionRequest): those matching's rules read and the
+# contact details on its file. Its name, kind and credit code are its identity, changed by the office only.
+CORRECTABLE_FIELDS = ("short_name", "district", "park", "founded_on", "size", "employees", "listing_status",
+                      "labels", "address", "website", "description")

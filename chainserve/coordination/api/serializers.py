@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
+from chainserve.registry.api.serializers import PhoneField
 
 from .. import services
 from ..choices import ItemStatus
@@ -105,6 +106,8 @@ class ActivitySerializer(ScopedSerializer):
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
+    phone = PhoneField()
+
     class Meta:
         model = Attendee
         fields = ["id", "name", "title", "phone", "checked_in_at"]
