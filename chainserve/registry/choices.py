@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -85,8 +86,8 @@ RELATION_INVERSE = {
 
 class CorrectionStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for the chain office")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    APPROVED = "approved", pgettext_lazy("correction", "Approved")
+    REFUSED = "refused", pgettext_lazy("correction", "Refused")
 
 
 # The profile fields an enterprise asks to correct (CorrectionRequest): those matching's rules read and the

@@ -315,6 +315,8 @@ def proposal_field(name):
     field = copy.deepcopy(OrganizationForm.base_fields[name])
     if name == "park":
         field.queryset = Organization.objects.filter(kind=OrgKind.PARK)
+    if name == "labels":  # a few labels, ticked on a phone as on a desk
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
     return field
 
 

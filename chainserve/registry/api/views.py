@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -68,7 +69,7 @@ class CorrectionRequestViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.R
         data = serializer.validated_data
         org = Organization.objects.restrict(request.user).filter(pk=data["organization"].pk).first()
         if org is None:
-            return Response({"organization": ["Not found."]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"organization": [gettext("Not found.")]}, status=status.HTTP_400_BAD_REQUEST)
         correction = services.request_correction(request.user, org, data["field"], data["proposed_value"],
                                                  data.get("reason", ""))
         return Response(self.get_serializer(correction).data, status=status.HTTP_201_CREATED)
