@@ -204,6 +204,7 @@ class ImportView(WorkbookImportView):
 class CorrectionRequestView(LoginRequiredMixin, View):
     """The enterprise asks for a correction of one field of its own file (?field=…)."""
 
+    model = Organization  # the page's record
     template_name = "registry/correction_form.html"
 
     def setup_form(self, request, pk, data=None):
@@ -250,6 +251,8 @@ class CorrectionListView(ObjectListView):
 
 class CorrectionView(LoginRequiredMixin, View):
     """One correction request: what is asked and why; the office approves it or refuses it with a reason."""
+
+    model = CorrectionRequest
 
     def get(self, request, pk, refusal=None):
         correction = get_object_or_404(CorrectionRequest.objects.restrict(request.user).select_related(
