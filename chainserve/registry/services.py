@@ -365,6 +365,11 @@ def request_correction(user, org, field, proposed, reason):
     if user.role != Role.ENTERPRISE or user.organization_id != org.pk:
         raise PermissionDenied
     form_field = proposal_field(field)
+    if isinstance(proposed, int | float) and not isinstance(proposed, bool):
+        proposed = str(proposed)  # a number sent in JSON reads as the same number typed
+    if not isinstance(proposed, list if field == "labels" else str):
+        raise ValidationError({"proposed_value": [_("Give the labels as a list.") if field == "labels"
+                                                  else _("Give the value as text.")]})
     try:
         value = form_field.clean(proposed)
     except ValidationError as e:

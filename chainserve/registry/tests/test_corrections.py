@@ -76,6 +76,9 @@ def test_refusing_needs_a_reason_and_tells_the_enterprise(world):
     ("employees", "120", "人数", {"proposed_value": ["This is already the value on file."]}),
     ("employees", "150", " ", {"reason": ["Say why the file should change."]}),
     ("founded_on", "2016-13-01", "日期", {"proposed_value": ["Enter a valid date."]}),
+    ("founded_on", {"y": 2016}, "日期", {"proposed_value": ["Give the value as text."]}),
+    ("labels", "hitech", "标签", {"proposed_value": ["Give the labels as a list."]}),
+    ("labels", [{"pk": 1}], "标签", {"proposed_value": ["Enter a list of values."]}),
 ])
 def test_bad_requests_are_refused_at_the_field(world, field, value, reason, errors):
     with pytest.raises(ValidationError) as e:
