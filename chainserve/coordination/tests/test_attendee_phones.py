@@ -27,5 +27,5 @@ def test_the_api_refuses_a_short_number_at_its_field(coord, api_as):
     response = api_as(coord.users.enterprise).post("/api/v1/registrations/", {
         "activity": coord.activity.pk, "attendees": [{"name": "王思远", "phone": "12345"}]}, format="json")
 
-    assert (response.status_code, response.json()) == (400, {"attendees": [{"phone": [NOT_VALID]}]})
+    assert (response.status_code, response.json()) == (400, {"attendees": {"0": {"phone": [NOT_VALID]}}})  # DRF names the row
     assert Registration.objects.count() == 0
