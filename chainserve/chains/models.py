@@ -204,7 +204,12 @@ class Placement(ScopedModel, TimeStampedModel):
 
     @classmethod
     def scope(cls, user, action):
-        return chain_scope(user, action, "chain__")
+        """Staff as the chain (chain_scope); an enterprise, hospital or institute also sees where it sits
+        itself (一企一档: its own file shows its placements, not "on no chain"), without changing them."""
+        q = chain_scope(user, action, "chain__")
+        if action == "view" and q == NOTHING and user.organization_id:
+            return Q(organization_id=user.organization_id)
+        return q
 
 
 def lead_scope(user, action, prefix=""):

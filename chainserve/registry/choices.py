@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrgKind(models.TextChoices):
@@ -81,3 +82,15 @@ RELATION_INVERSE = {
     RelationKind.MEMBER: _("has member"),
     RelationKind.SUBSIDIARY: _("parent of"),
 }
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the chain office")
+    APPROVED = "approved", pgettext_lazy("correction", "Approved")
+    REFUSED = "refused", pgettext_lazy("correction", "Refused")
+
+
+# The profile fields an enterprise asks to correct (CorrectionRequest): those matching's rules read and the
+# contact details on its file. Its name, kind and credit code are its identity, changed by the office only.
+CORRECTABLE_FIELDS = ("short_name", "district", "park", "founded_on", "size", "employees", "listing_status",
+                      "labels", "address", "website", "description")

@@ -7,8 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from chainserve.core.filters import SearchFilterSet
 
-from .choices import ListingStatus, OrgKind, OrgSize, Phase, RelationKind
-from .models import District, Label, Organization, Person, Product, Relationship
+from .choices import CorrectionStatus, ListingStatus, OrgKind, OrgSize, Phase, RelationKind
+from .models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
 
 # Reached through the reverse relation: the registry does not import the chains app.
 Placement = Organization._meta.get_field("placements").related_model
@@ -94,3 +94,14 @@ class RelationshipFilterSet(SearchFilterSet):
 
     def filter_active(self, queryset, name, value):
         return queryset.exclude(started_on__gt=value).exclude(ended_on__lt=value)
+
+
+class CorrectionRequestFilterSet(SearchFilterSet):
+    search_paths = ("organization",)
+    status = django_filters.MultipleChoiceFilter(choices=CorrectionStatus.choices, label=_("Status"),
+                                                 widget=forms.CheckboxSelectMultiple)
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["q", "status", "organization"]

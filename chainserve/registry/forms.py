@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.forms import ScopedModelForm
+from chainserve.core.forms import BootstrapForm, ScopedModelForm, bootstrap
 
 from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
@@ -68,6 +68,20 @@ class OrganizationField(forms.ModelChoiceField):
         return attrs
 
 
+class PhoneField(forms.CharField):
+    """A phone number, checked and kept in E.164 form by clean_phone (mainland mobile or landline)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)  # typed with spaces and dashes; kept shorter (E.164: 16 at most)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return clean_phone(super().clean(value))
+
+    def widget_attrs(self, widget):
+        return super().widget_attrs(widget) | {"inputmode": "tel", "autocomplete": "tel"}
+
+
 class OrganizationForm(ScopedModelForm):
     # Longer than 18 so that a code typed with spaces or dashes reaches clean_uscc and is tidied there.
     uscc = forms.CharField(label=Organization._meta.get_field("uscc").verbose_name, max_length=40, required=False,
@@ -95,13 +109,11 @@ class OrganizationForm(ScopedModelForm):
 
 class PersonForm(ScopedModelForm):
     organization = OrganizationField(label=_("organisation"))
+    phone = PhoneField(label=Person._meta.get_field("phone").verbose_name, required=False)
 
     class Meta:
         model = Person
         fields = ["name", "organization", "title", "phone", "email"]
-
-    def clean_phone(self):
-        return clean_phone(self.cleaned_data.get("phone"))
 
 
 class RelationshipForm(ScopedModelForm):
@@ -124,3 +136,21 @@ class ProductForm(ScopedModelForm):
         model = Product
         fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]
         widgets = {"approved_on": forms.DateInput()}
+
+
+class CorrectionRequestForm(forms.Form):
+    """What the enterprise asks to change in one field of its file: the new value (read by the organisation
+    form's own field, so it is checked as the office's edit would be) and why."""
+
+    def __init__(self, *args, proposal_field, **kwargs):
+        super().__init__(*args, **kwargs)
+        proposal_field.label, proposal_field.help_text = _("Proposed value"), ""
+        self.fields = {"proposed_value": proposal_field, "reason": forms.CharField(
+            label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("Why the file should change, and where the office can check it (a licence, a report)."))}
+        bootstrap(self)
+
+
+class RefusalForm(BootstrapForm):
+    refusal_reason = forms.CharField(label=_("Reason for refusing"), required=False,  # the service says so
+                                     widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,5 +1,6 @@
 """The registry — 主体库: organisations of every kind, enterprise profiles, products, people, relationships."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -13,7 +14,9 @@ from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.core.search import Searchable
 
 from .choices import (
+    CORRECTABLE_FIELDS,
     RELATION_INVERSE,
+    CorrectionStatus,
     DrugClass,
     Expedited,
     ListingStatus,
@@ -294,3 +297,65 @@ class Relationship(ScopedModel, TimeStampedModel):
                 return None
             return Q(source_id=user.organization_id) | Q(target_id=user.organization_id)
         return _through_editable(user, "source")
+
+
+class CorrectionRequest(ScopedModel):
+    """An enterprise's request to correct one field of its file — 信息更正申请 — which a chain office approves
+    (the change is saved as the office's, into the organisation's history) or refuses with a reason.
+    Changed only through registry.services (request_correction, approve_correction, refuse_correction)."""
+
+    organization = models.ForeignKey(Organization, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="corrections")
+    field = models.CharField(_("field"), max_length=20, choices=[(f, f) for f in CORRECTABLE_FIELDS])
+    # What the people read (labels, names) and what the service compares and applies (values, ids).
+    current_value = models.TextField(_("current value"), blank=True)
+    proposed_value = models.TextField(_("proposed value"), blank=True)
+    current_key = models.TextField(editable=False, blank=True)
+    proposed_key = models.TextField(editable=False, blank=True)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=CorrectionStatus.choices,
+                              default=CorrectionStatus.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), null=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(_("requested"), default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    refusal_reason = models.TextField(_("reason for refusing"), blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "field"], condition=Q(status=CorrectionStatus.PENDING),
+                name="correction_one_pending_per_field",
+                violation_error_message=_("A correction of this field is already waiting for the chain office."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CorrectionStatus.REFUSED) | ~Q(refusal_reason=""),
+                name="correction_refusal_has_reason",
+                violation_error_message=_("A refusal needs its reason."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} · {self.field_label}"
+
+    def get_absolute_url(self):
+        return reverse("registry:correction", args=[self.pk])
+
+    @property
+    def field_label(self):
+        return Organization._meta.get_field(self.field).verbose_name
+
+    @classmethod
+    def scope(cls, user, action):
+        """The enterprise sees its own requests; a chain office sees and decides those of the organisations it
+        may change (Organization.scope), a specialist sees those of its enterprises; nobody else."""
+        if user.role == Role.ENTERPRISE:
+            return Q(organization_id=user.organization_id) if action == "view" and user.organization_id else NOTHING
+        if user.role == Role.OFFICE or (user.role == Role.SPECIALIST and action == "view"):
+            return _through_editable(user, "organization")
+        return NOTHING

@@ -1,20 +1,28 @@
-"""State changes of the registry: the Excel importers of organisations and people (core.importing), products."""
+"""State changes of the registry: the Excel importers of organisations and people (core.importing), products,
+the enterprise's correction requests."""
 
+import copy
+import datetime
 import functools
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from chainserve.core.choices import Role
 from chainserve.core.importing import Importer, RowError, choice_lookup
-from chainserve.core.models import can_create
+from chainserve.core.models import User, can_create
 from chainserve.core.profiles import profile_changed
+from chainserve.core.services import notify, save_record
 
-from .choices import ListingStatus, OrgKind, OrgSize
-from .models import District, Label, Organization, Person
+from .choices import CORRECTABLE_FIELDS, CorrectionStatus, ListingStatus, OrgKind, OrgSize
+from .forms import OrganizationForm
+from .models import CorrectionRequest, District, Label, Organization, Person
 from .validators import clean_phone, clean_uscc
 
 # Header aliases accepted in a workbook's first row (Chinese as staff write them, or the API's field names).
@@ -296,3 +304,152 @@ def save_product(user, product):
         product.save()
         profile_changed(product)
     return product
+
+
+# ---------------------------------------------------------------- corrections (信息更正申请)
+
+def proposal_field(name):
+    """The form field that reads a proposed value of profile field name (the organisation form's own)."""
+    if name not in CORRECTABLE_FIELDS:
+        raise ValidationError({"field": _("This field cannot be corrected by request.")})
+    field = copy.deepcopy(OrganizationForm.base_fields[name])
+    if name == "park":
+        field.queryset = Organization.objects.filter(kind=OrgKind.PARK)
+    if name == "labels":  # a few labels, ticked on a phone as on a desk
+        field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+    return field
+
+
+def _key(value):
+    """A value as the comparable text kept on the request: ids for records, ISO dates, '' for nothing."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, Model):
+        return str(value.pk)
+    if isinstance(value, QuerySet | list | tuple):
+        return ",".join(sorted(_key(v) for v in value))
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def shown_value(org, name):
+    """How a field of org reads to a person: labels and names, not codes and ids."""
+    if name == "labels":
+        return "、".join(label.name for label in org.labels.all())
+    value = getattr(org, f"get_{name}_display")() if org._meta.get_field(name).choices else getattr(org, name)
+    return "" if value is None else str(value)
+
+
+def current_value(org, name):
+    """The field's value on file as its form field takes it (the correction form starts from it)."""
+    return list(org.labels.all()) if name == "labels" else getattr(org, name)
+
+
+def _current_key(org, name):
+    return _key(current_value(org, name))
+
+
+def _set(org, name, value):
+    """Set field name of org to value; returns what save_record's save_related does (labels are m2m)."""
+    if name == "labels":
+        return lambda: org.labels.set(value)
+    setattr(org, name, value)
+    return None
+
+
+def request_correction(user, org, field, proposed, reason):
+    """The enterprise asks the chain office to correct one field of its own file. proposed is the value as
+    a form or the API sends it. Refused: another user's organisation, an unknown field, a bad value, the value
+    already on file, no reason, or a request for the same field still waiting."""
+    if user.role != Role.ENTERPRISE or user.organization_id != org.pk:
+        raise PermissionDenied
+    form_field = proposal_field(field)
+    if isinstance(proposed, int | float) and not isinstance(proposed, bool):
+        proposed = str(proposed)  # a number sent in JSON reads as the same number typed
+    if not isinstance(proposed, list if field == "labels" else str):
+        raise ValidationError({"proposed_value": [_("Give the labels as a list.") if field == "labels"
+                                                  else _("Give the value as text.")]})
+    try:
+        value = form_field.clean(proposed)
+    except ValidationError as e:
+        raise ValidationError({"proposed_value": e.messages}) from None
+    errors = {}
+    if _key(value) == _current_key(org, field):
+        errors["proposed_value"] = [_("This is already the value on file.")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Say why the file should change.")]
+    if errors:
+        raise ValidationError(errors)
+    proposed_org = Organization(pk=org.pk)  # to show the proposed value as the current one is shown
+    if field == "labels":
+        proposed_shown = "、".join(label.name for label in value)
+    else:
+        setattr(proposed_org, field, value)
+        proposed_shown = shown_value(proposed_org, field)
+    correction = CorrectionRequest(
+        organization=org, field=field, current_value=shown_value(org, field), current_key=_current_key(org, field),
+        proposed_value=proposed_shown, proposed_key=_key(value), reason=reason.strip(), requested_by=user)
+    try:
+        with transaction.atomic():
+            correction.save()
+            offices = User.objects.filter(role=Role.OFFICE, is_active=True, chains__placements__organization=org)
+            notify(offices.distinct(), f"correction:{correction.pk}",
+                   _("Correction requested: %(org)s, %(field)s") % {"org": org, "field": correction.field_label},
+                   correction.reason, correction.get_absolute_url())
+    except IntegrityError:
+        raise ValidationError(
+            {"field": [_("A correction of this field is already waiting for the chain office.")]}) from None
+    return correction
+
+
+def _pending(user, pk):
+    """The request numbered pk, locked, if user may decide it and it still waits; else PermissionDenied or a
+    ValidationError saying who decided it first."""
+    correction = CorrectionRequest.objects.restrict(user, "view").filter(pk=pk).first()
+    if correction is None:
+        raise CorrectionRequest.DoesNotExist
+    if not CorrectionRequest.objects.restrict(user, "change").filter(pk=pk).exists():
+        raise PermissionDenied
+    correction = CorrectionRequest.objects.select_for_update().select_related("organization", "decided_by").get(pk=pk)
+    if correction.status != CorrectionStatus.PENDING:
+        raise ValidationError(_("This request was already decided (%(status)s by %(who)s).") % {
+            "status": correction.get_status_display(), "who": correction.decided_by}, code="decided")
+    return correction
+
+
+def _decided(user, correction, status, title):
+    correction.status, correction.decided_by, correction.decided_at = status, user, timezone.now()
+    correction.save()
+    enterprise_users = User.objects.filter(role=Role.ENTERPRISE, organization=correction.organization_id)
+    notify(enterprise_users, f"correction:{correction.pk}:{status}", title % {"field": correction.field_label},
+           correction.refusal_reason, correction.organization.get_absolute_url() + "#corrections")
+    return correction
+
+
+def approve_correction(user, pk):
+    """The chain office approves: the proposed value is saved through save_record as the office's change (the
+    organisation's history keeps it), the enterprise is told. A conflict, refused: the field changed since the
+    request (the office then refuses it or the enterprise asks again)."""
+    with transaction.atomic():
+        correction = _pending(user, pk)
+        org = Organization.objects.select_for_update().get(pk=correction.organization_id)
+        if _current_key(org, correction.field) != correction.current_key:
+            raise ValidationError(_("The %(field)s on file changed since the request (it is now %(now)s): refuse "
+                                    "the request, the enterprise can ask again.") % {
+                "field": correction.field_label, "now": shown_value(org, correction.field) or "—"}, code="conflict")
+        key = correction.proposed_key
+        value = proposal_field(correction.field).clean(key.split(",") if key and correction.field == "labels"
+                                                       else [] if correction.field == "labels" else key)
+        save_record(user, org, _set(org, correction.field, value))
+        return _decided(user, correction, CorrectionStatus.APPROVED, _("Correction approved: %(field)s"))
+
+
+def refuse_correction(user, pk, reason):
+    """The chain office refuses, saying why; the enterprise is told the reason. The file is not changed."""
+    with transaction.atomic():
+        correction = _pending(user, pk)
+        if not (reason or "").strip():
+            raise ValidationError({"refusal_reason": [_("Say why the request is refused.")]})
+        correction.refusal_reason = reason.strip()
+        return _decided(user, correction, CorrectionStatus.REFUSED, _("Correction refused: %(field)s"))

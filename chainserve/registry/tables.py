@@ -1,5 +1,6 @@
 """Columns of the registry's list pages and exports."""
 
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.tables import Column, Table
@@ -62,4 +63,20 @@ class ProductTable(Table):
         Column("drug_class", _("Registration class"), order_by="drug_class"),
         Column("phase", _("Phase"), order_by="phase"),
         Column("approved_on", _("Approved on"), accessor=lambda p: p.approved_on or "", order_by="approved_on"),
+    ]
+
+
+class CorrectionRequestTable(Table):
+    title = _("Correction requests")
+    export_name = "corrections"
+    default_sort = "-created"
+    columns = [
+        Column("organization", _("Organisation"), accessor=lambda c: c.organization, order_by="organization__name",
+               link=True),
+        Column("field", _("Field"), accessor=lambda c: c.field_label),
+        Column("current_value", _("Current value")),
+        Column("proposed_value", _("Proposed value")),
+        Column("status", _("Status"), order_by="status"),
+        Column("created", _("Requested"), accessor=lambda c: localtime(c.created).strftime("%Y-%m-%d %H:%M"),
+               order_by="created", nowrap=True),
     ]

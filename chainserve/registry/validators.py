@@ -30,14 +30,24 @@ def clean_uscc(value: str) -> str:
         ) from None
 
 
+# What a contact's phone is on the mainland: a mobile (11 digits, 1…) or a landline with its area code.
+MAINLAND_KINDS = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+                  phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def clean_phone(value: str) -> str:
-    """Return a phone number in E.164 form (mainland numbers by default) or raise ValidationError."""
+    """Return a phone number in E.164 form or raise ValidationError. The one check of every phone field (people,
+    activity attendees; forms, the API and workbooks): a mainland number is a mobile or a landline with its
+    area code (not a short service number such as 12345 or 95588); a foreign one is given with its +code."""
+    value = str(value or "").strip()
     if not value:
         return ""
     try:
         number = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException:
         raise ValidationError(_("This is not a phone number."), code="phone") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("This phone number is not valid."), code="phone")
+    mainland = number.country_code == 86
+    if not phonenumbers.is_valid_number(number) or (mainland and phonenumbers.number_type(number) not in MAINLAND_KINDS):
+        raise ValidationError(_("Enter a mobile number of 11 digits (138 1234 5678) or a landline with its area code "
+                                "(027-8765 4321)."), code="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,15 +11,18 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from chainserve.core.filters import search_queryset
+from chainserve.core.forms import add_service_error
 from chainserve.core.importing.views import WorkbookImportView
 from chainserve.core.services import RecordInUse, deletable, delete_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import services
-from .filtersets import OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
-from .forms import OrganizationForm, PersonForm, ProductForm, RelationshipForm
-from .models import Organization, Person, Product, Relationship
-from .tables import OrganizationTable, PersonTable, RelationshipTable, StaffPersonTable
+from .choices import CORRECTABLE_FIELDS, CorrectionStatus
+from .file import build_file, may_request_correction
+from .filtersets import CorrectionRequestFilterSet, OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
+from .forms import CorrectionRequestForm, OrganizationForm, PersonForm, ProductForm, RefusalForm, RelationshipForm
+from .models import CorrectionRequest, Organization, Person, Product, Relationship
+from .tables import CorrectionRequestTable, OrganizationTable, PersonTable, RelationshipTable, StaffPersonTable
 
 
 class OrganizationListView(ObjectListView):
@@ -34,6 +38,9 @@ class OrganizationListView(ObjectListView):
 
 
 class OrganizationView(LoginRequiredMixin, View):
+    """The organisation's file (一企一档): its profile, people and relationships, then each part of its file
+    as the viewer's scope shows it (registry.file), then its change history."""
+
     def get(self, request, pk):
         org = get_object_or_404(
             Organization.objects.restrict(request.user).select_related("district", "park"), pk=pk
@@ -44,16 +51,19 @@ class OrganizationView(LoginRequiredMixin, View):
         for newer, older in zip(history, history[1:] + [None], strict=True):
             delta = newer.diff_against(older).changes if older is not None else []
             changes.append((newer, delta))
+        parts = build_file(org, request.user)
         context = {
             "org": org,
             "can_edit": Organization.objects.restrict(request.user, "change").filter(pk=pk).exists(),
             "can_delete": deletable(Organization, request.user).filter(pk=pk).exists(),
+            "can_correct": may_request_correction(org, request.user),
+            "is_staff": request.user.is_staff_role,
             "show_phone": request.user.is_staff_role,
             "people": org.people.all(),
             "products": org.products.all(),
             "outgoing": rel.filter(source=org),
             "incoming": rel.filter(target=org),
-            "placements": org.placements.restrict(request.user).select_related("segment", "chain"),
+            "parts": parts,
             "tenants_count": org.tenants.count(),
             "changes": changes,
         }
@@ -63,6 +73,13 @@ class OrganizationView(LoginRequiredMixin, View):
 class OrganizationEditView(ObjectEditView):
     model = Organization
     form_class = OrganizationForm
+
+    def get(self, request, pk=None):
+        # The enterprise does not edit its file: it asks the chain office to correct it (the page says how).
+        if pk is not None and may_request_correction(get_object_or_404(Organization.objects.restrict(request.user),
+                                                                       pk=pk), request.user):
+            return redirect(reverse("registry:organization", args=[pk]) + "#corrections")
+        return super().get(request, pk)
 
 
 class OrganizationDeleteView(LoginRequiredMixin, View):
@@ -182,3 +199,82 @@ class ImportView(WorkbookImportView):
         "The first row names the columns. Organisations: 名称, 类型, 统一社会信用代码, 所在区, 园区, 成立日期, 规模, "
         "员工人数, 上市状态, 标签 (separated by 、), 地址. People: 姓名, 单位 (name or credit code), 职务, 电话, 邮箱. An "
         "organisation whose credit code is already known is updated, not added again.")
+
+
+class CorrectionRequestView(LoginRequiredMixin, View):
+    """The enterprise asks for a correction of one field of its own file (?field=…)."""
+
+    model = Organization  # the page's record
+    template_name = "registry/correction_form.html"
+
+    def setup_form(self, request, pk, data=None):
+        org = get_object_or_404(Organization.objects.restrict(request.user), pk=pk)
+        if not may_request_correction(org, request.user):
+            raise PermissionDenied
+        name = request.GET.get("field", "")
+        if name not in CORRECTABLE_FIELDS:
+            raise Http404
+        form = CorrectionRequestForm(data, proposal_field=services.proposal_field(name),
+                                     initial={"proposed_value": services.current_value(org, name)})
+        return org, name, form
+
+    def render_form(self, request, org, name, form):
+        return render(request, self.template_name, {
+            "org": org, "form": form, "field_label": Organization._meta.get_field(name).verbose_name,
+            "current": services.shown_value(org, name)})
+
+    def get(self, request, pk):
+        return self.render_form(request, *self.setup_form(request, pk))
+
+    def post(self, request, pk):
+        org, name, form = self.setup_form(request, pk, request.POST)
+        if not form.is_valid():
+            return self.render_form(request, org, name, form)
+        try:
+            services.request_correction(request.user, org, name, form["proposed_value"].data,
+                                        form.cleaned_data["reason"])
+        except ValidationError as e:
+            add_service_error(form, e)
+            return self.render_form(request, org, name, form)
+        messages.success(request, _("Your request went to the chain office; you will be told of its decision."))
+        return redirect(reverse("registry:organization", args=[org.pk]) + "#corrections")
+
+
+class CorrectionListView(ObjectListView):
+    """The chain office's list of correction requests to decide (those of the organisations it may change)."""
+
+    model = CorrectionRequest
+    filterset_class = CorrectionRequestFilterSet
+    table_class = CorrectionRequestTable
+    select_related = ("organization",)
+
+
+class CorrectionView(LoginRequiredMixin, View):
+    """One correction request: what is asked and why; the office approves it or refuses it with a reason."""
+
+    model = CorrectionRequest
+
+    def get(self, request, pk, refusal=None):
+        correction = get_object_or_404(CorrectionRequest.objects.restrict(request.user).select_related(
+            "organization", "requested_by", "decided_by"), pk=pk)
+        may_decide = (correction.status == CorrectionStatus.PENDING
+                      and CorrectionRequest.objects.restrict(request.user, "change").filter(pk=pk).exists())
+        return render(request, "registry/correction.html", {
+            "correction": correction, "may_decide": may_decide, "refusal": refusal or RefusalForm()})
+
+    def post(self, request, pk):
+        get_object_or_404(CorrectionRequest.objects.restrict(request.user), pk=pk)
+        refusal = RefusalForm(request.POST)
+        try:
+            if request.POST.get("decision") == "approve":
+                services.approve_correction(request.user, pk)
+                messages.success(request, _("Approved: the file is corrected."))
+            else:
+                services.refuse_correction(request.user, pk, request.POST.get("refusal_reason", ""))
+                messages.success(request, _("Refused: the enterprise is told why."))
+        except ValidationError as e:
+            if hasattr(e, "error_dict"):
+                add_service_error(refusal, e)
+                return self.get(request, pk, refusal)
+            messages.error(request, " ".join(e.messages))
+        return redirect("registry:correction", pk)

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from chainserve.core.api import ScopedSerializer, drf_detail
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
+from chainserve.registry.api.serializers import PhoneField
 
 from .. import services
 from ..choices import ItemStatus
@@ -108,6 +109,8 @@ class ActivitySerializer(ScopedSerializer):
 
 
 class AttendeeSerializer(StrictModelSerializer):
+    phone = PhoneField()
+
     class Meta:
         model = Attendee
         fields = ["id", "name", "title", "phone", "checked_in_at"]

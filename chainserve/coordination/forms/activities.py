@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
-from chainserve.registry.forms import OrganizationField
+from chainserve.registry.forms import OrganizationField, PhoneField
 
 from ..models import Activity
 from .base import ChainRecordForm
@@ -36,9 +36,8 @@ class SignUpForm(BootstrapForm):
             self.fields[f"title_{i}"] = forms.CharField(
                 label=_("Job title"), max_length=80, required=False,
                 widget=forms.TextInput(attrs={"placeholder": _("Job title")}))
-            self.fields[f"phone_{i}"] = forms.CharField(
-                label=_("Phone"), max_length=20, required=False,
-                widget=forms.TextInput(attrs={"placeholder": _("Phone")}))
+            self.fields[f"phone_{i}"] = PhoneField(
+                label=_("Phone"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Phone")}))
         from chainserve.core.forms import bootstrap
 
         bootstrap(self)

@@ -4,7 +4,7 @@ from chainserve.core.api import ScopedSerializer
 from chainserve.core.serializers import StrictModelSerializer
 
 from ..choices import OrgKind
-from ..models import District, Label, Organization, Person, Product, Relationship
+from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
 from ..validators import clean_phone, clean_uscc
 
 
@@ -15,6 +15,18 @@ def _django_to_drf(fn, value):
         return fn(value)
     except ValidationError as e:
         raise serializers.ValidationError(e.messages) from None
+
+
+class PhoneField(serializers.CharField):
+    """A phone number checked by clean_phone (mainland mobile or landline), kept in E.164 form."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        return _django_to_drf(clean_phone, super().to_internal_value(data))
 
 
 class DistrictSerializer(StrictModelSerializer):
@@ -66,12 +78,11 @@ class OrganizationSerializer(ScopedSerializer):
 
 
 class PersonSerializer(ScopedSerializer):
+    phone = PhoneField()
+
     class Meta:
         model = Person
         fields = ["id", "name", "organization", "title", "phone", "email", "created", "updated"]
-
-    def validate_phone(self, value):
-        return _django_to_drf(clean_phone, value)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -85,3 +96,18 @@ class RelationshipSerializer(ScopedSerializer):
     class Meta:
         model = Relationship
         fields = ["id", "source", "kind", "target", "started_on", "ended_on", "note", "created", "updated"]
+
+
+class CorrectionRequestSerializer(StrictModelSerializer):
+    """A correction request as read; asked with organization, field, proposed_value (a list of label ids for
+    labels) and reason, through registry.services.request_correction."""
+
+    proposed_value = serializers.JSONField(write_only=True, required=False, default="")
+    proposed = serializers.CharField(source="proposed_value", read_only=True)
+
+    class Meta:
+        model = CorrectionRequest
+        fields = ["id", "organization", "field", "current_value", "proposed", "proposed_value", "reason", "status",
+                  "created", "decided_by", "decided_at", "refusal_reason"]
+        read_only_fields = ["current_value", "status", "created", "decided_by", "decided_at", "refusal_reason"]
+        extra_kwargs = {"reason": {"required": False, "allow_blank": True}}

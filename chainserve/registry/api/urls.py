@@ -7,6 +7,7 @@ router.include_root_view = False
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("relationships", views.RelationshipViewSet, basename="relationship")
+router.register("corrections", views.CorrectionRequestViewSet, basename="correction")
 router.register("districts", views.DistrictViewSet, basename="district")
 router.register("labels", views.LabelViewSet, basename="label")
 urlpatterns = router.urls

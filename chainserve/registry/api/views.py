@@ -1,9 +1,14 @@
-from rest_framework import viewsets
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from chainserve.core.api import ScopedViewSet
+from chainserve.core.api import AuditedListMixin, ScopedViewSet
 
-from ..filtersets import OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
-from ..models import District, Label, Organization, Person, Relationship
+from .. import services
+from ..filtersets import CorrectionRequestFilterSet, OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
+from ..models import CorrectionRequest, District, Label, Organization, Person, Relationship
 from . import serializers
 
 
@@ -43,3 +48,49 @@ class LabelViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Label.objects.all()
     serializer_class = serializers.LabelSerializer
     filterset_fields = ["slug"]
+
+
+class CorrectionRequestViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                               viewsets.GenericViewSet):
+    """Correction requests (信息更正申请): the enterprise asks (POST), a chain office approves or refuses
+    (POST …/approve/, …/refuse/ with refusal_reason). A request decided already, or whose field changed since,
+    is a 409 conflict."""
+
+    serializer_class = serializers.CorrectionRequestSerializer
+    filterset_class = CorrectionRequestFilterSet
+    ordering = ["-created", "-id"]
+
+    def get_queryset(self):
+        return CorrectionRequest.objects.restrict(self.request.user).select_related("organization")
+
+    def create(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        org = Organization.objects.restrict(request.user).filter(pk=data["organization"].pk).first()
+        if org is None:
+            return Response({"organization": [gettext("Not found.")]}, status=status.HTTP_400_BAD_REQUEST)
+        correction = services.request_correction(request.user, org, data["field"], data["proposed_value"],
+                                                 data.get("reason", ""))
+        return Response(self.get_serializer(correction).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, pk, decide):
+        self.get_object()  # 404 outside the user's scope
+        try:
+            correction = decide()
+        except CorrectionRequest.DoesNotExist:
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        except ValidationError as e:
+            if not hasattr(e, "error_dict") and e.code in ("decided", "conflict"):
+                return Response({"detail": " ".join(e.messages)}, status=status.HTTP_409_CONFLICT)
+            raise
+        return Response(self.get_serializer(correction).data)
+
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, pk, lambda: services.approve_correction(request.user, pk))
+
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        reason = request.data.get("refusal_reason", "")
+        return self._decide(request, pk, lambda: services.refuse_correction(request.user, pk, reason))

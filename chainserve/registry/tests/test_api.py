@@ -5,6 +5,7 @@ import pytest
 from chainserve.core.models import IdempotencyKey
 from chainserve.registry.models import Organization, Person, Relationship
 from chainserve.registry.tests.factories import make_uscc, wrong_check_char
+from chainserve.registry.tests.test_validators import NOT_VALID
 
 ORGS = "/api/v1/organizations/"
 
@@ -136,7 +137,7 @@ def test_a_person_with_a_bad_phone_is_refused(world, api_as):
     )
 
     assert response.status_code == 400
-    assert response.json() == {"phone": ["This phone number is not valid."]}
+    assert response.json() == {"phone": [NOT_VALID]}
     assert Person.objects.count() == count
 
 

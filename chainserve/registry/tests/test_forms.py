@@ -5,6 +5,7 @@ import pytest
 from chainserve.registry.choices import RelationKind
 from chainserve.registry.models import Organization, Person, Relationship
 from chainserve.registry.tests.factories import make_uscc, wrong_check_char
+from chainserve.registry.tests.test_validators import NOT_VALID
 
 ADD_ORG = "/registry/organizations/add/"
 
@@ -138,7 +139,7 @@ def test_person_phone_is_validated_and_stored_in_e164(world, client_as):
     )
     assert bad.status_code == 200
     assert bad.context["form"].errors == {
-        "phone": ["This phone number is not valid."],
+        "phone": [NOT_VALID],
         "email": ["Enter a valid email address."],
     }
     assert Person.objects.count() == count

@@ -14,6 +14,7 @@ from chainserve.registry import services
 from chainserve.registry.choices import ListingStatus, OrgKind
 from chainserve.registry.models import Organization, Person
 from chainserve.registry.tests.factories import make_uscc, wrong_check_char
+from chainserve.registry.tests.test_validators import NOT_VALID
 
 ORG_HEADER = [
     "名称",
@@ -350,7 +351,7 @@ def test_people_with_an_unknown_organisation_or_a_bad_phone_write_nothing(world,
 
     assert [(e.row, e.messages) for e in result.errors] == [
         (3, ["单位: No organisation has the name or credit code 不存在公司."]),
-        (4, ["电话: This phone number is not valid."]),
+        (4, [f"电话: {NOT_VALID}"]),
     ]
     assert Person.objects.count() == count
 

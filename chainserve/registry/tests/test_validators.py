@@ -77,12 +77,18 @@ def test_clean_phone_returns_e164(given, expected):
     assert clean_phone(given) == expected
 
 
+NOT_VALID = "Enter a mobile number of 11 digits (138 1234 5678) or a landline with its area code (027-8765 4321)."
+
+
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        ("87654321", "This phone number is not valid."),  # a landline without its area code
-        ("1381234567", "This phone number is not valid."),  # a mobile one digit short
-        ("12345", "This phone number is not valid."),
+        ("87654321", NOT_VALID),  # a landline without its area code
+        ("1381234567", NOT_VALID),  # a mobile one digit short
+        ("12345", NOT_VALID),  # the government hotline, not a contact's number
+        ("95588", NOT_VALID),  # a bank's service number
+        ("400-800-8888", NOT_VALID),  # a company's shared-cost hotline, not a person's phone
+        ("0571-8888888", NOT_VALID),  # Hangzhou numbers have eight digits
         ("abc", "This is not a phone number."),
     ],
 )
