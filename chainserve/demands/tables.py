@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.tables import Column, Table
 
+from .countdown import Countdown
 from .deadlines import Deadline
 
 
@@ -27,10 +28,11 @@ class DemandTable(Table):
         Column("lead_department", _("Lead department"), accessor=lambda d: d.lead_department or ""),
         Column("resolve_due", _("Resolve by"), accessor=lambda d: Deadline(d.resolve_due, d.created, fmt="Y-m-d H:i"),
                order_by="resolve_due"),
+        Column("days_left", _("Working days left"), accessor=Countdown, order_by="resolve_due", nowrap=True),
         Column("created", _("Received"), accessor=lambda d: _when(d.created), order_by="created"),
     ]
 
     def export_rows(self, queryset):
-        # A deadline cell is HTML with its 「暂定」 badge; the spreadsheet gets its text.
+        # A deadline or countdown cell is HTML with its badge; the spreadsheet gets its text.
         for row in super().export_rows(queryset):
-            yield [v.plain if isinstance(v, Deadline) else v for v in row]
+            yield [v.plain if isinstance(v, (Deadline, Countdown)) else v for v in row]
