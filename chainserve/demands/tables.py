@@ -20,6 +20,7 @@ class DemandTable(Table):
     default_sort = "-created"
     columns = [
         Column("number", _("Number"), order_by="number", link=True),
+        Column("days_left", _("Working days left"), accessor=Countdown, order_by="resolve_due", nowrap=True),
         Column("title", _("Title"), order_by="title", link=True),
         Column("organization", _("Enterprise"), accessor=lambda d: d.organization, order_by="organization__name"),
         Column("category", _("Category"), accessor=lambda d: d.category, order_by="category__position"),
@@ -28,7 +29,6 @@ class DemandTable(Table):
         Column("lead_department", _("Lead department"), accessor=lambda d: d.lead_department or ""),
         Column("resolve_due", _("Resolve by"), accessor=lambda d: Deadline(d.resolve_due, d.created, fmt="Y-m-d H:i"),
                order_by="resolve_due"),
-        Column("days_left", _("Working days left"), accessor=Countdown, order_by="resolve_due", nowrap=True),
         Column("created", _("Received"), accessor=lambda d: _when(d.created), order_by="created"),
     ]
 

@@ -53,7 +53,8 @@ def rates(user, now):
              (_("Satisfaction rate"), figures.satisfaction_rate)]
     return Panel("counts", _("This month's rates"), counts=[
         Count(label, "—" if rate is None else f"{rate}%", link) for label, rate in shown],
-        data={"note": _("Demands received since %(day)s.") % {"day": start.isoformat()}})
+        data={"note": _("Demands received since %(day)s; — where there is nothing to count yet.") % {
+            "day": start.isoformat()}})
 
 
 def handler(user, now):
