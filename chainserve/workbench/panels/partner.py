@@ -55,7 +55,7 @@ def partner(user, now):
         Panel("activities", _("Registrations for our activities"), counts=[
             Count(_("Registrations"), registrations(user), "#activities")], rows=activities),
         Panel("products", _("Enterprises qualifying for our products"), counts=[
-            Count(_("Qualifying enterprises"), sum(p.qualifying for p in products), url("resources:financial-products"))],
+            Count(_("Qualifying enterprises"), sum(p.qualifying for p in products), "#products")],
             rows=products),
         Panel("agreements", _("Our agreements"), counts=[
             Count(_("Agreements"), agreements.count(), url("coordination:agreements"))],
