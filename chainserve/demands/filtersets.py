@@ -11,7 +11,8 @@ from chainserve.core.filters import SearchFilterSet
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import District, Organization
 
-from .choices import RUNNING_STATUSES, Channel, EscalationLevel, Status
+from .choices import Channel, EscalationLevel, Status
+from .countdown import SENT_BACK_Q, due_soon_q, overdue_q
 from .models import Category, Demand, DispatchRule
 
 
@@ -39,14 +40,23 @@ class DemandFilterSet(SearchFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Enterprise"))
     escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label=_("Escalation"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    due_soon = django_filters.BooleanFilter(method="filter_due_soon", label=_("Due within a working day"))
+    sent_back = django_filters.BooleanFilter(method="filter_sent_back", label=_("Sent back, to dispatch again"))
     received_from = django_filters.DateFilter(field_name="created", lookup_expr="date__gte", label=_("Received from"))
     received_to = django_filters.DateFilter(field_name="created", lookup_expr="date__lte", label=_("Received until"))
 
     class Meta:
         model = Demand
         fields = ["q", "status", "category", "channel", "chain", "district", "lead_department", "organization",
-                  "escalation_level", "overdue", "received_from", "received_to"]
+                  "escalation_level", "overdue", "due_soon", "sent_back", "received_from", "received_to"]
 
     def filter_overdue(self, queryset, name, value):
-        late = Q(status__in=RUNNING_STATUSES, resolve_due__lt=timezone.now())
+        late = overdue_q(timezone.now())
         return queryset.filter(late) if value else queryset.exclude(late)
+
+    def filter_due_soon(self, queryset, name, value):
+        soon = due_soon_q(timezone.now())
+        return queryset.filter(soon) if value else queryset.exclude(soon)
+
+    def filter_sent_back(self, queryset, name, value):
+        return queryset.filter(SENT_BACK_Q) if value else queryset.exclude(SENT_BACK_Q)

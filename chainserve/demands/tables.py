@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.tables import Column, Table
 
+from .countdown import Countdown
 from .deadlines import Deadline
 
 
@@ -19,6 +20,7 @@ class DemandTable(Table):
     default_sort = "-created"
     columns = [
         Column("number", _("Number"), order_by="number", link=True),
+        Column("days_left", _("Working days left"), accessor=Countdown, order_by="resolve_due", nowrap=True),
         Column("title", _("Title"), order_by="title", link=True),
         Column("organization", _("Enterprise"), accessor=lambda d: d.organization, order_by="organization__name"),
         Column("category", _("Category"), accessor=lambda d: d.category, order_by="category__position"),
@@ -31,6 +33,6 @@ class DemandTable(Table):
     ]
 
     def export_rows(self, queryset):
-        # A deadline cell is HTML with its 「暂定」 badge; the spreadsheet gets its text.
+        # A deadline or countdown cell is HTML with its badge; the spreadsheet gets its text.
         for row in super().export_rows(queryset):
-            yield [v.plain if isinstance(v, Deadline) else v for v in row]
+            yield [v.plain if isinstance(v, (Deadline, Countdown)) else v for v in row]

@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.forms import add_service_error
 from chainserve.demands import services
+from chainserve.demands.choices import OPEN_STATUSES, Status
 from chainserve.demands.forms import PortalDemandForm
 from chainserve.demands.models import Demand
+
+from .panels import TO_RATE, enterprise
 
 
 class EnterpriseMixin(LoginRequiredMixin):
@@ -23,17 +28,24 @@ class EnterpriseMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+# The tabs of the enterprise's demand list: what each shows.
+TABS = {"open": Q(status__in=OPEN_STATUSES), "waiting": Q(status=Status.WAITING), "to_rate": TO_RATE,
+        "closed": ~Q(status__in=OPEN_STATUSES)}
+
+
 class PortalHomeView(EnterpriseMixin, View):
+    """The enterprise's home — its workbench: what its demands need from it, new matches, coming activities, and
+    its demands by tab."""
+
     def get(self, request):
         demands = Demand.objects.restrict(request.user).select_related("category").order_by("-created")
-        status = request.GET.get("status")
-        if status == "open":
-            demands = demands.filter(status__in=["new", "accepted", "dispatched", "waiting"])
-        elif status == "closed":
-            demands = demands.exclude(status__in=["new", "accepted", "dispatched", "waiting"])
+        status = request.GET.get("status") if request.GET.get("status") in TABS else None
+        if status:
+            demands = demands.filter(TABS[status])
         page = Paginator(demands, 20).get_page(request.GET.get("page"))
         return render(request, "portal/home.html", {"page": page, "status": status, "params": f"status={status or ''}",
-                                                    "org": request.user.organization})
+                                                    "org": request.user.organization,
+                                                    "panels": enterprise(request.user, timezone.now())})
 
 
 class PortalDemandCreateView(EnterpriseMixin, View):

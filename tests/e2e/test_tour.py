@@ -18,7 +18,7 @@ TOUR_FULL=1, else the first screen (a full-page capture costs more than the chec
 looks at them, only the pages that failed are shot: a fifth of the tour's time.
 
 CI time: by default each page is visited once per role at 390×844 and, for a fixed half of the pages (every
-other one in URL-map order), also at 1440×900. `TOUR_FULL=1` visits every page at both sizes.
+other one in URL-map order) and each role's workbench (BOTH_SIZES), also at 1440×900. `TOUR_FULL=1` visits every page at both sizes.
 """
 
 import os
@@ -215,8 +215,12 @@ def inspect(page, path, size):
     return problems
 
 
-def sizes_for(index):
-    return [PHONE, DESK] if FULL or index % 2 == 0 else [PHONE]
+# Pages always visited at both sizes: each role's workbench (issue 17).
+BOTH_SIZES = {"home", "portal:home"}
+
+
+def sizes_for(index, name=""):
+    return [PHONE, DESK] if FULL or index % 2 == 0 or name in BOTH_SIZES else [PHONE]
 
 
 @pytest.mark.parametrize("role", [*Role.values, ANONYMOUS])
@@ -245,7 +249,7 @@ def test_every_page_right_on_desk_and_phone(role, demo, browser, live_server, se
     failures, known, visits = [], [], 0
     try:
         for index, (name, path) in enumerate(pages):
-            for size in sizes_for(index):
+            for size in sizes_for(index, name):
                 page = tabs[size]
                 t0 = time.monotonic()
                 problems = inspect(page, path, size)

@@ -2,6 +2,7 @@
 
 from django import template
 
+from ..countdown import Countdown
 from ..deadlines import Deadline, intake_provisional_years, provisional_explanation
 
 register = template.Library()
@@ -23,3 +24,9 @@ def provisional_note(years):
 def intake_provisional():
     """The years without an official schedule that a demand received now may count (the intake form)."""
     return intake_provisional_years()
+
+
+@register.simple_tag
+def countdown(demand):
+    """{% countdown demand %}: the working days left as a badge with words (red, amber, green; grey when paused)."""
+    return Countdown(demand)
