@@ -71,6 +71,8 @@ class EventType(models.TextChoices):
     ACCEPTED = "accepted", _("accepted")
     REJECTED = "rejected", _("rejected as out of scope")
     DISPATCHED = "dispatched", _("dispatched")
+    URGED = "urged", _("reminded to handle it (催办)")
+    REASSIGNED = "reassigned", _("reassigned to another lead department")
     SENT_BACK = "sent_back", _("sent back to the dispatcher")
     ASKED = "asked", _("asked the enterprise")
     REPLIED = "replied", _("enterprise replied")

@@ -1,6 +1,7 @@
 """Forms of the demands app: intake (portal and on behalf), each step, dispatch rules."""
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
@@ -10,9 +11,9 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.models import Organization
 
-from .choices import Channel, Priority, ProposalGrade, Rating
+from .choices import Channel, EscalationLevel, Priority, ProposalGrade, Rating
 from .models import Category, ChainIssue, Demand, DispatchRule
-from .permissions import may_write_citywide_rules
+from .permissions import escalation_targets, may_write_citywide_rules
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -69,6 +70,48 @@ class DispatchForm(BootstrapForm):
     co = forms.ModelMultipleChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), required=False,
                                         label=_("Co-handlers"))
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ReassignForm(BootstrapForm):
+    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT),
+                                  label=_("New lead department"))
+    note = forms.CharField(label=_("Reason for reassigning"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000)
+
+
+class LevelButtons(forms.Widget):
+    """One submit button per level, each naming where it takes the demand; the one pressed is the value."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs)
+        self.choices = list(choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        buttons = format_html_join(
+            "", '<button class="btn btn-primary btn-sm" type="submit" name="{}" value="{}">{}</button>',
+            ((name, level, _("Escalate to %(level)s") % {"level": label}) for level, label in self.choices))
+        return format_html('<div class="d-flex flex-wrap gap-1">{}</div>', buttons)
+
+
+class EscalateForm(NoteForm):
+    """The levels open to the user are the form's submit buttons: one step gets there."""
+
+    to_level = forms.TypedChoiceField(label=_("Choose the level"), coerce=int, choices=EscalationLevel.choices,
+                                      widget=LevelButtons)
+
+    def __init__(self, *args, demand=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_levels = escalation_targets(demand, user) if demand is not None else []
+        choices = [(v, label) for v, label in EscalationLevel.choices if v in open_levels]
+        self.fields["to_level"].choices = self.fields["to_level"].widget.choices = choices
+
+
+class BulkDispatchForm(BootstrapForm):
+    """Dispatch the demands ticked on the queue to one lead department (and co-handlers)."""
+
+    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), label=_("Lead department"))
+    co = forms.ModelMultipleChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), required=False,
+                                        label=_("Co-handlers"))
 
 
 class ExtensionForm(BootstrapForm):
@@ -159,5 +202,5 @@ ACTION_FORMS = {
     "accept": OptionalNoteForm, "reject": NoteForm, "dispatch": DispatchForm, "send_back": NoteForm,
     "ask": NoteForm, "reply": ReplyForm, "answer": NoteForm, "request_extension": ExtensionForm,
     "decide_extension": DecideExtensionForm, "close": CloseForm, "rate": RateForm, "reopen": NoteForm,
-    "escalate": NoteForm, "merge": MergeForm, "link_issue": LinkIssueForm, "comment": NoteForm,
+    "escalate": EscalateForm, "urge": NoteForm, "reassign": ReassignForm, "merge": MergeForm, "link_issue": LinkIssueForm, "comment": NoteForm,
 }

@@ -114,6 +114,8 @@ STEPS = {
     "answer": Step((Status.DISPATCHED,), (LEAD, HANDLING), HANDLING.denied),
     "request_extension": Step(HANDLED, (LEAD,), when=NO_EXTENSION_PENDING),
     "decide_extension": Step(HANDLED, (OFFICE,), when=EXTENSION_PENDING),
+    "urge": Step(HANDLED, (OFFICE,)),
+    "reassign": Step(HANDLED, (OFFICE,)),
     "reply": Step((Status.WAITING,), (ENTERPRISE,)),
     "rate": Step(CLOSED_STATUSES, (ENTERPRISE,), when=NOT_RATED),
     "reopen": Step(CLOSED_STATUSES, (ENTERPRISE,), when=RATED_UNSATISFIED),
@@ -124,6 +126,14 @@ STEPS = {
     "comment": Step(tuple(Status), (STAFF,)),
     "resolve_at_meeting": Step(OPEN_STATUSES, (OFFICE,), offered=False),
 }
+
+
+def escalation_targets(demand, user):
+    """The levels user may escalate demand to (None: the platform's overdue sweep): the next one, or for the
+    chain office every higher level up to the joint meeting."""
+    top = EscalationLevel.JOINT_MEETING if user is not None and is_office(user) else (
+        demand.escalation_level + 1)
+    return [level for level in EscalationLevel.values if demand.escalation_level < level <= top]
 
 
 def check(step, user, demand):

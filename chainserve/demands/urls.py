@@ -6,6 +6,7 @@ app_name = "demands"
 urlpatterns = [
     path("", views.DemandListView.as_view(), name="demands"),
     path("queue/", views.QueueView.as_view(), name="queue"),
+    path("queue/dispatch/", views.BulkDispatchView.as_view(), name="queue-dispatch"),
     path("inbox/", views.InboxView.as_view(), name="inbox"),
     path("add/", views.DemandCreateView.as_view(), name="demand-add"),
     path("metrics/", views.MetricsView.as_view(), name="metrics"),

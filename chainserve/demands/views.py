@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from chainserve.core.audit import record_export
@@ -21,9 +22,9 @@ from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 from . import metrics, permissions, services
 from .choices import RUNNING_STATUSES, Status
 from .filtersets import DemandFilterSet
-from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
+from .forms import ACTION_FORMS, BulkDispatchForm, DispatchRuleForm, StaffDemandForm
 from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule
-from .tables import DemandTable
+from .tables import DemandTable, QueueTable
 
 
 class DemandListView(StaffOnlyMixin, ObjectListView):
@@ -39,7 +40,11 @@ class DemandListView(StaffOnlyMixin, ObjectListView):
 
 
 class QueueView(DemandListView):
-    """The dispatcher's queue: new demands and those sent back, oldest deadline first."""
+    """The dispatcher's queue: new demands and those sent back, oldest deadline first; ticked ones are
+    dispatched together (BulkDispatchView)."""
+
+    template_name = "demands/queue.html"
+    table_class = QueueTable
 
     def get_queryset(self, request):
         if not permissions.is_office(request.user):
@@ -49,7 +54,40 @@ class QueueView(DemandListView):
     default_sort = "accept_due"
 
     def extra_context(self, request):
-        return {"title": _("Dispatch queue")}
+        return {"title": _("Dispatch queue"), "bulk_form": BulkDispatchForm(prefix="bulk")}
+
+
+class BulkDispatchView(LoginRequiredMixin, View):
+    """POST the ticked demands of the queue (with the version each showed) to one lead department; every
+    demand's outcome is said on its own, and a refused one stays in the queue as it was."""
+
+    def post(self, request):
+        if not permissions.is_office(request.user):
+            raise PermissionDenied
+        form = BulkDispatchForm(request.POST, prefix="bulk")
+        picks = []
+        for pk in request.POST.getlist("demand"):
+            if pk.isdigit():
+                picks.append((int(pk), request.POST.get(f"version-{pk}")))
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}{_(': ')}{' '.join(errors)}" if label else " ".join(errors))
+            return redirect("demands:queue")
+        data = form.cleaned_data
+        try:
+            outcomes = services.dispatch_selected(request.user, picks, data["lead"], data["co"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return redirect("demands:queue")
+        done = [o.number for o in outcomes if o.ok]
+        if done:
+            messages.success(request, _("Dispatched %(n)d to %(lead)s: %(numbers)s") % {
+                "n": len(done), "lead": data["lead"], "numbers": pgettext("enumeration", ", ").join(done)})
+        for o in outcomes:
+            if not o.ok:
+                messages.error(request, _("%(number)s not dispatched: %(why)s") % {"number": o.number, "why": o.error})
+        return redirect("demands:queue")
 
 
 class InboxView(DemandListView):
@@ -74,7 +112,8 @@ def visible_demand(request, pk):
 
 def form_kwargs(name, demand, user):
     """What a step's form needs besides the data: the demand and the user for the lookups it scopes."""
-    return {"link_issue": {"demand": demand, "user": user}, "merge": {"user": user}}.get(name, {})
+    scoped = {"demand": demand, "user": user}
+    return {"link_issue": scoped, "escalate": scoped, "merge": {"user": user}}.get(name, {})
 
 
 def detail_context(request, demand, forms=None):

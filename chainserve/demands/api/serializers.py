@@ -134,7 +134,10 @@ class ActionSerializer(serializers.Serializer):
     level = serializers.IntegerField(required=False, min_value=0, max_value=3, help_text=_(
         "escalate: the escalation level you expect the demand at now (or send version); another is a conflict."))
 
-    REQUIRED = {"dispatch": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
+    to_level = serializers.IntegerField(required=False, min_value=1, max_value=3, help_text=_(
+        "escalate: the level to take the demand to (by default the next); the chain office may go to any higher."))
+
+    REQUIRED = {"dispatch": ["lead"], "reassign": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
                 "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
 
     def __init__(self, *args, **kwargs):
@@ -153,6 +156,30 @@ class ActionSerializer(serializers.Serializer):
         if action == "link_issue" and not attrs.get("issue") and not attrs.get("new_title", "").strip():
             raise serializers.ValidationError({"issue": [_("Choose an issue or give a new one's title.")]})
         return attrs
+
+
+class PickSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField(required=False, help_text=_("The version you saw; a stale one is a conflict."))
+
+
+class DispatchSelectedSerializer(serializers.Serializer):
+    """批量派单: demands of the queue (each with the version seen) to one lead department and co-handlers."""
+
+    demands = PickSerializer(many=True, allow_empty=False, max_length=100)
+    lead = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT))
+    co = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT),
+                                            many=True, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    """One demand of a bulk dispatch: dispatched (ok) or why not (detail)."""
+
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField(source="error")
 
 
 class DispatchRuleSerializer(serializers.ModelSerializer):

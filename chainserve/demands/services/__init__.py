@@ -8,6 +8,7 @@ from .attachments import check_attachment
 from .figures import rebuild_figures
 from .intake import Intake, submit
 from .notifications import notify_event
+from .office import Outcome, dispatch_selected, reassign, urge
 from .reminders import escalate_overdue, in_working_hours, send_reminders
 from .rules import rule_changes, save_rule
 from .transitions import (
@@ -36,9 +37,10 @@ from .transitions import (
 )
 
 __all__ = [
-    "ConflictError", "Intake", "TransitionError", "accept", "agenda_candidates", "answer", "ask",
-    "available_actions", "check_attachment", "close", "comment", "decide_extension", "dispatch", "escalate",
-    "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event", "perform", "rate",
-    "rebuild_figures", "reject", "reopen", "reply", "request_extension", "resolve_at_meeting", "rule_changes",
-    "save_rule", "send_back", "send_reminders", "submit", "suggest_departments",
+    "ConflictError", "Intake", "Outcome", "TransitionError", "accept", "agenda_candidates", "answer", "ask",
+    "available_actions", "check_attachment", "close", "comment", "decide_extension", "dispatch",
+    "dispatch_selected", "escalate", "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event",
+    "perform", "rate", "reassign", "rebuild_figures", "reject", "reopen", "reply", "request_extension",
+    "resolve_at_meeting", "rule_changes", "save_rule", "send_back", "send_reminders", "submit",
+    "suggest_departments", "urge",
 ]

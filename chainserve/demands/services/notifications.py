@@ -38,7 +38,8 @@ def notify_event(event_id):
     to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
                      EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED}
     to_handlers = {EventType.DISPATCHED, EventType.REPLIED, EventType.REOPENED, EventType.EXTENSION_APPROVED,
-                   EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
+                   EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED, EventType.URGED,
+                   EventType.REASSIGNED}
     to_office = {EventType.SUBMITTED, EventType.SENT_BACK, EventType.EXTENSION_ASKED, EventType.ESCALATED,
                  EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
     users = set()
@@ -48,6 +49,8 @@ def notify_event(event_id):
         users.update(handlers)
     if event.type in to_office:
         users.update(office)
+    if event.type == EventType.REASSIGNED and event.data.get("former"):  # the former lead hears it is no longer its
+        users.update(User.objects.filter(role=Role.HANDLER, organization_id=event.data["former"]))
     users.discard(event.actor)
     # Stored messages are written in the platform's language, whoever's request led to them.
     with translation.override(settings.LANGUAGE_CODE):

@@ -328,10 +328,12 @@ def reopen(demand, user, reason, *, version=None):
 
 # ---------------------------------------------------------------- escalation, chain-wide issues, merging
 
-def escalate(demand, user, reason, *, version=None, level=None, system=False):
-    """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda.
-    `level`, when given, is the level the caller saw: a step repeated (a retry, a double click, the overdue
-    sweep meeting an escalation made meanwhile) is then a conflict, not one more level."""
+def escalate(demand, user, reason, *, version=None, level=None, to=None, system=False):
+    """Move the demand up to level `to` (by default the next one): chain office → coordination committee →
+    the next joint meeting's agenda. The chain office may go straight to any higher level; a handling
+    department and the overdue sweep go one level up. `level`, when given, is the level the caller saw: a
+    step repeated (a retry, a double click, the overdue sweep meeting an escalation made meanwhile) is then a
+    conflict, not one more level."""
     reason = required_text(reason, "note", _("Say why the demand needs a higher level."))
     with transaction.atomic():
         d = _lock(demand, version)
@@ -342,7 +344,10 @@ def escalate(demand, user, reason, *, version=None, level=None, system=False):
             permissions.check("escalate", user, d)
         _require_step(d, "escalate")
         _require_when(d, "escalate")
-        d.escalation_level += 1
+        target = d.escalation_level + 1 if to is None else int(to)
+        if target not in permissions.escalation_targets(d, None if system else user):
+            raise ValidationError({"to_level": _("Choose a higher level that is open to you.")})
+        d.escalation_level = target
         was = _save(d)
         events.escalated(d, None if system else user, was, reason, d.escalation_level)
     return d
@@ -451,6 +456,8 @@ def perform(action, demand, user, data, version=None):
                                             "at now): repeated, this step would act twice.")})
     if action not in permissions.available_actions(demand, user):
         raise TransitionError(_("This step is not open to you on this demand now."))
+    from . import office  # office's steps are built on this module's: imported here, not at the top (a cycle)
+
     note = data.get("note", "")
     v = {"version": version}
     steps = {
@@ -466,7 +473,9 @@ def perform(action, demand, user, data, version=None):
         "close": lambda: close(demand, user, data["resolved"], note, data.get("grade", ""), **v),
         "rate": lambda: rate(demand, user, data["rating"], note, **v),
         "reopen": lambda: reopen(demand, user, note, **v),
-        "escalate": lambda: escalate(demand, user, note, level=level, **v),
+        "escalate": lambda: escalate(demand, user, note, level=level, to=data.get("to_level"), **v),
+        "urge": lambda: office.urge(demand, user, note, **v),
+        "reassign": lambda: office.reassign(demand, user, data.get("lead"), note, **v),
         "merge": lambda: merge(demand, data["into"], user, **v),
         "link_issue": lambda: link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
         "comment": lambda: comment(demand, user, note),
