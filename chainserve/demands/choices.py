@@ -73,6 +73,7 @@ class EventType(models.TextChoices):
     DISPATCHED = "dispatched", _("dispatched")
     URGED = "urged", _("reminded to handle it (催办)")
     REASSIGNED = "reassigned", _("reassigned to another lead department")
+    PARTNER_ADDED = "partner_added", _("partner institution added as co-handler")
     SENT_BACK = "sent_back", _("sent back to the dispatcher")
     ASKED = "asked", _("asked the enterprise")
     REPLIED = "replied", _("enterprise replied")
@@ -88,4 +89,5 @@ class EventType(models.TextChoices):
     MERGED = "merged", _("merged")
     LINKED = "linked", _("linked to a chain-wide issue")
     COMMENTED = "commented", _("comment")
+    RECOMMENDED = "recommended", _("recommended a resource")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("deadlines adjusted to the official holiday schedule")

@@ -1,5 +1,6 @@
 """Pages of the demands app: lists, queue, inbox, detail with its steps, intake on behalf, rules, metrics."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext
 from django.views import View
 
 from chainserve.core.audit import record_export
+from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
 from chainserve.core.forms import add_service_error
 from chainserve.core.models import can_change_any
@@ -20,20 +22,24 @@ from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
 from . import metrics, permissions, services
-from .choices import RUNNING_STATUSES, Status
+from .choices import RUNNING_STATUSES, EventType, Status
 from .filtersets import DemandFilterSet
-from .forms import ACTION_FORMS, BulkDispatchForm, DispatchRuleForm, StaffDemandForm
-from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule
+from .forms import ACTION_FORMS, BulkDispatchForm, DispatchRuleForm, StaffDemandForm, StandardReplyForm
+from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule, StandardReply
 from .tables import DemandTable, QueueTable
 
 
-class DemandListView(StaffOnlyMixin, ObjectListView):
+class DemandListBase(ObjectListView):
+    """What the demand lists share: the table, the filters, the related rows read with each demand."""
+
     model = Demand
     filterset_class = DemandFilterSet
     table_class = DemandTable
     select_related = ("organization", "category", "lead_department")
     heading = None
 
+
+class DemandListView(StaffOnlyMixin, DemandListBase):
     @property
     def add_url(self):
         return reverse("demands:demand-add") if permissions.may_record(self.request.user) else None
@@ -90,8 +96,14 @@ class BulkDispatchView(LoginRequiredMixin, View):
         return redirect("demands:queue")
 
 
-class InboxView(DemandListView):
-    """A department's inbox: what it handles now, nearest deadline first."""
+class InboxView(DemandListBase):
+    """A department's inbox: what it handles now, nearest deadline first; a partner institution's, the
+    financing demands it co-handles."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role not in (Role.HANDLER, Role.PARTNER):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self, request):
         handling = Assignment.objects.filter(demand=OuterRef("pk"), department_id=request.user.organization_id,
@@ -101,6 +113,8 @@ class InboxView(DemandListView):
     default_sort = "resolve_due"
 
     def extra_context(self, request):
+        if request.user.role == Role.PARTNER:
+            return {"title": _("Financing demands we co-handle")}
         return {"title": _("My department's inbox")}
 
 
@@ -113,7 +127,18 @@ def visible_demand(request, pk):
 def form_kwargs(name, demand, user):
     """What a step's form needs besides the data: the demand and the user for the lookups it scopes."""
     scoped = {"demand": demand, "user": user}
-    return {"link_issue": scoped, "escalate": scoped, "merge": {"user": user}}.get(name, {})
+    return {"link_issue": scoped, "escalate": scoped, "merge": {"user": user}, "answer": {"demand": demand},
+            "close": {"demand": demand}}.get(name, {})
+
+
+def link_recommendations(events, user):
+    """Give each recommended-resource event the page of its item (`link`), if user may open it: a withdrawn
+    item, or one out of the user's sight, stays a name."""
+    for e in events:
+        if e.type == EventType.RECOMMENDED:
+            model = apps.get_model(e.data["app"], e.data["kind"])
+            item = model.objects.restrict(user).filter(pk=e.data["item"]).first()
+            e.link = item.get_absolute_url() if item else None
 
 
 def detail_context(request, demand, forms=None):
@@ -127,12 +152,14 @@ def detail_context(request, demand, forms=None):
             lead, co = services.suggest_departments(demand)
             kwargs["initial"] = {"lead": lead, "co": co}
         action_forms[name] = forms.get(name) or form_class(prefix=name, **kwargs)
-    events = demand.events.select_related("actor").prefetch_related("attachments")
+    events = list(demand.events.select_related("actor").prefetch_related("attachments"))
+    link_recommendations(events, request.user)
     merged = Demand.objects.filter(merged_into=demand)
     return {
         "demand": demand,
         "action_forms": action_forms,
         "events": events,
+        "recommended": [e for e in events if e.type == EventType.RECOMMENDED],
         "merged": merged,
         "merged_events": [(m, m.events.select_related("actor")) for m in merged],
         "assignments": demand.assignments.select_related("department"),
@@ -244,6 +271,20 @@ class DispatchRuleEditView(ObjectEditView):
                            changed=form.has_changed())
         messages.success(request, _("Saved the dispatch rule."))
         return redirect("demands:rules")
+
+
+class StandardReplyListView(StaffOnlyMixin, LoginRequiredMixin, View):
+    """标准答复 per category: staff read them (handlers pick them on a demand); the chain office keeps them."""
+
+    def get(self, request):
+        replies = StandardReply.objects.restrict(request.user).select_related("category")
+        return render(request, "demands/standard_replies.html", {
+            "replies": replies, "can_edit": can_change_any(StandardReply, request.user)})
+
+
+class StandardReplyEditView(ObjectEditView):
+    model = StandardReply
+    form_class = StandardReplyForm
 
 
 class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):

@@ -1,13 +1,16 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from chainserve.core.api import ScopedSerializer
 from chainserve.core.reference import per_process
+from chainserve.core.uploads import check_files
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
 from ..choices import Channel, Priority, ProposalGrade, Rating
-from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule
-from ..permissions import available_actions, may_write_citywide_rules
+from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule, StandardReply
+from ..permissions import PARTNER_KINDS, available_actions, may_write_citywide_rules
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -134,10 +137,15 @@ class ActionSerializer(serializers.Serializer):
     level = serializers.IntegerField(required=False, min_value=0, max_value=3, help_text=_(
         "escalate: the escalation level you expect the demand at now (or send version); another is a conflict."))
 
+    files = serializers.ListField(child=serializers.FileField(), required=False, help_text=_(
+        "reply, answer, close: files sent as multipart/form-data (PDF, images, Word, Excel, text; 10 MB each)."))
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind__in=PARTNER_KINDS), required=False,
+        help_text=_("add_partner: the bank, investor or fund to co-handle a financing demand."))
     to_level = serializers.IntegerField(required=False, min_value=1, max_value=3, help_text=_(
         "escalate: the level to take the demand to (by default the next); the chain office may go to any higher."))
 
-    REQUIRED = {"dispatch": ["lead"], "reassign": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
+    REQUIRED = {"dispatch": ["lead"], "reassign": ["lead"], "add_partner": ["partner"], "request_extension": ["days"], "decide_extension": ["approve"],
                 "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
 
     def __init__(self, *args, **kwargs):
@@ -147,6 +155,12 @@ class ActionSerializer(serializers.Serializer):
         # Only what the user may see: a hidden demand or issue answers as one that does not exist.
         self.fields["into"].queryset = Demand.objects.restrict(user)
         self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
+
+    def validate_files(self, files):
+        try:
+            return check_files(files)
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.messages) from None
 
     def validate(self, attrs):
         action = self.context["action"]
@@ -180,6 +194,14 @@ class OutcomeSerializer(serializers.Serializer):
     number = serializers.CharField()
     ok = serializers.BooleanField()
     detail = serializers.CharField(source="error")
+
+
+class StandardReplySerializer(ScopedSerializer):
+    """A standard reply (标准答复): saved through save_record, so only the chain office's writes pass."""
+
+    class Meta:
+        model = StandardReply
+        fields = ["id", "category", "title", "text", "active"]
 
 
 class DispatchRuleSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ from chainserve.core.choices import Role
 from .. import services
 from ..filtersets import DemandFilterSet
 from ..forms import ACTION_FORMS
-from ..models import Category, Demand, DispatchRule
+from ..models import Category, Demand, DispatchRule, StandardReply
 from . import serializers
 
 
@@ -111,6 +111,16 @@ def _plain(value):
     if isinstance(value, list):
         return [getattr(v, "pk", v) for v in value]
     return getattr(value, "pk", value)
+
+
+class StandardReplyViewSet(ScopedViewSet):
+    """Standard replies (标准答复) per category: staff read them (`?category=`); the chain office keeps them."""
+
+    model = StandardReply
+    serializer_class = serializers.StandardReplySerializer
+    select_related = ("category",)
+    filterset_fields = ["category", "active"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
 class DispatchRuleViewSet(ScopedViewSet):

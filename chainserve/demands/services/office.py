@@ -1,24 +1,24 @@
 """The chain office's steps on demands in handling: 催办 (urge the departments), 改派 (reassign the lead
-department, with its reason) and dispatching several queued demands at once (批量派单).
+department, with its reason) and a partner institution (a bank) made co-handler of a financing demand. Dispatching several at once (批量派单) is demands.services.steps.dispatch_selected.
 
 Like every step (demands.services.transitions) each locks the demand, checks the version the user saw (one
 winner, one conflict), writes its event in the same transaction and notifies after commit.
 """
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chainserve.core.services import required_text
+from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
 
-from .. import permissions
+from .. import permissions, sla
 from ..choices import AssignmentRole
-from ..models import Assignment, Demand
+from ..models import Assignment
 from . import events
-from .transitions import TransitionError, _lock, _require_step, _save, perform
+from .transitions import _lock, _require_step, _require_when, _save
 
 
 def urge(demand, user, note, *, version=None):
@@ -57,40 +57,23 @@ def reassign(demand, user, lead, reason, *, version=None):
     return d
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one demand of a bulk dispatch: its number (or the id asked for) and the refusal, if any."""
-
-    pk: int
-    number: str
-    error: str = ""
-
-    @property
-    def ok(self):
-        return not self.error
-
-
-def dispatch_selected(user, picks, lead, co=(), note=""):
-    """Dispatch each picked demand — (id, version seen) pairs — to lead and co, each on its own: one refused
-    (taken meanwhile, out of the user's scope, no longer queued) does not stop the others; every row's
-    outcome is returned in the order given."""
-    if not permissions.is_office(user):
-        raise PermissionDenied(_("Only the chain office may do this."))
-    if not picks:
-        raise ValidationError({"demands": _("Select the demands to dispatch.")})
-    found = Demand.objects.restrict(user).in_bulk([pk for pk, _version in picks])
-    outcomes = []
-    for pk, version in picks:
-        demand = found.get(pk)
-        if demand is None:  # out of scope answers as a demand that does not exist
-            outcomes.append(Outcome(pk, str(pk), _("No such demand.")))
-            continue
-        try:
-            perform("dispatch", demand, user, {"lead": lead, "co": co, "note": note}, version)
-        except (TransitionError, PermissionDenied) as e:
-            outcomes.append(Outcome(pk, demand.number, str(e)))
-        except ValidationError as e:
-            outcomes.append(Outcome(pk, demand.number, " ".join(e.messages)))
-        else:
-            outcomes.append(Outcome(pk, demand.number))
-    return outcomes
+def add_partner(demand, user, partner, note="", *, version=None):
+    """A bank or fund co-handles a financing demand (协办): its users then see the demand and answer their part,
+    within the co-handlers' deadline; nothing else of the demand changes."""
+    permissions.check("add_partner", user, demand)
+    if partner is None or partner.kind not in permissions.PARTNER_KINDS:
+        raise ValidationError({"partner": _("Choose a bank, investor or fund.")})
+    calendar = current_calendar()
+    with transaction.atomic():
+        d = _lock(demand, version)
+        _require_step(d, "add_partner")
+        _require_when(d, "add_partner")
+        if Assignment.objects.filter(demand=d, department=partner, active=True).exists():
+            raise ValidationError({"partner": _("%(o)s co-handles this demand already.") % {"o": partner}})
+        policy = sla.policy_for(d.category, d.priority)
+        due = min(sla.due(timezone.now(), policy.cohandler_days, calendar), d.resolve_due)
+        Assignment.objects.update_or_create(demand=d, department=partner, defaults={
+            "role": AssignmentRole.CO, "due": due, "active": True, "answered_at": None})
+        was = _save(d)
+        events.partner_added(d, user, was, note.strip(), partner)
+    return d
