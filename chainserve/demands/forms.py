@@ -153,7 +153,7 @@ class StandardReplyMixin:
             return
         self.fields["standard_reply"] = forms.ModelChoiceField(
             replies, label=_("Standard reply"), required=False, empty_label=_("— write my own —"),
-            widget=StandardReplySelect(attrs={"data-fill": f"id_{self.add_prefix('note')}"}),
+            widget=StandardReplySelect(attrs={"class": "form-select", "data-fill": f"id_{self.add_prefix('note')}"}),
             help_text=_("Choosing one fills the text; adapt it before sending."))
         self.order_fields(["resolved", "standard_reply", "note"])
         self.fields["note"].required = False  # the service says it is missing, at the note
@@ -165,7 +165,8 @@ class StandardReplyMixin:
         return data
 
 
-class AnswerForm(StandardReplyMixin, NoteForm):
+class AnswerForm(StandardReplyMixin, BootstrapForm):
+    note = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     files = MultipleFileField(label=_("Attachments (a reply letter …; PDF, images, Word, Excel; 10 MB each)"))
 
 

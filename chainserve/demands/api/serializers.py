@@ -173,8 +173,10 @@ class ActionSerializer(serializers.Serializer):
 
 
 class PickSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    version = serializers.IntegerField(required=False, help_text=_("The version you saw; a stale one is a conflict."))
+    # bounded as the database's integers are (a larger id would overflow SQLite's, a 500)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                       help_text=_("The version you saw; a stale one is a conflict."))
 
 
 class DispatchSelectedSerializer(serializers.Serializer):

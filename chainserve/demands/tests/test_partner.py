@@ -10,7 +10,7 @@ from chainserve.demands.choices import AssignmentRole, EventType, Status
 from chainserve.demands.models import Assignment, Demand
 from chainserve.demands.services import ConflictError, TransitionError
 
-from .factories import eod, snapshot
+from .factories import snapshot
 
 
 @pytest.fixture
@@ -26,7 +26,8 @@ def test_the_office_adds_a_bank_which_sees_and_answers_its_part_only(clock, desk
 
     demand = Demand.objects.get(pk=financing.pk)
     bank = Assignment.objects.get(demand=demand, department=desk.world.bank)
-    assert (bank.role, bank.active, bank.due, bank.answered_at) == (AssignmentRole.CO, True, eod(2026, 10, 13), None)
+    market = Assignment.objects.get(demand=demand, department=desk.market)  # co-handler since the dispatch, today
+    assert (bank.role, bank.active, bank.due, bank.answered_at) == (AssignmentRole.CO, True, market.due, None)
     event = demand.events.last()
     assert (event.type, event.note, event.data) == (EventType.PARTNER_ADDED, "请农商银行对接授信。", {
         "partner": desk.world.bank.pk, "partner_name": "明湖农商银行"})
