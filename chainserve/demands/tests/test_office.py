@@ -246,10 +246,13 @@ def test_a_bulk_dispatch_without_a_lead_says_so_and_a_handler_gets_403(desk, mak
     before = snapshot(demand)
 
     response = client_as(desk.office).post("/demands/queue/dispatch/", {"demand": [demand.pk]}, follow=True)
+    none_ticked = client_as(desk.office).post("/demands/queue/dispatch/", {"bulk-lead": desk.science.pk},
+                                              follow=True)
     refused = client_as(desk.handler).post("/demands/queue/dispatch/", {"demand": [demand.pk],
                                                                         "bulk-lead": desk.science.pk})
 
     assert [str(m) for m in response.context["messages"]] == ["Lead department: This field is required."]
+    assert [str(m) for m in none_ticked.context["messages"]] == ["Select the demands to dispatch."]
     assert refused.status_code == 403
     assert snapshot(demand) == before
 
