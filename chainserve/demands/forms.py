@@ -179,6 +179,11 @@ class CloseForm(StandardReplyMixin, BootstrapForm):
                               required=False)
     files = MultipleFileField(label=_("Attachments (a reply letter …; PDF, images, Word, Excel; 10 MB each)"))
 
+    def __init__(self, *args, demand=None, **kwargs):
+        super().__init__(*args, demand=demand, **kwargs)
+        if demand is not None and not demand.is_proposal:  # only a proposal's answer is graded A, B or C
+            del self.fields["grade"]
+
 
 class StandardReplyForm(ScopedModelForm):
     class Meta:

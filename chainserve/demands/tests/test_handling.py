@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chainserve.demands import services
-from chainserve.demands.choices import EventType, Status
+from chainserve.demands.choices import Channel, EventType, Status
 from chainserve.demands.models import Demand, StandardReply
 
 from .factories import snapshot
@@ -104,3 +104,30 @@ def test_the_api_answers_with_files_in_multipart(desk, make_demand, api_as):
     assert list(demand.attachments.values_list("name", flat=True)) == ["答复函.pdf"]
     assert (refused.status_code, refused.json()) == (400, {
         "files": ["x.exe: only PDF, images, Word, Excel and text files are accepted."]})
+
+
+def test_the_api_lists_standard_replies_to_staff_and_only_the_office_writes_them(desk, api_as):
+    url = "/api/v1/standard-replies/"
+    created = api_as(desk.office).post(url, {"category": desk.policy.pk, "title": "已受理", "text": "正在研究。"},
+                                       format="json")
+    twice = api_as(desk.office).post(url, {"category": desk.policy.pk, "title": "已受理", "text": "重复。"},
+                                     format="json")
+    refused = api_as(desk.handler).post(url, {"category": desk.policy.pk, "title": "自拟", "text": "不应保存。"},
+                                        format="json")
+
+    assert created.status_code == 201
+    assert twice.status_code == 400
+    assert refused.status_code == 403
+    assert list(StandardReply.objects.values_list("title", flat=True)) == ["已受理"]
+    listed = api_as(desk.handler).get(url, {"category": desk.policy.pk}).json()["results"]
+    assert [(r["title"], r["text"]) for r in listed] == [("已受理", "正在研究。")]
+    assert api_as(desk.enterprise).get(url).json()["results"] == []
+
+
+def test_the_closing_form_asks_for_a_grade_only_on_a_proposal(desk, make_demand, client_as):
+    plain = make_demand("dispatched")
+    proposal = make_demand("dispatched", by=desk.office, channel=Channel.NPC, proposer="张代表")
+    client = client_as(desk.handler)
+
+    assert "grade" not in client.get(f"/demands/{plain.pk}/").context["action_forms"]["close"].fields
+    assert "grade" in client.get(f"/demands/{proposal.pk}/").context["action_forms"]["close"].fields
