@@ -1,6 +1,7 @@
 """Forms of the demands app: intake (portal and on behalf), each step, dispatch rules."""
 
 from django import forms
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
@@ -10,9 +11,9 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.models import Organization
 
-from .choices import Channel, Priority, ProposalGrade, Rating
-from .models import Category, ChainIssue, Demand, DispatchRule
-from .permissions import may_write_citywide_rules
+from .choices import Channel, EscalationLevel, Priority, ProposalGrade, Rating
+from .models import Category, ChainIssue, Demand, DispatchRule, StandardReply
+from .permissions import PARTNER_KINDS, escalation_targets, may_write_citywide_rules
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -71,6 +72,55 @@ class DispatchForm(BootstrapForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class ReassignForm(BootstrapForm):
+    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT),
+                                  label=_("New lead department"))
+    note = forms.CharField(label=_("Reason for reassigning"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000)
+
+
+class LevelButtons(forms.Widget):
+    """One submit button per level, each naming where it takes the demand; the one pressed is the value."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs)
+        self.choices = list(choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        buttons = format_html_join(
+            "", '<button class="btn btn-primary btn-sm" type="submit" name="{}" value="{}">{}</button>',
+            ((name, level, _("Escalate to %(level)s") % {"level": label}) for level, label in self.choices))
+        return format_html('<div class="d-flex flex-wrap gap-1">{}</div>', buttons)
+
+
+class AddPartnerForm(BootstrapForm):
+    partner = forms.ModelChoiceField(Organization.objects.filter(kind__in=PARTNER_KINDS),
+                                     label=_("Partner institution"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+                           max_length=5000)
+
+
+class EscalateForm(NoteForm):
+    """The levels open to the user are the form's submit buttons: one step gets there."""
+
+    to_level = forms.TypedChoiceField(label=_("Choose the level"), coerce=int, choices=EscalationLevel.choices,
+                                      widget=LevelButtons)
+
+    def __init__(self, *args, demand=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_levels = escalation_targets(demand, user) if demand is not None else []
+        choices = [(v, label) for v, label in EscalationLevel.choices if v in open_levels]
+        self.fields["to_level"].choices = self.fields["to_level"].widget.choices = choices
+
+
+class BulkDispatchForm(BootstrapForm):
+    """Dispatch the demands ticked on the queue to one lead department (and co-handlers)."""
+
+    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), label=_("Lead department"))
+    co = forms.ModelMultipleChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), required=False,
+                                        label=_("Co-handlers"))
+
+
 class ExtensionForm(BootstrapForm):
     days = forms.IntegerField(label=_("Working days more"), min_value=1, max_value=30)
     note = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}), max_length=300)
@@ -82,13 +132,64 @@ class DecideExtensionForm(BootstrapForm):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
-class CloseForm(BootstrapForm):
+class StandardReplySelect(forms.Select):
+    """The standard replies, each option carrying its text: choosing one fills the note (core/behaviours.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if getattr(value, "instance", None) is not None:
+            option["attrs"]["data-text"] = value.instance.text
+        return option
+
+
+class StandardReplyMixin:
+    """A form with a note that a standard reply of the demand's category fills (in the browser as it is chosen,
+    or here when the note was left empty); no such field when the category has none."""
+
+    def __init__(self, *args, demand=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        replies = StandardReply.objects.filter(category_id=demand.category_id, active=True) if demand else None
+        if not replies:
+            return
+        self.fields["standard_reply"] = forms.ModelChoiceField(
+            replies, label=_("Standard reply"), required=False, empty_label=_("— write my own —"),
+            widget=StandardReplySelect(attrs={"class": "form-select", "data-fill": f"id_{self.add_prefix('note')}"}),
+            help_text=_("Choosing one fills the text; adapt it before sending."))
+        self.order_fields(["resolved", "standard_reply", "note"])
+        self.fields["note"].required = False  # the service says it is missing, at the note
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("note", "").strip() and data.get("standard_reply"):
+            data["note"] = data["standard_reply"].text
+        return data
+
+
+class AnswerForm(StandardReplyMixin, BootstrapForm):
+    note = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    files = MultipleFileField(label=_("Attachments (a reply letter …; PDF, images, Word, Excel; 10 MB each)"))
+
+
+class CloseForm(StandardReplyMixin, BootstrapForm):
     resolved = forms.TypedChoiceField(label=_("Outcome"), coerce=lambda v: v == "yes",
                                       choices=[("yes", _("Resolved")), ("no", _("Closed, not solved"))])
     note = forms.CharField(label=_("What was done / why it cannot be solved"),
                            widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     grade = forms.ChoiceField(label=_("Answer grade (proposals)"), choices=[("", "—")] + ProposalGrade.choices,
                               required=False)
+    files = MultipleFileField(label=_("Attachments (a reply letter …; PDF, images, Word, Excel; 10 MB each)"))
+
+    def __init__(self, *args, demand=None, **kwargs):
+        super().__init__(*args, demand=demand, **kwargs)
+        if demand is not None and not demand.is_proposal:  # only a proposal's answer is graded A, B or C
+            del self.fields["grade"]
+
+
+class StandardReplyForm(ScopedModelForm):
+    class Meta:
+        model = StandardReply
+        fields = ["category", "title", "text", "active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
 
 class RateForm(BootstrapForm):
@@ -157,7 +258,8 @@ class DispatchRuleForm(ScopedModelForm):
 
 ACTION_FORMS = {
     "accept": OptionalNoteForm, "reject": NoteForm, "dispatch": DispatchForm, "send_back": NoteForm,
-    "ask": NoteForm, "reply": ReplyForm, "answer": NoteForm, "request_extension": ExtensionForm,
+    "ask": NoteForm, "reply": ReplyForm, "answer": AnswerForm, "request_extension": ExtensionForm,
     "decide_extension": DecideExtensionForm, "close": CloseForm, "rate": RateForm, "reopen": NoteForm,
-    "escalate": NoteForm, "merge": MergeForm, "link_issue": LinkIssueForm, "comment": NoteForm,
+    "escalate": EscalateForm, "urge": NoteForm, "reassign": ReassignForm,
+    "add_partner": AddPartnerForm, "merge": MergeForm, "link_issue": LinkIssueForm, "comment": NoteForm,
 }

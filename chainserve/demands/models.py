@@ -145,11 +145,42 @@ class ChainIssue(ScopedModel):
         return None if action == "view" and user.role in STAFF_ROLES else NOTHING
 
 
+class StandardReply(ScopedModel):
+    """A standard reply for a category — 标准答复: wording the chain office keeps, which a handler picks to fill
+    its answer or closing and then adapts. Staff read them; the chain office and admins change them."""
+
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
+                                 related_name="standard_replies")
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("text"), max_length=5000)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("standard reply")
+        verbose_name_plural = _("standard replies")
+        ordering = ["category", "title", "pk"]
+        constraints = [models.UniqueConstraint(fields=["category", "title"], name="standard_reply_unique",
+                                               violation_error_message=_("This category has a reply of this title."))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("demands:standard-replies")
+
+    @classmethod
+    def scope(cls, user, action):
+        if action == "view":
+            return None if user.role in STAFF_ROLES else NOTHING
+        return None if user.role == Role.OFFICE else NOTHING
+
+
 def demand_scope(user):
     """Q over Demand of what user may see and act on."""
     if user.role == Role.ENTERPRISE:
         return Q(organization_id=user.organization_id) if user.organization_id else NOTHING
-    if user.role == Role.HANDLER:
+    if user.role in (Role.HANDLER, Role.PARTNER):
+        # A partner institution: the financing demands it co-handles (demands.services.office.add_partner).
         # Only while the department handles it: once sent back or re-dispatched elsewhere, its assignment is
         # inactive and the demand (later replies, files, comments) is no longer its business. EXISTS on the
         # partial index of active assignments: one probe of (department, demand) per demand, no duplicates.

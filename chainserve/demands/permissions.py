@@ -13,9 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
+from chainserve.registry.choices import OrgKind
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, EscalationLevel, Rating, Status
 from .models import Assignment
+
+FINANCING_CATEGORY = "financing"  # the category (slug) whose demands a partner institution may co-handle
+PARTNER_KINDS = (OrgKind.FINANCIAL, OrgKind.FUND)  # the organisations that may be such a partner
 
 
 def is_office(user) -> bool:
@@ -54,10 +58,16 @@ LEAD = Relation(  # an admin, or a handler of the lead department (承办单位)
     lambda user, demand: user.is_admin_role or (
         user.role == Role.HANDLER and bool(user.organization_id) and user.organization_id == demand.lead_department_id),
     _("Only the lead department may do this."))
-HANDLING = Relation(  # a handler of a department handling the demand now: the lead or a co-handler (协办单位)
-    lambda user, demand: user.role == Role.HANDLER and Assignment.objects.filter(
-        demand=demand, department_id=user.organization_id, active=True).exists(),
-    _("Only a department handling the demand may answer it."))
+def _handles(role):
+    """Whether a user of role belongs to an organisation handling the demand now (an active assignment)."""
+    return lambda user, demand: user.role == role and Assignment.objects.filter(
+        demand=demand, department_id=user.organization_id, active=True).exists()
+
+
+# a handler of a department handling the demand now: the lead or a co-handler (协办单位)
+HANDLING = Relation(_handles(Role.HANDLER), _("Only a department handling the demand may answer it."))
+# a partner institution (a bank …) the office made co-handler of a financing demand: it answers its part
+PARTNER_HANDLING = Relation(_handles(Role.PARTNER), HANDLING.denied)
 ENTERPRISE = Relation(  # a user of the enterprise that raised it
     lambda user, demand: user.role == Role.ENTERPRISE and user.organization_id == demand.organization_id,
     _("Only the enterprise that raised the demand may do this."))
@@ -100,6 +110,9 @@ RATED_UNSATISFIED = Condition(lambda d: d.rating == Rating.UNSATISFIED,
 BELOW_JOINT_MEETING = Condition(lambda d: d.escalation_level < EscalationLevel.JOINT_MEETING,
                                 _("The demand is already on the joint meeting's agenda."))
 
+FINANCING = Condition(lambda d: d.category.slug == FINANCING_CATEGORY,
+                      _("Only a financing demand goes to a partner institution."))
+
 QUEUED = (Status.NEW, Status.ACCEPTED)
 HANDLED = (Status.DISPATCHED, Status.WAITING)
 
@@ -111,9 +124,12 @@ STEPS = {
     "ask": Step((Status.DISPATCHED,), (LEAD,)),
     "send_back": Step((Status.DISPATCHED,), (LEAD,)),
     "close": Step((Status.DISPATCHED,), (LEAD,)),
-    "answer": Step((Status.DISPATCHED,), (LEAD, HANDLING), HANDLING.denied),
+    "answer": Step((Status.DISPATCHED,), (LEAD, HANDLING, PARTNER_HANDLING), HANDLING.denied),
     "request_extension": Step(HANDLED, (LEAD,), when=NO_EXTENSION_PENDING),
     "decide_extension": Step(HANDLED, (OFFICE,), when=EXTENSION_PENDING),
+    "urge": Step(HANDLED, (OFFICE,)),
+    "reassign": Step(HANDLED, (OFFICE,)),
+    "add_partner": Step(HANDLED, (OFFICE,), when=FINANCING),
     "reply": Step((Status.WAITING,), (ENTERPRISE,)),
     "rate": Step(CLOSED_STATUSES, (ENTERPRISE,), when=NOT_RATED),
     "reopen": Step(CLOSED_STATUSES, (ENTERPRISE,), when=RATED_UNSATISFIED),
@@ -124,6 +140,14 @@ STEPS = {
     "comment": Step(tuple(Status), (STAFF,)),
     "resolve_at_meeting": Step(OPEN_STATUSES, (OFFICE,), offered=False),
 }
+
+
+def escalation_targets(demand, user):
+    """The levels user may escalate demand to (None: the platform's overdue sweep): the next one, or for the
+    chain office every higher level up to the joint meeting."""
+    top = EscalationLevel.JOINT_MEETING if user is not None and is_office(user) else (
+        demand.escalation_level + 1)
+    return [level for level in EscalationLevel.values if demand.escalation_level < level <= top]
 
 
 def check(step, user, demand):

@@ -2,6 +2,8 @@
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.tables import Column, Table
@@ -36,3 +38,26 @@ class DemandTable(Table):
         # A deadline or countdown cell is HTML with its badge; the spreadsheet gets its text.
         for row in super().export_rows(queryset):
             yield [v.plain if isinstance(v, (Deadline, Countdown)) else v for v in row]
+
+
+class Pick(SafeString):
+    """A queue row's tick box for the bulk dispatch, with the version the row shows (the HTML itself, as
+    Deadline is); `plain`, for an export, is empty."""
+
+    plain = ""
+
+    def __new__(cls, demand):
+        return super().__new__(cls, format_html(
+            '<input class="form-check-input" type="checkbox" form="bulk-dispatch" name="demand" value="{pk}" '
+            'aria-label="{label}"><input type="hidden" form="bulk-dispatch" name="version-{pk}" value="{v}">',
+            pk=demand.pk, v=demand.version, label=_("Select %(n)s") % {"n": demand.number}))
+
+
+class QueueTable(DemandTable):
+    """The dispatch queue: the demands' columns after a tick box for dispatching several at once."""
+
+    columns = [Column("pick", _("Select"), accessor=Pick), *DemandTable.columns]
+
+    def export_rows(self, queryset):
+        for row in super().export_rows(queryset):
+            yield [v.plain if isinstance(v, Pick) else v for v in row]

@@ -1,5 +1,6 @@
 """Pages of the demands app: lists, queue, inbox, detail with its steps, intake on behalf, rules, metrics."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,9 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 
 from chainserve.core.audit import record_export
+from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
 from chainserve.core.forms import add_service_error
 from chainserve.core.models import can_change_any
@@ -19,27 +22,35 @@ from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
 from . import metrics, permissions, services
-from .choices import RUNNING_STATUSES, Status
+from .choices import RUNNING_STATUSES, EventType, Status
 from .filtersets import DemandFilterSet
-from .forms import ACTION_FORMS, DispatchRuleForm, StaffDemandForm
-from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule
-from .tables import DemandTable
+from .forms import ACTION_FORMS, BulkDispatchForm, DispatchRuleForm, StaffDemandForm, StandardReplyForm
+from .models import BEING_HANDLED, Assignment, Attachment, Demand, DispatchRule, StandardReply
+from .tables import DemandTable, QueueTable
 
 
-class DemandListView(StaffOnlyMixin, ObjectListView):
+class DemandListBase(ObjectListView):
+    """What the demand lists share: the table, the filters, the related rows read with each demand."""
+
     model = Demand
     filterset_class = DemandFilterSet
     table_class = DemandTable
     select_related = ("organization", "category", "lead_department")
     heading = None
 
+
+class DemandListView(StaffOnlyMixin, DemandListBase):
     @property
     def add_url(self):
         return reverse("demands:demand-add") if permissions.may_record(self.request.user) else None
 
 
 class QueueView(DemandListView):
-    """The dispatcher's queue: new demands and those sent back, oldest deadline first."""
+    """The dispatcher's queue: new demands and those sent back, oldest deadline first; ticked ones are
+    dispatched together (BulkDispatchView)."""
+
+    template_name = "demands/queue.html"
+    table_class = QueueTable
 
     def get_queryset(self, request):
         if not permissions.is_office(request.user):
@@ -49,11 +60,50 @@ class QueueView(DemandListView):
     default_sort = "accept_due"
 
     def extra_context(self, request):
-        return {"title": _("Dispatch queue")}
+        return {"title": _("Dispatch queue"), "bulk_form": BulkDispatchForm(prefix="bulk")}
 
 
-class InboxView(DemandListView):
-    """A department's inbox: what it handles now, nearest deadline first."""
+class BulkDispatchView(LoginRequiredMixin, View):
+    """POST the ticked demands of the queue (with the version each showed) to one lead department; every
+    demand's outcome is said on its own, and a refused one stays in the queue as it was."""
+
+    def post(self, request):
+        if not permissions.is_office(request.user):
+            raise PermissionDenied
+        form = BulkDispatchForm(request.POST, prefix="bulk")
+        picks = []
+        for pk in request.POST.getlist("demand"):
+            if pk.isdigit():
+                picks.append((int(pk), request.POST.get(f"version-{pk}")))
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                messages.error(request, f"{label}{_(': ')}{' '.join(errors)}" if label else " ".join(errors))
+            return redirect("demands:queue")
+        data = form.cleaned_data
+        try:
+            outcomes = services.dispatch_selected(request.user, picks, data["lead"], data["co"])
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return redirect("demands:queue")
+        done = [o.number for o in outcomes if o.ok]
+        if done:
+            messages.success(request, _("Dispatched %(n)d to %(lead)s: %(numbers)s") % {
+                "n": len(done), "lead": data["lead"], "numbers": pgettext("enumeration", ", ").join(done)})
+        for o in outcomes:
+            if not o.ok:
+                messages.error(request, _("%(number)s not dispatched: %(why)s") % {"number": o.number, "why": o.error})
+        return redirect("demands:queue")
+
+
+class InboxView(DemandListBase):
+    """A department's inbox: what it handles now, nearest deadline first; a partner institution's, the
+    financing demands it co-handles."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.role not in (Role.HANDLER, Role.PARTNER):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self, request):
         handling = Assignment.objects.filter(demand=OuterRef("pk"), department_id=request.user.organization_id,
@@ -63,6 +113,8 @@ class InboxView(DemandListView):
     default_sort = "resolve_due"
 
     def extra_context(self, request):
+        if request.user.role == Role.PARTNER:
+            return {"title": _("Financing demands we co-handle")}
         return {"title": _("My department's inbox")}
 
 
@@ -74,7 +126,19 @@ def visible_demand(request, pk):
 
 def form_kwargs(name, demand, user):
     """What a step's form needs besides the data: the demand and the user for the lookups it scopes."""
-    return {"link_issue": {"demand": demand, "user": user}, "merge": {"user": user}}.get(name, {})
+    scoped = {"demand": demand, "user": user}
+    return {"link_issue": scoped, "escalate": scoped, "merge": {"user": user}, "answer": {"demand": demand},
+            "close": {"demand": demand}}.get(name, {})
+
+
+def link_recommendations(events, user):
+    """Give each recommended-resource event the page of its item (`link`), if user may open it: a withdrawn
+    item, or one out of the user's sight, stays a name."""
+    for e in events:
+        if e.type == EventType.RECOMMENDED:
+            model = apps.get_model(e.data["app"], e.data["kind"])
+            item = model.objects.restrict(user).filter(pk=e.data["item"]).first()
+            e.link = item.get_absolute_url() if item else None
 
 
 def detail_context(request, demand, forms=None):
@@ -88,12 +152,14 @@ def detail_context(request, demand, forms=None):
             lead, co = services.suggest_departments(demand)
             kwargs["initial"] = {"lead": lead, "co": co}
         action_forms[name] = forms.get(name) or form_class(prefix=name, **kwargs)
-    events = demand.events.select_related("actor").prefetch_related("attachments")
+    events = list(demand.events.select_related("actor").prefetch_related("attachments"))
+    link_recommendations(events, request.user)
     merged = Demand.objects.filter(merged_into=demand)
     return {
         "demand": demand,
         "action_forms": action_forms,
         "events": events,
+        "recommended": [e for e in events if e.type == EventType.RECOMMENDED],
         "merged": merged,
         "merged_events": [(m, m.events.select_related("actor")) for m in merged],
         "assignments": demand.assignments.select_related("department"),
@@ -205,6 +271,20 @@ class DispatchRuleEditView(ObjectEditView):
                            changed=form.has_changed())
         messages.success(request, _("Saved the dispatch rule."))
         return redirect("demands:rules")
+
+
+class StandardReplyListView(StaffOnlyMixin, LoginRequiredMixin, View):
+    """标准答复 per category: staff read them (handlers pick them on a demand); the chain office keeps them."""
+
+    def get(self, request):
+        replies = StandardReply.objects.restrict(request.user).select_related("category")
+        return render(request, "demands/standard_replies.html", {
+            "replies": replies, "can_edit": can_change_any(StandardReply, request.user)})
+
+
+class StandardReplyEditView(ObjectEditView):
+    model = StandardReply
+    form_class = StandardReplyForm
 
 
 class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):

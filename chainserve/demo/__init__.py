@@ -36,7 +36,7 @@ from .timeline import Schedule, Timeline, seeded
 __all__ = ["CHAIN_NAME", "DEMO_PASSWORD", "ROLE_USERS", "load_demo"]
 
 # Apps that add their own demo records (a module chainserve.<app>.demo with load()), in this order.
-DEMO_APPS = ["chains", "resources", "matching", "registry", "reports"]
+DEMO_APPS = ["chains", "resources", "matching", "registry", "demands", "reports"]
 SEED = 2026
 NEWS_DAYS = 14  # what happened in the last two weeks is news: its notifications are unread
 

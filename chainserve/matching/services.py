@@ -424,5 +424,5 @@ def attach_resource(demand, user, item, reasons=()):
         attached, created = DemandResource.objects.get_or_create(
             demand=demand, **{name: item}, defaults={"reasons": list(reasons), "attached_by": user})
         if created:
-            demand_services.comment(demand, user, _("Recommended resource: %(item)s") % {"item": item.title})
+            demand_services.recommend(demand, user, item)
     return attached

@@ -1,14 +1,17 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from chainserve.core.api import ScopedSerializer
 from chainserve.core.reference import per_process
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
+from chainserve.core.uploads import check_files
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
 from ..choices import Channel, Priority, ProposalGrade, Rating
-from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule
-from ..permissions import available_actions, may_write_citywide_rules
+from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule, StandardReply
+from ..permissions import PARTNER_KINDS, available_actions, may_write_citywide_rules
 
 
 class CategorySerializer(StrictModelSerializer):
@@ -135,7 +138,15 @@ class ActionSerializer(StrictSerializer):
     level = serializers.IntegerField(required=False, min_value=0, max_value=3, help_text=_(
         "escalate: the escalation level you expect the demand at now (or send version); another is a conflict."))
 
-    REQUIRED = {"dispatch": ["lead"], "request_extension": ["days"], "decide_extension": ["approve"],
+    files = serializers.ListField(child=serializers.FileField(), required=False, help_text=_(
+        "reply, answer, close: files sent as multipart/form-data (PDF, images, Word, Excel, text; 10 MB each)."))
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind__in=PARTNER_KINDS), required=False,
+        help_text=_("add_partner: the bank, investor or fund to co-handle a financing demand."))
+    to_level = serializers.IntegerField(required=False, min_value=1, max_value=3, help_text=_(
+        "escalate: the level to take the demand to (by default the next); the chain office may go to any higher."))
+
+    REQUIRED = {"dispatch": ["lead"], "reassign": ["lead"], "add_partner": ["partner"], "request_extension": ["days"], "decide_extension": ["approve"],
                 "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
 
     def __init__(self, *args, **kwargs):
@@ -146,6 +157,12 @@ class ActionSerializer(StrictSerializer):
         self.fields["into"].queryset = Demand.objects.restrict(user)
         self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
 
+    def validate_files(self, files):
+        try:
+            return check_files(files)
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.messages) from None
+
     def validate(self, attrs):
         action = self.context["action"]
         missing = {f: [_("This field is required.")] for f in self.REQUIRED.get(action, []) if f not in attrs}
@@ -154,6 +171,40 @@ class ActionSerializer(StrictSerializer):
         if action == "link_issue" and not attrs.get("issue") and not attrs.get("new_title", "").strip():
             raise serializers.ValidationError({"issue": [_("Choose an issue or give a new one's title.")]})
         return attrs
+
+
+class PickSerializer(StrictSerializer):
+    # bounded as the database's integers are (a larger id would overflow SQLite's, a 500)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    version = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1,
+                                       help_text=_("The version you saw; a stale one is a conflict."))
+
+
+class DispatchSelectedSerializer(StrictSerializer):
+    """批量派单: demands of the queue (each with the version seen) to one lead department and co-handlers."""
+
+    demands = PickSerializer(many=True, allow_empty=False, max_length=100)
+    lead = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT))
+    co = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT),
+                                            many=True, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class OutcomeSerializer(StrictSerializer):
+    """One demand of a bulk dispatch: dispatched (ok) or why not (detail)."""
+
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    ok = serializers.BooleanField()
+    detail = serializers.CharField(source="error")
+
+
+class StandardReplySerializer(ScopedSerializer):
+    """A standard reply (标准答复): saved through save_record, so only the chain office's writes pass."""
+
+    class Meta:
+        model = StandardReply
+        fields = ["id", "category", "title", "text", "active"]
 
 
 class DispatchRuleSerializer(StrictModelSerializer):

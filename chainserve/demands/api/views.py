@@ -12,7 +12,7 @@ from chainserve.core.choices import Role
 from .. import services
 from ..filtersets import DemandFilterSet
 from ..forms import ACTION_FORMS
-from ..models import Category, Demand, DispatchRule
+from ..models import Category, Demand, DispatchRule, StandardReply
 from . import serializers
 
 
@@ -57,6 +57,22 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
             raise ValidationError(e.message_dict) from None
         return Response(serializers.DemandCreatedSerializer(demand).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=serializers.DispatchSelectedSerializer,
+                   responses={200: serializers.OutcomeSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="dispatch-selected", pagination_class=None)
+    def dispatch_selected(self, request):
+        """批量派单 (the chain office): each demand is dispatched on its own; the answer lists every one's outcome
+        (ok, or why not: taken meanwhile, no longer queued, no such demand) in the order sent."""
+        body = serializers.DispatchSelectedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        try:
+            outcomes = services.dispatch_selected(request.user, [(p["id"], p.get("version")) for p in v["demands"]],
+                                                  v["lead"], v.get("co", ()), v["note"])
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied(str(e) or None) from None
+        return Response(serializers.OutcomeSerializer(outcomes, many=True).data)
+
     # The whole history as one list, not a page: pagination_class=None so the schema says so too.
     @extend_schema(responses=serializers.DemandEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -95,6 +111,16 @@ def _plain(value):
     if isinstance(value, list):
         return [getattr(v, "pk", v) for v in value]
     return getattr(value, "pk", value)
+
+
+class StandardReplyViewSet(ScopedViewSet):
+    """Standard replies (标准答复) per category: staff read them (`?category=`); the chain office keeps them."""
+
+    model = StandardReply
+    serializer_class = serializers.StandardReplySerializer
+    select_related = ("category",)
+    filterset_fields = ["category", "active"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
 class DispatchRuleViewSet(ScopedViewSet):

@@ -5,40 +5,41 @@ The names other apps and the tests use are here; each lives in the module that s
 
 from ..permissions import available_actions
 from .attachments import check_attachment
+from .escalation import agenda_candidates, escalate, resolve_at_meeting
 from .figures import rebuild_figures
 from .intake import Intake, submit
 from .notifications import notify_event
+from .office import add_partner, reassign, urge
 from .reminders import escalate_overdue, in_working_hours, send_reminders
 from .rules import rule_changes, save_rule
+from .steps import Outcome, dispatch_selected, perform
 from .transitions import (
     ConflictError,
     TransitionError,
     accept,
-    agenda_candidates,
     answer,
     ask,
     close,
     comment,
     decide_extension,
     dispatch,
-    escalate,
     link_issue,
     merge,
-    perform,
     rate,
+    recommend,
     reject,
     reopen,
     reply,
     request_extension,
-    resolve_at_meeting,
     send_back,
     suggest_departments,
 )
 
 __all__ = [
-    "ConflictError", "Intake", "TransitionError", "accept", "agenda_candidates", "answer", "ask",
-    "available_actions", "check_attachment", "close", "comment", "decide_extension", "dispatch", "escalate",
-    "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event", "perform", "rate",
-    "rebuild_figures", "reject", "reopen", "reply", "request_extension", "resolve_at_meeting", "rule_changes",
-    "save_rule", "send_back", "send_reminders", "submit", "suggest_departments",
+    "ConflictError", "Intake", "Outcome", "TransitionError", "accept", "add_partner", "agenda_candidates", "answer", "ask",
+    "available_actions", "check_attachment", "close", "comment", "decide_extension", "dispatch",
+    "dispatch_selected", "escalate", "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event",
+    "perform", "rate", "reassign", "recommend", "rebuild_figures", "reject", "reopen", "reply", "request_extension",
+    "resolve_at_meeting", "rule_changes", "save_rule", "send_back", "send_reminders", "submit",
+    "suggest_departments", "urge",
 ]

@@ -39,3 +39,14 @@ def attach(demand, event, f, user):
     attachment.file.save(short_name(f.name, STORED_NAME_CHARS), f, save=False)
     attachment.save()
     return attachment
+
+
+def check_attachments(files):
+    """Refuse the step before anything is written if any of its files is refused (check_attachment)."""
+    for f in files:
+        check_attachment(f)
+
+
+def attach_all(demand, event, files, user):
+    """Keep each of files as an attachment of demand and its step's event."""
+    return [attach(demand, event, f, user) for f in files]

@@ -29,6 +29,21 @@ def dispatched(demand, actor, was, note, lead, co):
     return _write(demand, actor, EventType.DISPATCHED, was, note, lead=lead.pk, co=[c.pk for c in co])
 
 
+def urged(demand, actor, was, note, departments):
+    """催办: the departments reminded (those handling it then)."""
+    return _write(demand, actor, EventType.URGED, was, note, departments=departments)
+
+
+def reassigned(demand, actor, was, reason, former, lead):
+    """改派: the lead department it came from (none if it had none) and the one it went to."""
+    return _write(demand, actor, EventType.REASSIGNED, was, reason, former=former.pk if former else None,
+                  former_name=str(former or ""), lead=lead.pk, lead_name=str(lead))
+
+
+def partner_added(demand, actor, was, note, partner):
+    return _write(demand, actor, EventType.PARTNER_ADDED, was, note, partner=partner.pk, partner_name=str(partner))
+
+
 def sent_back(demand, actor, was, reason, department_id):
     return _write(demand, actor, EventType.SENT_BACK, was, reason, department=department_id)
 
@@ -98,6 +113,13 @@ def linked(demand, actor, was, issue):
 
 def commented(demand, actor, was, text):
     return _write(demand, actor, EventType.COMMENTED, was, text)
+
+
+def recommended(demand, actor, was, item):
+    """A catalogue item (resources app) recommended to the enterprise: which one, to link it."""
+    meta = type(item)._meta
+    return _write(demand, actor, EventType.RECOMMENDED, was, item.title, app=meta.app_label, kind=meta.model_name,
+                  item=item.pk)
 
 
 def deadline_recomputed(demand, actor, was, note, deadlines, assignments, years):

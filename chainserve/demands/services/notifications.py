@@ -29,16 +29,18 @@ def notify_event(event_id):
         return
     d = event.demand
     enterprise = User.objects.filter(role=Role.ENTERPRISE, organization_id=d.organization_id)
-    handlers = User.objects.filter(role=Role.HANDLER, organization__demand_assignments__demand=d,
+    # the departments handling it, and a partner institution co-handling a financing demand
+    handlers = User.objects.filter(role__in=(Role.HANDLER, Role.PARTNER), organization__demand_assignments__demand=d,
                                    organization__demand_assignments__active=True)
     # the offices that may see the demand (models.demand_scope): its chain's, or for a demand on no chain
     # those of the chains its enterprise is placed on
     office = User.objects.filter(role=Role.OFFICE).filter(
         Q(chains=d.chain_id) if d.chain_id else Q(chains__placements__organization_id=d.organization_id)).distinct()
     to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
-                     EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED}
+                     EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED, EventType.RECOMMENDED}
     to_handlers = {EventType.DISPATCHED, EventType.REPLIED, EventType.REOPENED, EventType.EXTENSION_APPROVED,
-                   EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
+                   EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED, EventType.URGED,
+                   EventType.REASSIGNED, EventType.PARTNER_ADDED}
     to_office = {EventType.SUBMITTED, EventType.SENT_BACK, EventType.EXTENSION_ASKED, EventType.ESCALATED,
                  EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
     users = set()
@@ -48,6 +50,8 @@ def notify_event(event_id):
         users.update(handlers)
     if event.type in to_office:
         users.update(office)
+    if event.type == EventType.REASSIGNED and event.data.get("former"):  # the former lead hears it is no longer its
+        users.update(User.objects.filter(role=Role.HANDLER, organization_id=event.data["former"]))
     users.discard(event.actor)
     # Stored messages are written in the platform's language, whoever's request led to them.
     with translation.override(settings.LANGUAGE_CODE):

@@ -12,7 +12,8 @@ from chainserve.core.workdays import current_calendar
 from .. import sla
 from ..choices import EscalationLevel, Status
 from ..models import Demand
-from .transitions import TransitionError, escalate
+from .escalation import escalate
+from .transitions import TransitionError
 
 
 def in_working_hours(now, calendar) -> bool:

@@ -9,7 +9,7 @@ transaction, and notifies after commit. Nothing here is called from signals.
 from collections import Counter
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,11 +20,11 @@ from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
 
 from .. import metrics, permissions, sla
-from ..choices import OPEN_STATUSES, AssignmentRole, EscalationLevel, Rating, Status
+from ..choices import AssignmentRole, Rating, Status
 from ..models import Assignment, ChainIssue, Demand, DispatchRule
 from ..permissions import STEPS
 from . import events, figures
-from .attachments import attach, check_attachment
+from .attachments import attach_all, check_attachments
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
 
@@ -186,8 +186,7 @@ def ask(demand, user, question, *, version=None):
 def reply(demand, user, text, files=(), *, version=None):
     """The enterprise answers the question; the deadlines move on by the working days it took."""
     text = required_text(text, "note", _("Write your answer."))
-    for f in files:
-        check_attachment(f)
+    check_attachments(files)
     calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
@@ -203,15 +202,15 @@ def reply(demand, user, text, files=(), *, version=None):
         d.paused_at = None
         d.paused_working_days += paused
         was = _save(d, to=Status.DISPATCHED)
-        event = events.replied(d, user, was, text, paused)
-        for f in files:
-            attach(d, event, f, user)
+        attach_all(d, events.replied(d, user, was, text, paused), files, user)
     return d
 
 
-def answer(demand, user, text, *, version=None):
-    """A handling department (lead or co-handler) answers; the first answer counts for 响应率."""
+def answer(demand, user, text, files=(), *, version=None):
+    """A handling department (lead or co-handler) answers, with files (a 答复函) if any; the first answer
+    counts for 响应率."""
     text = required_text(text, "note", _("Write the answer."))
+    check_attachments(files)
     with transaction.atomic():
         d = _lock(demand, version)
         _require_step(d, "answer")
@@ -224,7 +223,7 @@ def answer(demand, user, text, *, version=None):
         if d.first_answered_at is None and (assignment is None or assignment.role == AssignmentRole.LEAD):
             d.first_answered_at = now
         was = _save(d)
-        events.answered(d, user, was, text)
+        attach_all(d, events.answered(d, user, was, text), files, user)
     return d
 
 
@@ -262,9 +261,11 @@ def decide_extension(demand, user, approve: bool, note="", *, version=None):
     return d
 
 
-def close(demand, user, resolved: bool, text, grade="", *, version=None):
-    """Close as resolved, or as closed-unresolved with the explanation (never counted as solved)."""
+def close(demand, user, resolved: bool, text, grade="", files=(), *, version=None):
+    """Close as resolved, or as closed-unresolved with the explanation (never counted as solved); files go
+    with the closing (the 答复函, minutes …)."""
     text = required_text(text, "note", _("Write what was done.") if resolved else _("Explain why it cannot be solved."))
+    check_attachments(files)
     calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)
@@ -282,7 +283,8 @@ def close(demand, user, resolved: bool, text, grade="", *, version=None):
         d.resolve_working_days = max(0, sla.working_days_since(d.created, now, calendar) - d.paused_working_days)
         d.extension_days, d.extension_reason = None, ""  # a closed demand needs no more time
         was = _save(d, to=Status.RESOLVED if resolved else Status.UNRESOLVED)
-        (events.resolved if resolved else events.unresolved)(d, user, was, text, d.proposal_grade)
+        event = (events.resolved if resolved else events.unresolved)(d, user, was, text, d.proposal_grade)
+        attach_all(d, event, files, user)
     return d
 
 
@@ -326,56 +328,7 @@ def reopen(demand, user, reason, *, version=None):
     return d
 
 
-# ---------------------------------------------------------------- escalation, chain-wide issues, merging
-
-def escalate(demand, user, reason, *, version=None, level=None, system=False):
-    """Move the demand one level up: chain office → coordination committee → the next joint meeting's agenda.
-    `level`, when given, is the level the caller saw: a step repeated (a retry, a double click, the overdue
-    sweep meeting an escalation made meanwhile) is then a conflict, not one more level."""
-    reason = required_text(reason, "note", _("Say why the demand needs a higher level."))
-    with transaction.atomic():
-        d = _lock(demand, version)
-        if level is not None and int(level) != d.escalation_level:
-            raise ConflictError(_("The demand is already at the level “%(level)s”. Reload it to see what changed.")
-                                % {"level": d.get_escalation_level_display()})
-        if not system:
-            permissions.check("escalate", user, d)
-        _require_step(d, "escalate")
-        _require_when(d, "escalate")
-        d.escalation_level += 1
-        was = _save(d)
-        events.escalated(d, None if system else user, was, reason, d.escalation_level)
-    return d
-
-
-def agenda_candidates(chain):
-    """Open demands escalated to the joint meeting of chain: the agenda the meetings module builds from."""
-    return Demand.objects.filter(chain=chain, escalation_level=EscalationLevel.JOINT_MEETING,
-                                 status__in=OPEN_STATUSES).select_related("organization", "category")
-
-
-def resolve_at_meeting(demand, user, meeting, text, *, version=None):
-    """Close an open demand as resolved by a decision of a joint meeting; the event names the meeting."""
-    permissions.check("resolve_at_meeting", user, demand)
-    text = required_text(text, "note", _("Write what the meeting decided."))
-    calendar = current_calendar()
-    with transaction.atomic():
-        d = _lock(demand, version)
-        _require_step(d, "resolve_at_meeting")
-        now = timezone.now()
-        d.closed_at = now
-        d.resolution = text
-        if d.first_answered_at is None:
-            d.first_answered_at = now
-        if d.paused_at is not None:  # decided while waiting on the enterprise: that wait ends here
-            d.paused_working_days += sla.working_days_since(d.paused_at, now, calendar)
-            d.paused_at = None
-        d.resolve_working_days = max(0, sla.working_days_since(d.created, now, calendar) - d.paused_working_days)
-        d.extension_days, d.extension_reason = None, ""
-        was = _save(d, to=Status.RESOLVED)
-        events.resolved_at_meeting(d, user, was, text, meeting)
-    return d
-
+# ---------------------------------------------------------------- chain-wide issues, merging, comments
 
 def link_issue(demand, user, issue):
     permissions.check("link_issue", user, demand)
@@ -428,54 +381,13 @@ def comment(demand, user, text):
         events.commented(d, user, was, text)
     return d
 
-# Steps that are not idempotent (sent twice, they act twice): they need the version the user saw, or the
-# level they expect, so that a retry or a double click is a conflict instead of a second escalation.
-EXPECTING_STEPS = {"escalate"}
 
-
-def perform(action, demand, user, data, version=None):
-    """Run one named step with a form's or the API's cleaned data (the page and the API share this)."""
-    try:
-        version = None if version in (None, "") else int(version)
-    except (TypeError, ValueError):
-        raise ConflictError(_("Reload the demand and try again.")) from None
-    if not Demand.objects.restrict(user).filter(pk=demand.pk).exists():
-        # a former assignee (sent back, re-dispatched) or anyone else out of scope: as if it did not exist
-        raise PermissionDenied(_("This step is not open to you on this demand now."))
-    if version is not None and version != demand.version:
-        # checked before the step's availability: a step taken meanwhile may have closed this one
-        raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
-    level = data.get("level")
-    if action in EXPECTING_STEPS and version is None and level is None:
-        raise ValidationError({"version": _("Send the version of the demand you saw (or the level you expect it "
-                                            "at now): repeated, this step would act twice.")})
-    if action not in permissions.available_actions(demand, user):
-        raise TransitionError(_("This step is not open to you on this demand now."))
-    note = data.get("note", "")
-    v = {"version": version}
-    steps = {
-        "accept": lambda: accept(demand, user, note=note, **v),
-        "reject": lambda: reject(demand, user, note, **v),
-        "dispatch": lambda: dispatch(demand, user, data["lead"], data.get("co", ()), note=note, **v),
-        "send_back": lambda: send_back(demand, user, note, **v),
-        "ask": lambda: ask(demand, user, note, **v),
-        "reply": lambda: reply(demand, user, note, data.get("files", ()), **v),
-        "answer": lambda: answer(demand, user, note, **v),
-        "request_extension": lambda: request_extension(demand, user, data["days"], note, **v),
-        "decide_extension": lambda: decide_extension(demand, user, data["approve"], note, **v),
-        "close": lambda: close(demand, user, data["resolved"], note, data.get("grade", ""), **v),
-        "rate": lambda: rate(demand, user, data["rating"], note, **v),
-        "reopen": lambda: reopen(demand, user, note, **v),
-        "escalate": lambda: escalate(demand, user, note, level=level, **v),
-        "merge": lambda: merge(demand, data["into"], user, **v),
-        "link_issue": lambda: link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
-        "comment": lambda: comment(demand, user, note),
-    }
-    return steps[action]()
-
-
-def open_issue(user, demand, data):
-    if demand.chain_id is None:
-        raise ValidationError({"new_title": _("The demand is on no chain; a chain-wide issue needs one.")})
-    return ChainIssue.objects.create(chain_id=demand.chain_id, title=data["new_title"].strip(), created_by=user)
-
+def recommend(demand, user, item):
+    """Record in the history a catalogue item recommended to the enterprise (matching.attach_resource keeps the
+    attachment): the enterprise is told, and its demand page links the item while the enterprise may open it."""
+    permissions.check("comment", user, demand)
+    with transaction.atomic():
+        d = _lock(demand, None)
+        was = _save(d)
+        events.recommended(d, user, was, item)
+    return d

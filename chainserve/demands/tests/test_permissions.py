@@ -28,6 +28,9 @@ CALLS = {
     "rate": lambda s, d, u: services.rate(d, u, "satisfied"),
     "reopen": lambda s, d, u: services.reopen(d, u, "仍未解决。"),
     "escalate": lambda s, d, u: services.escalate(d, u, "需要协调。"),
+    "urge": lambda s, d, u: services.urge(d, u, "请尽快办理。"),
+    "reassign": lambda s, d, u: services.reassign(d, u, s.science, "属科技局职责。"),
+    "add_partner": lambda s, d, u: services.add_partner(d, u, s.world.bank),
     "merge": lambda s, d, u: services.merge(d, s.target, u),
     "link_issue": lambda s, d, u: services.link_issue(d, u, s.issue),
     "comment": lambda s, d, u: services.comment(d, u, "跟进。"),
@@ -58,6 +61,7 @@ def demands(clock, desk, make_demand):
     states = {name: make_demand(name) for name in [
         "new", "accepted", "dispatched", "waiting", "answered", "resolved", "unresolved", "rejected",
         "rated_unsatisfied"]}
+    states["financing"] = make_demand("dispatched", category=desk.financing)
     states["rated_satisfied"] = make_demand("resolved")
     services.rate(states["rated_satisfied"], desk.enterprise, "satisfied")
     states["sent_back"] = make_demand("dispatched")
@@ -98,8 +102,10 @@ def test_every_step_is_allowed_by_its_service_exactly_when_available_actions_lis
     assert mismatches == []
     # and the table is no empty answer: every step is someone's in some state, never everyone's in all
     assert [step for step, cases in allowed.items() if not cases or len(cases) == len(demands) * len(users)] == []
-    assert allowed["answer"] == {(state, who) for state in ("dispatched", "answered", "extension_asked", "on_the_agenda")
+    assert allowed["answer"] == {(state, who) for state in ("dispatched", "answered", "extension_asked", "on_the_agenda",
+                                                            "financing")
                                  for who in ("admin", "lead handler", "co-handler")}
+    assert allowed["add_partner"] == {("financing", "admin"), ("financing", "office")}
     assert allowed["reopen"] == {("rated_unsatisfied", "own enterprise")}
     assert ("on_the_agenda", "office") not in allowed["escalate"]
     assert ("sent_back", "lead handler") not in allowed["escalate"]

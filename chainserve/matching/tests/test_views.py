@@ -120,8 +120,12 @@ def test_a_handler_sees_ranked_suggestions_with_reasons_and_attaches_one(matched
     assert response.status_code == 302
     attached = DemandResource.objects.get(demand=demand)
     assert attached.item == matched.loan and attached.attached_by == matched.users.handler
-    assert DemandEvent.objects.filter(demand=demand, type="commented").last().note == \
-        "Recommended resource: 科技贷款贴息产品"
+    event = DemandEvent.objects.filter(demand=demand).last()
+    assert (event.type, event.note, event.data) == ("recommended", "科技贷款贴息产品", {
+        "app": "resources", "kind": "financialproduct", "item": matched.loan.pk})
+    # the enterprise is told, and its page links the product it may open
+    page = client_as(matched.users.enterprise).get(f"/demands/{demand.pk}/").content.decode()
+    assert f'<a href="/resources/financial-products/{matched.loan.pk}/">科技贷款贴息产品</a>' in page
 
 
 def test_an_enterprise_gets_no_suggestions_and_cannot_attach(matched, demand, client_as):

@@ -88,3 +88,12 @@ document.addEventListener("click", (event) => {
     if (box) close(box, parts(box).list);
   });
 })();
+
+// <select data-fill="ID"> whose options carry data-text (a standard reply): choosing one puts its text in the
+// field ID (the note), to adapt before sending; "write my own" leaves what is there.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("select[data-fill]");
+  const text = select && select.selectedOptions[0] && select.selectedOptions[0].dataset.text;
+  const target = select && document.getElementById(select.dataset.fill);
+  if (text !== undefined && target) target.value = text;
+});
