@@ -5,6 +5,7 @@ The names other apps and the tests use are here; each lives in the module that s
 
 from ..permissions import available_actions
 from .attachments import check_attachment
+from .enterprise import SimilarDemandsFound, check_similar, earlier_results, similar_demands, supplement, withdraw
 from .figures import rebuild_figures
 from .intake import Intake, submit
 from .notifications import notify_event
@@ -41,4 +42,5 @@ __all__ = [
     "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event", "perform", "rate",
     "rebuild_figures", "reject", "reopen", "reply", "request_extension", "resolve_at_meeting", "rule_changes",
     "save_rule", "send_back", "send_reminders", "submit", "suggest_departments",
+    "SimilarDemandsFound", "check_similar", "earlier_results", "similar_demands", "supplement", "withdraw",
 ]

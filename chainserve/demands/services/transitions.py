@@ -318,6 +318,7 @@ def reopen(demand, user, reason, *, version=None):
         now = timezone.now()
         d.resolve_due = sla.due(now, policy.resolve_days, calendar)
         d.closed_at, d.rating, d.rating_comment, d.rated_at = None, "", "", None
+        d.resolution, d.proposal_grade = "", ""  # the result reopened is kept by its event, shown as history
         d.resolve_working_days = None
         d.reopen_count += 1
         Assignment.objects.filter(demand=d, department_id=d.lead_department_id).update(active=True, due=d.resolve_due)
@@ -453,6 +454,7 @@ def perform(action, demand, user, data, version=None):
         raise TransitionError(_("This step is not open to you on this demand now."))
     note = data.get("note", "")
     v = {"version": version}
+    from . import enterprise  # the enterprise's steps build on this module's helpers
     steps = {
         "accept": lambda: accept(demand, user, note=note, **v),
         "reject": lambda: reject(demand, user, note, **v),
@@ -470,6 +472,8 @@ def perform(action, demand, user, data, version=None):
         "merge": lambda: merge(demand, data["into"], user, **v),
         "link_issue": lambda: link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
         "comment": lambda: comment(demand, user, note),
+        "supplement": lambda: enterprise.supplement(demand, user, note, data.get("files", ()), **v),
+        "withdraw": lambda: enterprise.withdraw(demand, user, note, **v),
     }
     return steps[action]()
 
