@@ -8,6 +8,7 @@ from django.db.models import Sum
 from django.utils import translation
 from django.utils.timezone import localtime
 
+from chainserve.core.models import Notification
 from chainserve.demands import services
 from chainserve.demands.choices import Channel, EventType, Status
 from chainserve.demands.forms import ReplyForm
@@ -284,6 +285,18 @@ def test_the_office_sees_the_withdrawn_demand_with_its_reason_and_not_in_its_que
     assert "withdrawn by the enterprise</b> → Withdrawn by the enterprise" in page
     assert "已自行解决。" in page
     assert demand.number not in queue.content.decode()
+
+
+@pytest.mark.parametrize("step", ["withdraw", "supplement"])
+def test_the_chain_office_is_told_of_a_withdrawal_or_added_information(desk, make_demand, step):
+    demand = make_demand()
+    getattr(services, step)(demand, desk.enterprise, "已自行解决。")
+    event = Demand.objects.get(pk=demand.pk).events.last()
+
+    services.notify_event(event.pk)
+
+    assert sorted(Notification.objects.filter(key=f"demand-event:{event.pk}").values_list(
+        "user__username", flat=True)) == ["office"]
 
 
 # ---------------------------------------------------------------- 补充材料
