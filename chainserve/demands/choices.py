@@ -13,6 +13,7 @@ class Status(models.TextChoices):
     UNRESOLVED = "unresolved", _("Closed, not solved")
     REJECTED = "rejected", _("Rejected as out of scope")
     MERGED = "merged", _("Merged into another demand")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the enterprise")
 
 
 OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.DISPATCHED, Status.WAITING)
@@ -91,3 +92,5 @@ class EventType(models.TextChoices):
     COMMENTED = "commented", _("comment")
     RECOMMENDED = "recommended", _("recommended a resource")
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("deadlines adjusted to the official holiday schedule")
+    SUPPLEMENTED = "supplemented", _("enterprise added information")
+    WITHDRAWN = "withdrawn", _("withdrawn by the enterprise")

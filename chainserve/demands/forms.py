@@ -198,8 +198,18 @@ class RateForm(BootstrapForm):
                            max_length=500)
 
 
-class ReplyForm(NoteForm):
+class ReplyForm(BootstrapForm):
+    """The enterprise's answer to a question, or what it adds before acceptance: 补充材料, with files."""
+
+    note = forms.CharField(label=_("Supplementary information"), widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=5000)
     files = MultipleFileField(label=_("Attachments"))
+
+
+class WithdrawForm(BootstrapForm):
+    note = forms.CharField(label=_("Why do you withdraw the demand?"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000, help_text=_("Until the office accepts it, you may withdraw your demand: "
+                                                        "it is then closed and not handled."))
 
 
 class MergeForm(BootstrapForm):
@@ -262,4 +272,5 @@ ACTION_FORMS = {
     "decide_extension": DecideExtensionForm, "close": CloseForm, "rate": RateForm, "reopen": NoteForm,
     "escalate": EscalateForm, "urge": NoteForm, "reassign": ReassignForm,
     "add_partner": AddPartnerForm, "merge": MergeForm, "link_issue": LinkIssueForm, "comment": NoteForm,
+    "supplement": ReplyForm, "withdraw": WithdrawForm,
 }

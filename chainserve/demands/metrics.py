@@ -44,12 +44,12 @@ GROUPS = {
 }
 FILTERS = {by: (column, field) for by, (column, field, _label, _model) in GROUPS.items()}
 
-COUNTED = ~Q(status__in=[Status.REJECTED, Status.MERGED])
+COUNTED = ~Q(status__in=[Status.REJECTED, Status.MERGED, Status.WITHDRAWN])
 SATISFIED = (Rating.SATISFIED, Rating.BASIC)
 
 
 def _counted(d):
-    return d.status not in (Status.REJECTED, Status.MERGED)
+    return d.status not in (Status.REJECTED, Status.MERGED, Status.WITHDRAWN)
 
 
 def _before(a, b):

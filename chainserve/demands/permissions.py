@@ -133,6 +133,8 @@ STEPS = {
     "reply": Step((Status.WAITING,), (ENTERPRISE,)),
     "rate": Step(CLOSED_STATUSES, (ENTERPRISE,), when=NOT_RATED),
     "reopen": Step(CLOSED_STATUSES, (ENTERPRISE,), when=RATED_UNSATISFIED),
+    "supplement": Step((Status.NEW,), (ENTERPRISE,)),  # before acceptance (services.enterprise)
+    "withdraw": Step((Status.NEW,), (ENTERPRISE,)),
     "escalate": Step(OPEN_STATUSES, (OFFICE, HANDLING), _("Only the chain office or a handling department may escalate."),
                      when=BELOW_JOINT_MEETING),
     "merge": Step(OPEN_STATUSES, (OFFICE,)),

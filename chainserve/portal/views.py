@@ -54,16 +54,22 @@ class PortalDemandCreateView(EnterpriseMixin, View):
 
     def post(self, request):
         form = PortalDemandForm(request.POST, request.FILES)
+        similar = None
         if form.is_valid():
             data = form.cleaned_data
+            intake = services.Intake(organization=request.user.organization, category=data["category"],
+                                     title=data["title"], description=data["description"])
             try:
-                demand = services.submit(request.user, services.Intake(
-                    organization=request.user.organization, category=data["category"], title=data["title"],
-                    description=data["description"]), data["files"])
+                # the warning's button sends confirm_new: raise it all the same
+                services.check_similar(request.user, intake, request.POST.get("confirm_new") == "1")
+                demand = services.submit(request.user, intake, data["files"])
+            except services.SimilarDemandsFound as e:
+                similar = e.matches
             except ValidationError as e:
                 add_service_error(form, e)
             else:
                 messages.success(request, _("Your demand %(n)s was received. You will be told of every step.")
                                  % {"n": demand.number})
                 return redirect(demand)
-        return render(request, "demands/demand_form.html", {"form": form, "portal": True}, status=400)
+        return render(request, "demands/demand_form.html", {"form": form, "portal": True, "similar": similar},
+                      status=400)

@@ -113,6 +113,24 @@ class DemandCreateSerializer(StrictSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PORTAL)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     proposer = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    confirm_new = serializers.BooleanField(default=False, help_text=_(
+        "An enterprise raising a demand like one of its own (same category, alike title or description; open, or "
+        "closed in the last 90 days) gets a 400 listing them under `similar`; send true to raise it all the same."))
+
+
+class SimilarDemandSerializer(StrictSerializer):
+    """A demand of the enterprise's own like the one it raises: add to it rather than raise it again."""
+
+    id = serializers.IntegerField(source="demand.pk")
+    number = serializers.CharField(source="demand.number")
+    title = serializers.CharField(source="demand.title")
+    status = serializers.CharField(source="demand.status")
+    created = serializers.DateTimeField(source="demand.created")
+    closed_at = serializers.DateTimeField(source="demand.closed_at", allow_null=True)
+    percent = serializers.IntegerField(help_text=_("How alike, per cent of the two-character pieces in common."))
+    step = serializers.CharField(allow_null=True, help_text=_(
+        "The step that adds to it now: supplement (before acceptance), reply (to a question), or null."))
+    url = serializers.CharField(source="demand.get_absolute_url")
 
 
 class ActionSerializer(StrictSerializer):

@@ -47,10 +47,15 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
             org = request.user.organization
         if org is None:
             raise ValidationError({"organization": ["This field is required."]})
+        intake = services.Intake(organization=org, category=v["category"], title=v["title"],
+                                 description=v["description"], channel=v["channel"], priority=v["priority"],
+                                 proposer=v["proposer"])
         try:
-            demand = services.submit(request.user, services.Intake(
-                organization=org, category=v["category"], title=v["title"], description=v["description"],
-                channel=v["channel"], priority=v["priority"], proposer=v["proposer"]))
+            services.check_similar(request.user, intake, v["confirm_new"])
+            demand = services.submit(request.user, intake)
+        except services.SimilarDemandsFound as e:
+            return Response({"confirm_new": [str(e)], "similar": serializers.SimilarDemandSerializer(
+                e.matches, many=True).data}, status=status.HTTP_400_BAD_REQUEST)
         except DjangoPermissionDenied as e:
             raise PermissionDenied(str(e)) from None
         except DjangoValidationError as e:

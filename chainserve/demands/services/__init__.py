@@ -5,6 +5,7 @@ The names other apps and the tests use are here; each lives in the module that s
 
 from ..permissions import available_actions
 from .attachments import check_attachment
+from .enterprise import SimilarDemandsFound, check_similar, earlier_results, similar_demands, supplement, withdraw
 from .escalation import agenda_candidates, escalate, resolve_at_meeting
 from .figures import rebuild_figures
 from .intake import Intake, submit
@@ -42,4 +43,5 @@ __all__ = [
     "perform", "rate", "reassign", "recommend", "rebuild_figures", "reject", "reopen", "reply", "request_extension",
     "resolve_at_meeting", "rule_changes", "save_rule", "send_back", "send_reminders", "submit",
     "suggest_departments", "urge",
+    "SimilarDemandsFound", "check_similar", "earlier_results", "similar_demands", "supplement", "withdraw",
 ]

@@ -126,3 +126,11 @@ def deadline_recomputed(demand, actor, was, note, deadlines, assignments, years)
     """The official holiday schedule moved its deadlines: before and after, each field and department."""
     return _write(demand, actor, EventType.DEADLINE_RECOMPUTED, was, note, deadlines=deadlines,
                   assignments=assignments, years=years)
+
+
+def withdrawn(demand, actor, was, reason):
+    return _write(demand, actor, EventType.WITHDRAWN, was, reason)
+
+
+def supplemented(demand, actor, was, text):
+    return _write(demand, actor, EventType.SUPPLEMENTED, was, text)

@@ -42,7 +42,8 @@ def notify_event(event_id):
                    EventType.EXTENSION_REFUSED, EventType.RATED, EventType.DEADLINE_RECOMPUTED, EventType.URGED,
                    EventType.REASSIGNED, EventType.PARTNER_ADDED}
     to_office = {EventType.SUBMITTED, EventType.SENT_BACK, EventType.EXTENSION_ASKED, EventType.ESCALATED,
-                 EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED}
+                 EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED, EventType.SUPPLEMENTED,
+                 EventType.WITHDRAWN}
     users = set()
     if event.type in to_enterprise:
         users.update(enterprise)

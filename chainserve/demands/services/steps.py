@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import ChainIssue, Demand
-from . import escalation, office, transitions
+from . import enterprise, escalation, office, transitions
 from .transitions import ConflictError, TransitionError
 
 # Steps that are not idempotent (sent twice, they act twice): they need the version the user saw, or the
@@ -57,6 +57,8 @@ def perform(action, demand, user, data, version=None):
         "merge": lambda: transitions.merge(demand, data["into"], user, **v),
         "link_issue": lambda: transitions.link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
         "comment": lambda: transitions.comment(demand, user, note),
+        "supplement": lambda: enterprise.supplement(demand, user, note, data.get("files", ()), **v),
+        "withdraw": lambda: enterprise.withdraw(demand, user, note, **v),
     }
     return steps[action]()
 

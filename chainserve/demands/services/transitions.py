@@ -320,6 +320,7 @@ def reopen(demand, user, reason, *, version=None):
         now = timezone.now()
         d.resolve_due = sla.due(now, policy.resolve_days, calendar)
         d.closed_at, d.rating, d.rating_comment, d.rated_at = None, "", "", None
+        d.resolution, d.proposal_grade = "", ""  # the result reopened is kept by its event, shown as history
         d.resolve_working_days = None
         d.reopen_count += 1
         Assignment.objects.filter(demand=d, department_id=d.lead_department_id).update(active=True, due=d.resolve_due)

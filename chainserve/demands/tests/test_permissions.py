@@ -34,6 +34,8 @@ CALLS = {
     "merge": lambda s, d, u: services.merge(d, s.target, u),
     "link_issue": lambda s, d, u: services.link_issue(d, u, s.issue),
     "comment": lambda s, d, u: services.comment(d, u, "跟进。"),
+    "supplement": lambda s, d, u: services.supplement(d, u, "补充近三年研发费用明细。"),
+    "withdraw": lambda s, d, u: services.withdraw(d, u, "已自行解决。"),
     # its meeting as the service reads it: the pk and the title the event keeps
     "resolve_at_meeting": lambda s, d, u: services.resolve_at_meeting(d, u, SimpleNamespace(pk=1), "会议议定。"),
 }

@@ -129,7 +129,7 @@ def test_an_attachment_is_served_as_a_download(scoped, client_as):
 
 @pytest.mark.parametrize(("state", "role", "expected"), [
     ("new", "office", ["accept", "dispatch", "reject", "escalate", "merge", "link_issue", "comment"]),
-    ("new", "enterprise", []),
+    ("new", "enterprise", ["supplement", "withdraw"]),  # before acceptance (services.enterprise)
     ("dispatched", "office", ["urge", "reassign", "escalate", "merge", "link_issue", "comment"]),
     ("dispatched", "handler", ["ask", "send_back", "close", "answer", "request_extension", "escalate",
                                "comment"]),

@@ -8,7 +8,7 @@ from chainserve.demands.models import Demand
 
 from .base import COUNT, DAYS, PERCENT, figure
 
-NOT_RECEIVED = (Status.REJECTED, Status.MERGED)  # as metrics counts `received`
+NOT_RECEIVED = (Status.REJECTED, Status.MERGED, Status.WITHDRAWN)  # as metrics counts `received`
 
 
 def demands(period, scope):
