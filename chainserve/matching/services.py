@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chainserve.core.choices import Role
 from chainserve.core.models import Notification, User
@@ -385,14 +386,21 @@ STATE_ACTIONS = {"open": MatchState.OPENED, "save": MatchState.SAVED, "dismiss":
                  "apply": MatchState.APPLIED, "restore": MatchState.OPENED}
 
 
+ONLY_THE_ENTERPRISE = gettext_lazy("Only the enterprise itself may do this.")
+
+
+def may_set_state(match, user):
+    return user.role == Role.ENTERPRISE and user.organization_id == match.enterprise_id
+
+
 def set_state(match, user, action):
     """The enterprise opens, saves, dismisses, marks as applied or restores one of its matches.
 
     Opening only moves a new match (it never undoes a save or a dismissal)."""
+    if not may_set_state(match, user):
+        raise PermissionDenied(ONLY_THE_ENTERPRISE)
     if action not in STATE_ACTIONS:
         raise ValidationError({"action": _("Unknown action.")})
-    if not (user.role == Role.ENTERPRISE and user.organization_id == match.enterprise_id):
-        raise PermissionDenied(_("Only the enterprise itself may do this."))
     now = timezone.now()
     with transaction.atomic():
         m = Match.objects.select_for_update().get(pk=match.pk)

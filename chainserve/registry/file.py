@@ -79,9 +79,10 @@ def build_file(org, user):
               org.corrections.select_related("decided_by").order_by("-created", "-pk"), user),
     ]
     # Shown even when empty, where the emptiness says something: on no chain, no demands, nothing asked yet.
-    always = {"demands"} | ({"corrections"} if may_request_correction(org, user) else set())
+    # A bank or a department raises no demands and sits on no chain: nothing to say about those parts.
+    always = {"corrections"} if may_request_correction(org, user) else set()
     if org.kind in PLACEABLE:
-        always.add("placements")
+        always |= {"placements", "demands"}
     return [p for p in parts if p is not None and (p.count or p.key in always)]
 
 

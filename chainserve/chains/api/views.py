@@ -18,6 +18,7 @@ from . import serializers
 class ChainViewSet(ScopedViewSet):
     model = Chain
     serializer_class = serializers.ChainSerializer
+    prefetch_related = ("staff",)
     filterset_class = ChainFilterSet
     ordering_fields = ["name", "level", "created"]
     ordering = ["level", "name", "id"]

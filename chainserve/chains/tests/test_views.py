@@ -38,6 +38,8 @@ def test_chain_and_placement_lists_show_what_the_role_may_see(world, client_as, 
     placements = (CHAIN_PLACEMENTS if "chain" in chains else set()) | (
         {"pl_trial_wz"} if "dchain" in chains else set()
     )
+    if role == "enterprise":  # its own organisation's placements, for its file (一企一档)
+        placements = {"pl_ab_nfs", "pl_svc_nfs"}
 
     chain_page = client.get("/chains/")
     placement_page = client.get("/chains/placements/", {"per_page": 100})

@@ -233,7 +233,7 @@ class VisitViewSet(ScopedViewSet):
     def files(self, request, pk=None):
         """Add photos and documents to a visit (multipart, field `files`, several at once)."""
         visit = self.get_object()
-        data = serializers.VisitFilesInputSerializer(data={"files": request.FILES.getlist("files")})
+        data = serializers.VisitFilesInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _service(lambda: services.add_visit_files(visit, request.user, data.validated_data["files"]))
         return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data, status=status.HTTP_201_CREATED)

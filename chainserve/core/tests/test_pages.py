@@ -22,24 +22,19 @@ def test_a_wrong_password_is_refused_with_a_message(world, client_as):
     ]
 
 
-def test_staff_home_lists_their_chains(world, client_as):
-    office = client_as(world.users.office).get("/")
-    handler = client_as(world.users.handler).get("/")
+def test_enterprise_users_land_on_the_portal_and_partners_on_their_workbench(world, client_as):
+    partner = client_as(world.users.partner).get("/")
 
-    assert (list(office.context["chains"]), office.context["org_count"]) == ([world.chain], 6)
-    assert set(handler.context["chains"]) == {world.chain, world.dchain}
-
-
-def test_enterprise_users_land_on_the_portal_and_partners_on_their_organisation(world, client_as):
     assert client_as(world.users.enterprise).get("/")["Location"] == "/portal/"
-    assert client_as(world.users.partner).get("/")["Location"] == f"/registry/organizations/{world.bank.pk}/"
+    assert partner.status_code == 200
+    assert [t.name for t in partner.templates][0] == "workbench/home.html"
 
 
-def test_an_enterprise_user_without_organisation_sees_an_empty_home(world, client_as):
+def test_an_enterprise_user_without_organisation_sees_an_empty_workbench(world, client_as):
     response = client_as(UserFactory(role="enterprise")).get("/")
 
     assert response.status_code == 200
-    assert (list(response.context["chains"]), response.context["org_count"]) == ([], 0)
+    assert response.context["panels"] == []
 
 
 def test_the_home_page_needs_a_login(db, client_as):

@@ -81,6 +81,9 @@ class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
     @action(detail=True, methods=["post"])
     def state(self, request, pk=None):
         match = self.get_object()
+        # Who may act is answered before what was sent: a staff user gets 403 whatever its body says.
+        if not services.may_set_state(match, request.user):
+            raise PermissionDenied(services.ONLY_THE_ENTERPRISE)
         data = serializers.MatchActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _service(lambda: services.set_state(match, request.user, data.validated_data["action"]))

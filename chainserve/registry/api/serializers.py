@@ -1,7 +1,8 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
-from chainserve.core.serializers import StrictModelSerializer
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
 from ..choices import OrgKind
 from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
@@ -111,3 +112,12 @@ class CorrectionRequestSerializer(StrictModelSerializer):
                   "created", "decided_by", "decided_at", "refusal_reason"]
         read_only_fields = ["current_value", "status", "created", "decided_by", "decided_at", "refusal_reason"]
         extra_kwargs = {"reason": {"required": False, "allow_blank": True}}
+
+
+class ApprovalSerializer(StrictSerializer):
+    """Approving a correction request takes no field (a field sent is a 400 naming it)."""
+
+
+class RefusalSerializer(StrictSerializer):
+    refusal_reason = serializers.CharField(max_length=2000, allow_blank=True, default="",
+                                           help_text=_("Why the request is refused (required to refuse)."))

@@ -1,7 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from chainserve.core.api import AuditedListMixin, ScopedViewSet
@@ -74,10 +76,16 @@ class CorrectionRequestViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.R
                                                  data.get("reason", ""))
         return Response(self.get_serializer(correction).data, status=status.HTTP_201_CREATED)
 
-    def _decide(self, request, pk, decide):
-        self.get_object()  # 404 outside the user's scope
+    def _decide(self, request, body_class, decide):
+        """Who may decide is answered before what was sent (404 outside the scope, 403 for a viewer only); then
+        the body, then the decision (409 when decided meanwhile or the field changed)."""
+        correction = self.get_object()
+        if not CorrectionRequest.objects.restrict(request.user, "change").filter(pk=correction.pk).exists():
+            raise PermissionDenied
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            correction = decide()
+            correction = decide(correction.pk, body.validated_data)
         except CorrectionRequest.DoesNotExist:
             return Response(status=status.HTTP_404_NOT_FOUND)
         except ValidationError as e:
@@ -86,11 +94,14 @@ class CorrectionRequestViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.R
             raise
         return Response(self.get_serializer(correction).data)
 
+    @extend_schema(request=serializers.ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._decide(request, pk, lambda: services.approve_correction(request.user, pk))
+        return self._decide(request, serializers.ApprovalSerializer,
+                            lambda pk, body: services.approve_correction(request.user, pk))
 
+    @extend_schema(request=serializers.RefusalSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        reason = request.data.get("refusal_reason", "")
-        return self._decide(request, pk, lambda: services.refuse_correction(request.user, pk, reason))
+        return self._decide(request, serializers.RefusalSerializer,
+                            lambda pk, body: services.refuse_correction(request.user, pk, body["refusal_reason"]))

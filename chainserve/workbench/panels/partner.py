@@ -59,5 +59,5 @@ def partner(user, now):
             rows=products),
         Panel("agreements", _("Our agreements"), counts=[
             Count(_("Agreements"), agreements.count(), url("coordination:agreements"))],
-            rows=list(agreements.select_related("enterprise").order_by("-signed_on", "-pk")[:SHOWN])),
+            rows=list(agreements.select_related("enterprise").order_by("-status", "-signed_on", "-pk")[:SHOWN])),
     ]
