@@ -47,7 +47,7 @@ def main():
     def create(key):
         seq[0] += 1
         extra = {"HTTP_IDEMPOTENCY_KEY": f"cost-{time.time()}-{seq[0]}"} if key else {}
-        r = client.post("/api/v1/demands/", {"category": cat, "title": f"bench-cost-{seq[0]}", "description": "x"},
+        r = client.post("/api/v1/demands/", {"category": cat, "title": f"bench-cost-{seq[0]}", "description": "x", "confirm_new": True},
                         content_type="application/json", **extra)
         assert r.status_code == 201, r.content
 

@@ -145,7 +145,7 @@ class Client(threading.Thread):
 
     def create(self, title, key):
         body = json.dumps({"category": self.category, "title": title,
-                           "description": "SIGKILL fault test: a demand created under load."})
+                           "description": "SIGKILL fault test: a demand created under load.", "confirm_new": True})
         headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json",
                    "Idempotency-Key": key}
         while True:

@@ -89,7 +89,7 @@ def wait_up(port, timeout=60):
 
 def post(port, token, key, title, category, out, i):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    body = json.dumps({"category": category, "title": title, "description": "并发重试"}, ensure_ascii=False)
+    body = json.dumps({"category": category, "title": title, "description": "并发重试", "confirm_new": True}, ensure_ascii=False)
     c.request("POST", "/api/v1/demands/", body.encode(), {
         "Authorization": f"Token {token}", "Content-Type": "application/json", "Idempotency-Key": key})
     r = c.getresponse()

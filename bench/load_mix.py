@@ -97,7 +97,8 @@ class Enterprise(LoggedIn):
     @task(1)
     def raise_demand(self):
         body = {"category": CONFIG["category"], "title": f"负载测试诉求 {uuid.uuid4().hex[:8]}",
-                "description": "高峰日负载测试:企业通过接口提交的诉求。"}
+                "description": "高峰日负载测试:企业通过接口提交的诉求。",
+                "confirm_new": True}  # load, not a repeat: past the similar-demand question
         headers = {"Authorization": f"Token {self.account['token']}", "Idempotency-Key": uuid.uuid4().hex}
         with self.client.post("/api/v1/demands/", json=body, headers=headers, name="intake: raise a demand (API)",
                               catch_response=True) as r:

@@ -38,7 +38,7 @@ class Intake(FastHttpUser):
         if key:
             headers["Idempotency-Key"] = key
         body = json.dumps({"category": CATEGORY, "title": title,
-                           "description": "基准测试:企业通过接口提交的诉求。"}, ensure_ascii=False)
+                           "description": "基准测试:企业通过接口提交的诉求。", "confirm_new": True}, ensure_ascii=False)
         with self.client.post("/api/v1/demands/", data=body, headers=headers, name="create",
                               catch_response=True) as r:
             if r.status_code == 201:

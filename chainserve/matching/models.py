@@ -163,6 +163,9 @@ class Match(ScopedModel):
             return Q(enterprise_id=user.organization_id) if user.organization_id else NOTHING
         if action == "view" and user.role in STAFF_ROLES:
             return None
+        if action == "view" and user.role == Role.PARTNER and user.organization_id:
+            # A bank sees who qualifies for its own products (its desk, the qualifying list), nothing else.
+            return Q(rule__product__institution_id=user.organization_id)
         return NOTHING
 
 

@@ -106,8 +106,9 @@ class RuleVersionView(LoginRequiredMixin, View):
         return self.render_form(request, form, item, status=400)
 
 
-class QualifyingListView(StaffOnlyMixin, ObjectListView):
-    """The 免申即享 / qualifying list of one rule's item, with pushed, opened and applied counts; ?export=xlsx."""
+class QualifyingListView(ObjectListView):
+    """The 免申即享 / qualifying list of one rule's item, with pushed, opened and applied counts; ?export=xlsx.
+    Staff open any rule's; a bank its own products' (the rule's scope: 404 for anyone else)."""
 
     model = Match
     filterset_class = MatchFilterSet

@@ -6,10 +6,11 @@ import datetime
 import functools
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -394,9 +395,10 @@ def request_correction(user, org, field, proposed, reason):
         with transaction.atomic():
             correction.save()
             offices = User.objects.filter(role=Role.OFFICE, is_active=True, chains__placements__organization=org)
-            notify(offices.distinct(), f"correction:{correction.pk}",
-                   _("Correction requested: %(org)s, %(field)s") % {"org": org, "field": correction.field_label},
-                   correction.reason, correction.get_absolute_url())
+            with translation.override(settings.LANGUAGE_CODE):  # stored messages: the platform's language
+                title = _("Correction requested: %(org)s, %(field)s") % {"org": org, "field": correction.field_label}
+            notify(offices.distinct(), f"correction:{correction.pk}", title, correction.reason,
+                   correction.get_absolute_url())
     except IntegrityError:
         raise ValidationError(
             {"field": [_("A correction of this field is already waiting for the chain office.")]}) from None
@@ -411,7 +413,8 @@ def _pending(user, pk):
         raise CorrectionRequest.DoesNotExist
     if not CorrectionRequest.objects.restrict(user, "change").filter(pk=pk).exists():
         raise PermissionDenied
-    correction = CorrectionRequest.objects.select_for_update().select_related("organization", "decided_by").get(pk=pk)
+    correction = (CorrectionRequest.objects.select_for_update(of=("self",))
+                  .select_related("organization", "decided_by").get(pk=pk))
     if correction.status != CorrectionStatus.PENDING:
         raise ValidationError(_("This request was already decided (%(status)s by %(who)s).") % {
             "status": correction.get_status_display(), "who": correction.decided_by}, code="decided")
@@ -422,8 +425,9 @@ def _decided(user, correction, status, title):
     correction.status, correction.decided_by, correction.decided_at = status, user, timezone.now()
     correction.save()
     enterprise_users = User.objects.filter(role=Role.ENTERPRISE, organization=correction.organization_id)
-    notify(enterprise_users, f"correction:{correction.pk}:{status}", title % {"field": correction.field_label},
-           correction.refusal_reason, correction.organization.get_absolute_url() + "#corrections")
+    with translation.override(settings.LANGUAGE_CODE):  # stored messages: the platform's language
+        title = str(title) % {"field": correction.field_label}
+    notify(enterprise_users, f"correction:{correction.pk}:{status}", title, correction.refusal_reason, correction.organization.get_absolute_url() + "#corrections")
     return correction
 
 
@@ -442,7 +446,7 @@ def approve_correction(user, pk):
         value = proposal_field(correction.field).clean(key.split(",") if key and correction.field == "labels"
                                                        else [] if correction.field == "labels" else key)
         save_record(user, org, _set(org, correction.field, value))
-        return _decided(user, correction, CorrectionStatus.APPROVED, _("Correction approved: %(field)s"))
+        return _decided(user, correction, CorrectionStatus.APPROVED, gettext_lazy("Correction approved: %(field)s"))
 
 
 def refuse_correction(user, pk, reason):
@@ -452,4 +456,4 @@ def refuse_correction(user, pk, reason):
         if not (reason or "").strip():
             raise ValidationError({"refusal_reason": [_("Say why the request is refused.")]})
         correction.refusal_reason = reason.strip()
-        return _decided(user, correction, CorrectionStatus.REFUSED, _("Correction refused: %(field)s"))
+        return _decided(user, correction, CorrectionStatus.REFUSED, gettext_lazy("Correction refused: %(field)s"))

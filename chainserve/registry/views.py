@@ -37,6 +37,22 @@ class OrganizationListView(ObjectListView):
         return reverse("registry:organization-add")
 
 
+def _readable(change):
+    """One history change as people read it: the field's label, choices and linked records by their names."""
+    field = Organization._meta.get_field(change.field)
+
+    def shown(value):
+        if value is None or field.many_to_many:
+            return value
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if field.many_to_one:
+            return field.related_model._base_manager.filter(pk=value).first() or value
+        return value
+
+    return {"field": field.verbose_name, "old": shown(change.old), "new": shown(change.new)}
+
+
 class OrganizationView(LoginRequiredMixin, View):
     """The organisation's file (一企一档): its profile, people and relationships, then each part of its file
     as the viewer's scope shows it (registry.file), then its change history."""
@@ -50,7 +66,7 @@ class OrganizationView(LoginRequiredMixin, View):
         changes = []
         for newer, older in zip(history, history[1:] + [None], strict=True):
             delta = newer.diff_against(older).changes if older is not None else []
-            changes.append((newer, delta))
+            changes.append((newer, [_readable(change) for change in delta]))
         parts = build_file(org, request.user)
         context = {
             "org": org,

@@ -70,9 +70,19 @@ def test_opening_a_match_counts_and_the_qualifying_list_exports(matched, client_
     assert len(rows) == 2
 
 
-def test_enterprises_and_partners_do_not_see_qualifying_lists(matched, client_as):
-    assert client_as(matched.users.enterprise).get(f"/matching/rules/{matched.east.pk}/qualifying/").status_code == 403
-    assert client_as(matched.users.partner).get(f"/matching/rules/{matched.east.pk}/qualifying/").status_code == 403
+def test_a_bank_sees_who_qualifies_for_its_own_product_and_no_other_list(matched, client_as):
+    loan = services.save_rule(matched.users.office, matched.loan, HITECH_EAST).rule
+    services.recompute_all(timezone.localdate())
+    partner = client_as(matched.users.partner)
+
+    own = partner.get(f"/matching/rules/{loan.pk}/qualifying/")
+
+    assert own.status_code == 200
+    assert [m.enterprise for m in own.context["page"].object_list] == [matched.world.nfs]
+    assert f"/matching/rules/{loan.pk}/" not in own.content.decode().replace("/qualifying/", "")  # the rule is staff's
+    assert partner.get(f"/matching/rules/{matched.east.pk}/qualifying/").status_code == 404  # a policy's list
+    assert client_as(matched.users.enterprise).get(f"/matching/rules/{loan.pk}/qualifying/").status_code == 404
+    assert client_as(matched.users.enterprise).get(f"/matching/rules/{matched.east.pk}/qualifying/").status_code == 404
 
 
 def test_the_rule_form_shows_what_is_wrong_at_the_field_and_saves_nothing(matched, client_as):

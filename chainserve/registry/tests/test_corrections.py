@@ -41,7 +41,7 @@ def test_approving_applies_the_change_as_the_office_in_the_history(world):
     latest = world.nfs.history.first()
     assert (world.nfs.history.count(), latest.history_user, latest.employees) == (before + 1, world.users.office, 150)
     told = Notification.objects.get(user=world.users.enterprise, key=f"correction:{correction.pk}:approved")
-    assert told.title == "Correction approved: employees"
+    assert told.title == "更正已通过：员工人数"  # the platform's language, not the request's
 
 
 def test_approving_choices_records_and_labels(world):
@@ -69,6 +69,16 @@ def test_refusing_needs_a_reason_and_tells_the_enterprise(world):
     assert file_of(world.nfs) == before
     told = Notification.objects.get(user=world.users.enterprise, key=f"correction:{correction.pk}:refused")
     assert told.body == "与社保记录不符，请附证明。"
+
+
+def test_the_messages_are_stored_in_the_platforms_language_whoever_acts(world):
+    # The service calls here run in English, like the demo loader and an API client asking in English.
+    correction = ask(world)
+    services.refuse_correction(world.users.office, correction.pk, "与社保记录不符，请附证明。")
+
+    asked = Notification.objects.get(user=world.users.office, key=f"correction:{correction.pk}")
+    told = Notification.objects.get(user=world.users.enterprise, key=f"correction:{correction.pk}:refused")
+    assert (asked.title, told.title) == (f"更正申请：{world.nfs.name}，员工人数", "更正被退回：员工人数")
 
 
 @pytest.mark.parametrize(("field", "value", "reason", "errors"), [

@@ -31,7 +31,8 @@ def test_an_edit_through_the_page_records_the_user_and_the_diff(world, client_as
 
     # when the office renames 纽福斯 and corrects its head count
     response = client.post(
-        url + "edit/", organization_form_data(world.nfs, name="武汉纽福斯生物科技股份有限公司", employees=150)
+        url + "edit/", organization_form_data(world.nfs, name="武汉纽福斯生物科技股份有限公司", employees=150,
+                                           size="large", district=world.xi.pk)
     )
 
     # then the record is saved with its author
@@ -40,20 +41,25 @@ def test_an_edit_through_the_page_records_the_user_and_the_diff(world, client_as
     latest = world.nfs.history.first()
     assert (latest.history_type, latest.history_user) == ("~", world.users.office)
     assert sorted((c.field, c.old, c.new) for c in latest.diff_against(latest.prev_record).changes) == [
+        ("district", world.dong.pk, world.xi.pk),
         ("employees", 120, 150),
         ("name", "武汉纽福斯生物科技有限公司", "武汉纽福斯生物科技股份有限公司"),
+        ("size", "medium", "large"),
     ]
     # and the detail page shows who changed what
     page = client.get(url)
-    changes = page.context["changes"]
+    changes = page.context["changes"]  # by the fields' labels and the choices' and records' names
     assert [
-        (record.history_user, sorted((c.field, c.old, c.new) for c in delta)) for record, delta in changes
+        (record.history_user, sorted((str(c["field"]), str(c["old"]), str(c["new"])) for c in delta))
+        for record, delta in changes
     ] == [
         (
             world.users.office,
             [
-                ("employees", 120, 150),
+                ("district", "东湖区", "西湖区"),
+                ("employees", "120", "150"),
                 ("name", "武汉纽福斯生物科技有限公司", "武汉纽福斯生物科技股份有限公司"),
+                ("size", "Medium", "Large"),
             ],
         ),
         (None, []),

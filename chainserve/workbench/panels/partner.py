@@ -2,7 +2,7 @@
 enterprises qualifying for its products (from matching), and its agreements."""
 
 from django.db.models import Count as Counted
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from chainserve.coordination.models import Activity, Agreement, Registration
@@ -38,10 +38,18 @@ def registrations(user):
 
 
 def qualifying(user):
-    """The institution's financial products with `qualifying`: how many enterprises the matching finds eligible."""
+    """The institution's financial products with `qualifying` (how many enterprises the matching finds eligible)
+    and `rule_id`, the rule whose qualifying list names them."""
     return list(FinancialProduct.objects.filter(institution_id=user.organization_id).annotate(
         qualifying=Counted("eligibility_rule__matches", filter=Q(eligibility_rule__matches__qualifies=True)),
+        rule_id=F("eligibility_rule__pk"),
     ).order_by("-qualifying", "title"))
+
+
+def _qualifying_list(products):
+    """Where the qualifying count leads: the one product's list of enterprises, or the products in the panel."""
+    ruled = [p for p in products if p.rule_id]
+    return url("matching:qualifying", ruled[0].rule_id) if len(ruled) == 1 else "#products"
 
 
 def partner(user, now):
@@ -50,12 +58,12 @@ def partner(user, now):
     products = qualifying(user)
     agreements = Agreement.objects.restrict(user)
     return [
-        Panel("routed", _("Demands routed to us"), counts=[Count(_("Open demands"), demands.count(), "#routed")],
+        Panel("routed", _("Demands routed to us"), counts=[Count(_("Open demands"), demands.count(), url("demands:inbox"))],
               data={"note": _("Financing demands the chain office routes to your institution appear here.")}, rows=list(demands.select_related("organization", "lead_department").order_by("resolve_due", "pk")[:SHOWN])),
         Panel("activities", _("Registrations for our activities"), counts=[
-            Count(_("Registrations"), registrations(user), "#activities")], rows=activities),
+            Count(_("Registrations"), registrations(user), url("coordination:mine"))], rows=activities),
         Panel("products", _("Enterprises qualifying for our products"), counts=[
-            Count(_("Qualifying enterprises"), sum(p.qualifying for p in products), "#products")],
+            Count(_("Qualifying enterprises"), sum(p.qualifying for p in products), _qualifying_list(products))],
             rows=products),
         Panel("agreements", _("Our agreements"), counts=[
             Count(_("Agreements"), agreements.count(), url("coordination:agreements"))],
