@@ -42,8 +42,8 @@ def _readable(change):
     field = Organization._meta.get_field(change.field)
 
     def shown(value):
-        if value is None or field.many_to_many:
-            return value
+        if value in (None, "") or field.many_to_many:
+            return value or None  # "—" on the page
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if field.many_to_one:
