@@ -182,3 +182,9 @@ def test_signed_out_goes_to_login(proposals, client_as, api_as):
     response = client_as(None).get("/reports/proposals/?year=2026")
     assert response.status_code == 302 and "login" in response["Location"]
     assert api_as(None).get("/api/v1/proposals/?start=2026-01-01&end=2026-12-31").status_code in (401, 403)
+
+
+def test_schema_describes_one_object_of_figures(world, api_as):
+    paths = api_as(world.users.admin).get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    ok = paths["/api/v1/proposals/"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok == {"$ref": "#/components/schemas/ProposalFigures"}
