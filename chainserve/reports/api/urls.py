@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from . import views
@@ -5,4 +6,4 @@ from . import views
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("bulletins", views.BulletinViewSet, basename="bulletin")
-urlpatterns = router.urls
+urlpatterns = [*router.urls, path("proposals/", views.ProposalFiguresView.as_view(), name="proposal-figures")]

@@ -7,12 +7,14 @@ from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from chainserve.core.choices import STAFF_ROLES
 
 from .. import cases, services
 from ..document import compose
 from ..figures import compute_all
+from ..figures import proposals as proposal_figures
 from ..filtersets import BulletinFilterSet
 from ..forms import ReportFilterForm
 from ..models import Bulletin
@@ -84,3 +86,20 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         return Response(serializers.BulletinSerializer(bulletin).data, status=201)
+
+
+class ProposalOffice(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return services.may_view_proposals(request.user)
+
+
+class ProposalFiguresView(APIView):
+    """The proposal figures (建议提案) of a period and scope, as on the proposals page: received, answered,
+    answered on time and the on-time rate, by grade, per channel and lead unit. Admins and chain offices."""
+
+    permission_classes = [permissions.IsAuthenticated, ProposalOffice]
+
+    @extend_schema(parameters=SCOPE_PARAMS, responses=serializers.ProposalFiguresSerializer)
+    def get(self, request):
+        period, scope, _body = _parse(request, request.query_params)
+        return Response(serializers.ProposalFiguresSerializer(proposal_figures.compute(period, scope).as_dict()).data)
