@@ -18,7 +18,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chainserve.core.choices import Role
 from chainserve.core.importing import Importer, RowError, choice_lookup
 from chainserve.core.models import User, can_create
-from chainserve.core.profiles import profile_changed
 from chainserve.core.services import notify, save_record
 
 from .choices import CORRECTABLE_FIELDS, CorrectionStatus, ListingStatus, OrgKind, OrgSize
@@ -298,13 +297,11 @@ IMPORTERS = {cls.kind: cls for cls in (OrganizationImporter, PersonImporter)}
 
 
 def save_product(user, product):
-    """Validate and save a product of an enterprise; its change history keeps the author."""
+    """Validate and save a product of an enterprise as user (the page and the API): refused (PermissionDenied,
+    nothing saved) unless user may change the enterprise (Product.scope). save_record keeps the author in the
+    change history and tells matching that the enterprise's profile changed."""
     product.full_clean()
-    product._history_user = user
-    with transaction.atomic():
-        product.save()
-        profile_changed(product)
-    return product
+    return save_record(user, product)
 
 
 # ---------------------------------------------------------------- corrections (信息更正申请)
