@@ -59,7 +59,7 @@ class ImportResult:
     preview: list[dict] = field(default_factory=list)
     # The organisations whose profile the import changed (ids); Importer.on_committed gets them.
     touched: set[int] = field(default_factory=set)
-    # What each further sheet wrote: [label, created, updated] (Importer.sheets).
+    # What each further sheet that had rows wrote: [label, created, updated] (Importer.sheets).
     others: list[list] = field(default_factory=list)
 
     @property
@@ -240,7 +240,7 @@ class Importer:
             return result
         with transaction.atomic():
             self.write(self.cleaned, result)
-            for part in parts[1:]:
+            for part in (part for part in parts[1:] if part.cleaned):  # a further sheet with rows
                 written = ImportResult(kind=self.kind)
                 part.write(part.cleaned, written)
                 result.touched |= written.touched
