@@ -229,13 +229,13 @@ class Importer:
             name = part.sheet_names[0] if part.sheet_names else ""
             chosen = sheet_named(part.sheet_names) if name else (lambda t: not any(c(t) for c in claimed))
             rows = list(read_workbook(file, part.columns, limits, part.required, chosen, name))
-            errors = ImportResult(kind=self.kind)
-            part.cleaned = part._validate(rows, part.refs(rows), errors if name else result, progress)
-            part.check(part.cleaned, errors if name else result)
-            result.total += errors.total
-            result.errors.extend(RowError(e.row, e.messages, name) for e in errors.errors)
-        order = {part.sheet_names[0] if part.sheet_names else "": i for i, part in enumerate(parts)}
-        result.errors.sort(key=lambda e: (order[e.sheet], e.row))
+            checked = ImportResult(kind=self.kind)
+            part.cleaned = part._validate(rows, part.refs(rows), checked, progress)
+            part.check(part.cleaned, checked)
+            # The main sheet's bad rows first, then each further sheet's, each in the order of its rows.
+            result.errors.extend(RowError(e.row, e.messages, name) for e in sorted(checked.errors, key=lambda e: e.row))
+            result.total += checked.total
+            result.preview = result.preview or checked.preview
         if result.errors or not commit:
             return result
         with transaction.atomic():
