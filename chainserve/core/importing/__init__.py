@@ -100,10 +100,11 @@ def read_workbook(file, aliases, limits=None, required="name", sheet=None, sheet
         yield number, {c: v for c, v in zip(columns, values, strict=False) if c is not None}
 
 
-def count_rows(file, limits):
+def count_rows(file, limits, importer=None):
     """The data rows of a workbook (blank rows included), read within limits: whether a page checks it at once
-    or hands it to a task."""
-    return max(sum(1 for _row in read_rows(file, limits)) - 1, 0)
+    or hands it to a task. importer: the Importer class whose sheets count (without one, the first sheet)."""
+    choices = sheet_choices(importer) if importer is not None else [(None, "")]
+    return sum(max(sum(1 for _row in read_rows(file, limits, sheet)) - 1, 0) for sheet, _name in choices)
 
 
 def cell_text(value):
@@ -133,6 +134,14 @@ def sheet_named(names):
     """sheet(title) → bool for read_rows: a sheet called by one of names (full- or half-width, any case)."""
     keys = {header_key(n) for n in names}
     return lambda title: header_key(title) in keys
+
+
+def sheet_choices(importer):
+    """[(sheet(title) → bool, name)] of the sheets an Importer (class) reads: its main sheet — the first one no
+    further sheet claims, named "" — then each of its further sheets, by their names."""
+    claimed = [sheet_named(cls.sheet_names) for cls in importer.sheets]
+    main = (lambda title: not any(c(title) for c in claimed)) if claimed else None
+    return [(main, ""), *((c, cls.sheet_names[0]) for c, cls in zip(claimed, importer.sheets, strict=True))]
 
 
 class Importer:
@@ -224,10 +233,7 @@ class Importer:
         for cls in self.sheets:
             parts.append(cls(self.user, **self.options))
             parts[-1].main = self
-        claimed = [sheet_named(part.sheet_names) for part in parts[1:]]
-        for part in parts:
-            name = part.sheet_names[0] if part.sheet_names else ""
-            chosen = sheet_named(part.sheet_names) if name else (lambda t: not any(c(t) for c in claimed))
+        for part, (chosen, name) in zip(parts, sheet_choices(self), strict=True):
             rows = list(read_workbook(file, part.columns, limits, part.required, chosen, name))
             checked = ImportResult(kind=self.kind)
             part.cleaned = part._validate(rows, part.refs(rows), checked, progress)

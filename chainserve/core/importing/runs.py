@@ -38,7 +38,7 @@ def start(importer_class, upload, user, options, page):
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        total = count_rows(path, request_limits(importer_class.command))
+        total = count_rows(path, request_limits(importer_class.command), importer_class)
     except WorkbookError:
         path.unlink(missing_ok=True)
         raise

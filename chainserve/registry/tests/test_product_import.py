@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from chainserve.chains.tests.factories import PlacementFactory
-from chainserve.core.importing import RowError
+from chainserve.core.importing import RowError, count_rows
+from chainserve.core.uploads import request_limits
 from chainserve.registry import services
 from chainserve.registry.models import Organization, Product
 from chainserve.registry.tests.factories import OrganizationFactory, ProductFactory, make_uscc
@@ -164,3 +165,10 @@ def test_the_page_lists_a_bad_product_row_with_its_sheet(world, client_as, book)
     assert page.status_code == 200
     assert "产品, row 2" in page.content.decode()
     assert Product.objects.count() == 0
+
+
+def test_the_rows_of_both_sheets_count_toward_a_large_workbook(world, book):
+    path = book(ORGS, [[world.nfs.uscc, f"P-{n}", "", "", "", "", "", None] for n in range(3)])
+
+    assert count_rows(path, request_limits(), services.OrganizationImporter) == 4
+    assert count_rows(path, request_limits()) == 1
