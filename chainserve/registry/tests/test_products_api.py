@@ -4,9 +4,11 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 
 from chainserve.chains.tests.factories import PlacementFactory
+from chainserve.registry import services
 from chainserve.registry.models import Organization, Product
 from chainserve.registry.tests.factories import OrganizationFactory, ProductFactory, make_uscc
 
@@ -145,3 +147,21 @@ def test_an_organisation_s_products_are_not_written_through_the_organisation(wor
 
     assert (answer.status_code, answer.json()) == (400, {"products": ["This field cannot be set here."]})
     assert (Product.objects.count(), model_to_dict(Organization.objects.get(pk=world.nfs.pk))) == (0, before)
+
+
+def test_the_service_the_page_and_the_api_share_refuses_a_user_outside_the_scope(world):
+    with pytest.raises(PermissionDenied):
+        services.save_product(world.users.handler, Product(organization=world.nfs, name="纽福斯一号"))
+
+    assert Product.objects.count() == 0
+
+
+def test_the_page_adds_a_product_through_the_same_service(world, client_as):
+    page = client_as(world.users.office).post(f"/registry/organizations/{world.nfs.pk}/products/add/", {
+        "name": "NR082", "kind": "drug", "phase": "approved", "approved_on": "2026-05-10",
+        "expedited": ["priority"]})
+
+    assert page.status_code == 302
+    product = Product.objects.get()
+    assert (product.organization, product.expedited, product.history.first().history_user) == (
+        world.nfs, ["priority"], world.users.office)
