@@ -1,6 +1,7 @@
 """Upload limits that every importer and file form shares: workbook size, unzipped size, rows, columns, cells, files."""
 
 import os
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 
@@ -84,8 +85,32 @@ def _too_many_rows(limits):
                          % {"n": f"{limits.max_rows:,}"})
 
 
-def read_rows(file, limits=None):
-    """Yield (row number, values) of the first sheet, the header row first, stopping at the first limit passed.
+def sheet_named(wb, names):
+    """The worksheet of wb whose title is one of names (compared as header_key compares: no case, full-width and
+    half-width alike), or None; names None: the first sheet."""
+    if names is None:
+        return wb.worksheets[0] if wb.worksheets else None
+    wanted = {unicodedata.normalize("NFKC", n).strip().lower() for n in names}
+    return next((ws for ws in wb.worksheets if unicodedata.normalize("NFKC", ws.title).strip().lower() in wanted), None)
+
+
+def sheet_titles(file, limits=None):
+    """The titles of the workbook's sheets, in order."""
+    limits = limits or request_limits()
+    check_zip(file, limits)
+    try:
+        wb = load_workbook(file, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
+        raise _unreadable(e) from e
+    try:
+        return [ws.title for ws in wb.worksheets]
+    finally:
+        wb.close()
+
+
+def read_rows(file, limits=None, sheet=None):
+    """Yield (row number, values) of the first sheet (or of the sheet with one of the titles `sheet`: none when
+    the workbook has no such sheet), the header row first, stopping at the first limit passed.
 
     The zip's directory is checked before openpyxl opens anything, the sheet's stated size before a row is read,
     and each row as it comes (a sheet's stated size may lie either way)."""
@@ -93,7 +118,7 @@ def read_rows(file, limits=None):
     check_zip(file, limits)
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-        ws = wb.worksheets[0] if wb.worksheets else None
+        ws = sheet_named(wb, sheet)
     except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
         raise _unreadable(e) from e
     if ws is None:

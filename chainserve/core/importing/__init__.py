@@ -18,9 +18,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.profiles import profiles_changed
-from chainserve.core.uploads import WorkbookError, read_rows, request_limits
+from chainserve.core.uploads import WorkbookError, read_rows, request_limits, sheet_titles
 
-__all__ = ["Importer", "ImportResult", "RowError", "WorkbookError", "cell_text", "choice_lookup", "column_message",
+__all__ = ["Importer", "ImportResult", "RowError", "SheetsImporter", "WorkbookError", "cell_text", "choice_lookup", "column_message",
            "read_workbook"]
 
 PREVIEW_ROWS = 20  # the rows a preview shows
@@ -41,6 +41,7 @@ def choice_lookup(choices):
 class RowError:
     row: int  # the spreadsheet's row number, 2 for the first data row
     messages: list[str]
+    sheet: str = ""  # the sheet's title, in a workbook of several sheets (SheetsImporter)
 
 
 @dataclass
@@ -65,12 +66,13 @@ def header_key(header):
     return unicodedata.normalize("NFKC", str(header)).strip().lower()
 
 
-def read_workbook(file, aliases, limits=None, required="name"):
-    """Yield (row number, {field: value}) from the first sheet; the first row names the columns.
+def read_workbook(file, aliases, limits=None, required="name", sheet=None):
+    """Yield (row number, {field: value}) from the first sheet (or the one titled as one of `sheet`); the first
+    row names the columns.
 
     aliases: {field: [header, …]}, the first header being the one shown. limits (core.uploads) bound what is
     read: those of a web request unless the caller gives others."""
-    rows = read_rows(file, limits)
+    rows = read_rows(file, limits, sheet)
     _number, header = next(rows, (None, None))
     if not header:
         raise WorkbookError(_("The workbook is empty."))
@@ -121,12 +123,14 @@ class Importer:
     aliases}), `row_form` (a form taking (data, refs)), `command` (how an operator imports a file too large
     for the web), `success_url` (the list a page shows afterwards). Overridden as needed: `allowed` (or
     `authorize`, for a check of the records the options name), `refs`,
-    `key`, `check`, and `write`, which runs inside the import's transaction; `on_committed` runs after it."""
+    `key`, `check`, and `write`, which runs inside the import's transaction; `on_committed` runs after it.
+    `sheet` (the titles the sheet may have; None: the first sheet) for a part of a SheetsImporter."""
 
     kind = ""
     label = ""
     columns = {}
     required = "name"
+    sheet = None
     row_form = None
     command = None
     success_url = None
@@ -189,16 +193,22 @@ class Importer:
         is bad. progress(n) is called as rows are checked."""
         self.authorize()
         result = ImportResult(kind=self.kind)
-        rows = list(read_workbook(file, self.columns, limits or request_limits(self.command), self.required))
-        cleaned = self._validate(rows, self.refs(rows), result, progress)
-        self.check(cleaned, result)
-        result.errors.sort(key=lambda e: e.row)
+        cleaned = self.checked_rows(file, result, progress, limits or request_limits(self.command))
         if result.errors or not commit:
             return result
         with transaction.atomic():
             self.write(cleaned, result)
         self.on_committed(result)
         return result
+
+    def checked_rows(self, file, result, progress, limits):
+        """Every row of the sheet checked, on its own and across rows: the good rows' cleaned data; the bad ones
+        go to result.errors, in row order."""
+        rows = list(read_workbook(file, self.columns, limits, self.required, self.sheet))
+        cleaned = self._validate(rows, self.refs(rows), result, progress)
+        self.check(cleaned, result)
+        result.errors.sort(key=lambda e: e.row)
+        return cleaned
 
     def _validate(self, rows, refs, result, progress):
         cleaned, seen, headers = [], {}, self.headers()
@@ -221,3 +231,37 @@ class Importer:
             if progress:
                 progress(1)
         return cleaned
+
+
+class SheetsImporter(Importer):
+    """A workbook of several sheets, each read by its part (an Importer whose `sheet` names it): every sheet
+    present is checked, every bad row is listed with its sheet, and all parts are written in one transaction,
+    in the order of `parts` (a later part may refer to what an earlier one wrote), or nothing is."""
+
+    parts = ()
+
+    def run(self, file, *, commit=True, progress=None, limits=None):
+        self.authorize()
+        limits = limits or request_limits(self.command)
+        titles = {header_key(t): t for t in sheet_titles(file, limits)}
+        present = [(part(self.user, **self.options), titles[key]) for part in self.parts
+                   for key in [next((header_key(n) for n in part.sheet if header_key(n) in titles), None)] if key]
+        if not present:
+            raise WorkbookError(_("The workbook has none of the sheets %(names)s.")
+                                % {"names": "、".join(part.sheet[0] for part in self.parts)})
+        result, checked = ImportResult(kind=self.kind), []
+        for importer, title in present:
+            part_result = ImportResult(kind=self.kind)
+            checked.append((importer, importer.checked_rows(file, part_result, progress, limits), part_result))
+            result.total += part_result.total
+            result.errors += [RowError(e.row, e.messages, title) for e in part_result.errors]
+        if result.errors or not commit:
+            return result
+        with transaction.atomic():
+            for importer, rows, part_result in checked:
+                importer.write(rows, part_result)
+                result.created += part_result.created
+                result.updated += part_result.updated
+                result.touched |= part_result.touched
+        self.on_committed(result)
+        return result

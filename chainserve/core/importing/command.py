@@ -37,7 +37,8 @@ class WorkbookImportCommand(BaseCommand):
             raise CommandError(str(e)) from None
         if result.errors:
             for err in result.errors:
-                self.stderr.write(f"row {err.row}: " + "; ".join(err.messages))
+                sheet = f"sheet {err.sheet}, " if err.sheet else ""
+                self.stderr.write(f"{sheet}row {err.row}: " + "; ".join(err.messages))
             raise CommandError(f"{len(result.errors)} bad rows of {result.total}: nothing was imported.")
         if check:
             self.stdout.write(f"All {result.total} rows are good.")
