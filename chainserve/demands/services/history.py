@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from chainserve.chains.models import Placement
 from chainserve.core.choices import Role
-from chainserve.core.importing import Importer, RowError, SheetsImporter, choice_lookup
+from chainserve.core.importing import Importer, RowError, SheetsImporter, choice_lookup, column_message
 from chainserve.core.search import fill_search_text
 from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
@@ -237,8 +237,8 @@ class PastDemandImporter(Importer):
         for i in range(0, len(numbers), 5000):
             taken.update(Demand.objects.filter(number__in=numbers[i:i + 5000]).values_list("number", flat=True))
         result.errors.extend(
-            RowError(d["row"], [_("%(column)s: the platform has a demand numbered %(v)s.") % {
-                "column": _header("number"), "v": d["number"].strip()}])
+            RowError(d["row"], [column_message(_header("number"), _("The platform has a demand numbered %(v)s.")
+                                               % {"v": d["number"].strip()})])
             for d in rows if d["number"].strip() in taken)
 
     def write(self, rows, result):

@@ -191,3 +191,18 @@ def test_only_an_admin_imports_history(desk, tmp_path):
     with pytest.raises(PermissionDenied):
         HistoryImporter(desk.office).run(str(workbook(tmp_path, good_rows(desk))))
     assert Demand.objects.count() == 0
+
+
+def test_a_number_the_platform_has_is_a_bad_row(desk, clock, tmp_path):
+    run(workbook(tmp_path, good_rows(desk)[:1]))
+    result = run(workbook(tmp_path, good_rows(desk)))
+    assert [(e.row, e.messages) for e in result.errors] == [
+        (2, ["编号: The platform has a demand numbered LS2024-001."])]
+    assert Demand.objects.count() == 1
+
+
+def test_the_demand_page_marks_imported_steps(desk, clock, client, tmp_path):
+    run(workbook(tmp_path, good_rows(desk)[:1]))
+    client.force_login(desk.admin)
+    page = client.get(Demand.objects.get().get_absolute_url()).content.decode()
+    assert page.count("event-imported") == 6
