@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from chainserve.chains.models import Placement
 from chainserve.core.choices import Role
-from chainserve.core.importing import Importer, RowError, SheetsImporter, choice_lookup, column_message
+from chainserve.core.importing import Importer, RowError, choice_lookup, column_message
 from chainserve.core.search import fill_search_text
 from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
@@ -195,7 +195,8 @@ class PastDemandRowForm(forms.Form):
 
 
 class PastDemandImporter(Importer):
-    """The demands sheet (诉求) of the history workbook: a part of `chainserve import history`."""
+    """The demands sheet (诉求) of the history workbook: a part of `chainserve import history`
+    (coordination.services.history.HistoryImporter, which puts the sheets together)."""
 
     label = gettext_lazy("past demands")
     sheet = ("诉求", "demands")
@@ -371,13 +372,3 @@ def _create_dated(model, objects, field):
         setattr(obj, field, at)
     model.objects.bulk_update(objects, [field], batch_size=500)
 
-
-class HistoryImporter(SheetsImporter):
-    """`chainserve import history FILE.xlsx`: the sheets of past years that the workbook has, all or nothing.
-    The demands sheet for now; meetings and activities join `parts` as their sheets are written."""
-
-    kind = "history"
-    label = gettext_lazy("past years")
-    parts = (PastDemandImporter,)
-    command = PastDemandImporter.command
-    allowed = PastDemandImporter.allowed

@@ -8,12 +8,12 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 from chainserve import cli
+from chainserve.coordination.services.history import HistoryImporter
 from chainserve.core.models import Notification
 from chainserve.core.uploads import command_limits
 from chainserve.demands import metrics
 from chainserve.demands.choices import AssignmentRole, EventType, Rating, Status
 from chainserve.demands.models import Assignment, Demand, DemandEvent, DemandFigures
-from chainserve.demands.services.history import HistoryImporter
 from chainserve.reports.figures import Period, Scope, compute_all
 
 from .factories import eod, local
