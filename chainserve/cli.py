@@ -14,7 +14,7 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   worker [ARGS]              run background tasks (notifications, e-mail, recomputes) with the
                              configured backend's worker (TASK_WORKER; ARGS go to it)
   import KIND FILE           import organizations or people from an .xlsx workbook, or past
-                             years (history: the sheet 诉求 of past demands)
+                             years (history: its sheets 诉求, 联席会议 and 联建活动)
   import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
                              talent-programmes, achievements or (investment) candidates
   token USER [--days N]      print a new API token for USER (shown once; the earlier one stops working)

@@ -208,7 +208,8 @@ class PastActivityImporter(Importer):
         organizers = {str(values.get("organizer") or "").strip() for _row, values in rows}
         return {"chain": _by_name(Chain.objects.values_list("pk", "name")),
                 "organizer": _organizations(organizers - {""}),
-                "kinds": choice_lookup(ActivityKind.choices), "statuses": choice_lookup(ActivityStatus.choices)}
+                "kinds": choice_lookup(ActivityKind.choices),
+                "statuses": choice_lookup(ActivityStatus.choices) | {"已举办": ActivityStatus.HELD}}
 
     def write(self, rows, result):
         activities = [Activity(chain_id=d["chain"], kind=d["kind"], title=d["title"].strip(), starts_at=d["starts_at"],
