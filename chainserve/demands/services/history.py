@@ -145,6 +145,8 @@ class PastDemandRowForm(forms.Form):
         cells = dict(data)  # as read: add_error takes a field out of cleaned_data
         self._check_dates(cells)
         self._check_status(cells)
+        if not self.errors:
+            self._check_calendar(cells)
         if self.errors:
             return data
         if data["channel"] in PROPOSAL_CHANNELS:
@@ -157,6 +159,20 @@ class PastDemandRowForm(forms.Form):
         if data["lead"] is not None:
             data["co"] = [c for c in data["co"] if c.pk != data["lead"].pk]
         return data
+
+    def _check_calendar(self, data):
+        """A year before the statutory rules (2025) with no official holiday schedule would be counted Monday to
+        Friday: wrong deadlines that nothing shows, so the row waits for the schedule to be entered. A later
+        year without one counts provisionally, as the platform does for any demand."""
+        calendar = self.refs["calendar"]
+        received = _moment(data["received"], 0)
+        due = sla.due(received, sla.policy_for(data["category"], "normal").resolve_days, calendar)
+        missing = [y for y in range(received.year, due.year + 1)
+                   if y not in calendar.official_years and not calendar.is_provisional_year(y)]
+        if missing:
+            self.add_error("received", _("The %(years)s holiday schedule is not entered: an admin enters it "
+                                         "before demands of that year are imported.") % {
+                "years": "、".join(map(str, missing))})
 
     def _check_dates(self, data):
         today, earlier = timezone.localdate(), None
@@ -227,6 +243,7 @@ class PastDemandImporter(Importer):
             "categories": {c.slug: c for c in categories} | {c.name: c for c in categories},
             "channels": choice_lookup(Channel.choices), "statuses": choice_lookup(Status.choices),
             "grades": choice_lookup(ProposalGrade.choices), "ratings": choice_lookup(Rating.choices),
+            "calendar": current_calendar(),
         }
 
     def key(self, data):

@@ -206,3 +206,15 @@ def test_the_demand_page_marks_imported_steps(desk, clock, client, tmp_path):
     client.force_login(desk.admin)
     page = client.get(Demand.objects.get().get_absolute_url()).content.decode()
     assert page.count("event-imported") == 6
+
+
+def test_a_year_without_its_holiday_schedule_waits_for_it(desk, clock, tmp_path):
+    # 2019 is not entered (the calendar starts in 2020) and comes before the statutory rules of 2025: its
+    # deadlines would be counted Monday to Friday
+    result = run(workbook(tmp_path, [
+        [None, desk.nfs.name, "政策支持", "走访", "标题", "内容", "2019-12-02", None, None, None, "new", None, None,
+         None, None, None],
+    ]))
+    assert [(e.row, e.messages) for e in result.errors] == [(2, [
+        "提交日期: The 2019 holiday schedule is not entered: an admin enters it before demands of that year are "
+        "imported."])]
