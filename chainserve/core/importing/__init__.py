@@ -244,8 +244,11 @@ class SheetsImporter(Importer):
         self.authorize()
         limits = limits or request_limits(self.command)
         titles = {header_key(t): t for t in sheet_titles(file, limits)}
-        present = [(part(self.user, **self.options), titles[key]) for part in self.parts
-                   for key in [next((header_key(n) for n in part.sheet if header_key(n) in titles), None)] if key]
+        present = []  # (the part's importer, its sheet's title as the workbook writes it)
+        for part in self.parts:
+            title = next((titles[header_key(n)] for n in part.sheet if header_key(n) in titles), None)
+            if title is not None:
+                present.append((part(self.user, **self.options), title))
         if not present:
             raise WorkbookError(_("The workbook has none of the sheets %(names)s.")
                                 % {"names": "、".join(part.sheet[0] for part in self.parts)})

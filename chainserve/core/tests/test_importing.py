@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
-from chainserve.core.importing import Importer, RowError
+from chainserve.core.importing import Importer, RowError, SheetsImporter
 from chainserve.core.models import ImportRun
 from chainserve.registry import services as registry
 from chainserve.registry.models import District, Organization
@@ -256,3 +256,40 @@ def test_the_sweep_deletes_runs_past_the_setting_with_their_workbooks_and_keeps_
     assert uploads(settings) == [f"{recent.token}.xlsx"]
     assert client.post(IMPORT, {"confirm": old.token}).status_code == 404
     assert client.post(IMPORT, {"confirm": recent.token}).status_code == 302
+
+
+class DistrictSheet(DistrictImporter):
+    kind = ""  # a part, not an importer of its own
+    sheet = ("区划", "districts")
+
+
+class OtherDistrictSheet(DistrictSheet):
+    sheet = ("其他区划",)
+
+
+class Reference(SheetsImporter):
+    kind = "test-reference"
+    parts = (DistrictSheet, OtherDistrictSheet)
+
+
+def test_a_workbook_of_sheets_goes_in_whole_or_not_at_all(db, tmp_path):
+    from openpyxl import Workbook
+
+    def save(rows):
+        wb = Workbook()
+        wb.active.title = "Notes"  # a sheet no part reads
+        for title, data in (("Districts", rows), ("其他区划", [["420199", "新区"]])):
+            ws = wb.create_sheet(title)  # found by its title, in any case
+            ws.append(["代码", "名称"])
+            for row in data:
+                ws.append(row)
+        wb.save(tmp_path / "ref.xlsx")
+        return tmp_path / "ref.xlsx"
+
+    result = Reference(None).run(save([["420104", "南湖区"], ["420104", "北湖区"], ["", "无码区"]]))
+    assert [(e.sheet, e.row) for e in result.errors] == [("Districts", 3), ("Districts", 4)]
+    assert districts() == []  # the good sheet waits for the bad one
+
+    result = Reference(None).run(save([["420104", "南湖区"]]))
+    assert (result.errors, result.total, result.created) == ([], 2, 2)
+    assert districts() == [("420104", "南湖区"), ("420199", "新区")]
