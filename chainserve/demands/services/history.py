@@ -250,17 +250,40 @@ class PastDemandImporter(Importer):
         return data["number"].strip() or None
 
     def check(self, rows, result):
+        """A number the platform has, or a demand already on it (same enterprise, title and day received: the
+        same ledger imported twice), is a bad row."""
         numbers = [d["number"].strip() for d in rows if d["number"].strip()]
         taken = set()
         for i in range(0, len(numbers), 5000):
             taken.update(Demand.objects.filter(number__in=numbers[i:i + 5000]).values_list("number", flat=True))
-        result.errors.extend(
-            RowError(d["row"], [column_message(_header("number"), _("The platform has a demand numbered %(v)s.")
-                                               % {"v": d["number"].strip()})])
-            for d in rows if d["number"].strip() in taken)
+        on_file = _on_file(rows)
+        for d in rows:
+            number = d["number"].strip()
+            if number in taken:
+                result.errors.append(RowError(d["row"], [column_message(
+                    _header("number"), _("The platform has a demand numbered %(v)s.") % {"v": number})]))
+            elif (found := on_file.get((d["enterprise"].pk, d["title"].strip(), d["received"]))) is not None:
+                result.errors.append(RowError(d["row"], [
+                    _("The platform has this demand already: %(v)s, received the same day.") % {"v": found}]))
 
     def write(self, rows, result):
         result.created += len(record_past_demands(self.user, rows))
+
+
+def _on_file(rows):
+    """{(enterprise id, title, day received): number} of the demands on the platform that rows may repeat."""
+    if not rows:
+        return {}
+    days = [d["received"] for d in rows]
+    since, until = (timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+                    for day in (min(days), max(days) + datetime.timedelta(days=1)))
+    orgs, found = sorted({d["enterprise"].pk for d in rows}), {}
+    for i in range(0, len(orgs), 5000):
+        for org, title, created, number in Demand.objects.filter(
+                organization_id__in=orgs[i:i + 5000], created__gte=since, created__lt=until).values_list(
+                "organization_id", "title", "created", "number"):
+            found[(org, title, timezone.localdate(created))] = number
+    return found
 
 
 def may_import_history(user):

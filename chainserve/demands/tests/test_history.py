@@ -193,12 +193,15 @@ def test_only_an_admin_imports_history(desk, tmp_path):
     assert Demand.objects.count() == 0
 
 
-def test_a_number_the_platform_has_is_a_bad_row(desk, clock, tmp_path):
-    run(workbook(tmp_path, good_rows(desk)[:1]))
+def test_a_ledger_imported_twice_is_refused_row_by_row(desk, clock, tmp_path):
+    run(workbook(tmp_path, good_rows(desk)[:2]))
+    rejected = Demand.objects.get(organization=desk.wz)
     result = run(workbook(tmp_path, good_rows(desk)))
     assert [(e.row, e.messages) for e in result.errors] == [
-        (2, ["编号: The platform has a demand numbered LS2024-001."])]
-    assert Demand.objects.count() == 1
+        (2, ["编号: The platform has a demand numbered LS2024-001."]),
+        (3, [f"The platform has this demand already: {rejected.number}, received the same day."]),
+    ]
+    assert Demand.objects.count() == 2
 
 
 def test_the_demand_page_marks_imported_steps(desk, clock, client, tmp_path):
