@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from chainserve.chains.models import Chain
-from chainserve.core.importing import Importer, SheetsImporter, choice_lookup
+from chainserve.core.importing import Importer, RowError, SheetsImporter, choice_lookup
 from chainserve.core.search import fill_search_text
 from chainserve.demands.services.history import DATE_FORMATS, PastDemandImporter, may_import_history
 from chainserve.registry.models import Organization
@@ -180,6 +180,9 @@ class PastMeetingImporter(Importer):
                 "organizations": _organizations(names),
                 "statuses": choice_lookup(MeetingStatus.choices)}
 
+    def check(self, rows, result):
+        _refuse_on_file(Meeting, "committee", rows, result)
+
     def write(self, rows, result):
         committees = Committee.objects.in_bulk({d["committee"] for d in rows})
         meetings = [Meeting(committee_id=d["committee"], chain_id=committees[d["committee"]].chain_id,
@@ -211,6 +214,9 @@ class PastActivityImporter(Importer):
                 "kinds": choice_lookup(ActivityKind.choices),
                 "statuses": choice_lookup(ActivityStatus.choices) | {"已举办": ActivityStatus.HELD}}
 
+    def check(self, rows, result):
+        _refuse_on_file(Activity, "chain", rows, result)
+
     def write(self, rows, result):
         activities = [Activity(chain_id=d["chain"], kind=d["kind"], title=d["title"].strip(), starts_at=d["starts_at"],
                                location=d["location"].strip(), organizer_id=d["organizer"],
@@ -221,6 +227,16 @@ class PastActivityImporter(Importer):
                       for d in rows]
         _create_past(Activity, activities, self.user)
         result.created += len(activities)
+
+
+def _refuse_on_file(model, owner, rows, result):
+    """A row the platform has already (same committee or chain, title and day: a workbook imported twice) is a
+    bad row."""
+    titles = {d["title"].strip() for d in rows}
+    on_file = {(pk, title, timezone.localdate(starts_at)) for pk, title, starts_at in model.objects.filter(
+        title__in=titles).values_list(f"{owner}_id", "title", "starts_at")} if titles else set()
+    result.errors.extend(RowError(d["row"], [_("The platform has this one already, on the same day.")])
+                         for d in rows if (d[owner], d["title"].strip(), d["date"]) in on_file)
 
 
 def _create_past(model, objects, user):

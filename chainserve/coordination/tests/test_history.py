@@ -95,3 +95,15 @@ def test_a_cancelled_one_needs_its_reason(coord, tmp_path):
     result = run(workbook(tmp_path, [[coord.committee.name, "会议", "2024-09-01", None, None, "已取消", None, None,
                                       None]], []))
     assert [(e.row, e.messages) for e in result.errors] == [(2, ["取消原因: Say why it was cancelled."])]
+
+
+def test_a_workbook_imported_twice_is_refused(coord, tmp_path):
+    path = workbook(tmp_path, *rows(coord))
+    run(path)
+    result = run(path)
+    assert [(e.sheet, e.row, e.messages) for e in result.errors] == [
+        ("联席会议", 2, ["The platform has this one already, on the same day."]),
+        ("联席会议", 3, ["The platform has this one already, on the same day."]),
+        ("联建活动", 2, ["The platform has this one already, on the same day."]),
+    ]
+    assert (Meeting.objects.count(), Activity.objects.count()) == (3, 2)  # the fixture's and the imported ones
