@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -226,17 +227,12 @@ class PastDemandImporter(Importer):
         return may_import_history(user)
 
     def refs(self, rows):
-        enterprises, departments = {}, {}
-        for org in Organization.objects.filter(kind__in=[OrgKind.ENTERPRISE, OrgKind.DEPARTMENT]).only(
-                "pk", "name", "short_name", "uscc", "kind", "district_id").iterator(chunk_size=5000):
-            if org.kind == OrgKind.DEPARTMENT:
-                if org.short_name:
-                    departments.setdefault(org.short_name, org)
-                departments[org.name] = org  # a full name before another department's short name
-            else:
-                enterprises[org.name] = org
-                if org.uscc:
-                    enterprises[org.uscc] = org
+        departments = {}
+        for org in Organization.objects.filter(kind=OrgKind.DEPARTMENT).only("pk", "name", "short_name"):
+            if org.short_name:
+                departments.setdefault(org.short_name, org)
+            departments[org.name] = org  # a full name before another department's short name
+        enterprises = _enterprises({str(values.get("enterprise") or "").strip() for _number, values in rows})
         categories = list(Category.objects.all())
         return {
             "enterprises": enterprises, "departments": departments,
@@ -268,6 +264,20 @@ class PastDemandImporter(Importer):
 
     def write(self, rows, result):
         result.created += len(record_past_demands(self.user, rows))
+
+
+def _enterprises(keys):
+    """{name or USCC: enterprise} of the enterprises the workbook names (only those: the registry may be large)."""
+    keys = sorted(keys - {""})
+    found = {}
+    for i in range(0, len(keys), 2000):
+        chunk = keys[i:i + 2000]
+        for org in Organization.objects.filter(kind=OrgKind.ENTERPRISE).filter(
+                Q(name__in=chunk) | Q(uscc__in=[k.upper() for k in chunk])).only("pk", "name", "uscc", "district_id"):
+            found[org.name] = org
+            if org.uscc:
+                found[org.uscc] = org
+    return found
 
 
 def _on_file(rows):
