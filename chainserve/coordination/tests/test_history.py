@@ -61,7 +61,7 @@ def test_past_meetings_and_activities_count_in_their_year(coord, tmp_path):
         MeetingStatus.HELD, coord.chain, datetime.datetime(2024, 3, 12, 14, 30, tzinfo=SHANGHAI), "会议研究了厂房问题。")
     assert held.created == held.starts_at
     first = held.history.earliest("history_date")
-    assert (first.history_date, first.history_change_reason) == (held.starts_at, "imported from the history workbook")
+    assert (first.history_date, first.history_change_reason) == (held.starts_at, "从历史数据工作簿导入")  # the platform's language
     assert set(Attendance.objects.filter(meeting=held).values_list("organization", flat=True)) == {
         coord.world.dept.pk, coord.world.nfs.pk}
     cancelled = Meeting.objects.get(title="2024年第二次联席会议")
