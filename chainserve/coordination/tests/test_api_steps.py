@@ -25,7 +25,7 @@ def _meeting(coord):
 
 # Meetings: hold with minutes, topics, attendance
 
-def test_minutes_hold_the_meeting_and_a_bulletin_counts_it(coord, api_as):
+def test_minutes_hold_the_meeting(coord, api_as):
     office = api_as(coord.users.office)
 
     answer = office.post(f"/api/v1/meetings/{coord.meeting.pk}/minutes/", {"minutes": "会议听取了厂房需求汇报。"},
