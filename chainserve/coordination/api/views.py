@@ -39,6 +39,7 @@ from ..models import (
     Alliance,
     AllianceMember,
     AnnualList,
+    Attendance,
     Committee,
     CommitteeMember,
     Coverage,
@@ -92,7 +93,8 @@ class MeetingViewSet(ScopedViewSet):
     filterset_class = MeetingFilterSet
     # A decision without an action item is None only through select_related: prefetching the reverse one-to-one
     # queried it again for each such decision.
-    prefetch_related = ("agenda", "attendance__organization",
+    # The attendance with its units in one query (a nested prefetch would add one only when a page has attendance).
+    prefetch_related = ("agenda", Prefetch("attendance", queryset=Attendance.objects.select_related("organization")),
                         Prefetch("decisions", queryset=Decision.objects.select_related("action_item")))
     ordering_fields = ["starts_at", "title"]
     ordering = ["-starts_at", "-id"]

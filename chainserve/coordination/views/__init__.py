@@ -47,6 +47,7 @@ from .visits import VisitEditView, VisitFilesView, VisitFileView, VisitListView,
 
 __all__ = [
     "CommitteeListView",
+    "CommitteeMemberListView",
     "CommitteeView",
     "CommitteeEditView",
     "MeetingListView",
@@ -77,6 +78,7 @@ __all__ = [
     "VisitFileView",
     "MineView",
     "AllianceListView",
+    "AllianceMemberListView",
     "AllianceEditView",
     "AllianceView",
     "PairingListView",
