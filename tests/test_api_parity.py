@@ -92,6 +92,7 @@ PARITY = {
     "matching:rule-edit": f"POST {API}/rules/",  # a rule changes by a new version, as on the page
     "matching:match-state": {action: f"POST {API}/matches/{{id}}/state/" for action in STATE_ACTIONS},
     "reports:compose": f"POST {API}/bulletins/publish/",
+    **_pages("reports", "scale", "industry-scales"),
 }
 
 # The page's steps, as the page itself declares them.
@@ -123,8 +124,6 @@ EXCUSED = {
 GAPS = {
     "registry:product-add": "Pipeline products have no /api/v1/products/ yet (issue 18, products and pipelines).",
     "registry:product-edit": "Pipeline products have no /api/v1/products/ yet (issue 18, products and pipelines).",
-    "reports:scale-add": "Industry-scale figures (产业规模) have no API endpoint yet.",
-    "reports:scale-edit": "Industry-scale figures (产业规模) have no API endpoint yet.",
     "matching:attach": "Attaching a catalogue item to a demand (matching.services.attach_resource) has no API "
                        "operation yet.",
 }

@@ -8,14 +8,15 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from chainserve.core.api import ScopedViewSet
 from chainserve.core.choices import STAFF_ROLES
 
 from .. import cases, services
 from ..document import compose
 from ..figures import compute_all
-from ..filtersets import BulletinFilterSet
+from ..filtersets import BulletinFilterSet, IndustryScaleFilterSet
 from ..forms import ReportFilterForm
-from ..models import Bulletin
+from ..models import Bulletin, IndustryScale
 from . import serializers
 
 
@@ -84,3 +85,14 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         return Response(serializers.BulletinSerializer(bulletin).data, status=201)
+
+
+class IndustryScaleViewSet(ScopedViewSet):
+    """产业规模: staff read it; the chain office enters its chains' and the city's, admins every one (as on the page)."""
+
+    model = IndustryScale
+    serializer_class = serializers.IndustryScaleSerializer
+    filterset_class = IndustryScaleFilterSet
+    select_related = ("chain",)
+    ordering_fields = ["year"]
+    ordering = ["-year", "chain", "id"]
