@@ -91,6 +91,7 @@ PARITY = {
     "matching:rule-add": f"POST {API}/rules/",
     "matching:rule-edit": f"POST {API}/rules/",  # a rule changes by a new version, as on the page
     "matching:match-state": {action: f"POST {API}/matches/{{id}}/state/" for action in STATE_ACTIONS},
+    "matching:attach": f"POST {API}/demand-resources/",
     "reports:compose": f"POST {API}/bulletins/publish/",
     **_pages("reports", "scale", "industry-scales"),
 }
@@ -124,8 +125,6 @@ EXCUSED = {
 GAPS = {
     "registry:product-add": "Pipeline products have no /api/v1/products/ yet (issue 18, products and pipelines).",
     "registry:product-edit": "Pipeline products have no /api/v1/products/ yet (issue 18, products and pipelines).",
-    "matching:attach": "Attaching a catalogue item to a demand (matching.services.attach_resource) has no API "
-                       "operation yet.",
 }
 
 
