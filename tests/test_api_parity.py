@@ -31,6 +31,7 @@ CATALOGUE = {"policy": "policies", "financialproduct": "financial-products", "sp
 # part, or a posted field, names the step) maps each step; the test checks the steps are the page's own.
 PARITY = {
     **_pages("registry", "organization", "organizations"),
+    **_pages("registry", "product", "products"),
     "registry:organization-delete": f"DELETE {API}/organizations/{{id}}/",
     "registry:correction-add": f"POST {API}/corrections/",
     "registry:correction": (f"POST {API}/corrections/{{id}}/approve/", f"POST {API}/corrections/{{id}}/refuse/"),
@@ -121,11 +122,8 @@ EXCUSED = {
     "coordination:annual-list-import": _WORKBOOK,
 }
 
-# POST pages whose API operation is still missing: each is a known gap of issue 18, listed so that it is seen.
-GAPS = {
-    "registry:product-add": "Pipeline products have no /api/v1/products/ yet (issue 18, products and pipelines).",
-    "registry:product-edit": "Pipeline products have no /api/v1/products/ yet (issue 18, products and pipelines).",
-}
+# POST pages whose API operation is still missing, each with what is missing, listed so that it is seen (none now).
+GAPS: dict[str, str] = {}
 
 
 def _walk(patterns, prefix="", namespace=""):

@@ -32,7 +32,7 @@ from chainserve.core.choices import Role
 from chainserve.core.forms import parse_date
 from chainserve.registry.models import District, Organization
 
-from .choices import CLOSED_STATUSES, OPEN_STATUSES, EventType, Rating, Status
+from .choices import CLOSED_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, EventType, Rating, Status
 from .models import ON_THE_CLOCK, Category, Demand, DemandEvent, DemandFigures
 
 # by: (column of DemandFigures, field of Demand, label, model naming the keys)
@@ -128,7 +128,7 @@ class Figures:
         return data
 
 
-def _figures(key, name, c):
+def from_counts(key, name, c):
     """Figures from a Counter of the counters (a missing one is 0)."""
     return Figures(
         key=key or None, name=name or "—", received=c["received"], answered_on_time=c["answered_on_time"],
@@ -168,6 +168,28 @@ def summarise(demands):
             .annotate(n=Count("id")).order_by():
         rows[(day, dept or 0, category, chain or 0, district or 0)]["sent_back"] += n
     return rows
+
+
+def _live(now, running=None):
+    """What depends on the clock, over running demands (`running`: the condition that picks them, when the
+    queryset is not already of running demands only): overdue now, first answer late now."""
+    def counted(q):
+        return Count("id", filter=q if running is None else running & q)
+    return {"overdue_open": counted(Q(resolve_due__lt=now)),
+            "late_unanswered": counted(Q(first_answered_at__isnull=True, answer_due__lt=now))}
+
+
+def count(demands, *fields, now=None):
+    """{(values of fields): Counter of every counter} over a queryset of demands grouped by `fields` of Demand,
+    straight from the demands in one query: figures the summary table does not keep (proposals by channel,
+    lead unit and grade), read through from_counts() like every other figure."""
+    rows = demands.order_by().values(*fields).annotate(
+        **{name: sql for name, (_of, sql) in COUNTERS.items()},
+        **_live(now or timezone.now(), Q(status__in=RUNNING_STATUSES)))
+    cells = defaultdict(Counter)
+    for r in rows:
+        cells[tuple(r.pop(f) for f in fields)].update(r)
+    return cells
 
 
 def with_months(rows):
@@ -315,9 +337,7 @@ def _cells(by, start, end, user, now, filters):
     running = period_queryset(Demand.objects.filter(demands, ON_THE_CLOCK), start, end) \
         .filter(**{f: getattr(v, "pk", v) for f, v in fields.items()})
     now = now or timezone.now()
-    for r in running.values(*dict.fromkeys([field, "lead_department_id"])).annotate(
-            overdue_open=Count("id", filter=Q(resolve_due__lt=now)),
-            late_unanswered=Count("id", filter=Q(first_answered_at__isnull=True, answer_due__lt=now))).order_by():
+    for r in running.values(*dict.fromkeys([field, "lead_department_id"])).annotate(**_live(now)).order_by():
         key = r.pop(field) or 0
         cells[(key, r.pop("lead_department_id", key) or 0)].update(r)
     return cells
@@ -334,7 +354,7 @@ def _fold(cells, part):
 def _named(by, sums):
     model = GROUPS[by][3]
     names = dict(model.objects.filter(pk__in=[k for k in sums if k]).values_list("pk", "name"))
-    figures = [_figures(k, names.get(k), c) for k, c in sums.items() if any(c.values())]
+    figures = [from_counts(k, names.get(k), c) for k, c in sums.items() if any(c.values())]
     return sorted(figures, key=lambda f: (f.key is None, f.name))
 
 
@@ -376,4 +396,4 @@ def _total(cells):
     counts = Counter()
     for c in cells.values():
         counts.update(c)
-    return _figures(None, str(_("All")), counts)
+    return from_counts(None, str(_("All")), counts)

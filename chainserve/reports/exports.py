@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from chainserve.core.exports import safe_cell
 
 from .figures import FEN, UNIT_LABELS, records_url, yi
+from .figures.proposals import COLUMNS as PROPOSAL_COLUMNS
 
 PDF_TYPE = "application/pdf"
 
@@ -77,6 +78,20 @@ def xlsx_bytes(doc, bulletin=None, base_url=""):
     for row in text.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def proposals_xlsx(figures):
+    """The proposal figures as a workbook: a sheet per lead unit and one per channel, each with its total;
+    counts as numbers, the on-time rate as a percentage number (96.5), blank when no answer is due."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, heading, lines in ((_("Lead units"), _("Lead unit"), figures.units),
+                                  (_("Channels"), _("Channel"), figures.channels)):
+        rows = [[str(line.name), *line.values()] for line in [*lines, figures.total]]
+        _sheet(wb, title, [heading, *(str(c) for c in PROPOSAL_COLUMNS)], rows, [36, *([12] * len(PROPOSAL_COLUMNS))])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

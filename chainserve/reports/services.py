@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.chains.models import Chain
+from chainserve.core.choices import Role
 from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
 
@@ -37,6 +38,13 @@ def may_publish(user, chain):
     if chain is None or user.is_admin_role:
         return True
     return Chain.objects.restrict(user, "change").filter(pk=chain.pk).exists()
+
+
+def may_view_proposals(user):
+    """Whether user sees the proposal figures (建议提案): the platform admins and the chain offices — those who
+    report them; a department, a specialist, an enterprise or a partner does not."""
+    return bool(user and user.is_authenticated and user.is_active
+                and (user.is_admin_role or user.role == Role.OFFICE))
 
 
 def next_issue_number(issuer, year):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("bulletins/", views.BulletinListView.as_view(), name="bulletins"),
     path("bulletins/<int:pk>/", views.PublishedView.as_view(), name="bulletin"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("proposals/", views.ProposalsView.as_view(), name="proposals"),
     path("records/<str:key>/", views.RecordsView.as_view(), name="records"),
     path("industry-scale/", views.IndustryScaleListView.as_view(), name="scales"),
     path("industry-scale/add/", views.IndustryScaleEditView.as_view(), name="scale-add"),

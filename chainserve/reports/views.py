@@ -1,8 +1,9 @@
-"""Pages of the reports app: the bulletin, publishing and the published versions, the dashboard, the records
-behind a figure, the industry scale."""
+"""Pages of the reports app: the bulletin, publishing and the published versions, the dashboard, the proposals,
+the records behind a figure, the industry scale."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +43,7 @@ from chainserve.coordination.tables import (
     PairingTable,
     VisitTable,
 )
+from chainserve.core.audit import record_export
 from chainserve.core.exports import XLSX_TYPE
 from chainserve.core.forms import add_service_error
 from chainserve.core.models import AuditEntry, can_change_any
@@ -58,8 +60,9 @@ from . import cases, services
 from .cases import MAX_CASES
 from .dashboard import dashboard_data
 from .document import Composition, compose, from_bulletin
-from .exports import PDF_TYPE, pdf_bytes, xlsx_bytes
+from .exports import PDF_TYPE, pdf_bytes, proposals_xlsx, xlsx_bytes
 from .figures import FIGURES, compute_all
+from .figures import proposals as proposal_figures
 from .filtersets import BulletinFilterSet, IndustryScaleFilterSet
 from .forms import ComposeForm, IndustryScaleForm, ReportFilterForm, default_query
 from .models import Bulletin, IndustryScale
@@ -264,6 +267,36 @@ class DashboardView(StaffOnlyMixin, View):
 
 KEY_FIGURES = {"meetings_held", "activities_held", "demands_received", "demands_resolved", "demands_open",
                "response_rate", "resolution_rate", "satisfaction_rate", "agreements_credit_fen", "enterprises"}
+
+
+class ProposalsView(LoginRequiredMixin, View):
+    """The proposals (建议提案) of a period and scope: per lead unit and channel, received, answered, answered on
+    time and the on-time rate, by grade; its workbook. For the admins and the chain offices."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.may_view_proposals(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = _filter_form(request)
+        context = {"form": form}
+        if form.is_valid():
+            figures = proposal_figures.compute(form.period(), form.scope())
+            if request.GET.get("export") == "xlsx":
+                response = HttpResponse(proposals_xlsx(figures), content_type=XLSX_TYPE)
+                response["Content-Disposition"] = 'attachment; filename="proposals.xlsx"'
+                record_export(request, "reports.proposals", len(figures.units), request.GET)
+                return response
+            tables = [(_("By channel"), _("Channel"), figures.channels, "proposals-channels"),
+                      (_("By lead unit"), _("Lead unit"), figures.units, "proposals-units")]
+            context.update(figures=figures, columns=proposal_figures.COLUMNS, tables=tables, chosen=_query_of(form),
+                           chart={
+                "names": [str(line.name) for line in figures.units],
+                "labels": [str(proposal_figures.COLUMNS[0]), str(proposal_figures.COLUMNS[2])],
+                "received": [line.received for line in figures.units],
+                "on_time": [line.answered_on_time for line in figures.units]})
+        return render(request, "reports/proposals.html", context, status=200 if form.is_valid() else 400)
 
 
 class RecordsView(StaffOnlyMixin, ObjectListView):

@@ -19,16 +19,16 @@ def test_office_logs_in_and_sees_its_chains(demo, page, login):
 
     assert page.url.endswith("/") and "/accounts/login/" not in page.url
     with translation.override(settings.LANGUAGE_CODE):
-        overview = _("Overview")
-    assert page.locator("main h1").inner_text() == overview
+        workbench = _("Workbench")
+    assert page.locator("main h1").inner_text() == workbench
     office = User.objects.get(username="office")
     chains = sorted(Chain.objects.filter(staff=office).values_list("name", flat=True))
     assert CHAIN_NAME in chains and len(chains) == 2
-    cards = page.locator("main .card h3 a")
-    assert sorted(cards.all_inner_texts()) == chains
+    listed = page.locator("#chains li a.fw-semibold")  # its chains on its desk
+    assert listed.all_inner_texts() == chains
     # the chain map button of the city chain leads to its map
     city = Chain.objects.get(name=CHAIN_NAME)
-    assert page.locator(f'main a[href="/chains/{city.pk}/map/"]').count() == 1
+    assert page.locator(f'#chains a[href="/chains/{city.pk}/map/"]').count() == 1
     # the user is shown as logged in
     assert "周敏" in page.locator("nav").inner_text()
 

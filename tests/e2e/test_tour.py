@@ -177,13 +177,19 @@ def slug(text):
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "home"
 
 
+def _left_behind(request):
+    """The browser's own favicon fetch, cancelled when the tour moves on to the next page before it came back."""
+    return request.url.endswith("/favicon.svg") and request.failure == "net::ERR_ABORTED"
+
+
 def watch(page):
     """Collect the page's console errors, JavaScript errors and failed requests into page.tour_problems."""
     page.tour_problems = []
     page.add_init_script(HTMX_WATCH)
     page.on("console", lambda m: m.type == "error" and page.tour_problems.append(("console", m.text[:200])))
     page.on("pageerror", lambda e: page.tour_problems.append(("js", str(e)[:200])))
-    page.on("requestfailed", lambda r: page.tour_problems.append(("request", f"{r.url} failed: {r.failure}")))
+    page.on("requestfailed", lambda r: not _left_behind(r) and page.tour_problems.append(
+        ("request", f"{r.url} failed: {r.failure}")))
     page.on("response", lambda r: r.status >= 400 and page.tour_problems.append(("request", f"{r.url}: {r.status}")))
     return page
 

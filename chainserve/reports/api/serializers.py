@@ -95,6 +95,39 @@ class DraftSerializer(StrictSerializer):
     figures = serializers.JSONField()
 
 
+class ProposalGradesSerializer(StrictSerializer):
+    A = serializers.IntegerField()
+    B = serializers.IntegerField()
+    C = serializers.IntegerField()
+    none = serializers.IntegerField(help_text=_("Received and not graded yet."))
+
+
+class ProposalLineSerializer(StrictSerializer):
+    """A channel, a lead unit or the total."""
+
+    key = serializers.CharField(allow_null=True, help_text=_("The channel (npc, cppcc) or the lead unit's id; "
+                                                             "null: no lead unit yet, or the total."))
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    answered_on_time = serializers.IntegerField(help_text=_("First answered by its answer deadline."))
+    due_for_answer = serializers.IntegerField(help_text=_("Answered, or unanswered past the answer deadline now."))
+    on_time_rate = serializers.FloatField(allow_null=True, help_text=_(
+        "按时答复率: answered on time among due_for_answer, a percentage to one decimal; null when none is due."))
+    grades = ProposalGradesSerializer()
+
+
+class ProposalFiguresSerializer(StrictSerializer):
+    """The proposals (人大建议 / 政协提案) received in the period and scope."""
+
+    period = serializers.JSONField()
+    scope = serializers.JSONField()
+    channels = ProposalLineSerializer(many=True)
+    units = ProposalLineSerializer(many=True)
+    total = ProposalLineSerializer()
+    summary = serializers.CharField()
+
+
 class IndustryScaleSerializer(ScopedSerializer):
     """A chain's (or, without a chain, the whole city's) output in a year — 产业规模 — exactly in fen, with its source."""
 

@@ -7,6 +7,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from chainserve.core.api import ScopedViewSet
 from chainserve.core.choices import STAFF_ROLES
@@ -14,6 +15,7 @@ from chainserve.core.choices import STAFF_ROLES
 from .. import cases, services
 from ..document import compose
 from ..figures import compute_all
+from ..figures import proposals as proposal_figures
 from ..filtersets import BulletinFilterSet, IndustryScaleFilterSet
 from ..forms import ReportFilterForm
 from ..models import Bulletin, IndustryScale
@@ -85,6 +87,23 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied:
             raise PermissionDenied from None
         return Response(serializers.BulletinSerializer(bulletin).data, status=201)
+
+
+class ProposalOffice(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return services.may_view_proposals(request.user)
+
+
+class ProposalFiguresView(APIView):
+    """The proposal figures (建议提案) of a period and scope, as on the proposals page: received, answered,
+    answered on time and the on-time rate, by grade, per channel and lead unit. Admins and chain offices."""
+
+    permission_classes = [permissions.IsAuthenticated, ProposalOffice]
+
+    @extend_schema(parameters=SCOPE_PARAMS, responses=serializers.ProposalFiguresSerializer)
+    def get(self, request):
+        period, scope, _body = _parse(request, request.query_params)
+        return Response(serializers.ProposalFiguresSerializer(proposal_figures.compute(period, scope).as_dict()).data)
 
 
 class IndustryScaleViewSet(ScopedViewSet):

@@ -1,9 +1,13 @@
 """Which panels each role's workbench shows (the enterprise's home is the portal's: portal.panels)."""
 
+from django.db.models import Count as Counted
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chainserve.chains.models import Chain
 from chainserve.core.choices import Role
 from chainserve.core.panels import Panel, url
+from chainserve.registry.choices import OrgKind
 
 from .demands import handler, office
 from .partner import partner
@@ -17,7 +21,18 @@ def leader(user, now):
         (_("Bulletin"), url("reports:bulletin-live"))]), *office(user, now)]
 
 
-PANELS = {Role.ADMIN: leader, Role.OFFICE: office, Role.HANDLER: handler, Role.SPECIALIST: specialist,
+def chains(user):
+    """The chains the office staffs, each with its enterprises and its map and gaps one click away."""
+    rows = Chain.objects.restrict(user).annotate(enterprises=Counted(
+        "placements__organization", filter=Q(placements__organization__kind=OrgKind.ENTERPRISE), distinct=True))
+    return Panel("chains", _("Our chains"), rows=list(rows.order_by("name")), more=url("chains:chains"))
+
+
+def chain_office(user, now):
+    return [*office(user, now), chains(user)]
+
+
+PANELS = {Role.ADMIN: leader, Role.OFFICE: chain_office, Role.HANDLER: handler, Role.SPECIALIST: specialist,
           Role.PARTNER: partner}
 
 

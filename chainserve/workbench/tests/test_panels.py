@@ -18,6 +18,7 @@ from chainserve.demands.tests.factories import eod, local
 from chainserve.portal.panels import enterprise
 from chainserve.workbench.panels.demands import handler, office, office_counts
 from chainserve.workbench.panels.partner import partner, routed_demands
+from chainserve.workbench.panels.roles import chains
 from chainserve.workbench.panels.specialist import served, specialist
 
 NOW = local(2026, 11, 16, 10)  # a Monday, no holiday near
@@ -94,6 +95,16 @@ def test_every_office_count_is_the_length_of_the_list_it_links_to(desk, day, cli
             response = client.get(count.url)
             assert response.status_code == 200, count.url
             assert response.context["page"].paginator.count == count.value, count.label
+
+
+def test_the_office_desk_lists_the_chains_in_its_charge_only(desk):
+    from chainserve.core.choices import Role
+    from chainserve.registry.tests.factories import UserFactory
+
+    panel = chains(desk.office)
+    assert [(c.name, c.enterprises) for c in panel.rows] == [("明湖市大健康产业链", 2)]  # 纽福斯 and 康寧; the hospital is no enterprise
+    assert panel.more == "/chains/"
+    assert chains(UserFactory(role=Role.OFFICE, organization=desk.world.dept)).rows == []  # an office of no chain
 
 
 def test_handler_inbox_is_its_department_only(desk, day):
