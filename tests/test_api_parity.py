@@ -13,14 +13,9 @@ from chainserve.matching.services import STATE_ACTIONS
 API = "/api/v1"
 
 
-def _crud(plural):
-    """The add page and the edit page of a record kept by a plain model endpoint."""
-    return {"add": f"POST {API}/{plural}/", "edit": f"PATCH {API}/{plural}/{{id}}/"}
-
-
 def _pages(namespace, name, plural):
-    ops = _crud(plural)
-    return {f"{namespace}:{name}-add": ops["add"], f"{namespace}:{name}-edit": ops["edit"]}
+    """The add page and the edit page of a record kept by a plain model endpoint."""
+    return {f"{namespace}:{name}-add": f"POST {API}/{plural}/", f"{namespace}:{name}-edit": f"PATCH {API}/{plural}/{{id}}/"}
 
 
 CATALOGUE = {"policy": "policies", "financialproduct": "financial-products", "space": "spaces",
