@@ -137,11 +137,15 @@ def sheet_named(names):
 
 
 def sheet_choices(importer):
-    """[(sheet(title) → bool, name)] of the sheets an Importer (class) reads: its main sheet — the first one no
-    further sheet claims, named "" — then each of its further sheets, by their names."""
+    """[(sheet(title) → bool, name)] of the sheets an Importer (class) reads: its main sheet — the one its own
+    `sheet_names` call, else the first one no further sheet claims, named "" — then each of its further sheets,
+    by their names."""
     claimed = [sheet_named(cls.sheet_names) for cls in importer.sheets]
-    main = (lambda title: not any(c(title) for c in claimed)) if claimed else None
-    return [(main, ""), *((c, cls.sheet_names[0]) for c, cls in zip(claimed, importer.sheets, strict=True))]
+    if importer.sheet_names:
+        main = (sheet_named(importer.sheet_names), importer.sheet_names[0])
+    else:
+        main = ((lambda title: not any(c(title) for c in claimed)) if claimed else None, "")
+    return [main, *((c, cls.sheet_names[0]) for c, cls in zip(claimed, importer.sheets, strict=True))]
 
 
 class Importer:
@@ -154,9 +158,11 @@ class Importer:
     `key`, `check`, and `write`, which runs inside the import's transaction; `on_committed` runs after it.
 
     `sheets`: further sheets of the same workbook, each an Importer class naming its sheet by `sheet_names`
-    (its rows read from that sheet, the main rows from the first sheet no further one claims). All sheets are
-    checked, their bad rows listed with the sheet's name, and written together or not at all, after the main
-    sheet; a further sheet's importer finds the main one as `main` (its rows as `main.cleaned`)."""
+    (its rows read from that sheet, the main rows from the sheet the main importer's own `sheet_names` call, else
+    from the first sheet no further one claims). A named sheet may be missing (a workbook of named sheets needs
+    one with rows). All sheets are checked, their bad rows listed with the sheet's name, and written together or
+    not at all, after the main sheet; a further sheet's importer finds the main one as `main` (its rows as
+    `main.cleaned`)."""
 
     kind = ""
     label = ""
@@ -167,7 +173,7 @@ class Importer:
     success_url = None
     refusal = None  # the message of a refused user; None: a bare PermissionDenied
     sheets = ()  # further sheets' Importer classes
-    sheet_names = ()  # as a further sheet: the names it is found by, the first one shown
+    sheet_names = ()  # the names its sheet is found by, the first one shown (a main sheet without: the first)
 
     registry = {}  # kind → importer class, for the task that runs a large import
 
@@ -242,6 +248,9 @@ class Importer:
             result.errors.extend(RowError(e.row, e.messages, name) for e in sorted(checked.errors, key=lambda e: e.row))
             result.total += checked.total
             result.preview = result.preview or checked.preview
+        if self.sheet_names and not result.total:  # a workbook of named sheets, none of them with a row
+            raise WorkbookError(_("The workbook has none of the sheets %(names)s.") % {
+                "names": "、".join(name for _chosen, name in sheet_choices(self))})
         if result.errors or not commit:
             return result
         with transaction.atomic():
