@@ -108,6 +108,42 @@ class AllianceTable(Table):
     ]
 
 
+class MemberTable(Table):
+    """Member units of committees or alliances, current and former; exported from the committee's or alliance's
+    page (?committee= / ?alliance= and export=xlsx)."""
+
+    title = _("Member units")
+    default_sort = "organization__name"
+    parent_label = ""
+
+    def __init__(self):
+        self.columns = [
+            Column("parent", self.parent_label, accessor=lambda m: getattr(m, m.parent_field),
+                   order_by=f"{self.parent_field}__name"),
+            Column("organization", _("Organisation"), accessor=lambda m: m.organization, order_by="organization__name"),
+            Column("uscc", _("Unified social credit code"), accessor=lambda m: m.organization.uscc or ""),
+            Column("role", _("Role"), order_by="role"),
+            *self.extra_columns,
+            Column("started_on", _("From date"), order_by="started_on", nowrap=True),
+            Column("ended_on", _("To date"), accessor=lambda m: m.ended_on or "", order_by="ended_on", nowrap=True),
+        ]
+
+    extra_columns = ()
+
+
+class CommitteeMemberTable(MemberTable):
+    title = _("Committee member units")
+    export_name = "committee-members"
+    parent_field, parent_label = "committee", _("Committee")
+    extra_columns = (Column("person", _("Representative"), accessor=lambda m: m.person or ""),)
+
+
+class AllianceMemberTable(MemberTable):
+    title = _("Alliance member units")
+    export_name = "alliance-members"
+    parent_field, parent_label = "alliance", _("Alliance")
+
+
 class PairingTable(Table):
     title = _("Pairings")
     export_name = "pairings"

@@ -6,6 +6,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from chainserve.core.api import ScopedSerializer, drf_detail
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
+from chainserve.demands.models import Category
 from chainserve.registry.api.serializers import PhoneField
 
 from .. import services
@@ -18,6 +19,7 @@ from ..models import (
     Alliance,
     AllianceMember,
     AnnualList,
+    Attendance,
     Attendee,
     Committee,
     CommitteeMember,
@@ -35,10 +37,18 @@ from ..models import (
 )
 
 
+def _organization_name():
+    """The name of the row's organisation beside its id, read-only (a client may send it back unchanged)."""
+    return serializers.CharField(source="organization.name", read_only=True)
+
+
 class CommitteeMemberSerializer(ScopedSerializer):
+    organization_name = _organization_name()
+
     class Meta:
         model = CommitteeMember
-        fields = ["id", "committee", "organization", "role", "person", "started_on", "ended_on"]
+        fields = ["id", "committee", "organization", "organization_name", "role", "person", "started_on",
+                  "ended_on"]
 
 
 class CommitteeSerializer(ScopedSerializer):
@@ -64,16 +74,42 @@ class DecisionSerializer(StrictModelSerializer):
         fields = ["id", "agenda_item", "text", "action_item", "created"]
 
 
+class AttendanceSerializer(StrictModelSerializer):
+    organization_name = _organization_name()
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "organization", "organization_name", "name", "present"]
+
+
 class MeetingSerializer(ScopedSerializer):
+    """A meeting; its status, minutes, agenda, attendance and decisions change only through its steps
+    (…/minutes/, …/topics/, …/attendance/, …/decide/, …/cancel/)."""
+
     chain = serializers.PrimaryKeyRelatedField(read_only=True)
     agenda = AgendaItemSerializer(many=True, read_only=True)
+    attendance = AttendanceSerializer(many=True, read_only=True)
     decisions = DecisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
         fields = ["id", "committee", "chain", "title", "starts_at", "location", "status", "minutes", "cancel_reason",
-                  "agenda", "decisions", "created", "updated"]
+                  "agenda", "attendance", "decisions", "created", "updated"]
         read_only_fields = ["status", "minutes", "cancel_reason"]
+
+
+class TopicInputSerializer(StrictSerializer):
+    topic = serializers.CharField(max_length=200)
+
+
+class AttendanceInputSerializer(StrictSerializer):
+    organization = serializers.IntegerField(help_text="A member unit of the meeting's committee.")
+    name = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    present = serializers.BooleanField(default=True)
+
+
+class MinutesInputSerializer(StrictSerializer):
+    minutes = serializers.CharField(help_text="The minutes; a scheduled meeting whose minutes are recorded is held.")
 
 
 class DecisionInputSerializer(StrictSerializer):
@@ -100,12 +136,20 @@ class ProgressSerializer(StrictSerializer):
 
 
 class ActivitySerializer(ScopedSerializer):
+    """An activity; its status and outcome change only through …/outcome/ and …/cancel/."""
+
     class Meta:
         model = Activity
         fields = ["id", "chain", "kind", "title", "starts_at", "location", "organizer", "description",
                   "open_to_enterprises", "capacity", "status", "outcome", "leads_found", "demands_raised",
                   "cancel_reason", "created", "updated"]
         read_only_fields = ["status", "outcome", "leads_found", "demands_raised", "cancel_reason"]
+
+
+class OutcomeInputSerializer(StrictSerializer):
+    outcome = serializers.CharField(help_text="What the activity achieved; the activity is held from then on.")
+    leads_found = serializers.IntegerField(min_value=0, default=0)
+    demands_raised = serializers.IntegerField(min_value=0, default=0)
 
 
 class AttendeeSerializer(StrictModelSerializer):
@@ -167,6 +211,12 @@ class VisitFilesInputSerializer(StrictSerializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
 
 
+class VisitDemandInputSerializer(StrictSerializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=Category.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField()
+
+
 class VisitSerializer(ScopedSerializer):
     visitor = serializers.PrimaryKeyRelatedField(read_only=True)
     demands = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -179,9 +229,11 @@ class VisitSerializer(ScopedSerializer):
 
 
 class AllianceMemberSerializer(ScopedSerializer):
+    organization_name = _organization_name()
+
     class Meta:
         model = AllianceMember
-        fields = ["id", "alliance", "organization", "role", "started_on", "ended_on"]
+        fields = ["id", "alliance", "organization", "organization_name", "role", "started_on", "ended_on"]
 
 
 class AllianceSerializer(ScopedSerializer):
@@ -224,6 +276,12 @@ class MilestoneSerializer(StrictModelSerializer):
         read_only_fields = ["done_on"]
 
 
+class MilestoneInputSerializer(StrictSerializer):
+    due_on = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    target_progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
+
+
 class ItemUpdateSerializer(StrictModelSerializer):
     evidence = serializers.SerializerMethodField()
 
@@ -261,6 +319,10 @@ class ItemUpdateInputSerializer(StrictSerializer):
     progress = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=100)
     status = serializers.ChoiceField(choices=ItemStatus.choices, required=False, allow_blank=True)
     evidence = serializers.FileField(required=False)
+
+
+class EmptyInputSerializer(StrictSerializer):
+    """A step that takes nothing: any field sent is a 400 naming it."""
 
 
 class CancelSerializer(StrictSerializer):

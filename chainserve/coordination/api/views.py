@@ -1,9 +1,10 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -38,6 +39,7 @@ from ..models import (
     Alliance,
     AllianceMember,
     AnnualList,
+    Attendance,
     Committee,
     CommitteeMember,
     Coverage,
@@ -45,6 +47,7 @@ from ..models import (
     InstructorAssignment,
     ListItem,
     Meeting,
+    Milestone,
     Pairing,
     Registration,
     Visit,
@@ -62,11 +65,24 @@ def _service(call):
         raise ValidationError({"non_field_errors": [str(e)]}) from None
 
 
+def _step(viewset, request, body_class, call, answer=status.HTTP_200_OK):
+    """One step on a record, as its page takes it: who may act is answered first (404 outside the scope, 403 without
+    the right to change it), then the body (400 at its field), then the page's service (400, nothing changed).
+    The answer is the record as it is now."""
+    obj = viewset.get_object()
+    if not viewset.model.objects.restrict(request.user, "change").filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    body = body_class(data=request.data)
+    body.is_valid(raise_exception=True)
+    _service(lambda: call(obj, body.validated_data))
+    return Response(viewset.get_serializer(viewset.get_queryset().get(pk=obj.pk)).data, status=answer)
+
+
 class CommitteeViewSet(ScopedViewSet):
     model = Committee
     serializer_class = serializers.CommitteeSerializer
     filterset_class = CommitteeFilterSet
-    prefetch_related = ("members",)
+    prefetch_related = ("members__organization",)
     ordering_fields = ["name", "level"]
     ordering = ["chain", "level", "id"]
 
@@ -77,7 +93,9 @@ class MeetingViewSet(ScopedViewSet):
     filterset_class = MeetingFilterSet
     # A decision without an action item is None only through select_related: prefetching the reverse one-to-one
     # queried it again for each such decision.
-    prefetch_related = ("agenda", Prefetch("decisions", queryset=Decision.objects.select_related("action_item")))
+    # The attendance with its units in one query (a nested prefetch would add one only when a page has attendance).
+    prefetch_related = ("agenda", Prefetch("attendance", queryset=Attendance.objects.select_related("organization")),
+                        Prefetch("decisions", queryset=Decision.objects.select_related("action_item")))
     ordering_fields = ["starts_at", "title"]
     ordering = ["-starts_at", "-id"]
 
@@ -112,6 +130,33 @@ class MeetingViewSet(ScopedViewSet):
     def cancel(self, request, pk=None):
         """Cancel a scheduled meeting with the reason; its member units' users are told."""
         return _cancel(self, request, services.cancel_meeting)
+
+    @extend_schema(request=serializers.TopicInputSerializer, responses={201: serializers.MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def topics(self, request, pk=None):
+        """Add a topic to the agenda (one not raised by a demand)."""
+        return _step(self, request, serializers.TopicInputSerializer,
+                     lambda m, d: services.add_topic(m, request.user, d["topic"]), status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.AttendanceInputSerializer, responses=serializers.MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """Record who attended for a member unit of the committee (present, or excused with present false)."""
+        def record(meeting, d):
+            unit = Organization.objects.filter(pk=d["organization"],
+                                               committee_memberships__committee=meeting.committee_id).first()
+            if unit is None:
+                raise ValidationError({"organization": [_("Choose a member unit of the meeting's committee.")]})
+            services.record_attendance(meeting, request.user, unit, d["name"], d["present"])
+        return _step(self, request, serializers.AttendanceInputSerializer, record)
+
+    @extend_schema(request=serializers.MinutesInputSerializer, responses=serializers.MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def minutes(self, request, pk=None):
+        """Record the minutes: a scheduled meeting is held from then on (召开); a held one's minutes are replaced.
+        A cancelled meeting refuses them."""
+        return _step(self, request, serializers.MinutesInputSerializer,
+                     lambda m, d: services.record_minutes(m, request.user, d["minutes"]))
 
 
 class ActionItemViewSet(ScopedViewSet):
@@ -150,6 +195,13 @@ class ActivityViewSet(ScopedViewSet):
     def cancel(self, request, pk=None):
         """Cancel a planned activity with the reason; the enterprises signed up are told."""
         return _cancel(self, request, services.cancel_activity)
+
+    @extend_schema(request=serializers.OutcomeInputSerializer, responses=serializers.ActivitySerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record what the activity achieved: it is held from then on (举办); a cancelled one refuses it."""
+        return _step(self, request, serializers.OutcomeInputSerializer,
+                     lambda a, d: services.record_outcome(a, request.user, **d))
 
 
 class RegistrationViewSet(ScopedViewSet):
@@ -238,6 +290,14 @@ class VisitViewSet(ScopedViewSet):
         _service(lambda: services.add_visit_files(visit, request.user, data.validated_data["files"]))
         return Response(self.get_serializer(self.get_queryset().get(pk=visit.pk)).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=serializers.VisitDemandInputSerializer, responses={201: serializers.VisitSerializer})
+    @action(detail=True, methods=["post"])
+    def demands(self, request, pk=None):
+        """Record a demand the enterprise raised during the visit (channel: visit); it is linked to the visit."""
+        return _step(self, request, serializers.VisitDemandInputSerializer,
+                     lambda v, d: services.demand_from_visit(v, request.user, d["category"], d["title"],
+                                                            d["description"]), status.HTTP_201_CREATED)
+
 
 def _cancel(viewset, request, cancel):
     obj = viewset.get_object()
@@ -251,7 +311,7 @@ class AllianceViewSet(ScopedViewSet):
     model = Alliance
     serializer_class = serializers.AllianceSerializer
     filterset_class = AllianceFilterSet
-    prefetch_related = ("members",)
+    prefetch_related = ("members__organization",)
     ordering_fields = ["name"]
     ordering = ["chain", "name", "id"]
 
@@ -323,6 +383,27 @@ class ListItemViewSet(ScopedViewSet):
                                                        d.get("status") or "", d.get("evidence")))
         return Response(serializers.ItemUpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=serializers.MilestoneInputSerializer, responses={201: serializers.ListItemSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def milestones(self, request, pk=None):
+        """Add a dated milestone, optionally with the progress due by then (the item is behind past it)."""
+        return _step(self, request, serializers.MilestoneInputSerializer,
+                     lambda item, d: services.add_milestone(item, request.user, d["due_on"], d["title"],
+                                                            d.get("target_progress")), status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=serializers.ListItemSerializer,
+                   parameters=[OpenApiParameter("milestone", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["post"], url_path=r"milestones/(?P<milestone>[0-9]+)/done",
+            permission_classes=[IsAuthenticated])
+    def milestone_done(self, request, pk=None, milestone=None):
+        """Mark a milestone of the item done today."""
+        def done(item, _d):
+            row = Milestone.objects.filter(pk=milestone, item=item).first()
+            if row is None:
+                raise NotFound
+            services.milestone_done(row, request.user)
+        return _step(self, request, serializers.EmptyInputSerializer, done)
+
 
 class CommitteeMemberViewSet(ScopedViewSet):
     """Member units of committees; ending a membership (its to date) keeps it as history."""
@@ -330,6 +411,7 @@ class CommitteeMemberViewSet(ScopedViewSet):
     model = CommitteeMember
     serializer_class = serializers.CommitteeMemberSerializer
     filterset_class = CommitteeMemberFilterSet
+    select_related = ("organization",)
     ordering_fields = ["started_on"]
     ordering = ["committee", "role", "started_on", "id"]
 
@@ -340,5 +422,6 @@ class AllianceMemberViewSet(ScopedViewSet):
     model = AllianceMember
     serializer_class = serializers.AllianceMemberSerializer
     filterset_class = AllianceMemberFilterSet
+    select_related = ("organization",)
     ordering_fields = ["started_on"]
     ordering = ["alliance", "role", "started_on", "id"]

@@ -25,12 +25,13 @@ from .annual_lists import (
     PublicListView,
 )
 from .calendar import CalendarFeedView, CalendarView
-from .committees import CommitteeEditView, CommitteeListView, CommitteeView
+from .committees import CommitteeEditView, CommitteeListView, CommitteeMemberListView, CommitteeView
 from .enterprise import MineView
 from .meetings import ActionItemListView, ActionItemView, MeetingEditView, MeetingListView, MeetingStepView, MeetingView
 from .party_building import (
     AllianceEditView,
     AllianceListView,
+    AllianceMemberListView,
     AllianceView,
     CoverageEditView,
     CoverageListView,
@@ -46,6 +47,7 @@ from .visits import VisitEditView, VisitFilesView, VisitFileView, VisitListView,
 
 __all__ = [
     "CommitteeListView",
+    "CommitteeMemberListView",
     "CommitteeView",
     "CommitteeEditView",
     "MeetingListView",
@@ -76,6 +78,7 @@ __all__ = [
     "VisitFileView",
     "MineView",
     "AllianceListView",
+    "AllianceMemberListView",
     "AllianceEditView",
     "AllianceView",
     "PairingListView",

@@ -150,6 +150,11 @@ class ListItemEditView(ObjectEditView):
         return self.render_form(request, form, obj)
 
 
+# The steps a list item's page posts (its `step` field); the API's list-items/{id}/updates/ and …/milestones/ do
+# the same (tests/test_api_parity.py).
+ITEM_STEPS = ("update", "milestone", "milestone-done")
+
+
 class ListItemView(LoginRequiredMixin, View):
     def get(self, request, pk, forms=None, status=200):
         item = get_object_or_404(ListItem.objects.restrict(request.user).with_lateness().select_related(

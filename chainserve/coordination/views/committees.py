@@ -5,10 +5,10 @@ from django.urls import reverse_lazy
 
 from chainserve.core.views import ObjectEditView, ObjectListView
 
-from ..filtersets import CommitteeFilterSet
+from ..filtersets import CommitteeFilterSet, CommitteeMemberFilterSet
 from ..forms import CommitteeForm, CommitteeMemberForm
 from ..models import Committee, CommitteeMember
-from ..tables import CommitteeTable
+from ..tables import CommitteeMemberTable, CommitteeTable
 from .base import MembersView, _can_change, _history, _visible
 
 
@@ -18,6 +18,15 @@ class CommitteeListView(ObjectListView):
     table_class = CommitteeTable
     select_related = ("chain", "convener")
     add_url = reverse_lazy("coordination:committee-add")
+
+
+class CommitteeMemberListView(ObjectListView):
+    """Member units of the committees; the committee's page exports its own (?committee=…&export=xlsx)."""
+
+    model = CommitteeMember
+    filterset_class = CommitteeMemberFilterSet
+    table_class = CommitteeMemberTable
+    select_related = ("committee", "organization", "person")
 
 
 class CommitteeView(MembersView):

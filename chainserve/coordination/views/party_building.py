@@ -7,10 +7,16 @@ from django.views import View
 
 from chainserve.core.views import ObjectEditView, ObjectListView
 
-from ..filtersets import AllianceFilterSet, CoverageFilterSet, InstructorFilterSet, PairingFilterSet
+from ..filtersets import (
+    AllianceFilterSet,
+    AllianceMemberFilterSet,
+    CoverageFilterSet,
+    InstructorFilterSet,
+    PairingFilterSet,
+)
 from ..forms import AllianceForm, AllianceMemberForm, CoverageForm, InstructorForm, PairingForm
 from ..models import Alliance, AllianceMember, Coverage, InstructorAssignment, Pairing
-from ..tables import AllianceTable, CoverageTable, InstructorTable, PairingTable
+from ..tables import AllianceMemberTable, AllianceTable, CoverageTable, InstructorTable, PairingTable
 from .base import MembersView, _can_change, _history, _visible
 
 # ---------------------------------------------------------------- alliances
@@ -21,6 +27,15 @@ class AllianceListView(ObjectListView):
     table_class = AllianceTable
     select_related = ("chain",)
     add_url = reverse_lazy("coordination:alliance-add")
+
+
+class AllianceMemberListView(ObjectListView):
+    """Member units of the alliances; the alliance's page exports its own (?alliance=…&export=xlsx)."""
+
+    model = AllianceMember
+    filterset_class = AllianceMemberFilterSet
+    table_class = AllianceMemberTable
+    select_related = ("alliance", "organization")
 
 
 class AllianceEditView(ObjectEditView):

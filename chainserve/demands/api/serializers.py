@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
@@ -9,8 +10,8 @@ from chainserve.core.uploads import check_files
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
-from ..choices import Channel, Priority, ProposalGrade, Rating
-from ..models import Category, ChainIssue, Demand, DemandEvent, DispatchRule, StandardReply
+from ..choices import AssignmentRole, Channel, Priority, ProposalGrade, Rating
+from ..models import Assignment, Category, ChainIssue, Demand, DemandEvent, DispatchRule, StandardReply
 from ..permissions import PARTNER_KINDS, available_actions, may_write_citywide_rules
 
 
@@ -29,7 +30,24 @@ class DemandEventSerializer(StrictModelSerializer):
         fields = ["id", "type", "actor", "at", "from_status", "to_status", "note", "data"]
 
 
+class CoHandlerSerializer(StrictModelSerializer):
+    """A unit co-handling a demand (协办): a department, or a partner institution (a bank, investor or fund)."""
+
+    organization = serializers.IntegerField(source="department_id", read_only=True)
+    name = serializers.CharField(source="department.name", read_only=True)
+    kind = serializers.CharField(source="department.kind", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["organization", "name", "kind", "due", "answered_at"]
+        read_only_fields = fields
+
+
 class DemandSerializer(StrictModelSerializer):
+    lead_department_name = serializers.CharField(source="lead_department.name", read_only=True, allow_null=True,
+                                                 default=None)
+    co_handlers = serializers.SerializerMethodField(help_text=_(
+        "The units co-handling the demand now: departments and partner institutions, each with its id and name."))
     actions = serializers.SerializerMethodField(help_text=_("The steps the requesting user may take now."))
     # Declared so the schema says "" (not yet graded / rated) is a value: DRF drops allow_blank from
     # read-only fields it builds itself, and the schema then listed only the letters.
@@ -44,13 +62,19 @@ class DemandSerializer(StrictModelSerializer):
         model = Demand
         fields = [
             "id", "number", "organization", "chain", "category", "title", "description", "channel", "priority",
-            "status", "version", "proposer", "lead_department", "created", "accepted_at", "dispatched_at",
+            "status", "version", "proposer", "lead_department", "lead_department_name", "co_handlers", "created", "accepted_at", "dispatched_at",
             "first_answered_at", "closed_at", "accept_due", "answer_due", "resolve_due", "escalation_level",
             "resolution", "proposal_grade", "rating", "rating_comment", "sent_back_count", "reopen_count",
             "merged_into", "chain_issue", "actions", "deadline_provisional",
         ]
         read_only_fields = [f for f in fields if f not in
                             ("organization", "category", "title", "description", "channel", "priority", "proposer")]
+
+    @extend_schema_field(CoHandlerSerializer(many=True))
+    def get_co_handlers(self, demand):
+        # over all its assignments (the list prefetches them with their units; a step's answer reads them anew)
+        rows = [a for a in demand.assignments.all() if a.role == AssignmentRole.CO and a.active]
+        return CoHandlerSerializer(rows, many=True).data
 
     def get_deadline_provisional(self, demand) -> bool:
         from ..deadlines import is_provisional
@@ -81,6 +105,12 @@ class DemandCreatedSerializer(StrictSerializer):
     resolve_due = serializers.DateTimeField(read_only=True)
     deadline_provisional = serializers.SerializerMethodField(help_text=_(
         "Whether the deadlines count a year whose official holiday schedule is not entered yet (暂定)."))
+
+    @extend_schema_field(CoHandlerSerializer(many=True))
+    def get_co_handlers(self, demand):
+        # over all its assignments (the list prefetches them with their units; a step's answer reads them anew)
+        rows = [a for a in demand.assignments.all() if a.role == AssignmentRole.CO and a.active]
+        return CoHandlerSerializer(rows, many=True).data
 
     def get_deadline_provisional(self, demand) -> bool:
         from ..deadlines import is_provisional

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -12,7 +13,7 @@ from chainserve.core.choices import Role
 from .. import services
 from ..filtersets import DemandFilterSet
 from ..forms import ACTION_FORMS
-from ..models import Category, Demand, DispatchRule, StandardReply
+from ..models import Assignment, Category, Demand, DispatchRule, StandardReply
 from . import serializers
 
 
@@ -31,7 +32,9 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
     ordering = ["-created", "-id"]
 
     def get_queryset(self):
-        return Demand.objects.restrict(self.request.user).select_related("organization", "category")
+        return Demand.objects.restrict(self.request.user).select_related(
+            "organization", "category", "lead_department").prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("department")))
 
     @extend_schema(request=serializers.DemandCreateSerializer, responses={201: serializers.DemandCreatedSerializer},
                    parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)])

@@ -4,7 +4,7 @@ from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.resources.models import FinancialProduct, Policy
 
 from .. import rules
-from ..models import Match, Rule, RuleVersion
+from ..models import ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
 from ..services import STATE_ACTIONS
 
 
@@ -76,3 +76,36 @@ class MatchSerializer(StrictModelSerializer):
 
 class MatchActionSerializer(StrictSerializer):
     action = serializers.ChoiceField(choices=sorted(STATE_ACTIONS))
+
+
+class AttachInputSerializer(StrictSerializer):
+    """A catalogue item to attach to a demand (推荐资源), as the demand's suggestions page does."""
+
+    demand = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ITEM_FIELDS, help_text="The catalogue the item is in.")
+    item = serializers.IntegerField(help_text="The id of a published item of that catalogue.")
+    reasons = serializers.ListField(child=serializers.CharField(max_length=200), max_length=10, required=False,
+                                    default=list, help_text="Why it fits, shown with it on the demand.")
+
+
+class DemandResourceSerializer(StrictModelSerializer):
+    kind = serializers.SerializerMethodField()
+    item = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DemandResource
+        fields = ["id", "demand", "kind", "item", "title", "reasons", "attached_by", "created"]
+        read_only_fields = fields
+
+    def _item(self, row):
+        return next(getattr(row, name) for name in ITEM_FIELDS if getattr(row, f"{name}_id") is not None)
+
+    def get_kind(self, row) -> str:
+        return next(name for name in ITEM_FIELDS if getattr(row, f"{name}_id") is not None)
+
+    def get_item(self, row) -> int:
+        return self._item(row).pk
+
+    def get_title(self, row) -> str:
+        return self._item(row).title

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -7,6 +8,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from chainserve.core.api import AuditedListMixin, drf_detail
+from chainserve.demands.models import Demand
+from chainserve.resources.models import CATALOGUE_MODELS
 
 from .. import profiles, rules, services
 from ..filtersets import MatchFilterSet, RuleFilterSet
@@ -88,3 +91,27 @@ class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
         data.is_valid(raise_exception=True)
         _service(lambda: services.set_state(match, request.user, data.validated_data["action"]))
         return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+
+
+class DemandResourceViewSet(viewsets.GenericViewSet):
+    """推荐资源: a department handling a demand (or the chain office) attaches a published catalogue item to it."""
+
+    serializer_class = serializers.DemandResourceSerializer
+
+    @extend_schema(request=serializers.AttachInputSerializer, responses={201: serializers.DemandResourceSerializer})
+    def create(self, request):
+        # Who may act is answered before what was sent: only staff attach resources, as on the page.
+        if not request.user.is_staff_role:
+            raise PermissionDenied
+        body = serializers.AttachInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        d = body.validated_data
+        demand = Demand.objects.restrict(request.user).filter(pk=d["demand"]).first()
+        if demand is None:
+            raise ValidationError({"demand": [_("No such demand.")]})
+        model = {m._meta.model_name: m for m in CATALOGUE_MODELS}[d["kind"]]
+        item = model.objects.restrict(request.user).filter(pk=d["item"]).first()
+        if item is None:
+            raise ValidationError({"item": [_("No such item in this catalogue.")]})
+        attached = _service(lambda: services.attach_resource(demand, request.user, item, d["reasons"]))
+        return Response(self.get_serializer(attached).data, status=status.HTTP_201_CREATED)

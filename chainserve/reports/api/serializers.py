@@ -2,10 +2,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chainserve.core.api import ScopedSerializer
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
 from ..cases import MAX_CASES, TEXT_MAX, TITLE_MAX
-from ..models import Bulletin
+from ..models import Bulletin, IndustryScale
 from ..services import changed_text, differences
 
 
@@ -125,3 +126,11 @@ class ProposalFiguresSerializer(StrictSerializer):
     units = ProposalLineSerializer(many=True)
     total = ProposalLineSerializer()
     summary = serializers.CharField()
+
+
+class IndustryScaleSerializer(ScopedSerializer):
+    """A chain's (or, without a chain, the whole city's) output in a year — 产业规模 — exactly in fen, with its source."""
+
+    class Meta:
+        model = IndustryScale
+        fields = ["id", "chain", "year", "amount_fen", "source", "note", "created", "updated"]

@@ -9,15 +9,16 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chainserve.core.api import ScopedViewSet
 from chainserve.core.choices import STAFF_ROLES
 
 from .. import cases, services
 from ..document import compose
 from ..figures import compute_all
 from ..figures import proposals as proposal_figures
-from ..filtersets import BulletinFilterSet
+from ..filtersets import BulletinFilterSet, IndustryScaleFilterSet
 from ..forms import ReportFilterForm
-from ..models import Bulletin
+from ..models import Bulletin, IndustryScale
 from . import serializers
 
 
@@ -103,3 +104,14 @@ class ProposalFiguresView(APIView):
     def get(self, request):
         period, scope, _body = _parse(request, request.query_params)
         return Response(serializers.ProposalFiguresSerializer(proposal_figures.compute(period, scope).as_dict()).data)
+
+
+class IndustryScaleViewSet(ScopedViewSet):
+    """产业规模: staff read it; the chain office enters its chains' and the city's, admins every one (as on the page)."""
+
+    model = IndustryScale
+    serializer_class = serializers.IndustryScaleSerializer
+    filterset_class = IndustryScaleFilterSet
+    select_related = ("chain",)
+    ordering_fields = ["year"]
+    ordering = ["-year", "chain", "id"]
