@@ -134,7 +134,7 @@ class ProductForm(ScopedModelForm):
 
     class Meta:
         model = Product
-        fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]
+        fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approval_type", "approved_on"]
         widgets = {"approved_on": forms.DateInput()}
 
 

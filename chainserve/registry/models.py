@@ -17,6 +17,7 @@ from .choices import (
     CORRECTABLE_FIELDS,
     RELATION_INVERSE,
     CorrectionStatus,
+    ApprovalType,
     DrugClass,
     Expedited,
     ListingStatus,
@@ -185,6 +186,8 @@ class Product(Searchable, TimeStampedModel):
         _("expedited programmes"), default=list, blank=True,
         help_text=_("NMPA programmes: breakthrough, conditional, priority, special."),
     )
+    approval_type = models.CharField(_("approval type"), max_length=16, choices=ApprovalType.choices, blank=True,
+                                     help_text=_("The approval the approval date is of."))
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
     search_fields = ("name",)
@@ -206,8 +209,15 @@ class Product(Searchable, TimeStampedModel):
         bad = [p for p in self.expedited or [] if p not in Expedited.values]
         if bad:
             raise ValidationError({"expedited": _("Unknown expedited programme: %s") % ", ".join(map(str, bad))})
-        if self.approved_on and self.phase and self.phase != Phase.APPROVED:
-            raise ValidationError({"approved_on": _("Only an approved product has an approval date.")})
+        if self.approved_on and not self.approval_type and self.phase in (Phase.APPROVED, ""):
+            self.approval_type = ApprovalType.MARKETING  # an approved product's date, as before the type was kept
+        if self.approval_type == ApprovalType.MARKETING and self.phase and self.phase != Phase.APPROVED:
+            raise ValidationError({"approval_type": _("Only an approved product has a marketing approval.")})
+        if self.approval_type == ApprovalType.CLINICAL_TRIAL and self.phase in (Phase.PRECLINICAL, Phase.APPROVED):
+            raise ValidationError({"approval_type": _("A clinical-trial approval is for a product in clinical "
+                                                      "trials (phase I to NDA filed).")})
+        if self.approved_on and not self.approval_type:
+            raise ValidationError({"approval_type": _("Say which approval the approval date is of.")})
 
     def expedited_labels(self):
         return [Expedited(p).label for p in self.expedited or [] if p in Expedited.values]
