@@ -16,8 +16,8 @@ from chainserve.core.search import Searchable
 from .choices import (
     CORRECTABLE_FIELDS,
     RELATION_INVERSE,
-    CorrectionStatus,
     ApprovalType,
+    CorrectionStatus,
     DrugClass,
     Expedited,
     ListingStatus,
