@@ -80,7 +80,8 @@ class RuleVersionView(LoginRequiredMixin, View):
 
     def render_form(self, request, form, item, status=200):
         return render(request, self.template_name, {"form": form, "item": item, "example": EXAMPLE,
-                                                    "fields": rules.FIELDS.values()}, status=status)
+                                                    "fields": rules.FIELDS.values(),
+                                                    "product_fields": rules.PRODUCT_FIELDS.values()}, status=status)
 
     def get(self, request, pk=None):
         item = self.item(request, pk)
