@@ -6,7 +6,9 @@ as `rules.evaluate` (one enterprise, in Python, with the explanation) and `profi
 over every enterprise, in SQL): an unfilled field is unknown, `not` swaps the masks, `all` ANDs the true
 masks and ORs the false ones, `any` the other way round, and only certainly true qualifies. One read of the
 organisation table serves a thousand rules, where the SQL evaluator scans it once per rule; a hypothesis
-test shows the three evaluators agree.
+test shows the three evaluators agree. A product condition is evaluated the same way over the products'
+own columns (read in one query when a rule first has one) and carried to the enterprises: true where one
+of its products is certainly true, false where every one (of none) is certainly false.
 """
 
 import numpy as np
