@@ -13,7 +13,8 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   serve [--port N]           serve with gunicorn on 127.0.0.1
   worker [ARGS]              run background tasks (notifications, e-mail, recomputes) with the
                              configured backend's worker (TASK_WORKER; ARGS go to it)
-  import KIND FILE           import organizations or people from an .xlsx workbook
+  import KIND FILE           import organizations or people from an .xlsx workbook, or past
+                             years (history: its sheets 诉求, 联席会议 and 联建活动)
   import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
                              talent-programmes, achievements or (investment) candidates
   token USER [--days N]      print a new API token for USER (shown once; the earlier one stops working)
@@ -110,7 +111,8 @@ def main(argv=None):
     elif command == "serve":
         _serve(_port(rest))
     elif command == "import":
-        execute_from_command_line(["chainserve", "import_registry", *rest])
+        importer = "import_history" if rest[:1] == ["history"] else "import_registry"
+        execute_from_command_line(["chainserve", importer, *rest])
     elif command == "token":
         execute_from_command_line(["chainserve", "api_token", *rest])
     else:

@@ -84,8 +84,9 @@ def _too_many_rows(limits):
                          % {"n": f"{limits.max_rows:,}"})
 
 
-def read_rows(file, limits=None):
-    """Yield (row number, values) of the first sheet, the header row first, stopping at the first limit passed.
+def read_rows(file, limits=None, sheet=None):
+    """Yield (row number, values) of the first sheet, the header row first, stopping at the first limit passed;
+    sheet(title) → bool chooses another: the first sheet it accepts, nothing when it accepts none.
 
     The zip's directory is checked before openpyxl opens anything, the sheet's stated size before a row is read,
     and each row as it comes (a sheet's stated size may lie either way)."""
@@ -93,7 +94,7 @@ def read_rows(file, limits=None):
     check_zip(file, limits)
     try:
         wb = load_workbook(file, read_only=True, data_only=True)
-        ws = wb.worksheets[0] if wb.worksheets else None
+        ws = next((ws for ws in wb.worksheets if sheet is None or sheet(ws.title)), None)
     except Exception as e:  # openpyxl raises many kinds for a broken or foreign file
         raise _unreadable(e) from e
     if ws is None:

@@ -30,6 +30,7 @@ from .meetings import Meetings
 from .names import CHAIN_NAME, ROLE_USERS
 from .party import Party
 from .plans import Planner
+from .proposals import Proposals
 from .steps import Courses
 from .timeline import Schedule, Timeline, seeded
 
@@ -82,6 +83,8 @@ def history(now):
         previous = plan
     for plan in demand_plans:
         schedule.add(story(plan, cluster))
+    for proposal in Proposals(timeline, cluster, categories, seeded(SEED, "proposals")).stories():
+        schedule.add(proposal)
     schedule.add(party.visits())
     for list_story in Lists(timeline, cluster, seeded(SEED, "lists")).stories():
         schedule.add(list_story)

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from chainserve.core.filters import SearchFilterSet
 
-from .choices import CorrectionStatus, ListingStatus, OrgKind, OrgSize, Phase, RelationKind
+from .choices import CorrectionStatus, DrugClass, ListingStatus, OrgKind, OrgSize, Phase, ProductKind, RelationKind
 from .models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
 
 # Reached through the reverse relation: the registry does not import the chains app.
@@ -72,11 +72,14 @@ class PersonFilterSet(SearchFilterSet):
 
 
 class ProductFilterSet(SearchFilterSet):
+    organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
+    kind = django_filters.ChoiceFilter(choices=ProductKind.choices, label=_("Kind"))
+    drug_class = django_filters.ChoiceFilter(choices=DrugClass.choices, label=_("Registration class"))
     phase = django_filters.ChoiceFilter(choices=Phase.choices, label=_("Phase"))
 
     class Meta:
         model = Product
-        fields = ["q", "phase"]
+        fields = ["q", "organization", "kind", "drug_class", "phase"]
 
 
 class RelationshipFilterSet(SearchFilterSet):

@@ -171,8 +171,9 @@ def _through_editable(user, field):
     return q if q is None or q == NOTHING else Q(**{f"{field}__in": Organization.objects.filter(q).values("pk")})
 
 
-class Product(Searchable, TimeStampedModel):
-    """A product or pipeline candidate of an enterprise — 产品/管线."""
+class Product(Searchable, ScopedModel, TimeStampedModel):
+    """A product or pipeline candidate of an enterprise — 产品/管线. Changed only through
+    registry.services.save_product (the page, the API) and the organisation workbook's products sheet."""
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="products"
@@ -218,6 +219,15 @@ class Product(Searchable, TimeStampedModel):
                                                       "trials (phase I to NDA filed).")})
         if self.approved_on and not self.approval_type:
             raise ValidationError({"approval_type": _("Say which approval the approval date is of.")})
+
+    @classmethod
+    def scope(cls, user, action):
+        """Seen with its organisation; added and changed by who may change the organisation (Organization.scope):
+        one rule for the page, the API and the workbook."""
+        if action == "view":
+            q = Organization.scope(user, "view")
+            return None if q is None else Q(organization__in=Organization.objects.filter(q).values("pk"))
+        return _through_editable(user, "organization")
 
     def expedited_labels(self):
         return [Expedited(p).label for p in self.expedited or [] if p in Expedited.values]

@@ -18,12 +18,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from chainserve.core.choices import Role
 from chainserve.core.importing import Importer, RowError, choice_lookup
 from chainserve.core.models import User, can_create
-from chainserve.core.profiles import profile_changed
 from chainserve.core.services import notify, save_record
 
 from .choices import CORRECTABLE_FIELDS, CorrectionStatus, ListingStatus, OrgKind, OrgSize
 from .forms import OrganizationForm
 from .models import CorrectionRequest, District, Label, Organization, Person
+from .product_sheet import ProductSheet
 from .validators import clean_phone, clean_uscc
 
 # Header aliases accepted in a workbook's first row (Chinese as staff write them, or the API's field names).
@@ -154,7 +154,8 @@ ORG_FIELDS = ["name", "short_name", "kind", "uscc", "district", "park", "founded
 
 
 class OrganizationImporter(Importer):
-    """Organisations: new ones are created, those whose USCC is known are updated (only the cells given)."""
+    """Organisations: new ones are created, those whose USCC is known are updated (only the cells given); their
+    products from the workbook's products sheet (registry.product_sheet), all or nothing together."""
 
     kind = "organizations"
     label = gettext_lazy("organisations")
@@ -163,6 +164,7 @@ class OrganizationImporter(Importer):
     command = "chainserve import organizations FILE.xlsx"
     success_url = "registry:organizations"
     batch_size = 2000
+    sheets = (ProductSheet,)
 
     @classmethod
     def allowed(cls, user):
@@ -180,7 +182,7 @@ class OrganizationImporter(Importer):
         return data.get("uscc") or None
 
     def check(self, rows, result):
-        _refuse_outside_scope(self.user, rows, "uscc", "uscc", result,
+        refuse_outside_scope(self.user, rows, "uscc", "uscc", result,
                               _("%(v)s is an organisation you may not change (it is kept by another chain office)."))
 
     def write(self, rows, result):
@@ -208,6 +210,8 @@ class OrganizationImporter(Importer):
         _set_labels(labels)
         result.created, result.updated = len(new), len(changed)
         result.touched.update(org.pk for org in new + changed)
+        # What the products sheet names them by: the credit code, else the name (ProductSheet.refs).
+        self.saved = {org.uscc or org.name: org.pk for org in new + changed}
 
 
 def import_organizations(file, user, *, commit=True, progress=None, limits=None):
@@ -216,7 +220,7 @@ def import_organizations(file, user, *, commit=True, progress=None, limits=None)
     return OrganizationImporter(user).run(file, commit=commit, progress=progress, limits=limits)
 
 
-def _refuse_outside_scope(user, rows, key, field, result, message):
+def refuse_outside_scope(user, rows, key, field, result, message):
     """A row that would change an existing organisation the user may not change (Organization.scope) is a bad
     row, as on the pages: the workbook is no way round the scope. rows[key] is the organisation's `field`.
     Without a user (the operator at the command line) every row may go in."""
@@ -269,7 +273,7 @@ class PersonImporter(Importer):
         return data["organization"], data["name"]
 
     def check(self, rows, result):
-        _refuse_outside_scope(self.user, rows, "organization", "pk", result, _(
+        refuse_outside_scope(self.user, rows, "organization", "pk", result, _(
             "You may not change the people of this organisation (it is kept by another chain office)."))
 
     def write(self, rows, result):
@@ -298,13 +302,11 @@ IMPORTERS = {cls.kind: cls for cls in (OrganizationImporter, PersonImporter)}
 
 
 def save_product(user, product):
-    """Validate and save a product of an enterprise; its change history keeps the author."""
+    """Validate and save a product of an enterprise as user (the page and the API): refused (PermissionDenied,
+    nothing saved) unless user may change the enterprise (Product.scope). save_record keeps the author in the
+    change history and tells matching that the enterprise's profile changed."""
     product.full_clean()
-    product._history_user = user
-    with transaction.atomic():
-        product.save()
-        profile_changed(product)
-    return product
+    return save_record(user, product)
 
 
 # ---------------------------------------------------------------- corrections (信息更正申请)

@@ -213,8 +213,11 @@ class ImportView(WorkbookImportView):
     importers = (services.OrganizationImporter, services.PersonImporter)
     help_text = gettext_lazy(
         "The first row names the columns. Organisations: 名称, 类型, 统一社会信用代码, 所在区, 园区, 成立日期, 规模, "
-        "员工人数, 上市状态, 标签 (separated by 、), 地址. People: 姓名, 单位 (name or credit code), 职务, 电话, 邮箱. An "
-        "organisation whose credit code is already known is updated, not added again.")
+        "员工人数, 上市状态, 标签 (separated by 、), 地址. An organisation whose credit code is already known is updated, "
+        "not added again. Its products go on a second sheet named 产品: 企业 (credit code or exact name, on file or on "
+        "the first sheet), 产品名称, 产品类型, 适应症, 注册分类, 研发阶段, 加快上市程序 (separated by 、), 获批日期; a "
+        "product of the same name at the same organisation is replaced. People: 姓名, 单位 (name or credit code), 职务, "
+        "电话, 邮箱.")
 
 
 class CorrectionRequestView(LoginRequiredMixin, View):

@@ -51,7 +51,6 @@ SHARED = {
 }
 # Models scoped through the record they belong to: app_label.Model → its foreign key to a scoped model.
 SCOPED_THROUGH = {
-    "registry.Product": "organization",
     "demands.Attachment": "demand",
     "coordination.ItemUpdate": "item",
     "coordination.VisitFile": "visit",

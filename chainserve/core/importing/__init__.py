@@ -41,6 +41,12 @@ def choice_lookup(choices):
 class RowError:
     row: int  # the spreadsheet's row number, 2 for the first data row
     messages: list[str]
+    sheet: str = ""  # a further sheet's name (Importer.sheets); "" for the workbook's main sheet
+
+    @property
+    def where(self):
+        """The row as a bad-row list names it: its number, after its sheet's name on a further sheet."""
+        return _("%(sheet)s, row %(row)d") % {"sheet": self.sheet, "row": self.row} if self.sheet else self.row
 
 
 @dataclass
@@ -53,6 +59,8 @@ class ImportResult:
     preview: list[dict] = field(default_factory=list)
     # The organisations whose profile the import changed (ids); Importer.on_committed gets them.
     touched: set[int] = field(default_factory=set)
+    # What each further sheet that had rows wrote: [label, created, updated] (Importer.sheets).
+    others: list[list] = field(default_factory=list)
 
     @property
     def ok(self):
@@ -65,18 +73,25 @@ def header_key(header):
     return unicodedata.normalize("NFKC", str(header)).strip().lower()
 
 
-def read_workbook(file, aliases, limits=None, required="name"):
+def read_workbook(file, aliases, limits=None, required="name", sheet=None, sheet_name=""):
     """Yield (row number, {field: value}) from the first sheet; the first row names the columns.
 
     aliases: {field: [header, …]}, the first header being the one shown. limits (core.uploads) bound what is
-    read: those of a web request unless the caller gives others."""
-    rows = read_rows(file, limits)
+    read: those of a web request unless the caller gives others. sheet(title) → bool: read the sheet it accepts
+    (core.uploads.read_rows); sheet_name: that sheet as messages name it, and the sheet may then be missing or
+    empty (nothing is read)."""
+    rows = read_rows(file, limits, sheet)
     _number, header = next(rows, (None, None))
     if not header:
+        if sheet_name:
+            return
         raise WorkbookError(_("The workbook is empty."))
     by_alias = {header_key(a): f for f, names in aliases.items() for a in names}
     columns = [by_alias.get(header_key(h)) if h is not None else None for h in header]
     if required not in columns:
+        if sheet_name:
+            raise WorkbookError(_("The first row of the sheet %(sheet)s must name the columns; a '%(col)s' column "
+                                  "is required.") % {"sheet": sheet_name, "col": aliases[required][0]})
         raise WorkbookError(_("The first row must name the columns; a '%(col)s' column is required.")
                             % {"col": aliases[required][0]})
     for number, values in rows:
@@ -85,10 +100,11 @@ def read_workbook(file, aliases, limits=None, required="name"):
         yield number, {c: v for c, v in zip(columns, values, strict=False) if c is not None}
 
 
-def count_rows(file, limits):
+def count_rows(file, limits, importer=None):
     """The data rows of a workbook (blank rows included), read within limits: whether a page checks it at once
-    or hands it to a task."""
-    return max(sum(1 for _row in read_rows(file, limits)) - 1, 0)
+    or hands it to a task. importer: the Importer class whose sheets count (without one, the first sheet)."""
+    choices = sheet_choices(importer) if importer is not None else [(None, "")]
+    return sum(max(sum(1 for _row in read_rows(file, limits, sheet)) - 1, 0) for sheet, _name in choices)
 
 
 def cell_text(value):
@@ -114,6 +130,24 @@ def _row_errors(form, headers):
             for name, errors in form.errors.items() for e in errors]
 
 
+def sheet_named(names):
+    """sheet(title) → bool for read_rows: a sheet called by one of names (full- or half-width, any case)."""
+    keys = {header_key(n) for n in names}
+    return lambda title: header_key(title) in keys
+
+
+def sheet_choices(importer):
+    """[(sheet(title) → bool, name)] of the sheets an Importer (class) reads: its main sheet — the one its own
+    `sheet_names` call, else the first one no further sheet claims, named "" — then each of its further sheets,
+    by their names."""
+    claimed = [sheet_named(cls.sheet_names) for cls in importer.sheets]
+    if importer.sheet_names:
+        main = (sheet_named(importer.sheet_names), importer.sheet_names[0])
+    else:
+        main = ((lambda title: not any(c(title) for c in claimed)) if claimed else None, "")
+    return [main, *((c, cls.sheet_names[0]) for c, cls in zip(claimed, importer.sheets, strict=True))]
+
+
 class Importer:
     """One kind of workbook. A subclass declares what it reads and writes; `run` does the rest.
 
@@ -121,7 +155,14 @@ class Importer:
     aliases}), `row_form` (a form taking (data, refs)), `command` (how an operator imports a file too large
     for the web), `success_url` (the list a page shows afterwards). Overridden as needed: `allowed` (or
     `authorize`, for a check of the records the options name), `refs`,
-    `key`, `check`, and `write`, which runs inside the import's transaction; `on_committed` runs after it."""
+    `key`, `check`, and `write`, which runs inside the import's transaction; `on_committed` runs after it.
+
+    `sheets`: further sheets of the same workbook, each an Importer class naming its sheet by `sheet_names`
+    (its rows read from that sheet, the main rows from the sheet the main importer's own `sheet_names` call, else
+    from the first sheet no further one claims). A named sheet may be missing (a workbook of named sheets needs
+    one with rows). All sheets are checked, their bad rows listed with the sheet's name, and written together or
+    not at all, after the main sheet; a further sheet's importer finds the main one as `main` (its rows as
+    `main.cleaned`)."""
 
     kind = ""
     label = ""
@@ -131,6 +172,8 @@ class Importer:
     command = None
     success_url = None
     refusal = None  # the message of a refused user; None: a bare PermissionDenied
+    sheets = ()  # further sheets' Importer classes
+    sheet_names = ()  # the names its sheet is found by, the first one shown (a main sheet without: the first)
 
     registry = {}  # kind → importer class, for the task that runs a large import
 
@@ -142,6 +185,8 @@ class Importer:
     def __init__(self, user, **options):
         self.user = user  # None: the operator at the command line
         self.options = options  # what the importer needs besides the file (the annual list's id …)
+        self.main = None  # as a further sheet: the importer of the main sheet
+        self.cleaned = []  # the checked rows
 
     @classmethod
     def allowed(cls, user):
@@ -189,14 +234,32 @@ class Importer:
         is bad. progress(n) is called as rows are checked."""
         self.authorize()
         result = ImportResult(kind=self.kind)
-        rows = list(read_workbook(file, self.columns, limits or request_limits(self.command), self.required))
-        cleaned = self._validate(rows, self.refs(rows), result, progress)
-        self.check(cleaned, result)
-        result.errors.sort(key=lambda e: e.row)
+        limits = limits or request_limits(self.command)
+        parts = [self]
+        for cls in self.sheets:
+            parts.append(cls(self.user, **self.options))
+            parts[-1].main = self
+        for part, (chosen, name) in zip(parts, sheet_choices(self), strict=True):
+            rows = list(read_workbook(file, part.columns, limits, part.required, chosen, name))
+            checked = ImportResult(kind=self.kind)
+            part.cleaned = part._validate(rows, part.refs(rows), checked, progress)
+            part.check(part.cleaned, checked)
+            # The main sheet's bad rows first, then each further sheet's, each in the order of its rows.
+            result.errors.extend(RowError(e.row, e.messages, name) for e in sorted(checked.errors, key=lambda e: e.row))
+            result.total += checked.total
+            result.preview = result.preview or checked.preview
+        if self.sheet_names and not result.total:  # a workbook of named sheets, none of them with a row
+            raise WorkbookError(_("The workbook has none of the sheets %(names)s.") % {
+                "names": "、".join(name for _chosen, name in sheet_choices(self))})
         if result.errors or not commit:
             return result
         with transaction.atomic():
-            self.write(cleaned, result)
+            self.write(self.cleaned, result)
+            for part in (part for part in parts[1:] if part.cleaned):  # a further sheet with rows
+                written = ImportResult(kind=self.kind)
+                part.write(part.cleaned, written)
+                result.touched |= written.touched
+                result.others.append([str(part.label), written.created, written.updated])
         self.on_committed(result)
         return result
 

@@ -37,9 +37,11 @@ class WorkbookImportCommand(BaseCommand):
             raise CommandError(str(e)) from None
         if result.errors:
             for err in result.errors:
-                self.stderr.write(f"row {err.row}: " + "; ".join(err.messages))
+                where = f"sheet {err.sheet}, row {err.row}" if err.sheet else f"row {err.row}"
+                self.stderr.write(f"{where}: " + "; ".join(err.messages))
             raise CommandError(f"{len(result.errors)} bad rows of {result.total}: nothing was imported.")
         if check:
             self.stdout.write(f"All {result.total} rows are good.")
         else:
-            self.stdout.write(f"Imported {result.total} rows: {result.created} created, {result.updated} updated.")
+            self.stdout.write(f"Imported {result.total} rows: {result.created} created, {result.updated} updated"
+                              + "".join(f"; {kind}: {c} created, {u} updated" for kind, c, u in result.others) + ".")

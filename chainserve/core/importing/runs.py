@@ -38,7 +38,7 @@ def start(importer_class, upload, user, options, page):
         for chunk in upload.chunks():
             out.write(chunk)
     try:
-        total = count_rows(path, request_limits(importer_class.command))
+        total = count_rows(path, request_limits(importer_class.command), importer_class)
     except WorkbookError:
         path.unlink(missing_ok=True)
         raise
@@ -87,8 +87,9 @@ def execute(run, commit):
         result, run.result = None, {"message": str(e)}
         run.status = ImportRun.Status.REFUSED
     else:
-        run.result = {"errors": [[e.row, e.messages] for e in result.errors], "preview": result.preview,
-                      "total": result.total, "created": result.created, "updated": result.updated}
+        run.result = {"errors": [[e.row, e.messages, e.sheet] for e in result.errors], "preview": result.preview,
+                      "total": result.total, "created": result.created, "updated": result.updated,
+                      "others": result.others}
         if not result.ok:
             run.status = ImportRun.Status.REFUSED
         else:
@@ -111,8 +112,8 @@ def result_of(run):
         return None
     data = run.result
     return ImportResult(kind=run.kind, total=data["total"], created=data["created"], updated=data["updated"],
-                        errors=[RowError(row, messages) for row, messages in data["errors"]],
-                        preview=data["preview"])
+                        errors=[RowError(*error) for error in data["errors"]],  # [row, messages(, sheet)]
+                        preview=data["preview"], others=data.get("others", []))
 
 
 def purge_stale_runs(now=None):

@@ -108,8 +108,10 @@ class WorkbookImportView(LoginRequiredMixin, View):
 
 
 def done_message(importer, result):
-    return _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
+    message = _("Imported %(kind)s: %(c)d created, %(u)d updated.") % {
         "kind": importer.label, "c": result.created, "u": result.updated}
+    return " ".join([message, *(_("And %(kind)s: %(c)d created, %(u)d updated.") % {"kind": kind, "c": c, "u": u}
+                                for kind, c, u in result.others)])
 
 
 class ImportRunView(LoginRequiredMixin, View):

@@ -256,3 +256,39 @@ def test_the_sweep_deletes_runs_past_the_setting_with_their_workbooks_and_keeps_
     assert uploads(settings) == [f"{recent.token}.xlsx"]
     assert client.post(IMPORT, {"confirm": old.token}).status_code == 404
     assert client.post(IMPORT, {"confirm": recent.token}).status_code == 302
+
+
+class OtherDistrictSheet(DistrictImporter):
+    kind = ""  # a further sheet, not an importer of its own
+    sheet_names = ("其他区划",)
+
+
+class Reference(DistrictImporter):
+    """A workbook of named sheets: its main sheet found by its name too, not as the first."""
+
+    kind = "test-reference"
+    sheet_names = ("区划", "districts")
+    sheets = (OtherDistrictSheet,)
+
+
+def test_a_workbook_of_sheets_goes_in_whole_or_not_at_all(db, tmp_path):
+    from openpyxl import Workbook
+
+    def save(rows):
+        wb = Workbook()
+        wb.active.title = "Notes"  # a sheet no part reads
+        for title, data in (("Districts", rows), ("其他区划", [["420199", "新区"]])):
+            ws = wb.create_sheet(title)  # found by its title, in any case
+            ws.append(["代码", "名称"])
+            for row in data:
+                ws.append(row)
+        wb.save(tmp_path / "ref.xlsx")
+        return tmp_path / "ref.xlsx"
+
+    result = Reference(None).run(save([["420104", "南湖区"], ["420104", "北湖区"], ["", "无码区"]]))
+    assert [(e.sheet, e.row) for e in result.errors] == [("区划", 3), ("区划", 4)]  # by the name it is known by
+    assert districts() == []  # the good sheet waits for the bad one
+
+    result = Reference(None).run(save([["420104", "南湖区"]]))
+    assert (result.errors, result.total, result.created, result.others) == ([], 2, 1, [["districts", 1, 0]])
+    assert districts() == [("420104", "南湖区"), ("420199", "新区")]

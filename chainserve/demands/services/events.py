@@ -13,6 +13,13 @@ def _write(demand, actor, type, was, note="", **data):
     return event
 
 
+def past(demand, actor, type, at, was, to, note="", **data):
+    """A step of a past year's demand (services.history), unsaved: at its original instant, marked imported,
+    and notifying no one (it happened years ago)."""
+    return DemandEvent(demand=demand, type=type, actor=actor, at=at, from_status=was, to_status=to, note=note,
+                       data={**data, "imported": True})
+
+
 def submitted(demand, actor, channel):
     return _write(demand, actor, EventType.SUBMITTED, "", channel=channel)
 

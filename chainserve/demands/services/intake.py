@@ -77,17 +77,22 @@ def submit(user, intake: Intake, files=()):
 
 
 def _new_demand_id():
-    """The id the demand about to be inserted gets, so that its number goes into the same INSERT: from the
+    return new_demand_ids(1)[0]
+
+
+def new_demand_ids(n):
+    """The ids the next n demands inserted get, so that their numbers go into the same INSERT: from the
     table's sequence on PostgreSQL; on SQLite, whose transactions take the write lock at BEGIN (IMMEDIATE),
-    the table's last AUTOINCREMENT value + 1 (without that lock, two writers clash on the primary key:
+    after the table's last AUTOINCREMENT value (without that lock, two writers clash on the primary key:
     an error, never a double)."""
     table = Demand._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-        else:
-            cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = %s", [table])
-        return cursor.fetchone()[0]
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n])
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM sqlite_sequence WHERE name = %s", [table])
+        first = cursor.fetchone()[0]
+        return list(range(first, first + n))
 
 
 def _chain_of(org):

@@ -113,6 +113,47 @@ def test_a_product_s_approval_saved_through_the_services_makes_then_unmakes_a_pr
     assert matched(rule) == []
 
 
+def test_a_product_added_changed_then_deleted_through_the_api_makes_then_unmakes_the_match(catalogue, api_as):
+    world = catalogue.world
+    rule = rule_for(catalogue, APPROVED_DRUG)
+    api = api_as(catalogue.users.office)
+
+    created = api.post("/api/v1/products/", {"organization": world.wz.pk, "name": "康宁一号", "phase": "approved",
+                                             "drug_class": "chem1"}, format="json")
+    assert created.status_code == 201, created.content
+    assert queued() == [("chainserve.matching.tasks.recompute_enterprises_task", [[world.wz.pk]])]
+    run_worker()
+    assert matched(rule) == ["溫州康寧醫藥有限公司"]
+
+    url = f"/api/v1/products/{created.data['id']}/"
+    assert api.patch(url, {"phase": "phase3"}, format="json").status_code == 200
+    run_worker()
+    assert matched(rule) == []
+
+    assert api.patch(url, {"phase": "approved"}, format="json").status_code == 200
+    run_worker()
+    assert matched(rule) == ["溫州康寧醫藥有限公司"]
+    assert api.delete(url).status_code == 204
+    run_worker()
+    assert matched(rule) == []
+
+
+def test_a_workbook_s_products_sheet_makes_the_match(catalogue, tmp_path):
+    from chainserve.registry.tests.test_product_import import two_sheets
+
+    world = catalogue.world
+    rule = rule_for(catalogue, APPROVED_DRUG)
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(two_sheets([["名称", "统一社会信用代码"]], [[world.nfs.uscc, "NR082", "", "", "", "已获批", "", None]]))
+
+    result = registry_services.import_organizations(path, catalogue.users.office)
+
+    assert result.errors == []
+    assert queued() == [("chainserve.matching.tasks.recompute_enterprises_task", [[world.nfs.pk]])]
+    run_worker()
+    assert matched(rule) == ["武汉纽福斯生物科技有限公司"]
+
+
 def test_a_workbook_import_queues_one_recompute_that_makes_then_unmakes_the_match(catalogue, workbook):  # noqa: F811
     world = catalogue.world
     rule = rule_for(catalogue, HITECH_EAST)

@@ -1,10 +1,14 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
-from ..choices import OrgKind
+from .. import services
+from ..choices import Expedited, OrgKind
+from ..forms import ProductForm
 from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
 from ..validators import clean_phone, clean_uscc
 
@@ -42,10 +46,31 @@ class LabelSerializer(StrictModelSerializer):
         fields = ["id", "slug", "name"]
 
 
-class ProductSerializer(StrictModelSerializer):
+class ProductSerializer(ScopedSerializer):
+    """A product or pipeline candidate (产品/管线): the product page's fields, checked by the same rules (the
+    model's clean), saved through registry.services.save_product. Its organisation is given when it is added."""
+
+    expedited = serializers.ListField(child=serializers.ChoiceField(choices=Expedited.choices), required=False,
+                                      help_text=Product._meta.get_field("expedited").help_text)
+
     class Meta:
         model = Product
-        fields = ["id", "name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]
+        fields = ["id", "organization", *ProductForm.Meta.fields, "created", "updated"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not isinstance(self.instance, list | tuple) and not hasattr(
+                self.instance, "model"):
+            fields["organization"].read_only = True  # a product stays with its enterprise
+        return fields
+
+    def _write(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        try:
+            return services.save_product(self.context["request"].user, instance)
+        except DjangoPermissionDenied:
+            raise PermissionDenied from None
 
 
 class OrganizationSerializer(ScopedSerializer):

@@ -9,8 +9,14 @@ from rest_framework.response import Response
 from chainserve.core.api import AuditedListMixin, ScopedViewSet
 
 from .. import services
-from ..filtersets import CorrectionRequestFilterSet, OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
-from ..models import CorrectionRequest, District, Label, Organization, Person, Relationship
+from ..filtersets import (
+    CorrectionRequestFilterSet,
+    OrganizationFilterSet,
+    PersonFilterSet,
+    ProductFilterSet,
+    RelationshipFilterSet,
+)
+from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
 from . import serializers
 
 
@@ -38,6 +44,17 @@ class RelationshipViewSet(ScopedViewSet):
     filterset_class = RelationshipFilterSet
     ordering_fields = ["started_on", "kind", "created"]
     ordering = ["-started_on", "id"]
+
+
+class ProductViewSet(ScopedViewSet):
+    """Products and pipelines (产品/管线): seen with their enterprise, added and changed by who may change it
+    (Product.scope), saved through registry.services.save_product as on the enterprise's page."""
+
+    model = Product
+    serializer_class = serializers.ProductSerializer
+    filterset_class = ProductFilterSet
+    ordering_fields = ["name", "phase", "approved_on", "created"]
+    ordering = ["organization", "name", "id"]
 
 
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
