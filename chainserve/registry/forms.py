@@ -137,6 +137,13 @@ class ProductForm(ScopedModelForm):
         fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approval_type", "approved_on"]
         widgets = {"approved_on": forms.DateInput()}
 
+    def clean(self):
+        data = super().clean()
+        if "approval_type" in data:  # in cleaned_data too, for those who save from it (the workbook's sheet)
+            data["approval_type"] = data["approval_type"] or Product.implied_approval_type(
+                data.get("phase") or "", data.get("approved_on"))
+        return data
+
 
 class CorrectionRequestForm(forms.Form):
     """What the enterprise asks to change in one field of its file: the new value (read by the organisation

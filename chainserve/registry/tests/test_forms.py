@@ -226,18 +226,20 @@ def test_a_product_s_approval_is_saved_with_its_type(world, client_as):
         == [("X-101", "clinical_trial", datetime.date(2026, 3, 2))]
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"phase": "preclinical", "approval_type": "clinical_trial"}, "A clinical-trial approval is for a product in "
-                                                                  "clinical trials (phase I to NDA filed)."),
-    ({"phase": "phase3", "approval_type": "marketing"}, "Only an approved product has a marketing approval."),
-    ({"phase": "phase3", "approved_on": "2026-03-02"}, "Say which approval the approval date is of."),
+@pytest.mark.parametrize(("fields", "errors"), [
+    ({"phase": "preclinical", "approval_type": "clinical_trial"}, {"approval_type": [
+        "A clinical-trial approval is for a product in clinical trials (phase I to NDA filed)."]}),
+    ({"phase": "phase3", "approval_type": "marketing"}, {"approval_type": [
+        "Only an approved product has a marketing approval."]}),
+    ({"phase": "phase3", "approved_on": "2026-03-02"}, {"approved_on": [
+        "Only an approved product has an approval date, unless its approval type is a clinical-trial approval."]}),
 ])
-def test_a_product_s_approval_that_does_not_fit_its_phase_is_refused_at_the_field(world, client_as, fields, message):
+def test_a_product_s_approval_that_does_not_fit_its_phase_is_refused_at_the_field(world, client_as, fields, errors):
     response = client_as(world.users.office).post(f"/registry/organizations/{world.wz.pk}/products/add/",
                                                   product_form(**fields))
 
     assert response.status_code == 200  # the form again, with the message at the field
-    assert response.context["form"].errors == {"approval_type": [message]}
+    assert response.context["form"].errors == errors
     assert not Product.objects.filter(organization=world.wz).exists()
 
 
