@@ -367,7 +367,7 @@ def _eval(node, profile, when, fields=FIELDS):
         result = _eval(node["not"], profile, when, fields)
         return None if result is None else not result
     if "product" in node:  # true of some product, false of every one, else unknown
-        results = [_eval(node["product"], product, when, PRODUCT_FIELDS) for product in profile["products"]]
+        results = [_eval(node["product"], product, when, PRODUCT_FIELDS) for product in profile.get("products", ())]
         return True if True in results else None if None in results else False
     return comparison(node, fields, when, lambda *leaf: _leaf(profile, *leaf),
                       lambda combined: _eval(combined, profile, when, fields))
@@ -473,7 +473,7 @@ def _explain(node, profile, when, names, path, fields=FIELDS):
 def _explain_product(node, profile, when, names, path, status):
     """A product condition: the first product that meets it, or else the one that meets most of its parts
     (the closest — what a near miss lacks is on that product), each part marked on it."""
-    inner, products = node["product"], profile["products"]
+    inner, products = node["product"], profile.get("products", ())
     if not products:
         return Explanation(status, describe(node, names), _("no products"), path)
     top = _top(inner)

@@ -87,10 +87,13 @@ class Products(Columns):
     def __init__(self, rows, ids):
         super().__init__(rows, profiles.PRODUCT_SCALARS)
         self.owner = np.searchsorted(ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=self.size))
-        self.sets = [r[-1] for r in rows]
+        self.sets, self._members = [r[-1] for r in rows], {}
 
     def member(self, spec, value):
-        return np.fromiter((value in s for s in self.sets), dtype=bool, count=self.size)
+        """Which products have value in their set field spec (the only one: expedited), kept."""
+        if value not in self._members:
+            self._members[value] = np.fromiter((value in s for s in self.sets), dtype=bool, count=self.size)
+        return self._members[value]
 
     def some(self, true, false, count):
         """(certainly true, certainly false) for each of count enterprises of “some product is”: true when one

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from chainserve.matching import services
-from chainserve.matching.models import Match
+from chainserve.matching.models import Match, Rule
 from chainserve.registry.models import Product
 
 CLASS_1_APPROVED = {"product": {"all": [{"field": "drug_class", "op": "eq", "value": "chem1"},
@@ -96,3 +96,34 @@ def test_the_enterprise_s_near_miss_says_which_product_came_closest(portfolios, 
 
     # 纽福斯 is hitech; of its products 新药A (class 1, no approval) came closest
     assert "(yours: Product 新药A: Chemical drug class 1 ✔, not filled in ?, not filled in ?)" in html
+
+
+def test_the_api_says_a_product_condition_in_words_or_names_its_wrong_part(catalogue, api_as):
+    api = api_as(catalogue.users.office)
+
+    ok = api.post("/api/v1/rules/validate/", {"expression": CLASS_1_TRIAL_THIS_YEAR}, format="json")
+    bad = api.post("/api/v1/rules/validate/", {"expression": {"product": {"all": [
+        {"field": "approved_on", "op": "between", "value": ["2026-12-31", "2026-01-01"]}]}}}, format="json")
+
+    assert (ok.status_code, ok.json()) == (200, {"valid": True, "conditions": [
+        "labels include 高新技术企业",
+        "one product with: registration class is Chemical drug class 1 and approval type is Clinical-trial "
+        "approval and approval date within the policy year"]})
+    assert (bad.status_code, bad.json()) == (400, {"expression": [
+        "product.all[0].value: The period ends before it begins."]})
+
+
+def test_the_rule_form_shows_a_wrong_product_condition_at_the_field_and_lists_the_product_fields(catalogue,
+                                                                                                  client_as):
+    client = client_as(catalogue.users.office)
+    url = f"/matching/rules/add/?policy={catalogue.hitech.pk}"
+
+    form = client.get(url).content.decode()
+    wrong = client.post(url, {"expression": '{"product": {"field": "dosage", "op": "eq", "value": "x"}}'})
+
+    assert '<table class="table table-sm" id="product-fields">' in form and "<code>in_policy_year</code>" in form
+    assert wrong.status_code == 400
+    assert wrong.context["form"].errors["expression"] == [
+        "product.field: Unknown product field 'dosage'. Known product fields: kind, drug_class, phase, approval_type, "
+        "approved_on, expedited."]
+    assert not Rule.objects.filter(policy=catalogue.hitech).exists()
