@@ -307,7 +307,7 @@ def canonical(op, value, spec, today):
     """(positive, base op, value): every operator as a plain one, negated or not.
 
     ne → not eq, not_in → not in, not_null → not is_null, has_none → not has_any, has → has_any [v],
-    at_least → has_any (or, for one value, in) of the values from v on, a date as a date, an age as a cut-off
+    at_least → has_any (for a set; in, for one value) of the values from v on, a date as a date, an age as a cut-off
     date. (has_all, between and in_policy_year are combinations: see `expand`.)"""
     positive = True
     if op in NEGATED:

@@ -1,12 +1,13 @@
-"""An approval date kept before the approval type was is a marketing approval (it was allowed on approved
-products only)."""
+"""An approval date kept before the approval type was, on an approved product (or one whose phase is not filled
+in), is its marketing approval — as Product.implied_approval_type says for a date given without a type."""
 
 from django.db import migrations
 
 
 def backfill(apps, schema_editor):
     Product = apps.get_model("registry", "Product")
-    Product.objects.filter(approved_on__isnull=False, approval_type="").update(approval_type="marketing")
+    Product.objects.filter(approved_on__isnull=False, approval_type="", phase__in=["approved", ""]).update(
+        approval_type="marketing")
 
 
 class Migration(migrations.Migration):
