@@ -13,6 +13,7 @@ from chainserve.core.choices import Role
 from chainserve.core.models import User
 from chainserve.core.search import Searchable, fill_search_text
 from chainserve.registry.choices import (
+    ApprovalType,
     DrugClass,
     Expedited,
     ListingStatus,
@@ -222,7 +223,8 @@ class ClusterBuilder:
         elif word in DEVICES and rng.random() < 0.7:
             specs.append(dict(name=rng.choice(DEVICES[word]),
                               kind=ProductKind.DIAGNOSTIC if word == "诊断技术" else ProductKind.DEVICE,
-                              phase=Phase.APPROVED, approved_on=self.past_date(8, 1)))
+                              phase=Phase.APPROVED, approval_type=ApprovalType.MARKETING,
+                              approved_on=self.past_date(8, 1)))
         return specs
 
     def approvals(self, cluster):
@@ -231,7 +233,8 @@ class ClusterBuilder:
                                            drug_class__in=CLASS_1, phase__in=[Phase.PHASE_3, Phase.NDA])
                     .exclude(organization=cluster.demo_firm).order_by("pk"))
         for product, days_back in zip(late, [45, 150, 260, 400, 560, 800, 1100], strict=False):
-            product.phase, product.approved_on = Phase.APPROVED, self.today - datetime.timedelta(days=days_back)
+            product.phase, product.approval_type = Phase.APPROVED, ApprovalType.MARKETING
+            product.approved_on = self.today - datetime.timedelta(days=days_back)
             product.save()
 
     def district_chain(self, chain, firms, units):

@@ -43,13 +43,21 @@ class RuleExpressionField(forms.CharField):
         return value
 
 
+def _codes(names):
+    return format_html_join(pgettext("list separator", ", "), "<code>{}</code>", ((n,) for n in names))
+
+
 def expression_help():
     """How to write the conditions, the JSON's keys and field names set as code (they are typed as they are)."""
     return format_html(
-        gettext("JSON: {combinators} over comparisons {comparison}. Fields: {fields}."),
-        combinators=format_html_join(" / ", "<code>{}</code>", (("all",), ("any",), ("not",))),
-        comparison=format_html("<code>{}</code>", '{"field", "op", "value"}'),
-        fields=format_html_join(pgettext("list separator", ", "), "<code>{}</code>", ((f,) for f in rules.FIELDS)))
+        "{} {}",
+        format_html(gettext("JSON: {combinators} over comparisons {comparison}. Fields: {fields}."),
+                    combinators=format_html_join(" / ", "<code>{}</code>", (("all",), ("any",), ("not",))),
+                    comparison=format_html("<code>{}</code>", '{"field", "op", "value"}'), fields=_codes(rules.FIELDS)),
+        format_html(gettext("Conditions that one and the same product meets: {product}, over the product fields "
+                            "{fields}."),
+                    product=format_html("<code>{}</code>", '{"product": {"all": […]}}'),
+                    fields=_codes(rules.PRODUCT_FIELDS)))
 
 
 class RuleVersionForm(BootstrapForm):

@@ -101,6 +101,11 @@ class RuleVersion(models.Model):
     def __str__(self):
         return f"{self.rule} v{self.number}"
 
+    @property
+    def period(self):
+        """(effective_from, effective_to): a rule's policy year when both are set (matching.rules.policy_year)."""
+        return self.effective_from, self.effective_to
+
 
 ENTERPRISE_INDEX = "matching_match_enterprise_idx"
 

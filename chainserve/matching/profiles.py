@@ -3,36 +3,42 @@ and `rules.explain` take) and a rule compiled to a Q over registry Organization 
 the names explanations show for codes."""
 
 from django.apps import apps
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models.functions import Cast
+from django.db.models.lookups import Contains
 
 from chainserve.chains.models import Placement
 from chainserve.registry.models import District, Label, Organization, Product
 
-from .rules import FIELDS, FLIPPED, LOOKUP, canonical, split_has_all
+from .rules import FIELDS, FLIPPED, LOOKUP, PRODUCT_FIELDS, When, comparison
 
 # ---------------------------------------------------------------- SQL
 
-def compile_rule(rule, today=None):
-    """The Q over registry Organization of the enterprises for which rule is true (see matching.rules)."""
-    return _q(rule, True, today or timezone.localdate())
+def compile_rule(rule, today=None, period=None):
+    """The Q over registry Organization of the enterprises for which rule is true on today, in the policy year
+    of period (see matching.rules)."""
+    return _q(rule, True, When.of(today, period))
 
 
-def _q(node, truth, today):
+def _q(node, truth, when, fields=FIELDS):
     if "all" in node or "any" in node:
         conjunction = ("all" in node) == truth  # all→AND for truth, any→AND for falsity
-        parts = [_q(p, truth, today) for p in node.get("all") or node.get("any")]
+        parts = [_q(p, truth, when, fields) for p in node.get("all") or node.get("any")]
         result = parts[0]
         for part in parts[1:]:
             result = (result & part) if conjunction else (result | part)
         return result
     if "not" in node:
-        return _q(node["not"], not truth, today)
-    if node["op"] == "has_all":
-        return _q(split_has_all(node), truth, today)
-    spec = FIELDS[node["field"]]
-    positive, op, value = canonical(node["op"], node.get("value"), spec, today)
-    return _leaf_q(spec, op, value, truth == positive)
+        return _q(node["not"], not truth, when, fields)
+    if "product" in node:
+        # True: some product of the firm is certainly true; false: none of them is other than certainly false.
+        own = Product.objects.filter(organization_id=OuterRef("pk"))
+        if truth:
+            return Q(Exists(own.filter(_q(node["product"], True, when, PRODUCT_FIELDS))))
+        return ~Q(Exists(own.exclude(_q(node["product"], False, when, PRODUCT_FIELDS))))
+    return comparison(node, fields, when,
+                      lambda spec, positive, op, value: _leaf_q(spec, op, value, truth == positive),
+                      lambda combined: _q(combined, truth, when, fields))
 
 
 def _present(spec):
@@ -43,6 +49,10 @@ def _present(spec):
 
 def _leaf_q(spec, op, value, truth):
     """Q of the enterprises for which `field op value` is certainly `truth` (never unknown)."""
+    if spec.kind == "set" and spec.path:  # a product's list (JSON): its text holds the value in quotes
+        text = Cast(spec.path, output_field=TextField())
+        hit = Q(*(Contains(text, f'"{v}"') for v in value), _connector=Q.OR)
+        return hit if truth else ~hit
     if spec.kind == "set":
         # Uncorrelated IN (subquery): the database reads the small set once instead of probing per enterprise.
         hit = Q(pk__in=set_members(spec, value))
@@ -90,23 +100,41 @@ def scalar_values(queryset):
                listing if listing in listings else None)
 
 
+PRODUCT_SCALARS = ("kind", "drug_class", "phase", "approval_type", "approved_on")
+
+
+def product_values(queryset):
+    """(organisation id, profile of the product) of each product in queryset, by organisation and name: the
+    values a product condition reads, None where unfilled (a code outside its choices counts as unfilled),
+    the expedited programmes as a set. Shared by `profiles` and the full recompute's columns."""
+    known = {name: set(PRODUCT_FIELDS[name].choices) for name in PRODUCT_SCALARS if PRODUCT_FIELDS[name].choices}
+    programmes = set(PRODUCT_FIELDS["expedited"].choices)
+    for org_id, name, expedited, *values in queryset.order_by("organization_id", "name", "pk").values_list(
+            "organization_id", "name", "expedited", *PRODUCT_SCALARS):
+        product = {"name": name, "expedited": {p for p in expedited or () if p in programmes}}
+        for field, value in zip(PRODUCT_SCALARS, values, strict=True):
+            product[field] = None if value is None or (field in known and value not in known[field]) else value
+        yield org_id, product
+
+
 def profiles(org_ids):
-    """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in five queries."""
+    """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in five queries;
+    `products` is the list of the enterprise's products, each as a product condition reads it."""
     org_ids = list(org_ids)
     result = {}
     for pk, *values in scalar_values(Organization.objects.filter(pk__in=org_ids)):
         result[pk] = dict(zip(SCALARS, values, strict=True), labels=set(), segment=set(), phase=set(),
-                          drug_class=set())
+                          drug_class=set(), products=[])
     for pk, slug in Organization.labels.through.objects.filter(organization_id__in=org_ids).values_list(
             "organization_id", "label__slug"):
         result[pk]["labels"].add(slug)
     for pk, name, parent in Placement.objects.filter(organization_id__in=org_ids).values_list(
             "organization_id", "segment__name", "segment__parent__name"):
         result[pk]["segment"].update(n for n in (name, parent) if n)
-    for pk, phase, drug_class in Product.objects.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "phase", "drug_class"):
-        result[pk]["phase"].update([phase] if phase else [])
-        result[pk]["drug_class"].update([drug_class] if drug_class else [])
+    for pk, product in product_values(Product.objects.filter(organization_id__in=org_ids)):
+        result[pk]["products"].append(product)
+        result[pk]["phase"].update([product["phase"]] if product["phase"] else [])
+        result[pk]["drug_class"].update([product["drug_class"]] if product["drug_class"] else [])
     return result
 
 

@@ -128,7 +128,7 @@ def suggest(demand, user, limit=8):
         rule = getattr(item, "eligibility_rule", None)
         version = versions.get(rule.pk) if rule is not None else None
         if version is not None:
-            verdict = rules.explain(version.expression, profile, today, names)
+            verdict = rules.explain(version.expression, profile, today, names, version.period)
             suggestion.eligibility = verdict.status
             suggestion.missing = verdict.missing
             suggestion.score *= (ELIGIBLE_BOOST if verdict.qualifies else NEAR_MISS_BOOST if verdict.near_miss

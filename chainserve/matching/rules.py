@@ -7,7 +7,16 @@ A rule is a tree of plain JSON:
     {"all": [node, …]}   {"any": [node, …]}   {"not": node}
     {"field": "employees", "op": "lt", "value": 300}
 
-over the enterprise fields in FIELDS. Nothing in a rule is ever executed: it is checked against the
+over the enterprise fields in FIELDS, and
+
+    {"product": node}
+
+— some product of the enterprise such that node holds for that one product (node is a tree of the same
+shape over the product fields in PRODUCT_FIELDS: kind, registration class, phase, approval type and date,
+expedited programmes). "A class-1 drug in phase I or later" is {"product": {"all": [drug_class eq chem1,
+phase at_least phase1]}}: a firm with a class-1 drug in preclinical work and an approved generic does not
+have one. A date compared `in_policy_year` is within the policy year: the rule version's effective period
+when it has both ends, else the calendar year of the day evaluated (`policy_year`). Nothing in a rule is ever executed: it is checked against the
 tables below (fields, operators, value types, depth and size limits) and then translated.
 
 Missing data (three-valued logic, the same in both evaluators). A comparison of a field the enterprise
@@ -15,7 +24,9 @@ has not filled in (no district, no founding date, no employee count, no size) is
 operator, except is_null / not_null, which are always known. Sets (labels, segments, pipeline phases,
 registration classes) are never unknown: an empty set is known to be empty. Unknown propagates by
 Kleene's rules — not(unknown) = unknown; all(…) is false if any part is false, else unknown if any part
-is unknown; any(…) is true if any part is true, else unknown if any part is unknown. An enterprise
+is unknown; any(…) is true if any part is true, else unknown if any part is unknown; product(…) is true if
+it is true of some product, false if it is false of every product (or the enterprise has none), else
+unknown (a product field not filled in is unknown, as an enterprise field is). An enterprise
 qualifies only when the whole rule is *true*: unknown counts as not qualifying.
 
 The SQL side (matching.profiles.compile_rule) compiles every node twice over — the Q of "certainly true" and the Q of "certainly false"
@@ -29,9 +40,17 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
-from chainserve.registry.choices import DrugClass, ListingStatus, OrgSize, Phase
+from chainserve.registry.choices import (
+    ApprovalType,
+    DrugClass,
+    Expedited,
+    ListingStatus,
+    OrgSize,
+    Phase,
+    ProductKind,
+)
 
 MAX_DEPTH = 8
 MAX_NODES = 200
@@ -44,7 +63,9 @@ SCALAR_OPS = ("eq", "ne", "in", "not_in", "is_null", "not_null")
 ORDERED_OPS = ("lt", "le", "gt", "ge")
 AGE_OPS = ("age_years_lt", "age_years_ge")
 SET_OPS = ("has", "has_any", "has_all", "has_none")
+RANGE_OPS = ("between", "in_policy_year")
 NULL_OPS = ("is_null", "not_null")
+VALUELESS_OPS = NULL_OPS + ("in_policy_year",)
 LIST_OPS = ("in", "not_in", "has_any", "has_all", "has_none")
 NEGATED = {"ne": "eq", "not_in": "in", "not_null": "is_null", "has_none": "has_any"}
 FLIPPED = {"lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "age_years_lt": "age_years_ge",
@@ -63,33 +84,35 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Field:
-    """One enterprise field a rule may test: its kind, how SQL reaches it, and its allowed values."""
+    """One enterprise (or product) field a rule may test: its kind, how SQL reaches it, its allowed values."""
 
     name: str
     label: object
     kind: str  # "text", "choice", "number", "date", "set"
-    path: str = ""  # ORM path of a scalar field
+    path: str = ""  # ORM path of a scalar field (of a product's JSON list, for a product's set field)
     choices: tuple = ()  # allowed values (and, for scalars, the only values that count as present)
     present: str = ""  # ORM path whose NOT NULL means the value is present (for a path across a join)
     via: tuple = ()  # (model label, key field): a foreign key compared by the key of the row it points to
-    ordered: tuple = field(default=(), compare=False)  # for "at_least" on a set of ordered values
+    ordered: tuple = field(default=(), compare=False)  # for "at_least" on ordered values
+    aged: bool = False  # a date whose age in years a rule may test (founded less than N years ago)
 
     @property
     def ops(self):
+        at_least = ("at_least",) if self.ordered else ()
         if self.kind == "set":
-            return SET_OPS + (("at_least",) if self.ordered else ())
+            return SET_OPS + at_least
         if self.kind == "number":
             return SCALAR_OPS + ORDERED_OPS
         if self.kind == "date":
-            return SCALAR_OPS + ORDERED_OPS + AGE_OPS
-        return SCALAR_OPS
+            return SCALAR_OPS + ORDERED_OPS + RANGE_OPS + (AGE_OPS if self.aged else ())
+        return SCALAR_OPS + at_least
 
 
 PHASE_ORDER = tuple(Phase.values)  # preclinical → approved
 FIELDS = {f.name: f for f in [
     Field("district", gettext_lazy("district"), "text", present="district_id", via=("registry.District", "code")),
     Field("park", gettext_lazy("park"), "text", present="park_id", via=("registry.Organization", "name")),
-    Field("founded_on", gettext_lazy("founding date"), "date", path="founded_on"),
+    Field("founded_on", gettext_lazy("founding date"), "date", path="founded_on", aged=True),
     Field("size", gettext_lazy("size"), "choice", path="size", choices=tuple(OrgSize.values)),
     Field("employees", gettext_lazy("employees"), "number", path="employees"),
     Field("listing_status", gettext_lazy("listing status"), "choice", path="listing_status",
@@ -99,6 +122,18 @@ FIELDS = {f.name: f for f in [
     Field("phase", gettext_lazy("pipeline phase"), "set", choices=PHASE_ORDER, ordered=PHASE_ORDER),
     Field("drug_class", gettext_lazy("registration class"), "set", choices=tuple(DrugClass.values)),
 ]}
+# The fields of one product, for the conditions inside {"product": …} (paths are Product's columns).
+PRODUCT_FIELDS = {f.name: f for f in [
+    Field("kind", gettext_lazy("product kind"), "choice", path="kind", choices=tuple(ProductKind.values)),
+    Field("drug_class", gettext_lazy("registration class"), "choice", path="drug_class",
+          choices=tuple(DrugClass.values)),
+    Field("phase", gettext_lazy("phase"), "choice", path="phase", choices=PHASE_ORDER, ordered=PHASE_ORDER),
+    Field("approval_type", gettext_lazy("approval type"), "choice", path="approval_type",
+          choices=tuple(ApprovalType.values)),
+    Field("approved_on", gettext_lazy("approval date"), "date", path="approved_on"),
+    Field("expedited", gettext_lazy("expedited programmes"), "set", path="expedited",
+          choices=tuple(Expedited.values)),
+]}
 
 
 # ---------------------------------------------------------------- validation
@@ -106,7 +141,7 @@ FIELDS = {f.name: f for f in [
 def validate(rule):
     """Return rule if it is well formed; raise RuleError naming the first wrong node otherwise."""
     counter = [0]
-    _check(rule, "", 1, counter)
+    _check(rule, "", 1, counter, FIELDS)
     return rule
 
 
@@ -114,14 +149,14 @@ def _join(path, part):
     return f"{path}.{part}" if path else part
 
 
-def _check(node, path, depth, counter):
+def _check(node, path, depth, counter, fields):
     counter[0] += 1
     if counter[0] > MAX_NODES:
         raise RuleError(path, _("The rule has more than %(n)d parts.") % {"n": MAX_NODES})
     if depth > MAX_DEPTH:
         raise RuleError(path, _("The rule is nested more than %(n)d levels deep.") % {"n": MAX_DEPTH})
     if not isinstance(node, dict):
-        raise RuleError(path, _("Each part of a rule is an object: all, any, not or a comparison."))
+        raise RuleError(path, _("Each part of a rule is an object: all, any, not, product or a comparison."))
     keys = set(node)
     for group in ("all", "any"):
         if group in keys:
@@ -132,25 +167,35 @@ def _check(node, path, depth, counter):
                 raise RuleError(_join(path, group), _("“%(group)s” needs a non-empty list of conditions.")
                                 % {"group": group})
             for i, part in enumerate(parts):
-                _check(part, f"{_join(path, group)}[{i}]", depth + 1, counter)
+                _check(part, f"{_join(path, group)}[{i}]", depth + 1, counter, fields)
             return
     if "not" in keys:
         if keys != {"not"}:
             raise RuleError(path, _("“not” stands alone in its object."))
-        _check(node["not"], _join(path, "not"), depth + 1, counter)
+        _check(node["not"], _join(path, "not"), depth + 1, counter, fields)
+        return
+    if "product" in keys:
+        if keys != {"product"}:
+            raise RuleError(path, _("“product” stands alone in its object."))
+        if fields is PRODUCT_FIELDS:
+            raise RuleError(_join(path, "product"), _("A product condition cannot hold another product condition."))
+        _check(node["product"], _join(path, "product"), depth + 1, counter, PRODUCT_FIELDS)
         return
     if not keys <= {"field", "op", "value"} or not {"field", "op"} <= keys:
-        raise RuleError(path, _("A comparison has exactly “field”, “op” and, except for is_null and not_null, "
-                                "“value”; use all, any or not to combine them."))
+        raise RuleError(path, _("A comparison has exactly “field”, “op” and, except for is_null, not_null and "
+                                "in_policy_year, “value”; use all, any, not or product to combine them."))
     name, op = node["field"], node["op"]
-    spec = FIELDS.get(name) if isinstance(name, str) else None
+    spec = fields.get(name) if isinstance(name, str) else None
+    if spec is None and fields is PRODUCT_FIELDS:
+        raise RuleError(_join(path, "field"), _("Unknown product field %(name)s. Known product fields: %(known)s.")
+                        % {"name": _show(name), "known": ", ".join(fields)})
     if spec is None:
         raise RuleError(_join(path, "field"), _("Unknown field %(name)s. Known fields: %(known)s.")
-                        % {"name": _show(name), "known": ", ".join(FIELDS)})
+                        % {"name": _show(name), "known": ", ".join(fields)})
     if not isinstance(op, str) or op not in spec.ops:
         raise RuleError(_join(path, "op"), _("%(field)s does not take the operator %(op)s; it takes %(ops)s.")
                         % {"field": name, "op": _show(op), "ops": ", ".join(spec.ops)})
-    if op in NULL_OPS:
+    if op in VALUELESS_OPS:
         if "value" in keys:
             raise RuleError(_join(path, "value"), _("%(op)s takes no value.") % {"op": op})
         return
@@ -172,6 +217,13 @@ def _check_value(spec, op, value, path):
             raise RuleError(path, _("A list holds at most %(n)d values.") % {"n": MAX_LIST})
         for i, item in enumerate(value):
             _check_one(spec, item, f"{path}[{i}]")
+    elif op == "between":
+        if not isinstance(value, list) or len(value) != 2:
+            raise RuleError(path, _("between needs a list of two dates: [first day, last day]."))
+        for i, item in enumerate(value):
+            _check_one(spec, item, f"{path}[{i}]")
+        if value[1] < value[0]:
+            raise RuleError(path, _("The period ends before it begins."))
     elif op in AGE_OPS:
         if not _is_int(value) or not 0 <= value <= MAX_YEARS:
             raise RuleError(path, _("A number of years is a whole number from 0 to %(n)d.") % {"n": MAX_YEARS})
@@ -214,8 +266,8 @@ def leaves(rule):
     if "all" in rule or "any" in rule:
         for part in rule.get("all") or rule.get("any"):
             yield from leaves(part)
-    elif "not" in rule:
-        yield from leaves(rule["not"])
+    elif "not" in rule or "product" in rule:
+        yield from leaves(rule.get("not") or rule["product"])
     else:
         yield rule
 
@@ -230,18 +282,40 @@ def years_before(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
+def policy_year(today, period=None):
+    """(first day, last day) of the policy year: period — a rule version's (effective_from, effective_to) —
+    when it has both ends, else the calendar year of today."""
+    if period and period[0] and period[1]:
+        return tuple(period)
+    return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class When:
+    """The day a rule is evaluated on and its policy year: what makes ages and `in_policy_year` concrete."""
+
+    today: datetime.date
+    year: tuple
+
+    @classmethod
+    def of(cls, today=None, period=None):
+        today = today or timezone.localdate()
+        return cls(today, policy_year(today, period))
+
+
 def canonical(op, value, spec, today):
     """(positive, base op, value): every operator as a plain one, negated or not.
 
     ne → not eq, not_in → not in, not_null → not is_null, has_none → not has_any, has → has_any [v],
-    at_least → has_any of the values from v on, a date as a date, an age as a cut-off date."""
+    at_least → has_any (for a set; in, for one value) of the values from v on, a date as a date, an age as a cut-off
+    date. (has_all, between and in_policy_year are combinations: see `expand`.)"""
     positive = True
     if op in NEGATED:
         positive, op = False, NEGATED[op]
     if op == "has":
         op, value = "has_any", [value]
     elif op == "at_least":
-        op, value = "has_any", list(spec.ordered[spec.ordered.index(value):])
+        op, value = ("has_any" if spec.kind == "set" else "in"), list(spec.ordered[spec.ordered.index(value):])
     elif op in AGE_OPS:
         # Younger than N years ⟺ founded after the day N years ago; at least N years ⟺ on or before it.
         cutoff = years_before(today, value)
@@ -251,36 +325,55 @@ def canonical(op, value, spec, today):
     return positive, op, value
 
 
-def split_has_all(node):
-    """has_all [a, b] as all of (has a, has b)."""
-    return {"all": [{"field": node["field"], "op": "has", "value": v} for v in node["value"]]}
+def expand(node, when):
+    """A comparison that is a combination of plain ones, as that combination (else None): has_all [a, b] as
+    all of (has a, has b); between [a, b] as all of (on or after a, on or before b); in_policy_year as
+    between the policy year's first and last day."""
+    op, name = node["op"], node["field"]
+    if op == "has_all":
+        return {"all": [{"field": name, "op": "has", "value": v} for v in node["value"]]}
+    if op in RANGE_OPS:
+        first, last = node["value"] if op == "between" else (day.isoformat() for day in when.year)
+        return {"all": [{"field": name, "op": "ge", "value": first}, {"field": name, "op": "le", "value": last}]}
+    return None
+
+
+def comparison(node, fields, when, leaf, group):
+    """The shared descent of the three evaluators for a comparison: leaf(spec, positive, op, value) for a
+    plain one, group(combination) for one that `expand` rewrites."""
+    combined = expand(node, when)
+    if combined is not None:
+        return group(combined)
+    spec = fields[node["field"]]
+    return leaf(spec, *canonical(node["op"], node.get("value"), spec, when.today))
 
 
 # ---------------------------------------------------------------- Python
 
-def evaluate(rule, profile, today=None):
-    """True, False or None (unknown) for one enterprise's profile (see `profiles`)."""
-    return _eval(rule, profile, today or timezone.localdate())
+def evaluate(rule, profile, today=None, period=None):
+    """True, False or None (unknown) for one enterprise's profile (see `profiles`) on today, in the policy
+    year of period (a rule version's effective_from, effective_to; see `policy_year`)."""
+    return _eval(rule, profile, When.of(today, period))
 
 
-def _eval(node, profile, today):
+def _eval(node, profile, when, fields=FIELDS):
     if "all" in node or "any" in node:
-        results = [_eval(p, profile, today) for p in node.get("all") or node.get("any")]
+        results = [_eval(p, profile, when, fields) for p in node.get("all") or node.get("any")]
         decisive = "all" not in node  # any: one true decides; all: one false decides
         if decisive in results:
             return decisive
         return None if None in results else not decisive
     if "not" in node:
-        result = _eval(node["not"], profile, today)
+        result = _eval(node["not"], profile, when, fields)
         return None if result is None else not result
-    if node["op"] == "has_all":
-        return _eval(split_has_all(node), profile, today)
-    return _leaf(node, profile, today)
+    if "product" in node:  # true of some product, false of every one, else unknown
+        results = [_eval(node["product"], product, when, PRODUCT_FIELDS) for product in profile.get("products", ())]
+        return True if True in results else None if None in results else False
+    return comparison(node, fields, when, lambda *leaf: _leaf(profile, *leaf),
+                      lambda combined: _eval(combined, profile, when, fields))
 
 
-def _leaf(node, profile, today):
-    spec = FIELDS[node["field"]]
-    positive, op, value = canonical(node["op"], node.get("value"), spec, today)
+def _leaf(profile, spec, positive, op, value):
     actual = profile.get(spec.name)
     if spec.kind == "set":
         result = bool(set(actual or ()) & set(value))
@@ -300,11 +393,13 @@ def _leaf(node, profile, today):
 # ---------------------------------------------------------------- explanation
 
 MET, NOT_MET, UNKNOWN = "met", "not_met", "unknown"
+MARKS = {MET: "✔", NOT_MET: "✘", UNKNOWN: "?"}
 
 
 @dataclass
 class Explanation:
-    """One node's verdict, in words: `text` is the condition, `actual` what the enterprise has."""
+    """One node's verdict, in words: `text` is the condition, `actual` what the enterprise has (for a
+    product condition, the product that meets it or came closest, with a mark for each of its conditions)."""
 
     status: str
     text: str
@@ -334,39 +429,71 @@ class Verdict:
         return not self.qualifies and len(self.conditions) > 1 and len(self.missing) == 1
 
 
-def near_miss(rule, profile, today=None):
+def near_miss(rule, profile, today=None, period=None):
     """Whether all but one of the rule's top-level conditions are met (at least two conditions) — cheaper
     than explain(); the same answer as explain(…).near_miss."""
     top = rule["all"] if "all" in rule else [rule]
-    today = today or timezone.localdate()
-    return len(top) > 1 and sum(_eval(node, profile, today) is not True for node in top) == 1
+    when = When.of(today, period)
+    return len(top) > 1 and sum(_eval(node, profile, when) is not True for node in top) == 1
 
 
 def _status(result):
     return MET if result is True else NOT_MET if result is False else UNKNOWN
 
 
-def explain(rule, profile, today=None, names=None):
+def _top(node):
+    return node["all"] if "all" in node else [node]
+
+
+def explain(rule, profile, today=None, names=None, period=None):
     """Verdict of rule for one profile: the top-level conditions (the parts of a top-level `all`, or the
     rule itself) each met / not met / unknown with the enterprise's value, worded for people."""
-    today = today or timezone.localdate()
+    when = When.of(today, period)
     names = names or {}
-    top = rule["all"] if "all" in rule else [rule]
+    top = _top(rule)
     paths = [f"all[{i}]" for i in range(len(top))] if "all" in rule else [""]
-    conditions = [_explain(node, profile, today, names, path) for node, path in zip(top, paths, strict=True)]
-    status = _status(_eval(rule, profile, today))
+    conditions = [_explain(node, profile, when, names, path) for node, path in zip(top, paths, strict=True)]
+    status = _status(_eval(rule, profile, when))
     return Verdict(status, conditions, [c for c in conditions if not c.met])
 
 
-def _explain(node, profile, today, names, path):
-    status = _status(_eval(node, profile, today))
+def _explain(node, profile, when, names, path, fields=FIELDS):
+    status = _status(_eval(node, profile, when, fields))
     if "field" in node:
-        return Explanation(status, describe(node, names), _actual(node, profile, names), path)
+        return Explanation(status, describe(node, names, fields), _actual(node, profile, names, fields), path)
+    if "product" in node:
+        return _explain_product(node, profile, when, names, path, status)
     group = "all" if "all" in node else "any" if "any" in node else "not"
     kids = node[group] if group != "not" else [node["not"]]
-    parts = [_explain(k, profile, today, names, f"{_join(path, group)}[{i}]" if group != "not"
-                      else _join(path, "not")) for i, k in enumerate(kids)]
-    return Explanation(status, describe(node, names), "", path, parts)
+    parts = [_explain(k, profile, when, names, f"{_join(path, group)}[{i}]" if group != "not"
+                      else _join(path, "not"), fields) for i, k in enumerate(kids)]
+    return Explanation(status, describe(node, names, fields), "", path, parts)
+
+
+def _explain_product(node, profile, when, names, path, status):
+    """A product condition: the first product that meets it, or else the one that meets most of its parts
+    (the closest — what a near miss lacks is on that product), each part marked on it."""
+    inner, products = node["product"], profile.get("products", ())
+    if not products:
+        return Explanation(status, describe(node, names), _("no products"), path)
+    top = _top(inner)
+
+    def closeness(product):
+        verdicts = [_eval(part, product, when, PRODUCT_FIELDS) for part in top]
+        return _eval(inner, product, when, PRODUCT_FIELDS) is True, verdicts.count(True), -verdicts.count(False)
+
+    best = max(products, key=closeness)  # the first of equals
+    inner_path = _join(path, "product")
+    paths = [f"{inner_path}.all[{i}]" for i in range(len(top))] if "all" in inner else [inner_path]
+    parts = [_explain(part, best, when, names, part_path, PRODUCT_FIELDS) for part, part_path in
+             zip(top, paths, strict=True)]
+    marks = pgettext("list separator", ", ").join(
+        f"{p.actual or p.text} {MARKS[p.status]}" for p in parts)
+    actual = _("Product %(name)s: %(conditions)s") % {"name": best["name"], "conditions": marks}
+    return Explanation(status, describe(node, names), actual, path, parts)
+
+
+CHOICES = (OrgSize, ListingStatus, Phase, DrugClass, ProductKind, ApprovalType, Expedited)
 
 
 def _display(spec, value, names):
@@ -375,34 +502,42 @@ def _display(spec, value, names):
     lookup = names.get(spec.name, {})
     if value in lookup:
         return str(lookup[value])
-    for choices in (OrgSize, ListingStatus, Phase, DrugClass):
+    for choices in CHOICES:
         if spec.choices and value in choices.values and set(spec.choices) <= set(choices.values):
             return str(choices(value).label)
     return str(value)
 
 
-def _actual(node, profile, names):
-    spec = FIELDS[node["field"]]
+def _actual(node, profile, names, fields=FIELDS):
+    spec = fields[node["field"]]
     actual = profile.get(spec.name)
     if spec.kind == "set":
         return _display(spec, sorted(actual), names) if actual else _("none")
     if actual is None:
         return _("not filled in")
+    if fields is PRODUCT_FIELDS and spec.name == "approved_on" and profile.get("approval_type"):
+        # the date with the approval it is of: 临床试验批准 2026-03-02
+        return f"{ApprovalType(profile['approval_type']).label} {actual.isoformat()}"
     return _display(spec, actual.isoformat() if isinstance(actual, datetime.date) else actual, names)
 
 
-def describe(node, names=None):
+def describe(node, names=None, fields=FIELDS):
     """A condition in plain words, e.g. “founded less than 3 years ago” (成立不满3年)."""
     names = names or {}
     if "all" in node:
-        return _(" and ").join(describe(p, names) for p in node["all"])
+        return _(" and ").join(describe(p, names, fields) for p in node["all"])
     if "any" in node:
-        return _("one of: %(parts)s") % {"parts": _("; ").join(describe(p, names) for p in node["any"])}
+        return _("one of: %(parts)s") % {"parts": _("; ").join(describe(p, names, fields) for p in node["any"])}
     if "not" in node:
-        return _("not (%(part)s)") % {"part": describe(node["not"], names)}
-    spec = FIELDS[node["field"]]
+        return _("not (%(part)s)") % {"part": describe(node["not"], names, fields)}
+    if "product" in node:
+        return _("one product with: %(conditions)s") % {
+            "conditions": describe(node["product"], names, PRODUCT_FIELDS)}
+    spec = fields[node["field"]]
     op, value = node["op"], node.get("value")
     words = {"field": spec.label, "value": _display(spec, value, names) if value is not None else ""}
+    if op == "between":
+        words.update(first=value[0], last=value[1])
     template = (DATE_WORDS if spec.kind == "date" and op in DATE_WORDS else WORDS)[op]
     return str(template) % words
 
@@ -421,6 +556,8 @@ WORDS = {
     "at_least": gettext_lazy("%(field)s at %(value)s or later"),
     "age_years_lt": gettext_lazy("founded less than %(value)s years ago"),
     "age_years_ge": gettext_lazy("founded at least %(value)s years ago"),
+    "between": gettext_lazy("%(field)s from %(first)s to %(last)s"),
+    "in_policy_year": gettext_lazy("%(field)s within the policy year"),
 }
 DATE_WORDS = {
     "lt": gettext_lazy("%(field)s before %(value)s"), "le": gettext_lazy("%(field)s on or before %(value)s"),

@@ -85,7 +85,7 @@ def versions_in_force(day=None, only=None):
     in_force = RuleVersion.objects.filter(
         Q(effective_from__isnull=True) | Q(effective_from__lte=day),
         Q(effective_to__isnull=True) | Q(effective_to__gte=day),
-        rule__in=live).only("id", "rule_id", "number", "expression").order_by("rule_id", "-number")
+        rule__in=live).only("id", "rule_id", "number", "expression", "effective_from", "effective_to").order_by("rule_id", "-number")
     for version in in_force:
         found.setdefault(version.rule_id, version)
     return found
@@ -104,7 +104,7 @@ def recompute_rule(rule, day=None):
     recompute from scratch) costs a single pass over the enterprises."""
     day = day or timezone.localdate()
     version = versions_in_force(day, only=[rule.pk]).get(rule.pk)
-    qualifying = (enterprises().filter(compile_rule(version.expression, day)) if version
+    qualifying = (enterprises().filter(compile_rule(version.expression, day, version.period)) if version
                   else Organization.objects.none())
     ids = qualifying.order_by().values("pk")
     now = timezone.now()
@@ -179,7 +179,7 @@ def recompute_enterprise(org, day=None):
     day = day or timezone.localdate()
     versions = versions_in_force(day) if org.kind == OrgKind.ENTERPRISE else {}  # only enterprises match
     profile = profile_of(org)
-    fits = {rule_id: v for rule_id, v in versions.items() if rules.evaluate(v.expression, profile, day) is True}
+    fits = {rule_id: v for rule_id, v in versions.items() if rules.evaluate(v.expression, profile, day, v.period) is True}
     now = timezone.now()
     with transaction.atomic():
         existing = {m.rule_id: m for m in Match.objects.select_for_update().filter(enterprise=org)}
@@ -254,7 +254,7 @@ def _bring_group(group, versions, profiles):
         with transaction.atomic():
             for rule in group:
                 version = versions.get(rule.pk)
-                total += _bring_to(rule, version, profiles.qualifying(version.expression) if version
+                total += _bring_to(rule, version, profiles.qualifying(version.expression, version.period) if version
                                    else np.empty(0, np.int64))
         return total
 

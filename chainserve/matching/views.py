@@ -80,7 +80,8 @@ class RuleVersionView(LoginRequiredMixin, View):
 
     def render_form(self, request, form, item, status=200):
         return render(request, self.template_name, {"form": form, "item": item, "example": EXAMPLE,
-                                                    "fields": rules.FIELDS.values()}, status=status)
+                                                    "fields": rules.FIELDS.values(),
+                                                    "product_fields": rules.PRODUCT_FIELDS.values()}, status=status)
 
     def get(self, request, pk=None):
         item = self.item(request, pk)
@@ -152,7 +153,7 @@ class MatchedForYouView(LoginRequiredMixin, View):
             "rule__policy", "rule__product", "version").order_by("state", "-created", "-pk")
         page = Paginator(mine.exclude(state=MatchState.DISMISSED), self.per_page).get_page(request.GET.get("page"))
         for m in page.object_list:  # explained only for the page shown
-            m.verdict = rules.explain(m.version.expression, profile, today, names)
+            m.verdict = rules.explain(m.version.expression, profile, today, names, m.version.period)
         near_misses = self.near_misses(mine, profile, today, names) if page.number == 1 else []
         shown = len(near_misses) if request.GET.get("near") == "all" else self.near_shown
         return render(request, "matching/mine.html", {
@@ -167,8 +168,9 @@ class MatchedForYouView(LoginRequiredMixin, View):
         that is only unknown (a field not filled in) first, then in the order of the rules."""
         matched_rules = set(mine.values_list("rule_id", flat=True))
         versions = services.versions_in_force(today)
-        near = [(v.rule_id, rules.explain(v.expression, profile, today, names)) for rule_id, v in versions.items()
-                if rule_id not in matched_rules and rules.near_miss(v.expression, profile, today)]
+        near = [(v.rule_id, rules.explain(v.expression, profile, today, names, v.period))
+                for rule_id, v in versions.items()
+                if rule_id not in matched_rules and rules.near_miss(v.expression, profile, today, v.period)]
         near.sort(key=lambda pair: (pair[1].missing[0].status != rules.UNKNOWN, pair[0]))
         items = Rule.objects.select_related("policy", "product").in_bulk([rule_id for rule_id, _v in near])
         return [(items[rule_id], verdict) for rule_id, verdict in near]
@@ -193,7 +195,7 @@ class MatchView(LoginRequiredMixin, View):
             match = Match.objects.select_related("rule__policy", "rule__product", "version", "enterprise").get(
                 pk=match.pk)
         verdict = rules.explain(match.version.expression, profiles.profile_of(match.enterprise), timezone.localdate(),
-                                profiles.display_names())
+                                profiles.display_names(), match.version.period)
         return render(request, "matching/match.html", {"match": match, "item": match.rule.item, "verdict": verdict})
 
 

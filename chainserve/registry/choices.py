@@ -56,6 +56,13 @@ class Phase(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class ApprovalType(models.TextChoices):
+    """Which approval a product's approval date is of — 批准类型."""
+
+    CLINICAL_TRIAL = "clinical_trial", _("Clinical-trial approval")
+    MARKETING = "marketing", _("Marketing approval")
+
+
 class Expedited(models.TextChoices):
     BREAKTHROUGH = "breakthrough", _("Breakthrough therapy")
     CONDITIONAL = "conditional", _("Conditional approval")

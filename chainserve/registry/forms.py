@@ -134,8 +134,15 @@ class ProductForm(ScopedModelForm):
 
     class Meta:
         model = Product
-        fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approved_on"]
+        fields = ["name", "kind", "indication", "drug_class", "phase", "expedited", "approval_type", "approved_on"]
         widgets = {"approved_on": forms.DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        if "approval_type" in data:  # in cleaned_data too, for those who save from it (the workbook's sheet)
+            data["approval_type"] = data["approval_type"] or Product.implied_approval_type(
+                data.get("phase") or "", data.get("approved_on"))
+        return data
 
 
 class CorrectionRequestForm(forms.Form):

@@ -16,6 +16,7 @@ from chainserve.core.search import Searchable
 from .choices import (
     CORRECTABLE_FIELDS,
     RELATION_INVERSE,
+    ApprovalType,
     CorrectionStatus,
     DrugClass,
     Expedited,
@@ -186,6 +187,8 @@ class Product(Searchable, ScopedModel, TimeStampedModel):
         _("expedited programmes"), default=list, blank=True,
         help_text=_("NMPA programmes: breakthrough, conditional, priority, special."),
     )
+    approval_type = models.CharField(_("approval type"), max_length=16, choices=ApprovalType.choices, blank=True,
+                                     help_text=_("The approval the approval date is of."))
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
 
     search_fields = ("name",)
@@ -207,8 +210,21 @@ class Product(Searchable, ScopedModel, TimeStampedModel):
         bad = [p for p in self.expedited or [] if p not in Expedited.values]
         if bad:
             raise ValidationError({"expedited": _("Unknown expedited programme: %s") % ", ".join(map(str, bad))})
-        if self.approved_on and self.phase and self.phase != Phase.APPROVED:
-            raise ValidationError({"approved_on": _("Only an approved product has an approval date.")})
+        self.approval_type = self.approval_type or self.implied_approval_type(self.phase, self.approved_on)
+        if self.approved_on and not self.approval_type:
+            raise ValidationError({"approved_on": _("Only an approved product has an approval date, unless its "
+                                                    "approval type is a clinical-trial approval.")})
+        if self.approval_type == ApprovalType.MARKETING and self.phase and self.phase != Phase.APPROVED:
+            raise ValidationError({"approval_type": _("Only an approved product has a marketing approval.")})
+        if self.approval_type == ApprovalType.CLINICAL_TRIAL and self.phase in (Phase.PRECLINICAL, Phase.APPROVED):
+            raise ValidationError({"approval_type": _("A clinical-trial approval is for a product in clinical "
+                                                      "trials (phase I to NDA filed).")})
+
+    @staticmethod
+    def implied_approval_type(phase, approved_on):
+        """The approval type of a date given without one: an approved product's (or one whose phase is not
+        filled in) is its marketing approval — what the date meant before the type was kept."""
+        return ApprovalType.MARKETING if approved_on and phase in (Phase.APPROVED, "") else ""
 
     @classmethod
     def scope(cls, user, action):

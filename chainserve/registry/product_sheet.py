@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chainserve.core.importing import Importer, choice_lookup
 
-from .choices import DrugClass, Expedited, Phase, ProductKind
+from .choices import ApprovalType, DrugClass, Expedited, Phase, ProductKind
 from .forms import ProductForm
 from .models import Organization, Product
 
@@ -27,11 +27,12 @@ PRODUCT_HEADERS = {
     "drug_class": ["注册分类", "drug_class"],
     "phase": ["研发阶段", "阶段", "phase"],
     "expedited": ["加快上市程序", "加快程序", "expedited"],
+    "approval_type": ["批准类型", "approval_type"],
     "approved_on": ["获批日期", "批准日期", "approved_on"],
 }
 PRODUCT_FIELDS = ProductForm.Meta.fields
 CHOICES = {"kind": ProductKind.choices, "drug_class": DrugClass.choices, "phase": Phase.choices,
-           "expedited": Expedited.choices}
+           "approval_type": ApprovalType.choices, "expedited": Expedited.choices}
 AMBIGUOUS = object()
 
 
@@ -54,7 +55,7 @@ class ProductRowForm(ProductForm):
 
     def __init__(self, data, refs):
         data = dict(data)
-        for name in ("kind", "drug_class", "phase"):
+        for name in ("kind", "drug_class", "phase", "approval_type"):
             raw = str(data.get(name) or "").strip()
             data[name] = _lookup(name).get(raw.lower(), raw)
         data["kind"] = data["kind"] or ProductKind.DRUG

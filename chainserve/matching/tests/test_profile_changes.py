@@ -2,8 +2,11 @@
 through the API, a product saved, a workbook import, the admin. Each shows a match appear, then disappear,
 once the worker has run what the write queued."""
 
+import datetime
+
 import pytest
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from chainserve.core.models import OutboxTask
 from chainserve.core.tasks import relay_outbox
@@ -90,6 +93,21 @@ def test_a_product_saved_through_the_services_makes_then_unmakes_the_match(catal
     assert matched(rule) == ["溫州康寧醫藥有限公司"]
 
     product.phase = "phase3"
+    registry_services.save_product(catalogue.users.office, product)
+    run_worker()
+    assert matched(rule) == []
+
+
+def test_a_product_s_approval_saved_through_the_services_makes_then_unmakes_a_product_condition_match(catalogue):
+    world = catalogue.world
+    rule = rule_for(catalogue, {"product": {"all": [{"field": "approval_type", "op": "eq", "value": "clinical_trial"},
+                                                    {"field": "approved_on", "op": "in_policy_year"}]}})
+    product = registry_services.save_product(catalogue.users.office, ProductFactory.build(
+        organization=world.wz, phase="phase1", approval_type="clinical_trial", approved_on=timezone.localdate()))
+    run_worker()
+    assert matched(rule) == ["溫州康寧醫藥有限公司"]
+
+    product.approved_on = timezone.localdate() - datetime.timedelta(days=3660)
     registry_services.save_product(catalogue.users.office, product)
     run_worker()
     assert matched(rule) == []

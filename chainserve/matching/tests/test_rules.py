@@ -110,3 +110,127 @@ def test_groups_are_described_and_a_single_condition_is_never_a_near_miss():
                                    "not (listing status is Not listed)")
     verdict = rules.explain({"field": "employees", "op": "gt", "value": 500}, PROFILE, TODAY)
     assert verdict.status == "not_met" and not verdict.near_miss
+
+
+# ---------------------------------------------------------------- conditions over one product
+
+CLASS_1_IN_TRIALS = {"product": {"all": [{"field": "drug_class", "op": "eq", "value": "chem1"},
+                                         {"field": "phase", "op": "at_least", "value": "phase1"},
+                                         {"field": "approved_on", "op": "in_policy_year"}]}}
+
+
+def product(name, **values):
+    blank = {"kind": "drug", "drug_class": None, "phase": None, "approval_type": None, "approved_on": None,
+             "expedited": set()}
+    return dict(blank, name=name, **values)
+
+
+@pytest.mark.parametrize(("rule", "path", "message"), [
+    ({"product": {"field": "dosage", "op": "eq", "value": "x"}}, "product.field",
+     "Unknown product field 'dosage'. Known product fields: kind, drug_class, phase, approval_type, approved_on, "
+     "expedited."),
+    ({"all": [{"product": {"all": [{"field": "phase", "op": "has", "value": "phase1"}]}}]},
+     "all[0].product.all[0].op", "phase does not take the operator 'has'"),
+    ({"product": {"field": "drug_class", "op": "eq", "value": "chem9"}}, "product.value",
+     "'chem9' is not a value of drug_class"),
+    ({"product": {"field": "approved_on", "op": "between", "value": ["2026-12-31", "2026-01-01"]}},
+     "product.value", "The period ends before it begins."),
+    ({"product": {"field": "approved_on", "op": "between", "value": "2026"}}, "product.value",
+     "between needs a list of two dates"),
+    ({"product": {"field": "approved_on", "op": "between", "value": ["2026-01-01", "2026-02-30"]}},
+     "product.value[1]", "YYYY-MM-DD"),
+    ({"product": {"field": "approved_on", "op": "in_policy_year", "value": "2026"}}, "product.value",
+     "in_policy_year takes no value"),
+    ({"product": {"field": "approved_on", "op": "age_years_lt", "value": 3}}, "product.op",
+     "does not take the operator 'age_years_lt'"),
+    ({"product": {"product": {"field": "kind", "op": "eq", "value": "drug"}}}, "product.product",
+     "A product condition cannot hold another product condition."),
+    ({"product": {"field": "kind", "op": "eq", "value": "drug"}, "not": {}}, "rule", "stands alone"),
+    ({"product": []}, "product", "Each part of a rule is an object"),
+    ({"field": "drug_class", "op": "eq", "value": "chem1"}, "op", "drug_class does not take the operator 'eq'"),
+])
+def test_a_malformed_product_condition_is_refused_naming_the_wrong_part(rule, path, message):
+    with pytest.raises(rules.RuleError) as e:
+        rules.validate(rule)
+    assert e.value.path == path
+    assert message in e.value.message
+
+
+def test_the_conditions_of_a_product_condition_hold_for_one_and_the_same_product():
+    # A class-1 drug in preclinical work plus an approved class-3 generic: the two sets read as "class 1 and
+    # approved", one product does not.
+    mixed = dict(PROFILE, drug_class={"chem1", "chem3"}, phase={"preclinical", "approved"}, products=[
+        product("新药A", drug_class="chem1", phase="preclinical"),
+        product("仿制药B", drug_class="chem3", phase="approved", approval_type="marketing",
+                approved_on=datetime.date(2019, 5, 1))])
+    by_sets = {"all": [{"field": "drug_class", "op": "has", "value": "chem1"},
+                       {"field": "phase", "op": "has", "value": "approved"}]}
+    one_product = {"product": {"all": [{"field": "drug_class", "op": "eq", "value": "chem1"},
+                                       {"field": "phase", "op": "eq", "value": "approved"}]}}
+    assert rules.evaluate(by_sets, mixed, TODAY) is True
+    assert rules.evaluate(one_product, mixed, TODAY) is False
+    assert rules.evaluate({"not": one_product}, mixed, TODAY) is True
+    assert rules.evaluate(one_product, dict(PROFILE, products=[]), TODAY) is False  # no product at all
+
+
+def test_an_approval_a_decade_ago_is_not_within_the_policy_year():
+    old = dict(PROFILE, products=[product("X-101", drug_class="chem1", phase="phase2",
+                                          approval_type="clinical_trial", approved_on=datetime.date(2016, 3, 2))])
+    fresh = dict(PROFILE, products=[product("X-101", drug_class="chem1", phase="phase2",
+                                            approval_type="clinical_trial", approved_on=datetime.date(2026, 3, 2))])
+    assert rules.evaluate(CLASS_1_IN_TRIALS, old, TODAY) is False
+    assert rules.evaluate(CLASS_1_IN_TRIALS, fresh, TODAY) is True
+    # the calendar year of the day evaluated, unless the version's effective period has both ends
+    assert rules.evaluate(CLASS_1_IN_TRIALS, fresh, datetime.date(2027, 1, 1)) is False
+    period = (datetime.date(2025, 7, 1), datetime.date(2026, 6, 30))
+    assert rules.evaluate(CLASS_1_IN_TRIALS, fresh, datetime.date(2025, 8, 1), period) is True
+    assert rules.evaluate(CLASS_1_IN_TRIALS, fresh, TODAY, (datetime.date(2026, 4, 1), None)) is True
+    assert rules.evaluate(CLASS_1_IN_TRIALS, fresh, TODAY, (datetime.date(2026, 4, 1), datetime.date(2027, 3, 31))) \
+        is False
+    between = {"product": {"field": "approved_on", "op": "between", "value": ["2016-01-01", "2016-03-02"]}}
+    assert rules.evaluate(between, old, TODAY) is True
+    assert rules.evaluate(between, fresh, TODAY) is False
+
+
+def test_a_product_field_not_filled_in_is_unknown_unless_another_product_decides():
+    unfilled = product("Y", drug_class="chem1")  # phase not filled in
+    assert rules.evaluate(CLASS_1_IN_TRIALS, dict(PROFILE, products=[unfilled]), TODAY) is None
+    assert rules.evaluate(CLASS_1_IN_TRIALS, dict(PROFILE, products=[unfilled, product("Z", drug_class="chem1",
+                          phase="phase1", approval_type="clinical_trial", approved_on=TODAY)]), TODAY) is True
+    expedited = {"product": {"field": "expedited", "op": "has", "value": "breakthrough"}}
+    assert rules.evaluate(expedited, dict(PROFILE, products=[unfilled]), TODAY) is False  # a set is never unknown
+
+
+def test_the_explanation_names_the_product_that_meets_the_condition():
+    from django.utils import translation
+
+    profile = dict(PROFILE, products=[
+        product("仿制药B", drug_class="chem3", phase="approved", approval_type="marketing",
+                approved_on=datetime.date(2019, 5, 1)),
+        product("X-101", drug_class="chem1", phase="phase1", approval_type="clinical_trial",
+                approved_on=datetime.date(2026, 3, 2))])
+    with translation.override("zh-hans"):
+        [condition] = rules.explain(CLASS_1_IN_TRIALS, profile, TODAY).conditions
+    assert condition.status == "met"
+    assert condition.text == "同一产品满足：注册分类为化学药品1类，且研发阶段达到I期临床及以后，且批准日期在政策年度内"
+    assert condition.actual == "产品 X-101：化学药品1类 ✔，I期临床 ✔，临床试验批准 2026-03-02 ✔"
+    assert [(p.path, p.status) for p in condition.parts] == [
+        ("product.all[0]", "met"), ("product.all[1]", "met"), ("product.all[2]", "met")]
+    assert rules.describe(CLASS_1_IN_TRIALS) == ("one product with: registration class is Chemical drug class 1 "
+                                                 "and phase at Phase I or later and approval date within the "
+                                                 "policy year")
+
+
+def test_a_near_miss_names_the_product_that_came_closest():
+    rule = {"all": [{"field": "labels", "op": "has", "value": "hitech"}, CLASS_1_IN_TRIALS]}
+    profile = dict(PROFILE, products=[
+        product("仿制药B", drug_class="chem3", phase="approved"),
+        product("X-101", drug_class="chem1", phase="phase1", approval_type="clinical_trial",
+                approved_on=datetime.date(2016, 3, 2))])
+    verdict = rules.explain(rule, profile, TODAY)
+    assert verdict.near_miss and rules.near_miss(rule, profile, TODAY)
+    [missing] = verdict.missing
+    assert missing.path == "all[1]"
+    assert missing.actual == ("Product X-101: Chemical drug class 1 ✔, Phase I ✔, "
+                              "Clinical-trial approval 2016-03-02 ✘")
+    assert rules.explain(rule, dict(PROFILE, products=[]), TODAY).missing[0].actual == "no products"

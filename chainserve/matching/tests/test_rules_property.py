@@ -1,6 +1,7 @@
-"""The three evaluators agree: random rules over random saved profiles (with missing values), compiled to SQL,
-evaluated in Python one enterprise at a time, and evaluated over all the profiles at once as columns (the full
-recompute's), select the same enterprises — on whichever database the tests run on."""
+"""The three evaluators agree: random rules (with product conditions) over random saved profiles (with missing
+values and several products each), compiled to SQL, evaluated in Python one enterprise at a time, and evaluated
+over all the profiles at once as columns (the full recompute's), select the same enterprises — on whichever
+database the tests run on, on several days and policy years."""
 
 import datetime
 
@@ -13,7 +14,16 @@ from chainserve.chains.models import Chain, Placement, Segment
 from chainserve.matching import rules, vectors
 from chainserve.matching.profiles import compile_rule
 from chainserve.matching.profiles import profiles as load_profiles
-from chainserve.registry.choices import DrugClass, ListingStatus, OrgKind, OrgSize, Phase
+from chainserve.registry.choices import (
+    ApprovalType,
+    DrugClass,
+    Expedited,
+    ListingStatus,
+    OrgKind,
+    OrgSize,
+    Phase,
+    ProductKind,
+)
 from chainserve.registry.models import District, Label, Organization, Product
 
 DISTRICTS = ["420101", "420102"]
@@ -21,8 +31,19 @@ PARKS = ["光谷生物城", "东湖园区"]
 LABELS = ["hitech", "srdi", "chain-owner"]
 SEGMENTS = ["生物药", "抗体药物", "医疗服务"]  # 抗体药物 sits under 生物药
 TODAYS = [datetime.date(2024, 2, 29), datetime.date(2026, 3, 1), datetime.date(2025, 6, 15)]
+PERIODS = [None, (datetime.date(2025, 3, 1), datetime.date(2026, 2, 28)), (datetime.date(2024, 1, 1), None)]
+EDGES = [datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), datetime.date(2025, 3, 1),
+         datetime.date(2026, 2, 28), datetime.date(2026, 1, 1), datetime.date(2025, 12, 31)]
 
 dates = st.dates(datetime.date(1990, 1, 1), datetime.date(2026, 12, 31))
+products = st.fixed_dictionaries({  # codes left blank or outside the choices count as unfilled
+    "kind": st.sampled_from(["", *ProductKind.values]),
+    "drug_class": st.sampled_from(["", "xx", *DrugClass.values]),
+    "phase": st.sampled_from(["", *Phase.values]),
+    "approval_type": st.sampled_from(["", *ApprovalType.values]),
+    "approved_on": st.none() | dates | st.sampled_from(EDGES),
+    "expedited": st.lists(st.sampled_from([*Expedited.values, "other"]), max_size=2, unique=True),
+})
 profiles = st.fixed_dictionaries({
     "district": st.none() | st.sampled_from(DISTRICTS),
     "park": st.none() | st.sampled_from(PARKS),
@@ -33,12 +54,11 @@ profiles = st.fixed_dictionaries({
     "listing_status": st.sampled_from(ListingStatus.values),
     "labels": st.sets(st.sampled_from(LABELS)),
     "segment": st.sets(st.sampled_from(SEGMENTS)),
-    "products": st.lists(st.tuples(st.sampled_from(["", *Phase.values]), st.sampled_from(["", *DrugClass.values])),
-                         max_size=2),
+    "products": st.lists(products, max_size=3),
 })
 
 
-def _values(name):
+def _values(name, fields=rules.FIELDS):
     """Values a rule may compare name with: those the profiles use, and one nobody has."""
     texts = {"district": DISTRICTS + ["999999"], "park": PARKS + ["无此园区"], "labels": LABELS + ["none-such"],
              "segment": SEGMENTS + ["原料药"]}
@@ -46,37 +66,40 @@ def _values(name):
         return st.sampled_from(texts[name])
     if name == "employees":
         return st.integers(0, 400)
-    if name == "founded_on":
-        return dates.map(datetime.date.isoformat)
-    return st.sampled_from(rules.FIELDS[name].choices)
+    if fields[name].kind == "date":
+        return (dates | st.sampled_from(EDGES)).map(datetime.date.isoformat)
+    return st.sampled_from(fields[name].choices)
 
 
 @st.composite
-def comparisons(draw):
-    name = draw(st.sampled_from(list(rules.FIELDS)))
-    spec = rules.FIELDS[name]
+def comparisons(draw, fields=rules.FIELDS):
+    name = draw(st.sampled_from(list(fields)))
+    spec = fields[name]
     op = draw(st.sampled_from(spec.ops))
     node = {"field": name, "op": op}
-    if op in rules.NULL_OPS:
+    if op in rules.VALUELESS_OPS:
         return node
     if op in rules.LIST_OPS:
-        node["value"] = draw(st.lists(_values(name), min_size=1, max_size=3, unique=True))
+        node["value"] = draw(st.lists(_values(name, fields), min_size=1, max_size=3, unique=True))
+    elif op == "between":
+        node["value"] = sorted(draw(st.lists(_values(name, fields), min_size=2, max_size=2)))
     elif op in rules.AGE_OPS:
         node["value"] = draw(st.integers(0, 6))
     else:
-        node["value"] = draw(_values(name))
+        node["value"] = draw(_values(name, fields))
     return node
 
 
-rule_trees = st.recursive(
-    comparisons(),
-    lambda kids: st.one_of(
+def trees(leaves, max_leaves):
+    return st.recursive(leaves, lambda kids: st.one_of(
         st.builds(lambda parts: {"all": parts}, st.lists(kids, min_size=1, max_size=3)),
         st.builds(lambda parts: {"any": parts}, st.lists(kids, min_size=1, max_size=3)),
         st.builds(lambda part: {"not": part}, kids),
-    ),
-    max_leaves=6,
-)
+    ), max_leaves=max_leaves)
+
+
+product_conditions = trees(comparisons(rules.PRODUCT_FIELDS), 4).map(lambda inner: {"product": inner})
+rule_trees = trees(comparisons() | product_conditions, 6)
 
 
 @pytest.fixture
@@ -101,16 +124,16 @@ def _save(profile, places, i):
     org.labels.set([labels[s] for s in profile["labels"]])
     for name in profile["segment"]:
         Placement.objects.create(segment=segments[name], organization=org)
-    for j, (phase, drug_class) in enumerate(profile["products"]):
-        Product.objects.create(organization=org, name=f"P{j}", phase=phase, drug_class=drug_class)
+    for j, product in enumerate(profile["products"]):  # not cleaned: any mixture an import might have left
+        Product.objects.create(organization=org, name=f"P{j}", **product)
     return org
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(rule_list=st.lists(rule_trees, min_size=1, max_size=4), drawn=st.lists(profiles, min_size=1, max_size=6),
-       today=st.sampled_from(TODAYS))
-def test_compiled_query_python_and_columns_select_the_same_enterprises(places, rule_list, drawn, today):
+       today=st.sampled_from(TODAYS), period=st.sampled_from(PERIODS))
+def test_compiled_query_python_and_columns_select_the_same_enterprises(places, rule_list, drawn, today, period):
     with transaction.atomic():
         ids = [_save(p, places, i).pk for i, p in enumerate(drawn)]
         loaded = load_profiles(ids)
@@ -118,10 +141,15 @@ def test_compiled_query_python_and_columns_select_the_same_enterprises(places, r
         columns = vectors.Profiles(enterprises, today)
         for rule in rule_list:
             rules.validate(rule)
-            in_sql = set(enterprises.filter(compile_rule(rule, today)).values_list("pk", flat=True))
-            in_python = {pk for pk in ids if rules.evaluate(rule, loaded[pk], today) is True}
+            in_sql = set(enterprises.filter(compile_rule(rule, today, period)).values_list("pk", flat=True))
+            in_python = {pk for pk in ids if rules.evaluate(rule, loaded[pk], today, period) is True}
             assert in_sql == in_python, rule
-            assert columns.qualifying(rule).tolist() == sorted(in_python), rule
+            assert columns.qualifying(rule, period).tolist() == sorted(in_python), rule
             # explain() reaches the same verdict as evaluate()
-            assert {pk for pk in ids if rules.explain(rule, loaded[pk], today).qualifies} == in_python
+            assert {pk for pk in ids if rules.explain(rule, loaded[pk], today, period=period).qualifies} == in_python
+            # and so does the rule's negation: certainly false agrees too, not only certainly true
+            negated = {"not": rule}
+            out_sql = set(enterprises.filter(compile_rule(negated, today, period)).values_list("pk", flat=True))
+            assert out_sql == {pk for pk in ids if rules.evaluate(rule, loaded[pk], today, period) is False}, rule
+            assert columns.qualifying(negated, period).tolist() == sorted(out_sql), rule
         transaction.set_rollback(True)

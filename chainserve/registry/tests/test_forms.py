@@ -1,9 +1,11 @@
 """Create and edit pages of the registry: the message next to the field, and nothing saved on bad input."""
 
+import datetime
+
 import pytest
 
 from chainserve.registry.choices import RelationKind
-from chainserve.registry.models import Organization, Person, Relationship
+from chainserve.registry.models import Organization, Person, Product, Relationship
 from chainserve.registry.tests.factories import make_uscc, wrong_check_char
 from chainserve.registry.tests.test_validators import NOT_VALID
 
@@ -207,3 +209,42 @@ def test_a_relationship_is_shown_from_both_sides(world, client_as):
 
     assert f'supplies <a href="/registry/organizations/{world.nfs.pk}/">{world.nfs.name}</a>' in supplier
     assert f'supplied by <a href="/registry/organizations/{world.wz.pk}/">{world.wz.name}</a>' in customer
+
+
+def product_form(**overrides):
+    data = {"name": "X-101", "kind": "drug", "drug_class": "chem1", "phase": "phase1"}
+    data.update(overrides)
+    return data
+
+
+def test_a_product_s_approval_is_saved_with_its_type(world, client_as):
+    response = client_as(world.users.office).post(f"/registry/organizations/{world.wz.pk}/products/add/",
+                                                  product_form(approval_type="clinical_trial", approved_on="2026-03-02"))
+
+    assert response.status_code == 302
+    assert list(Product.objects.filter(organization=world.wz).values_list("name", "approval_type", "approved_on")) \
+        == [("X-101", "clinical_trial", datetime.date(2026, 3, 2))]
+
+
+@pytest.mark.parametrize(("fields", "errors"), [
+    ({"phase": "preclinical", "approval_type": "clinical_trial"}, {"approval_type": [
+        "A clinical-trial approval is for a product in clinical trials (phase I to NDA filed)."]}),
+    ({"phase": "phase3", "approval_type": "marketing"}, {"approval_type": [
+        "Only an approved product has a marketing approval."]}),
+    ({"phase": "phase3", "approved_on": "2026-03-02"}, {"approved_on": [
+        "Only an approved product has an approval date, unless its approval type is a clinical-trial approval."]}),
+])
+def test_a_product_s_approval_that_does_not_fit_its_phase_is_refused_at_the_field(world, client_as, fields, errors):
+    response = client_as(world.users.office).post(f"/registry/organizations/{world.wz.pk}/products/add/",
+                                                  product_form(**fields))
+
+    assert response.status_code == 200  # the form again, with the message at the field
+    assert response.context["form"].errors == errors
+    assert not Product.objects.filter(organization=world.wz).exists()
+
+
+def test_an_approved_product_s_date_without_a_type_is_its_marketing_approval(world):
+    product = Product(organization=world.wz, name="仿制药B", drug_class="chem3", phase="approved",
+                      approved_on="2019-05-01")
+    product.full_clean()
+    assert product.approval_type == "marketing"

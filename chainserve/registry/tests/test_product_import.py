@@ -66,6 +66,23 @@ def test_products_of_new_and_known_organisations_are_imported_with_them(world, b
         ("武汉纽福斯生物科技有限公司", "NR082", "drug", "bio1", "approved", [], datetime.date(2026, 5, 10)),
     ]
     assert Product.objects.get(name="NR082").history.first().history_user == world.users.office
+    assert Product.objects.get(name="NR082").approval_type == "marketing"  # an approved product's date
+
+
+def test_a_clinical_trial_approval_is_read_with_its_type(world, tmp_path):
+    wb = Workbook()
+    wb.active.append(["名称"])
+    ws = wb.create_sheet("产品")
+    ws.append(["企业", "产品名称", "研发阶段", "批准类型", "获批日期"])
+    ws.append([world.nfs.uscc, "NR090", "I期临床", "临床试验批准", datetime.date(2026, 3, 2)])
+    path = tmp_path / "book.xlsx"
+    wb.save(path)
+
+    result = services.import_organizations(path, world.users.office)
+
+    assert result.errors == []
+    assert list(Product.objects.filter(name="NR090").values_list("phase", "approval_type", "approved_on")) == [
+        ("phase1", "clinical_trial", datetime.date(2026, 3, 2))]
 
 
 def test_a_product_of_the_same_name_at_the_same_organisation_is_replaced(world, book):
@@ -96,7 +113,8 @@ def test_one_bad_product_row_writes_neither_sheet_and_lists_every_bad_row(world,
         RowError(3, ["名称: This field is required."]),
         RowError(3, ["企业: No organisation has the name or credit code 明湖无此企业."], "产品"),
         RowError(4, ["研发阶段: Select a valid choice. phase9 is not one of the available choices."], "产品"),
-        RowError(5, ["获批日期: Only an approved product has an approval date."], "产品"),
+        RowError(5, ["获批日期: Only an approved product has an approval date, unless its approval type is a "
+                     "clinical-trial approval."], "产品"),
         RowError(6, ["加快上市程序: Select a valid choice. 快速 is not one of the available choices."], "产品"),
         RowError(7, ["Same record as row 2."], "产品"),
     ]

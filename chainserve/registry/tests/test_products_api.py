@@ -29,7 +29,7 @@ def test_the_office_adds_reads_changes_and_deletes_a_product(world, api_as):
     assert created.status_code == 201, created.content
     body = created.json()
     assert {k: v for k, v in body.items() if k not in {"id", "created", "updated"}} == {
-        "organization": world.nfs.pk, **NEW, "approved_on": None}
+        "organization": world.nfs.pk, **NEW, "approval_type": "", "approved_on": None}
     product = Product.objects.get(pk=body["id"])
     assert (product.organization, product.expedited, product.history.first().history_user) == (
         world.nfs, ["breakthrough", "priority"], world.users.office)
@@ -42,7 +42,8 @@ def test_the_office_adds_reads_changes_and_deletes_a_product(world, api_as):
 
     assert changed.status_code == 200, changed.content
     product.refresh_from_db()
-    assert (product.phase, product.approved_on) == ("approved", datetime.date(2026, 3, 1))
+    assert (product.phase, product.approval_type, product.approved_on) == (
+        "approved", "marketing", datetime.date(2026, 3, 1))  # an approved product's date: its marketing approval
 
     put = api.put(f"{PRODUCTS}{product.pk}/", {**changed.json(), "indication": "视神经病变"}, format="json")
     assert put.status_code == 200, put.content
@@ -115,7 +116,10 @@ def test_the_office_may_not_touch_the_products_of_a_firm_on_another_office_s_cha
     ({"expedited": ["fast"]}, {"expedited": {"0": ['"fast" is not a valid choice.']}}),
     ({"expedited": "breakthrough"}, {"expedited": ['Expected a list of items but got type "str".']}),
     ({"phase": "phase2", "approved_on": "2026-01-01"},
-     {"approved_on": ["Only an approved product has an approval date."]}),
+     {"approved_on": ["Only an approved product has an approval date, unless its approval type is a clinical-trial "
+                      "approval."]}),
+    ({"phase": "phase2", "approval_type": "marketing"},
+     {"approval_type": ["Only an approved product has a marketing approval."]}),
     ({"name": ""}, {"name": ["This field may not be blank."]}),
     ({"pipeline": "x"}, {"pipeline": ["Unknown field."]}),
 ])
