@@ -2,7 +2,7 @@
 and party building (coordination.metrics)."""
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.choices import LeadStage
@@ -28,8 +28,22 @@ def enterprises(period, scope, item=None):
 
 
 def _labelled(slug):
-    """Carrying the label: `pk IN (…)`, which PostgreSQL hashes once for the whole aggregate."""
-    return Q(pk__in=Organization.labels.through.objects.filter(label__slug=slug).values("organization_id"))
+    """Carrying the label, as a condition for the enterprises of a scope (None: any scope, the records' list).
+    Over a chain's enterprises a correlated EXISTS: one index probe per enterprise. Over a district or the city
+    `pk IN (…)`, which PostgreSQL hashes once for the whole aggregate — but it hashes every enterprise of the city
+    with the label (276,417 for 高新技术企业 at a province's size): 0.3–0.4 s even for a chain of 254 enterprises,
+    10 ms with EXISTS; for the city's 920,329 enterprises EXISTS is the slower (issue 21)."""
+    rows = Organization.labels.through.objects.filter(label__slug=slug)
+
+    def condition(scope=None):
+        if scope is not None and scope.chain is not None:
+            return Q(Exists(rows.filter(organization_id=OuterRef("pk"))))
+        return Q(pk__in=rows.values("organization_id"))
+    return condition
+
+
+def _condition(condition, scope=None):
+    return condition(scope) if callable(condition) else condition
 
 
 ENTERPRISE_CONDITIONS = {}  # figure key -> the condition on an enterprise it counts (None: every one)
@@ -46,7 +60,7 @@ def _enterprise_counts(period, scope):
     every enterprise with two label tests, 0.6 s on each view of the dashboard (issue 21)."""
     def count():
         return enterprises(period, scope).aggregate(
-            **{key: Count("pk", filter=condition) for key, condition in ENTERPRISE_CONDITIONS.items()})
+            **{key: Count("pk", filter=_condition(condition, scope)) for key, condition in ENTERPRISE_CONDITIONS.items()})
 
     def cached():
         if scope.visible(Organization).query.where:  # the viewer sees only some organisations: their own count
@@ -64,7 +78,7 @@ def _enterprise_figure(key, label, condition=None):
 
     def records(period, scope, item=None):
         qs = enterprises(period, scope)
-        return qs if condition is None else qs.filter(condition)
+        return qs if condition is None else qs.filter(_condition(condition))
 
     def compute(period, scope):
         return _enterprise_counts(period, scope)[key]
