@@ -31,8 +31,8 @@ def _labelled(slug):
     """Carrying the label, as a condition for the enterprises of a scope (None: any scope, the records' list).
     Over a chain's enterprises a correlated EXISTS: one index probe per enterprise. Over a district or the city
     `pk IN (…)`, which PostgreSQL hashes once for the whole aggregate — but it hashes every enterprise of the city
-    with the label (276,417 for 高新技术企业 at a province's size): 0.3–0.4 s even for a chain of 254 enterprises,
-    10 ms with EXISTS; for the city's 920,329 enterprises EXISTS is the slower (issue 21)."""
+    with the label (276,417 for 高新技术企业 at a province's size): 0.15–0.4 s even for a chain of 254 enterprises,
+    1–9 ms with EXISTS (0.7–0.8 s either way for 50,000); for the city's 920,329 EXISTS is the slower (issue 21)."""
     rows = Organization.labels.through.objects.filter(label__slug=slug)
 
     def condition(scope=None):
