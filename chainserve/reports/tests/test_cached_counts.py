@@ -38,8 +38,8 @@ def straight(chain=None, district=None):
 def check_all(world):
     admin = world.users.admin
     for chain, district in [(None, None), (world.chain, None), (None, world.dong), (None, world.xi)]:
-        assert counted(Scope(user=admin, chain=chain, district=district)) == straight(chain, district), (chain,
-                                                                                                          district)
+        got = counted(Scope(user=admin, chain=chain, district=district))
+        assert got == straight(chain, district), (chain, district)
 
 
 def organisation_queries(scope):
@@ -49,7 +49,8 @@ def organisation_queries(scope):
 
 
 def test_a_second_view_reads_the_cache_and_a_change_ends_it(world):
-    scope = lambda: Scope(user=world.users.admin)  # noqa: E731  (a new one per view, as the pages make it)
+    def scope():  # a new one per view, as the pages make it
+        return Scope(user=world.users.admin)
 
     assert organisation_queries(scope())  # computed …
     assert organisation_queries(scope()) == []  # … then read from the cache
