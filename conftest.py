@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -24,6 +25,7 @@ def _test_settings(settings, tmp_path):
     settings.AXES_ENABLED = False
     settings.API_REQUESTS_PER_MINUTE = None
     reference.forget()  # no calendar or SLA policy kept from another test's database
+    cache.clear()  # nor cached figures (a database loaded once for several tests keeps its registry stamp)
 
 
 @pytest.fixture(autouse=True)

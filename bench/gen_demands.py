@@ -142,7 +142,7 @@ def cmd_demands(args):
     from chainserve.core.models import User
     from chainserve.core.text import search_document
     from chainserve.demands.models import Assignment, Category, Demand, DemandEvent, DispatchRule
-    from chainserve.demo import DEPARTMENTS
+    from chainserve.demo.names import DEPARTMENTS
     from chainserve.registry.models import Organization
 
     t0 = time.perf_counter()

@@ -306,8 +306,10 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Called by core.profiles.profiles_changed with the ids of organisations whose profile changed, and by
-# core.profiles.catalogue_changed with a catalogue item that changed (the one path from the writes to matching).
-PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profiles_changed"]
+# core.profiles.catalogue_changed with a catalogue item that changed (the one path from the writes to matching,
+# and to the registry figures the reports cache).
+PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profiles_changed",
+                         "chainserve.reports.services.registry_changed"]
 CATALOGUE_CHANGED_HOOKS = ["chainserve.matching.services.item_changed"]
 
 # Called by core.services.enter_official_schedule with (years, calendar before, calendar after, user) once a

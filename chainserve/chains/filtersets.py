@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.filters import SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, SearchFilterSet
 from chainserve.registry.choices import OrgSize
 from chainserve.registry.models import District
 
@@ -37,7 +37,7 @@ class PlacementFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
-    role = django_filters.MultipleChoiceFilter(choices=PlacementRole.choices, label=_("Role"))
+    role = ChoicesFilter(choices=PlacementRole.choices, label=_("Role"))
 
     class Meta:
         model = Placement
@@ -47,7 +47,7 @@ class PlacementFilterSet(SearchFilterSet):
 class CandidateFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     segment = django_filters.NumberFilter(field_name="segments", label=_("Segment"))
-    size = django_filters.MultipleChoiceFilter(choices=OrgSize.choices, label=_("Size"))
+    size = ChoicesFilter(choices=OrgSize.choices, label=_("Size"))
     region = django_filters.CharFilter(lookup_expr="icontains", label=_("Region"))
 
     class Meta:
@@ -60,7 +60,7 @@ class LeadFilterSet(SearchFilterSet):
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     segment = django_filters.NumberFilter(field_name="segment_id", label=_("Segment"))
     candidate = django_filters.NumberFilter(field_name="candidate_id", label=_("Candidate"))
-    stage = django_filters.MultipleChoiceFilter(choices=LeadStage.choices, label=_("Stage"))
+    stage = ChoicesFilter(choices=LeadStage.choices, label=_("Stage"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Followed by me"))
 
     class Meta:

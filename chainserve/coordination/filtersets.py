@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.filters import SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, SearchFilterSet
 
 from .choices import (
     ActionStatus,
@@ -69,7 +69,7 @@ class ActionItemFilterSet(SearchFilterSet):
 
 
 class ActivityFilterSet(SearchFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=ActivityKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=ActivityKind.choices, label=_("Kind"))
     status = django_filters.ChoiceFilter(choices=ActivityStatus.choices, label=_("Status"))
     chain = django_filters.NumberFilter(field_name="chain_id", label=_("Chain"))
     after = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"))
@@ -91,7 +91,7 @@ class RegistrationFilterSet(SearchFilterSet):
 
 
 class AgreementFilterSet(SearchFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=AgreementKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=AgreementKind.choices, label=_("Kind"))
     institution = django_filters.NumberFilter(field_name="institution_id", label=_("Institution"))
     enterprise = django_filters.NumberFilter(field_name="enterprise_id", label=_("Enterprise"))
     activity = django_filters.NumberFilter(field_name="activity_id", label=_("Activity"))

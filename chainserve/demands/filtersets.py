@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
-from chainserve.core.filters import SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, SearchFilterSet
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import District, Organization
 
@@ -29,7 +29,7 @@ def visible_chains(request):
 
 class DemandFilterSet(SearchFilterSet):
     search_paths = ("", "organization")  # its number and title, or its enterprise
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("Status"),
+    status = ChoicesFilter(choices=Status.choices, label=_("Status"),
                                                  widget=forms.CheckboxSelectMultiple)
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from chainserve.core.filters import SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, SearchFilterSet
 
 from .choices import CorrectionStatus, DrugClass, ListingStatus, OrgKind, OrgSize, Phase, ProductKind, RelationKind
 from .models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
@@ -26,13 +26,13 @@ def visible_segments(request):
 
 
 class OrganizationFilterSet(SearchFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=OrgKind.choices, label=_("Kind"), widget=forms.CheckboxSelectMultiple)
+    kind = ChoicesFilter(choices=OrgKind.choices, label=_("Kind"), widget=forms.CheckboxSelectMultiple)
     district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
     park = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(kind=OrgKind.PARK), label=_("Park")
     )
-    listing_status = django_filters.MultipleChoiceFilter(choices=ListingStatus.choices, label=_("Listing status"), widget=forms.CheckboxSelectMultiple)
-    size = django_filters.MultipleChoiceFilter(choices=OrgSize.choices, label=_("Size"), widget=forms.CheckboxSelectMultiple)
+    listing_status = ChoicesFilter(choices=ListingStatus.choices, label=_("Listing status"), widget=forms.CheckboxSelectMultiple)
+    size = ChoicesFilter(choices=OrgSize.choices, label=_("Size"), widget=forms.CheckboxSelectMultiple)
     label = extend_schema_field({"type": "string", "description": _("Labels")})(django_filters.ModelMultipleChoiceFilter(
         field_name="labels__slug", to_field_name="slug", queryset=Label.objects.all(), label=_("Labels"),
         conjoined=True,
@@ -62,7 +62,7 @@ class OrganizationFilterSet(SearchFilterSet):
 
 class PersonFilterSet(SearchFilterSet):
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
-    kind = django_filters.MultipleChoiceFilter(
+    kind = ChoicesFilter(
         field_name="organization__kind", choices=OrgKind.choices, label=_("Kind of organisation")
     )
 
@@ -84,7 +84,7 @@ class ProductFilterSet(SearchFilterSet):
 
 class RelationshipFilterSet(SearchFilterSet):
     search_paths = ("source", "target")
-    kind = django_filters.MultipleChoiceFilter(choices=RelationKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=RelationKind.choices, label=_("Kind"))
     organization = django_filters.NumberFilter(method="filter_organization", label=_("Organisation"))
     active_on = django_filters.DateFilter(method="filter_active", label=_("Active on"))
 
@@ -101,7 +101,7 @@ class RelationshipFilterSet(SearchFilterSet):
 
 class CorrectionRequestFilterSet(SearchFilterSet):
     search_paths = ("organization",)
-    status = django_filters.MultipleChoiceFilter(choices=CorrectionStatus.choices, label=_("Status"),
+    status = ChoicesFilter(choices=CorrectionStatus.choices, label=_("Status"),
                                                  widget=forms.CheckboxSelectMultiple)
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Organisation"))
 

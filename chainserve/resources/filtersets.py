@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.filters import SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, SearchFilterSet
 
 from .choices import ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
 from .forms import split_tags
@@ -11,7 +11,7 @@ from .models import Achievement, Equipment, Expert, FinancialProduct, Policy, Sp
 
 
 class CatalogueFilterSet(SearchFilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
+    status = ChoicesFilter(choices=ItemStatus.choices, label=_("Status"))
     tag = django_filters.CharFilter(method="filter_tag", label=_("Tags"),
                                     help_text=_("Separated by commas or 、, e.g. 融资、研发."))
     owner = django_filters.NumberFilter(method="filter_owner", label=_("Organisation"))
@@ -28,7 +28,7 @@ class CatalogueFilterSet(SearchFilterSet):
 
 
 class PolicyFilterSet(CatalogueFilterSet):
-    level = django_filters.MultipleChoiceFilter(choices=PolicyLevel.choices, label=_("Level"))
+    level = ChoicesFilter(choices=PolicyLevel.choices, label=_("Level"))
     granted_without_application = django_filters.BooleanFilter(label=_("Granted without application"))
     effective_on = django_filters.DateFilter(method="filter_effective_on", label=_("In effect on"))
 
@@ -42,7 +42,7 @@ class PolicyFilterSet(CatalogueFilterSet):
 
 
 class FinancialProductFilterSet(CatalogueFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=ProductKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=ProductKind.choices, label=_("Kind"))
     amount = django_filters.NumberFilter(method="filter_amount", label=_("Amount needed (yuan)"))
 
     class Meta:
@@ -54,7 +54,7 @@ class FinancialProductFilterSet(CatalogueFilterSet):
 
 
 class SpaceFilterSet(CatalogueFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=SpaceKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=SpaceKind.choices, label=_("Kind"))
     min_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="gte", label=_("Area from (m²)"))
     max_area = django_filters.NumberFilter(field_name="area_m2", lookup_expr="lte", label=_("Area up to (m²)"))
     available_by = django_filters.DateFilter(field_name="available_from", lookup_expr="lte",
@@ -66,7 +66,7 @@ class SpaceFilterSet(CatalogueFilterSet):
 
 
 class EquipmentFilterSet(CatalogueFilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=PlatformKind.choices, label=_("Kind"))
+    kind = ChoicesFilter(choices=PlatformKind.choices, label=_("Kind"))
 
     class Meta:
         model = Equipment
@@ -88,7 +88,7 @@ class TalentProgrammeFilterSet(CatalogueFilterSet):
 
 
 class AchievementFilterSet(CatalogueFilterSet):
-    transfer_mode = django_filters.MultipleChoiceFilter(choices=TransferMode.choices, label=_("Transfer mode"))
+    transfer_mode = ChoicesFilter(choices=TransferMode.choices, label=_("Transfer mode"))
 
     class Meta:
         model = Achievement

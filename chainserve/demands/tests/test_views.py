@@ -5,6 +5,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from chainserve.demands import services
@@ -397,3 +399,22 @@ def test_the_inbox_holds_what_the_department_handles_now_nearest_deadline_first(
     assert [d.pk for d in co.context["page"].object_list] == [sooner.pk, later.pk]  # co-handler of both
     assert [d.pk for d in client_as(desk.handler3).get("/demands/inbox/").context["page"].object_list] == [
         elsewhere.pk]
+
+
+def test_the_list_filtered_by_status_has_no_distinct_and_the_same_rows(desk, make_demand, client_as):
+    """The status filter reads one column: a demand matches once, so the page's SQL needs no DISTINCT (with it,
+    PostgreSQL sorted every matching row to show one page: issue 21)."""
+    made = {state: make_demand(state) for state in ("new", "accepted", "dispatched", "rejected", "resolved")}
+    client = client_as(desk.office)
+
+    everything = list(client.get("/demands/").context["page"].object_list)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/demands/", {"status": [Status.DISPATCHED, Status.NEW]})
+
+    assert page.status_code == 200
+    listed = [d.pk for d in page.context["page"].object_list]
+    assert sorted(listed) == sorted([made["new"].pk, made["dispatched"].pk])
+    assert listed == [d.pk for d in everything if d.status in (Status.DISPATCHED, Status.NEW)]  # same order too
+    demand_queries = [q["sql"] for q in queries.captured_queries if '"demands_demand"' in q["sql"]]
+    assert demand_queries
+    assert not [sql for sql in demand_queries if "DISTINCT" in sql.upper()]

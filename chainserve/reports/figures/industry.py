@@ -1,7 +1,8 @@
 """Figures of the industry (the registry as it stands), investment attraction (chains.services.lead_counts)
 and party building (coordination.metrics)."""
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.choices import LeadStage
@@ -13,7 +14,7 @@ from chainserve.coordination.models import Coverage, InstructorAssignment, Pairi
 from chainserve.registry.choices import DrugClass, ListingStatus, OrgKind, Phase
 from chainserve.registry.models import Organization, Product
 
-from ..models import IndustryScale
+from ..models import IndustryScale, RegistryStamp
 from .base import COUNT, FEN, PERCENT, figure
 
 CLASS_1 = (DrugClass.CHEM_1, DrugClass.BIO_1, DrugClass.TCM_1)
@@ -27,17 +28,50 @@ def enterprises(period, scope, item=None):
 
 
 def _labelled(slug):
-    """Carrying the label: `pk IN (…)`, which PostgreSQL hashes once for the whole aggregate."""
-    return Q(pk__in=Organization.labels.through.objects.filter(label__slug=slug).values("organization_id"))
+    """Carrying the label, as a condition for the enterprises of a scope (None: any scope, the records' list).
+    Over a chain's enterprises a correlated EXISTS: one index probe per enterprise. Over a district or the city
+    `pk IN (…)`, which PostgreSQL hashes once for the whole aggregate — but it hashes every enterprise of the city
+    with the label (276,417 for 高新技术企业 at a province's size): 0.15–0.4 s even for a chain of 254 enterprises,
+    1–9 ms with EXISTS (0.7–0.8 s either way for 50,000); for the city's 920,329 EXISTS is the slower (issue 21)."""
+    rows = Organization.labels.through.objects.filter(label__slug=slug)
+
+    def condition(scope=None):
+        if scope is not None and scope.chain is not None:
+            return Q(Exists(rows.filter(organization_id=OuterRef("pk"))))
+        return Q(pk__in=rows.values("organization_id"))
+    return condition
 
 
-ENTERPRISE_CONDITIONS = {}  # figure key -> the condition on an enterprise it counts (None: every one)
+def _condition(condition, scope=None):
+    return condition(scope) if callable(condition) else condition
+
+
+# figure key -> the condition on an enterprise it counts (None: every one; a label's: a function of the scope)
+ENTERPRISE_CONDITIONS = {}
+
+
+COUNTS_CACHED_FOR = 3600  # seconds; a change of the registry ends it sooner (RegistryStamp)
 
 
 def _enterprise_counts(period, scope):
-    """Every enterprise figure in one query over the enterprises in scope, computed once and shared."""
-    return scope.memo("enterprise_counts", lambda: enterprises(period, scope).aggregate(
-        **{key: Count("pk", filter=condition) for key, condition in ENTERPRISE_CONDITIONS.items()}))
+    """Every enterprise figure in one query over the enterprises in scope, computed once and shared — and kept in
+    Django's cache under the registry's stamp (RegistryStamp: a new one after every change of a profile), for the
+    chain and district, when the viewer sees every organisation (staff, the command line). The registry as it
+    stands does not depend on the period. Why cached: at a province's size (920,329 enterprises) the query reads
+    every enterprise with two label tests, 0.6–1.4 s on each view of the dashboard (issue 21)."""
+    def count():
+        return enterprises(period, scope).aggregate(
+            **{key: Count("pk", filter=_condition(condition, scope)) for key, condition in ENTERPRISE_CONDITIONS.items()})
+
+    def cached():
+        if scope.visible(Organization).query.where:  # the viewer sees only some organisations: their own count
+            return count()
+        key = ":".join(["reports", "enterprise-counts", RegistryStamp.current(),
+                        str(scope.chain.pk if scope.chain else ""), str(scope.district.pk if scope.district else ""),
+                        ",".join(ENTERPRISE_CONDITIONS)])
+        return cache.get_or_set(key, count, COUNTS_CACHED_FOR)
+
+    return scope.memo("enterprise_counts", cached)
 
 
 def _enterprise_figure(key, label, condition=None):
@@ -45,7 +79,7 @@ def _enterprise_figure(key, label, condition=None):
 
     def records(period, scope, item=None):
         qs = enterprises(period, scope)
-        return qs if condition is None else qs.filter(condition)
+        return qs if condition is None else qs.filter(_condition(condition))
 
     def compute(period, scope):
         return _enterprise_counts(period, scope)[key]
