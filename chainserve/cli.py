@@ -97,6 +97,11 @@ def _port(args):
     return os.environ.get("PORT", "8000")
 
 
+def import_command(rest):
+    """The management command behind `chainserve import KIND FILE`: past years have their own."""
+    return "import_history" if rest[:1] == ["history"] else "import_registry"
+
+
 def main(argv=None):
     args = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chainserve.settings")
@@ -111,8 +116,7 @@ def main(argv=None):
     elif command == "serve":
         _serve(_port(rest))
     elif command == "import":
-        importer = "import_history" if rest[:1] == ["history"] else "import_registry"
-        execute_from_command_line(["chainserve", importer, *rest])
+        execute_from_command_line(["chainserve", import_command(rest), *rest])
     elif command == "token":
         execute_from_command_line(["chainserve", "api_token", *rest])
     else:
