@@ -149,7 +149,7 @@ def rate_of(text, path="rate"):
     found = RATE_TEXT.match(text) if isinstance(text, str) else None
     rate = Decimal(found[1]) / (100 if found[3] == "%" else 1000) if found else None
     if rate is None or not 0 < rate <= 1:
-        raise BenefitError(path, _("A rate is text with %% or ‰, above 0 and at most 100%%: \"20%%\", \"2.5‰\"."))
+        raise BenefitError(path, _("A rate is text with % or ‰, above 0 and at most 100%: \"20%\", \"2.5‰\"."))
     return rate
 
 
