@@ -2,6 +2,8 @@
 its trace; the qualifying list shows each firm's amount and what the policy would cost the city; the rule
 editor takes benefits (refusing bad ones with their path); only the enterprise declares, for itself."""
 
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -88,7 +90,6 @@ def test_the_qualifying_list_shows_each_amount_and_the_cost_to_the_city(priced, 
 
 def test_the_rule_editor_takes_benefits_and_the_rule_page_shows_them_in_words(catalogue, client_as):
     office = client_as(catalogue.users.office)
-    import json
     body = {"expression": json.dumps(HITECH_EAST), "benefits": json.dumps(BENEFITS), "benefit_cap": "500"}
     response = office.post(f"/matching/rules/add/?policy={catalogue.hitech.pk}", body)
     assert response.status_code == 302

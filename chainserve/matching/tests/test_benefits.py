@@ -130,3 +130,12 @@ def test_describe_in_words():
     assert lines[0] == "研发费用补助: 20% of R&D cost, capped at CNY 5 million"
     assert lines[1].startswith("专精特新奖励: CNY 500,000 if labels include little-giant; CNY 200,000 if")
     assert lines[2] == "At most CNY 5 million per enterprise and year over all items."
+
+
+def test_the_demo_benefits_are_valid():
+    from chainserve.matching.demo import POLICY_BENEFITS
+
+    for items, _cap in POLICY_BENEFITS.values():
+        assert benefits.validate(items) == items
+    tiers, _cap = POLICY_BENEFITS["明湖市专精特新中小企业培育奖励"]
+    assert calc(tiers, prof=profile(["srdi", "little-giant"])).total == 50 * WAN
