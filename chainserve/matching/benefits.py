@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from chainserve.core.money import FEN_PER_WAN, format_amount
 
@@ -172,7 +173,7 @@ def clause(item, names=None):
         tiers = [(_("%(amount)s if %(when)s") % {"amount": format_amount(to_fen(t["amount"])),
                                                  "when": rules.describe(t["when"], names)}) if "when" in t
                  else (_("otherwise %(amount)s") % {"amount": format_amount(to_fen(t["amount"]))}) for t in item["tiers"]]
-        text = _("; ").join(tiers)
+        text = pgettext("list separator", "; ").join(tiers)
     else:
         text = _("a fixed %(amount)s") % {"amount": format_amount(to_fen(item["amount"]))}
     if "product" in item:
@@ -218,7 +219,7 @@ class ItemAmount:
         if self.pending:
             return _("%(clause)s: waiting for the enterprise to declare its %(base)s") % {
                 "clause": self.clause, "base": BASES[self.base]}
-        return _("%(clause)s: %(steps)s") % {"clause": self.clause, "steps": _(", ").join(self.steps)}
+        return _("%(clause)s: %(steps)s") % {"clause": self.clause, "steps": pgettext("list separator", ", ").join(self.steps)}
 
     def as_dict(self):
         return {"label": self.label, "clause": self.clause, "inputs": [{"what": str(w), "value": v}
