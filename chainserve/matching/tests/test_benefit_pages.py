@@ -3,9 +3,11 @@ its trace; the qualifying list shows each firm's amount and what the policy woul
 editor takes benefits (refusing bad ones with their path); only the enterprise declares, for itself."""
 
 import json
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from chainserve.matching import services
 from chainserve.matching.models import DeclaredInput, Match, RuleVersion
@@ -86,6 +88,9 @@ def test_the_qualifying_list_shows_each_amount_and_the_cost_to_the_city(priced, 
     services.declare_inputs(priced.match, priced.users.enterprise, {"rd_cost": 100 * WAN})
     html = office.get(f"/matching/rules/{priced.rule.pk}/qualifying/").content.decode()
     assert "<strong>CNY 500,000</strong>" in html and "not declared" not in html  # 20万元 + 30万元
+    export = office.get(f"/matching/rules/{priced.rule.pk}/qualifying/", {"export": "xlsx"})
+    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert (rows[0][-1], rows[1][-1], len(rows)) == ("May get", "CNY 500,000", 2)
 
 
 def test_the_rule_editor_takes_benefits_and_the_rule_page_shows_them_in_words(catalogue, client_as):
