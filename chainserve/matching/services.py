@@ -5,6 +5,7 @@ notify twice (one notification key per rule and enterprise)."""
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -458,23 +459,28 @@ def amount_of(match, profile=None, today=None, names=None):
                                    names)
 
 
+PRICED_CHUNK = 2000  # matches priced at a time: their profiles and declared inputs read in bulk
+
+
 def amounts_of_rule(rule, matches, today=None):
-    """{enterprise id: benefits.Amount} for the qualifying matches given (a queryset or list of one rule's),
-    each by the version it matched, in a handful of queries (profiles in bulk, one read of declared inputs)."""
-    today = today or timezone.localdate()
-    matches = [m for m in matches if m.version.benefits]
-    if not matches:
+    """{enterprise id: benefits.Amount} for the qualifying matches given (a queryset of one rule's, with their
+    versions), each by the version it matched; {} at once when no version of the rule has benefits. Read in
+    chunks: profiles in bulk and the declared inputs once per chunk."""
+    if not any(rule.versions.values_list("benefits", flat=True)):
         return {}
+    today = today or timezone.localdate()
     found = {}
-    profiles_by_org = profiles_of([m.enterprise_id for m in matches])
-    inputs_by_year = {}
-    for m in matches:
-        year = benefit_year(m.version, today)
-        if year not in inputs_by_year:
-            inputs_by_year[year] = declared_inputs(rule.pk, [x.enterprise_id for x in matches], year)
-        found[m.enterprise_id] = benefit_rules.calculate(
-            m.version.benefits, profiles_by_org[m.enterprise_id], inputs_by_year[year].get(m.enterprise_id, {}),
-            m.version.benefit_cap, today, m.version.period)
+    rows = matches.select_related("version").iterator(chunk_size=PRICED_CHUNK)
+    while chunk := list(islice(rows, PRICED_CHUNK)):
+        priced = [m for m in chunk if m.version.benefits]
+        profiles_by_org = profiles_of([m.enterprise_id for m in priced])
+        years = {benefit_year(m.version, today) for m in priced}
+        inputs = {year: declared_inputs(rule.pk, [m.enterprise_id for m in priced], year) for year in years}
+        for m in priced:
+            found[m.enterprise_id] = benefit_rules.calculate(
+                m.version.benefits, profiles_by_org[m.enterprise_id],
+                inputs[benefit_year(m.version, today)].get(m.enterprise_id, {}), m.version.benefit_cap, today,
+                m.version.period)
     return found
 
 
