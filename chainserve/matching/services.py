@@ -445,16 +445,26 @@ def declared_inputs(rule_id, enterprise_ids, year):
     return found
 
 
-def amount_of(match, profile=None, today=None, names=None):
+def declared_for_enterprise(enterprise_id, rule_ids):
+    """{(rule id, year): {base: amount}} the enterprise declared for these rules — one query for a page."""
+    found = {}
+    for rule_id, year, kind, amount in DeclaredInput.objects.filter(
+            enterprise_id=enterprise_id, rule_id__in=list(rule_ids)).values_list("rule_id", "year", "kind", "amount"):
+        found.setdefault((rule_id, year), {})[kind] = amount
+    return found
+
+
+def amount_of(match, profile=None, today=None, names=None, inputs=None):
     """What the enterprise of match may get from its matched version's benefits (benefits.Amount), or None
-    when the version has none."""
+    when the version has none. inputs: {base: amount} declared for the policy year, read here if not given."""
     version = match.version
     if not version.benefits:
         return None
     today = today or timezone.localdate()
     profile = profile if profile is not None else profile_of(match.enterprise)
-    inputs = declared_inputs(match.rule_id, [match.enterprise_id], benefit_year(version, today)).get(
-        match.enterprise_id, {})
+    if inputs is None:
+        inputs = declared_inputs(match.rule_id, [match.enterprise_id], benefit_year(version, today)).get(
+            match.enterprise_id, {})
     return benefit_rules.calculate(version.benefits, profile, inputs, version.benefit_cap, today, version.period,
                                    names)
 

@@ -169,7 +169,7 @@ class MatchedForYouView(LoginRequiredMixin, View):
         page = Paginator(mine.exclude(state=MatchState.DISMISSED), self.per_page).get_page(request.GET.get("page"))
         for m in page.object_list:  # explained (and the amount computed) only for the page shown
             m.verdict = rules.explain(m.version.expression, profile, today, names, m.version.period)
-            with_amount(m, profile, today, names)
+        with_amounts(page.object_list, profile, today, names)
         near_misses = self.near_misses(mine, profile, today, names) if page.number == 1 else []
         shown = len(near_misses) if request.GET.get("near") == "all" else self.near_shown
         return render(request, "matching/mine.html", {
@@ -192,16 +192,18 @@ class MatchedForYouView(LoginRequiredMixin, View):
         return [(items[rule_id], verdict) for rule_id, verdict in near]
 
 
-def with_amount(match, profile, today, names, form=None):
-    """Set on match what its enterprise may get (`amount`, a benefits.Amount or None) and, when the benefits
-    need bases the firm declares, the form to declare them (`declare_form`)."""
-    match.amount = services.amount_of(match, profile, today, names)
-    needed = benefits.bases_needed(match.version.benefits)
-    if needed:
-        known = services.declared_inputs(match.rule_id, [match.enterprise_id],
-                                         services.benefit_year(match.version, today)).get(match.enterprise_id, {})
-        match.declare_form = form or DeclareForm(needed, initial_amounts=known, prefix=f"m{match.pk}")
-    return match
+def with_amounts(matches, profile, today, names, form=None):
+    """Set on each match (all of one enterprise) what it may get (`amount`, a benefits.Amount or None) and,
+    when its benefits need bases the firm declares, the form to declare them (`declare_form`); the declared
+    bases are read in one query."""
+    priced = [m for m in matches if m.version.benefits]
+    declared = services.declared_for_enterprise(priced[0].enterprise_id, {m.rule_id for m in priced}) if priced else {}
+    for match in matches:
+        known = declared.get((match.rule_id, services.benefit_year(match.version, today)), {})
+        match.amount = services.amount_of(match, profile, today, names, known) if match in priced else None
+        needed = benefits.bases_needed(match.version.benefits)
+        if needed:
+            match.declare_form = form or DeclareForm(needed, initial_amounts=known, prefix=f"m{match.pk}")
 
 
 def item_visible(item, user) -> bool:
@@ -228,7 +230,7 @@ class MatchView(LoginRequiredMixin, View):
 def render_match(request, match, form=None, status=200):
     today, names, profile = timezone.localdate(), profiles.display_names(), profiles.profile_of(match.enterprise)
     verdict = rules.explain(match.version.expression, profile, today, names, match.version.period)
-    with_amount(match, profile, today, names, form)
+    with_amounts([match], profile, today, names, form)
     return render(request, "matching/match.html", {"match": match, "item": match.rule.item, "verdict": verdict},
                   status=status)
 
