@@ -150,3 +150,23 @@ def test_api_others_may_not_declare_and_do_not_see_the_amount(priced, api_as):
     assert api_as(priced.users.office).post(url, body, format="json").status_code == 403
     assert api_as(priced.users.office).get(f"/api/v1/matches/{priced.match.pk}/").json()["amount"] is None
     assert not DeclaredInput.objects.exists()
+
+
+def test_a_base_is_declared_for_this_policy_year_or_the_one_before(priced):
+    from django.core.exceptions import ValidationError
+
+    year = timezone.localdate().year
+    services.declare_inputs(priced.match, priced.users.enterprise, {"rd_cost": 5 * WAN}, year - 1)
+    with pytest.raises(ValidationError) as e:
+        services.declare_inputs(priced.match, priced.users.enterprise, {"rd_cost": 7 * WAN}, year - 2)
+    assert e.value.message_dict == {"year": ["Declare for this policy year or the one before."]}
+    with pytest.raises(ValidationError):
+        services.declare_inputs(priced.match, priced.users.enterprise, {"rd_cost": -1})
+    assert list(DeclaredInput.objects.values_list("year", "amount")) == [(year - 1, 5 * WAN)]
+    # last year's figure does not price this year's benefits
+    assert services.amount_of(priced.match).pending == ["rd_cost"]
+
+
+def test_the_editor_starts_from_the_current_benefits(priced, client_as):
+    html = client_as(priced.users.office).get(f"/matching/rules/{priced.rule.pk}/edit/").content.decode()
+    assert "研发费用补助" in html and 'name="benefit_cap" value="500"' in html
