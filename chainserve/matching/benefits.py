@@ -219,6 +219,8 @@ class ItemAmount:
         if self.pending:
             return _("%(clause)s: waiting for the enterprise to declare its %(base)s") % {
                 "clause": self.clause, "base": BASES[self.base]}
+        if not self.steps:
+            return self.clause
         return _("%(clause)s: %(steps)s") % {"clause": self.clause, "steps": pgettext("list separator", ", ").join(self.steps)}
 
     def as_dict(self):
@@ -298,7 +300,7 @@ def item_amount(item, profile, inputs, today=None, period=None, names=None):
                                                                         "value": _money(value)})
     else:
         value, step = _fixed(item, profile, today, period, names)
-        result.steps.append(step)
+        result.steps += [step] if step else []
         if per_product is not None and value:
             each, value = value, value * per_product
             result.steps.append(_("%(each)s × %(n)d products = %(value)s") % {"each": _money(each), "n": per_product,
@@ -315,9 +317,8 @@ def item_amount(item, profile, inputs, today=None, period=None, names=None):
 
 
 def _fixed(item, profile, today, period, names):
-    if "amount" in item:
-        value = to_fen(item["amount"])
-        return value, _("fixed sum %(value)s") % {"value": _money(value)}
+    if "amount" in item:  # the clause says it all: no step to show
+        return to_fen(item["amount"]), None
     for n, tier in enumerate(item["tiers"], 1):
         if "when" not in tier or rules.evaluate(tier["when"], profile, today, period) is True:
             value = to_fen(tier["amount"])
