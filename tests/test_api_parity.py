@@ -87,6 +87,7 @@ PARITY = {
     "matching:rule-add": f"POST {API}/rules/",
     "matching:rule-edit": f"POST {API}/rules/",  # a rule changes by a new version, as on the page
     "matching:match-state": {action: f"POST {API}/matches/{{id}}/state/" for action in STATE_ACTIONS},
+    "matching:declare": f"POST {API}/matches/{{id}}/declare/",
     "matching:attach": f"POST {API}/demand-resources/",
     "reports:compose": f"POST {API}/bulletins/publish/",
     **_pages("reports", "scale", "industry-scales"),

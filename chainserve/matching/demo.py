@@ -1,8 +1,9 @@
 """Demo records of this app, built on the demo cluster of chainserve.demo and the resources demo: eligibility
-rules on the demo policies and products, and the matches they give (明湖澜泽基因 sees matches and near misses)."""
+rules on the demo policies and products (two policies with benefits), and the matches they give (明湖澜泽基因 sees matches and near misses)."""
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
+from chainserve.core.money import FEN_PER_WAN
 from chainserve.resources.models import FinancialProduct, Policy
 
 from . import services
@@ -26,6 +27,15 @@ POLICY_RULES = {
         {"field": "labels", "op": "has_any", "value": ["srdi", "little-giant"]},
         {"field": "size", "op": "in", "value": ["small", "medium"]}]},
 }
+# Benefits of two demo policies, as their texts say (chainserve.resources.demo); benefits never change matches.
+POLICY_BENEFITS = {
+    "明湖市科技型中小企业科技贷款贴息办法": (
+        [{"label": "科技贷款贴息", "base": "loan_interest", "rate": "50%"}], 100 * FEN_PER_WAN),
+    "明湖市专精特新中小企业培育奖励": (
+        [{"label": "专精特新培育奖励", "tiers": [
+            {"when": {"field": "labels", "op": "has", "value": "little-giant"}, "amount": "50"},
+            {"when": {"field": "labels", "op": "has", "value": "srdi"}, "amount": "20"}]}], None),
+}
 PRODUCT_RULES = {
     "科创贷": {"all": [{"field": "labels", "op": "has", "value": "hitech"},
                      {"field": "founded_on", "op": "age_years_ge", "value": 2}]},
@@ -44,6 +54,7 @@ def load():
         for title, expression in rules.items():
             item = model.objects.filter(title=title).first()
             if item is not None:
-                services.save_rule(admin, item, expression, note="演示规则")
+                benefits, cap = POLICY_BENEFITS.get(title, ((), None))
+                services.save_rule(admin, item, expression, note="演示规则", benefits=benefits, benefit_cap=cap)
     # Now, not in the background: the demo shows its matches (and their inbox messages) at once.
     services.recompute_all()

@@ -1,6 +1,8 @@
-"""Forms of matching: a new version of an eligibility rule, checked as it is saved."""
+"""Forms of matching: a new version of an eligibility rule with its benefits, checked as it is saved; the bases
+an enterprise declares for a match's benefits."""
 
 import json
+from decimal import Decimal
 
 from django import forms
 from django.utils.html import format_html, format_html_join
@@ -8,10 +10,18 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.forms import BootstrapForm
+from chainserve.core.money import FEN_PER_WAN
 from chainserve.core.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 
+from . import benefits as benefit_rules
 from . import rules
+from .choices import BaseKind
 
+BENEFITS_EXAMPLE = [
+    {"label": "研发费用补助", "base": "rd_cost", "rate": "20%", "cap": "500"},
+    {"label": "专精特新奖励", "tiers": [{"when": {"field": "labels", "op": "has", "value": "little-giant"},
+                                   "amount": "50"}, {"amount": "20"}]},
+]
 EXAMPLE = {"all": [{"field": "district", "op": "eq", "value": "420906"},
                    {"field": "labels", "op": "has", "value": "hitech"},
                    {"field": "founded_on", "op": "age_years_lt", "value": 10}]}
@@ -21,11 +31,13 @@ class RuleExpressionField(forms.CharField):
     """JSON text of a rule; cleaned to the rule itself, or an error naming the wrong part."""
 
     widget = forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace", "spellcheck": "false"})
+    validator = staticmethod(rules.validate)
+    empty = None
 
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
-            return None
+            return self.empty
         if json_depth_exceeds(text):  # the decoder recurses once per level: refuse before it runs out of stack
             raise forms.ValidationError(_("This JSON is nested deeper than %(n)d levels.") % {"n": MAX_JSON_DEPTH})
         try:
@@ -33,9 +45,17 @@ class RuleExpressionField(forms.CharField):
         except ValueError as e:
             raise forms.ValidationError(_("This is not valid JSON: %(error)s") % {"error": e}) from None
         try:
-            return rules.validate(data)
+            return self.validator(data)
         except rules.RuleError as e:
             raise forms.ValidationError(str(e)) from None
+
+
+class BenefitsField(RuleExpressionField):
+    """JSON text of a version's benefits (matching.benefits); empty is no benefits."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "class": "form-control font-monospace", "spellcheck": "false"})
+    validator = staticmethod(benefit_rules.validate)
+    empty = []
 
     def prepare_value(self, value):
         if isinstance(value, (dict, list)):
@@ -62,6 +82,11 @@ def expression_help():
 
 class RuleVersionForm(BootstrapForm):
     expression = RuleExpressionField(label=_("Conditions"))
+    benefits = BenefitsField(label=_("Benefits"), required=False, help_text=_(
+        "JSON: a list of items, each with a label and an amount, tiers, or a base with a rate; amounts in 万元 "
+        "as text. See the examples beside the form. Benefits do not change who qualifies."))
+    benefit_cap = forms.DecimalField(label=_("Cap per enterprise and year (万元)"), required=False, min_value=0,
+                                     max_value=benefit_rules.MAX_WAN, decimal_places=6, max_digits=14)
     effective_from = forms.DateField(label=_("Effective from"), required=False)
     effective_to = forms.DateField(label=_("Effective to"), required=False)
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
@@ -71,9 +96,39 @@ class RuleVersionForm(BootstrapForm):
         # in the language of the request (a module-level % would fix the language at import)
         self.fields["expression"].help_text = expression_help()
 
+    def clean_benefit_cap(self):
+        cap = self.cleaned_data.get("benefit_cap")
+        return None if cap is None else int(cap * FEN_PER_WAN)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("effective_from"), data.get("effective_to")
         if start and end and end < start:
             self.add_error("effective_to", _("A version cannot end before it takes effect."))
         return data
+
+
+class DeclareForm(forms.Form):
+    """The bases a match's benefits need, one field each: amounts in 万元, new employees in persons."""
+
+    def __init__(self, needed, *args, initial_amounts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_amounts = initial_amounts or {}
+        for kind in needed:
+            label = BaseKind(kind).label
+            if kind == benefit_rules.HEADCOUNT:
+                field = forms.IntegerField(label=label, min_value=0, max_value=benefit_rules.MAX_HEADCOUNT, required=False,
+                                           initial=initial_amounts.get(kind))
+            else:
+                known = initial_amounts.get(kind)
+                field = forms.DecimalField(label=gettext("%(base)s (万元)") % {"base": label}, min_value=0,
+                                           max_value=benefit_rules.MAX_WAN, decimal_places=6, max_digits=14,
+                                           required=False,
+                                           initial=None if known is None else Decimal(known) / FEN_PER_WAN)
+            field.widget.attrs["class"] = "form-control form-control-sm"
+            self.fields[kind] = field
+
+    def amounts(self):
+        """{base: amount} of the fields filled in: fen, persons for headcount."""
+        return {kind: value if kind == benefit_rules.HEADCOUNT else int(value * FEN_PER_WAN)
+                for kind, value in self.cleaned_data.items() if value is not None}

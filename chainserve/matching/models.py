@@ -12,7 +12,7 @@ from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
 from chainserve.resources.choices import ItemStatus
 
-from .choices import MatchState
+from .choices import BaseKind, MatchState
 
 
 class Rule(ScopedModel, TimeStampedModel):
@@ -78,6 +78,9 @@ class RuleVersion(models.Model):
                                                               "fields; see the examples beside the form."))
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    benefits = models.JSONField(_("benefits"), default=list, blank=True,
+                                help_text=_("What a qualifying enterprise may get, item by item (matching.benefits)."))
+    benefit_cap = models.PositiveBigIntegerField(_("cap per enterprise and year (fen)"), null=True, blank=True)
     note = models.CharField(_("what changed"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
@@ -171,6 +174,41 @@ class Match(ScopedModel):
         if action == "view" and user.role == Role.PARTNER and user.organization_id:
             # A bank sees who qualifies for its own products (its desk, the qualifying list), nothing else.
             return Q(rule__product__institution_id=user.organization_id)
+        return NOTHING
+
+
+class DeclaredInput(ScopedModel):
+    """A base only the firm knows — its R&D cost, its rent … — declared by it for one rule's benefits and one
+    year: 企业申报基数. Amount in fen (in persons for headcount); declaring again replaces it."""
+
+    enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+                                   related_name="+")
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.CASCADE, related_name="declared_inputs")
+    kind = models.CharField(_("base"), max_length=20, choices=BaseKind.choices)
+    amount = models.PositiveBigIntegerField(_("amount (fen; persons for headcount)"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    declared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("declared by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("declared"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("declared input")
+        verbose_name_plural = _("declared inputs")
+        ordering = ["rule", "enterprise", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "rule", "kind", "year"], name="matching_declared_unique",
+                                    violation_error_message=_("This base is already declared for this year.")),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.rule_id} {self.kind} {self.year}"
+
+    @classmethod
+    def scope(cls, user, action):
+        if user.role == Role.ENTERPRISE:
+            return Q(enterprise_id=user.organization_id) if user.organization_id else NOTHING
+        if action == "view" and user.role in STAFF_ROLES:
+            return None
         return NOTHING
 
 

@@ -5,6 +5,7 @@ notify twice (one notification key per rule and enterprise)."""
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,10 +25,12 @@ from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 from chainserve.resources.choices import ItemStatus
 
+from . import benefits as benefit_rules
 from . import rules
 from .choices import UNTOUCHED_STATES, MatchState
-from .models import ENTERPRISE_INDEX, ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
+from .models import ENTERPRISE_INDEX, ITEM_FIELDS, DeclaredInput, DemandResource, Match, Rule, RuleVersion
 from .profiles import compile_rule, profile_of
+from .profiles import profiles as profiles_of
 from .tasks import recompute_all_task, recompute_enterprises_task, recompute_rule_task
 
 
@@ -43,10 +46,13 @@ class Recomputed:
 
 # ---------------------------------------------------------------- rules
 
-def save_rule(user, item, expression, effective_from=None, effective_to=None, note=""):
-    """Give item (a policy or financial product) a new version of its rule; the matches follow in the background.
+def save_rule(user, item, expression, effective_from=None, effective_to=None, note="", benefits=(),
+              benefit_cap=None):
+    """Give item (a policy or financial product) a new version of its rule, with its benefits (matching.benefits)
+    and their cap per enterprise and year in fen; the matches follow in the background.
 
-    The expression is checked first: a malformed rule is refused with the path of the wrong part."""
+    The expression and the benefits are checked first: a malformed one is refused with the path of the wrong
+    part. Benefits do not change who qualifies."""
     model = type(item)
     if not model.objects.restrict(user, "change").filter(pk=item.pk).exists():
         raise PermissionDenied(_("You may not change the rules of this item."))
@@ -54,6 +60,13 @@ def save_rule(user, item, expression, effective_from=None, effective_to=None, no
         rules.validate(expression)
     except rules.RuleError as e:
         raise ValidationError({"expression": str(e)}) from None
+    benefits = list(benefits or ())
+    try:
+        benefit_rules.validate(benefits)
+    except rules.RuleError as e:
+        raise ValidationError({"benefits": str(e)}) from None
+    if benefit_cap is not None and not 0 <= benefit_cap <= benefit_rules.MAX_DECLARED_FEN:
+        raise ValidationError({"benefit_cap": _("Give the cap per enterprise and year as an amount of 0 or more.")})
     if effective_from and effective_to and effective_to < effective_from:
         raise ValidationError({"effective_to": _("A version cannot end before it takes effect.")})
     key = "policy" if model._meta.model_name == "policy" else "product"
@@ -62,7 +75,8 @@ def save_rule(user, item, expression, effective_from=None, effective_to=None, no
         last = rule.versions.order_by("-number").values_list("number", flat=True).first() or 0
         version = RuleVersion.objects.create(rule=rule, number=last + 1, expression=expression,
                                              effective_from=effective_from, effective_to=effective_to,
-                                             note=note.strip(), created_by=user)
+                                             note=note.strip(), created_by=user, benefits=benefits,
+                                             benefit_cap=benefit_cap)
         rule.save(update_fields=["updated"])
         schedule_rule(rule)
     return version
@@ -413,6 +427,97 @@ def set_state(match, user, action):
         m.updated = now
         m.save(update_fields=["state", "opened_at", "applied_at", "updated"])
     return m
+
+
+# ---------------------------------------------------------------- benefits: what a firm may get
+
+def benefit_year(version, today=None):
+    """The year a firm declares its bases for: that of the first day of the version's policy year."""
+    return rules.policy_year(today or timezone.localdate(), version.period)[0].year
+
+
+def declared_inputs(rule_id, enterprise_ids, year):
+    """{enterprise id: {base: amount}} declared for the rule's benefits in year."""
+    found = {}
+    for org_id, kind, amount in DeclaredInput.objects.filter(rule_id=rule_id, enterprise_id__in=list(enterprise_ids),
+                                                            year=year).values_list("enterprise_id", "kind", "amount"):
+        found.setdefault(org_id, {})[kind] = amount
+    return found
+
+
+def declared_for_enterprise(enterprise_id, rule_ids):
+    """{(rule id, year): {base: amount}} the enterprise declared for these rules — one query for a page."""
+    found = {}
+    for rule_id, year, kind, amount in DeclaredInput.objects.filter(
+            enterprise_id=enterprise_id, rule_id__in=list(rule_ids)).values_list("rule_id", "year", "kind", "amount"):
+        found.setdefault((rule_id, year), {})[kind] = amount
+    return found
+
+
+def amount_of(match, profile=None, today=None, names=None, inputs=None):
+    """What the enterprise of match may get from its matched version's benefits (benefits.Amount), or None
+    when the version has none. inputs: {base: amount} declared for the policy year, read here if not given."""
+    version = match.version
+    if not version.benefits:
+        return None
+    today = today or timezone.localdate()
+    profile = profile if profile is not None else profile_of(match.enterprise)
+    if inputs is None:
+        inputs = declared_inputs(match.rule_id, [match.enterprise_id], benefit_year(version, today)).get(
+            match.enterprise_id, {})
+    return benefit_rules.calculate(version.benefits, profile, inputs, version.benefit_cap, today, version.period,
+                                   names)
+
+
+PRICED_CHUNK = 2000  # matches priced at a time: their profiles and declared inputs read in bulk
+
+
+def amounts_of_rule(rule, matches, today=None):
+    """{enterprise id: benefits.Amount} for the qualifying matches given (a queryset of one rule's, with their
+    versions), each by the version it matched; {} at once when no version of the rule has benefits. Read in
+    chunks: profiles in bulk and the declared inputs once per chunk."""
+    if not any(rule.versions.values_list("benefits", flat=True)):
+        return {}
+    today = today or timezone.localdate()
+    found = {}
+    rows = matches.select_related("version").iterator(chunk_size=PRICED_CHUNK)
+    while chunk := list(islice(rows, PRICED_CHUNK)):
+        priced = [m for m in chunk if m.version.benefits]
+        profiles_by_org = profiles_of([m.enterprise_id for m in priced])
+        years = {benefit_year(m.version, today) for m in priced}
+        inputs = {year: declared_inputs(rule.pk, [m.enterprise_id for m in priced], year) for year in years}
+        for m in priced:
+            found[m.enterprise_id] = benefit_rules.calculate(
+                m.version.benefits, profiles_by_org[m.enterprise_id],
+                inputs[benefit_year(m.version, today)].get(m.enterprise_id, {}), m.version.benefit_cap, today,
+                m.version.period)
+    return found
+
+
+def declare_inputs(match, user, values, year=None):
+    """The enterprise declares bases its match's benefits need — {base: amount}, fen (persons for headcount) —
+    for the policy year (or the one before); declaring again replaces an amount. Only the enterprise itself,
+    only bases the benefits take; all or nothing."""
+    if not may_set_state(match, user):
+        raise PermissionDenied(ONLY_THE_ENTERPRISE)
+    needed = benefit_rules.bases_needed(match.version.benefits)
+    if not values:
+        raise ValidationError({"amount": _("Give at least one amount.")})
+    for kind, amount in values.items():
+        if kind not in needed:
+            raise ValidationError({"kind": _("This policy's benefits do not take this base.")})
+        limit = benefit_rules.MAX_HEADCOUNT if kind == benefit_rules.HEADCOUNT else benefit_rules.MAX_DECLARED_FEN
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 <= amount <= limit:
+            raise ValidationError({"amount": _("Give an amount from 0 to %(n)d.") % {"n": limit}})
+    this_year = benefit_year(match.version)
+    year = this_year if year is None else year
+    if year not in (this_year - 1, this_year):
+        raise ValidationError({"year": _("Declare for this policy year or the one before.")})
+    now = timezone.now()
+    with transaction.atomic():
+        return [DeclaredInput.objects.update_or_create(
+            enterprise_id=match.enterprise_id, rule_id=match.rule_id, kind=kind, year=year,
+            defaults={"amount": amount, "declared_by": user, "at": now})[0] for kind, amount in values.items()]
 
 
 # ---------------------------------------------------------------- resources on demands

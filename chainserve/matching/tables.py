@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from chainserve.core.money import format_amount
 from chainserve.core.tables import Column, Table
 
 
@@ -39,3 +40,20 @@ class QualifyingTable(Table):
         Column("opened_at", _("Opened"), accessor=lambda m: _day(m.opened_at), order_by="opened_at"),
         Column("applied_at", _("Applied"), accessor=lambda m: _day(m.applied_at), order_by="applied_at"),
     ]
+
+    def __init__(self, amounts=None):
+        """amounts: {enterprise id: benefits.Amount} when the rule's benefits give one — then a column shows
+        what each firm may get (「待企业申报基数」 for a base it has not declared yet)."""
+        if amounts is not None:
+            self.columns = [*self.columns, Column("amount", _("May get"), accessor=lambda m: _amount(amounts, m))]
+
+
+def _amount(amounts, match):
+    amount = amounts.get(match.enterprise_id)
+    if amount is None:
+        return ""
+    if not amount.complete and not amount.total:
+        return _("Waiting for the enterprise to declare its base")
+    shown = format_amount(amount.total)
+    return shown if amount.complete else _("%(amount)s so far; waiting for the enterprise to declare its base") % {
+        "amount": shown}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rules/<int:pk>/qualifying/", views.QualifyingListView.as_view(), name="qualifying"),
     path("mine/", views.MatchedForYouView.as_view(), name="mine"),
     path("matches/<int:pk>/", views.MatchView.as_view(), name="match"),
+    path("matches/<int:pk>/declare/", views.DeclareView.as_view(), name="declare"),
     path("matches/<int:pk>/<str:action>/", views.MatchStateView.as_view(), name="match-state"),
     path("demands/<int:pk>/suggestions/", views.SuggestionsView.as_view(), name="suggestions"),
     path("demands/<int:pk>/attach/", views.AttachView.as_view(), name="attach"),

@@ -1,6 +1,9 @@
 """Pages of matching: rules and their versions, the qualifying (免申即享) list, "matched for you" with why and
 差什么, and the resources suggested to a handler on a demand page."""
 
+import json
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,14 +18,15 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.forms import add_service_error
+from chainserve.core.money import FEN_PER_WAN, format_amount
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
 from chainserve.demands.models import Demand
 from chainserve.resources.models import CATALOGUE_MODELS, FinancialProduct, Policy
 
-from . import profiles, relevance, rules, services
-from .choices import MatchState
+from . import benefits, profiles, relevance, rules, services
+from .choices import BaseKind, MatchState
 from .filtersets import MatchFilterSet, RuleFilterSet
-from .forms import EXAMPLE, RuleVersionForm
+from .forms import BENEFITS_EXAMPLE, EXAMPLE, DeclareForm, RuleVersionForm
 from .models import ITEM_FIELDS, Match, Rule, published_item
 from .tables import QualifyingTable, RuleTable
 
@@ -54,6 +58,7 @@ class RuleView(StaffOnlyMixin, LoginRequiredMixin, View):
             "rule": rule, "version": version, "versions": rule.versions.select_related("created_by"),
             "conditions": [rules.describe(n, names) for n in
                            (version.expression.get("all", [version.expression]) if version else [])],
+            "benefits": benefits.describe(version.benefits, version.benefit_cap, names) if version else [],
             "counts": push_counts(rule),
             "can_edit": Rule.objects.restrict(request.user, "change").filter(pk=rule.pk).exists(),
         })
@@ -80,6 +85,7 @@ class RuleVersionView(LoginRequiredMixin, View):
 
     def render_form(self, request, form, item, status=200):
         return render(request, self.template_name, {"form": form, "item": item, "example": EXAMPLE,
+                                                    "benefits_example_json": json.dumps(BENEFITS_EXAMPLE, ensure_ascii=False), "bases": BaseKind.choices,
                                                     "fields": rules.FIELDS.values(),
                                                     "product_fields": rules.PRODUCT_FIELDS.values()}, status=status)
 
@@ -87,7 +93,9 @@ class RuleVersionView(LoginRequiredMixin, View):
         item = self.item(request, pk)
         rule = getattr(item, "eligibility_rule", None) if pk is None else _rule(request, pk)
         current = rule.versions.order_by("-number").first() if rule else None
-        initial = {"expression": current.expression} if current else {"expression": EXAMPLE}
+        initial = {"expression": current.expression, "benefits": current.benefits,
+                   "benefit_cap": None if current.benefit_cap is None else Decimal(current.benefit_cap) / FEN_PER_WAN,
+                   } if current else {"expression": EXAMPLE}
         return self.render_form(request, RuleVersionForm(initial=initial), item)
 
     def post(self, request, pk=None):
@@ -97,7 +105,7 @@ class RuleVersionView(LoginRequiredMixin, View):
             data = form.cleaned_data
             try:
                 version = services.save_rule(request.user, item, data["expression"], data["effective_from"],
-                                             data["effective_to"], data["note"])
+                                             data["effective_to"], data["note"], data["benefits"], data["benefit_cap"])
             except ValidationError as e:
                 add_service_error(form, e)
             else:
@@ -119,14 +127,21 @@ class QualifyingListView(ObjectListView):
 
     def get(self, request, pk):
         self.rule = _rule(request, pk)
+        # What each qualifying firm may get, and what the policy would cost the city: computed over the whole
+        # list (the total is the list's, not the page's), shown per row and at the top.
+        self.amounts = services.amounts_of_rule(self.rule, self.get_queryset(request))
+        self.table_class = lambda: QualifyingTable(self.amounts if self.amounts else None)
         return super().get(request)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(rule=self.rule, qualifies=True)
 
     def extra_context(self, request):
+        amounts = self.amounts.values()
         return {"rule": self.rule, "counts": push_counts(self.rule),
-                "title": _("Qualifying enterprises: %(item)s") % {"item": self.rule.item}}
+                "title": _("Qualifying enterprises: %(item)s") % {"item": self.rule.item},
+                "benefits": bool(self.amounts), "cost": format_amount(sum(a.total for a in amounts)),
+                "pending": sum(1 for a in amounts if not a.complete)}
 
 
 def _enterprise(request):
@@ -152,8 +167,9 @@ class MatchedForYouView(LoginRequiredMixin, View):
         mine = Match.objects.restrict(request.user).filter(qualifies=True).filter(published_item()).select_related(
             "rule__policy", "rule__product", "version").order_by("state", "-created", "-pk")
         page = Paginator(mine.exclude(state=MatchState.DISMISSED), self.per_page).get_page(request.GET.get("page"))
-        for m in page.object_list:  # explained only for the page shown
+        for m in page.object_list:  # explained (and the amount computed) only for the page shown
             m.verdict = rules.explain(m.version.expression, profile, today, names, m.version.period)
+        with_amounts(page.object_list, profile, today, names)
         near_misses = self.near_misses(mine, profile, today, names) if page.number == 1 else []
         shown = len(near_misses) if request.GET.get("near") == "all" else self.near_shown
         return render(request, "matching/mine.html", {
@@ -176,6 +192,20 @@ class MatchedForYouView(LoginRequiredMixin, View):
         return [(items[rule_id], verdict) for rule_id, verdict in near]
 
 
+def with_amounts(matches, profile, today, names, form=None):
+    """Set on each match (all of one enterprise) what it may get (`amount`, a benefits.Amount or None) and,
+    when its benefits need bases the firm declares, the form to declare them (`declare_form`); the declared
+    bases are read in one query."""
+    priced = [m for m in matches if m.version.benefits]
+    declared = services.declared_for_enterprise(priced[0].enterprise_id, {m.rule_id for m in priced}) if priced else {}
+    for match in matches:
+        known = declared.get((match.rule_id, services.benefit_year(match.version, today)), {})
+        match.amount = services.amount_of(match, profile, today, names, known) if match in priced else None
+        needed = benefits.bases_needed(match.version.benefits)
+        if needed:
+            match.declare_form = form or DeclareForm(needed, initial_amounts=known, prefix=f"m{match.pk}")
+
+
 def item_visible(item, user) -> bool:
     """Whether user may see the catalogue item itself now (a match does not open a withdrawn or draft item)."""
     return type(item).objects.restrict(user, "view").filter(pk=item.pk).exists()
@@ -194,9 +224,36 @@ class MatchView(LoginRequiredMixin, View):
             match = services.set_state(match, request.user, "open")
             match = Match.objects.select_related("rule__policy", "rule__product", "version", "enterprise").get(
                 pk=match.pk)
-        verdict = rules.explain(match.version.expression, profiles.profile_of(match.enterprise), timezone.localdate(),
-                                profiles.display_names(), match.version.period)
-        return render(request, "matching/match.html", {"match": match, "item": match.rule.item, "verdict": verdict})
+        return render_match(request, match)
+
+
+def render_match(request, match, form=None, status=200):
+    today, names, profile = timezone.localdate(), profiles.display_names(), profiles.profile_of(match.enterprise)
+    verdict = rules.explain(match.version.expression, profile, today, names, match.version.period)
+    with_amounts([match], profile, today, names, form)
+    return render(request, "matching/match.html", {"match": match, "item": match.rule.item, "verdict": verdict},
+                  status=status)
+
+
+class DeclareView(LoginRequiredMixin, View):
+    """The enterprise declares the bases a match's benefits need (its R&D cost …); the amount follows."""
+
+    def post(self, request, pk):
+        match = get_object_or_404(Match.objects.restrict(request.user).select_related(
+            "rule__policy", "rule__product", "version", "enterprise"), pk=pk)
+        if not services.may_set_state(match, request.user):
+            raise PermissionDenied
+        form = DeclareForm(benefits.bases_needed(match.version.benefits), request.POST, prefix=f"m{match.pk}")
+        if form.is_valid():
+            try:
+                services.declare_inputs(match, request.user, form.amounts())
+            except ValidationError as e:
+                add_service_error(form, e)
+            else:
+                messages.success(request, _("Declared. The amount below follows what you declared."))
+                return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/matching/")
+                                else match.get_absolute_url())
+        return render_match(request, match, form, status=400)
 
 
 class MatchStateView(LoginRequiredMixin, View):

@@ -41,6 +41,7 @@ PAGE_RECORDS = {
     "matching:suggestions": ("demands.Demand", {}),
     "matching:attach": ("demands.Demand", {}),
     "matching:qualifying": ("matching.Rule", {}),
+    "matching:declare": ("matching.Match", {}),
 }
 # Values for URL parameters that are not records: a step that changes the record.
 WORDS = {"action": "accept", "step": "minutes"}

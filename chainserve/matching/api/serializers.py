@@ -3,9 +3,10 @@ from rest_framework import serializers
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.resources.models import FinancialProduct, Policy
 
-from .. import rules
+from .. import benefits as benefit_rules
+from .. import profiles, rules, services
+from ..choices import BaseKind
 from ..models import ITEM_FIELDS, DemandResource, Match, Rule, RuleVersion
-from ..services import STATE_ACTIONS
 
 
 class ExpressionField(serializers.JSONField):
@@ -19,10 +20,22 @@ class ExpressionField(serializers.JSONField):
             raise serializers.ValidationError(str(e)) from None
 
 
+class BenefitsField(serializers.JSONField):
+    """A version's benefits as JSON (matching.benefits); refused with the path of the wrong part."""
+
+    def to_internal_value(self, data):
+        data = super().to_internal_value(data)
+        try:
+            return benefit_rules.validate(data)
+        except rules.RuleError as e:
+            raise serializers.ValidationError(str(e)) from None
+
+
 class RuleVersionSerializer(StrictModelSerializer):
     class Meta:
         model = RuleVersion
-        fields = ["number", "expression", "effective_from", "effective_to", "note", "created"]
+        fields = ["number", "expression", "benefits", "benefit_cap", "effective_from", "effective_to", "note",
+                  "created"]
 
 
 class RuleSerializer(StrictModelSerializer):
@@ -41,6 +54,11 @@ class RuleWriteSerializer(StrictSerializer):
     product = serializers.PrimaryKeyRelatedField(queryset=FinancialProduct.objects.all(), required=False,
                                                  allow_null=True)
     expression = ExpressionField()
+    benefits = BenefitsField(required=False, default=list, help_text="What a qualifying enterprise may get: a list "
+                             "of items (see the user guide); amounts in 万元 as text.")
+    benefit_cap = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                           max_value=benefit_rules.MAX_DECLARED_FEN,
+                                           help_text="Cap per enterprise and year over all items, in fen.")
     effective_from = serializers.DateField(required=False, allow_null=True)
     effective_to = serializers.DateField(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
@@ -63,19 +81,39 @@ class ValidationResultSerializer(StrictSerializer):
 class MatchSerializer(StrictModelSerializer):
     item_title = serializers.SerializerMethodField()
     version = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    amount = serializers.SerializerMethodField(help_text="For the enterprise itself: what it may get (fen) with the "
+                                               "trace of each item; null for others or without benefits.")
 
     class Meta:
         model = Match
-        fields = ["id", "enterprise", "rule", "item_title", "version", "state", "qualifies", "created", "updated",
-                  "opened_at", "applied_at"]
+        fields = ["id", "enterprise", "rule", "item_title", "version", "state", "qualifies", "amount", "created",
+                  "updated", "opened_at", "applied_at"]
         read_only_fields = fields
 
     def get_item_title(self, match) -> str:
         return match.rule.item.title
 
+    def get_amount(self, match) -> dict | None:
+        request = self.context.get("request")
+        if request is None or not services.may_set_state(match, request.user) or not match.version.benefits:
+            return None
+        profile = self.context.setdefault("profiles", {}).get(match.enterprise_id)
+        if profile is None:  # one enterprise's matches share its profile: read once per response
+            profile = self.context["profiles"][match.enterprise_id] = profiles.profile_of(match.enterprise)
+        return services.amount_of(match, profile).as_dict()
+
+
+class DeclareSerializer(StrictSerializer):
+    """A base the enterprise declares for a match's benefits: fen (persons for headcount), for the policy year
+    unless `year` says the one before."""
+
+    kind = serializers.ChoiceField(choices=BaseKind.choices)
+    amount = serializers.IntegerField(min_value=0, max_value=benefit_rules.MAX_DECLARED_FEN)
+    year = serializers.IntegerField(required=False, allow_null=True, default=None)
+
 
 class MatchActionSerializer(StrictSerializer):
-    action = serializers.ChoiceField(choices=sorted(STATE_ACTIONS))
+    action = serializers.ChoiceField(choices=sorted(services.STATE_ACTIONS))
 
 
 class AttachInputSerializer(StrictSerializer):

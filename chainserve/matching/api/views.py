@@ -48,7 +48,8 @@ class RuleViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
         if not type(item).objects.restrict(request.user, "view").filter(pk=item.pk).exists():
             raise ValidationError({"policy" if d.get("policy") else "product": ["Not found."]})
         version = _service(lambda: services.save_rule(request.user, item, d["expression"], d.get("effective_from"),
-                                                      d.get("effective_to"), d.get("note", "")))
+                                                      d.get("effective_to"), d.get("note", ""), d["benefits"],
+                                                      d["benefit_cap"]))
         rule = self.get_queryset().get(pk=version.rule_id)
         return Response(self.get_serializer(rule).data, status=status.HTTP_201_CREATED)
 
@@ -78,7 +79,7 @@ class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
         # as on the pages: no withdrawn or draft item through a match (the schema's generator has no user)
         if not getattr(user, "is_staff_role", False):
             matches = matches.filter(published_item())
-        return matches.select_related("rule__policy", "rule__product", "version")
+        return matches.select_related("rule__policy", "rule__product", "version", "enterprise")
 
     @extend_schema(request=serializers.MatchActionSerializer, responses=serializers.MatchSerializer)
     @action(detail=True, methods=["post"])
@@ -90,6 +91,20 @@ class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModel
         data = serializers.MatchActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         _service(lambda: services.set_state(match, request.user, data.validated_data["action"]))
+        return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
+
+
+    @extend_schema(request=serializers.DeclareSerializer, responses=serializers.MatchSerializer)
+    @action(detail=True, methods=["post"])
+    def declare(self, request, pk=None):
+        """The enterprise declares a base its match's benefits need (its R&D cost …); the amount follows."""
+        match = self.get_object()
+        if not services.may_set_state(match, request.user):
+            raise PermissionDenied(services.ONLY_THE_ENTERPRISE)
+        data = serializers.DeclareSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        _service(lambda: services.declare_inputs(match, request.user, {d["kind"]: d["amount"]}, d["year"]))
         return Response(self.get_serializer(self.get_queryset().get(pk=match.pk)).data)
 
 
