@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.money import format_yuan
+from chainserve.core.money import format_amount, format_yuan
 from chainserve.core.tables import Column, Table
 
 
@@ -108,3 +108,40 @@ class AchievementTable(CatalogueTable):
     columns = [TITLE, _owner(_("Owner"), "owner"), Column("technical_field", _("Technical field")),
                Column("transfer_mode", _("Transfer mode"), order_by="transfer_mode"),
                Column("maturity", _("Maturity")), STATUS, PUBLISHED]
+
+
+def _date(value):
+    return value.isoformat() if value else ""
+
+
+def _working_days_left(application):
+    from chainserve.resources.choices import REVIEW_STATES
+
+    if application.state not in REVIEW_STATES or application.review_due is None:
+        return ""
+    from chainserve.core.workdays import current_calendar, working_days_between
+
+    today = timezone.localdate()
+    if application.review_due >= today:
+        return working_days_between(today, application.review_due, current_calendar())
+    return -working_days_between(application.review_due, today, current_calendar())
+
+
+class PolicyApplicationTable(Table):
+    """我的申报 for an enterprise, the review queue for a department."""
+
+    title = _("Policy applications")
+    export_name = "policy-applications"
+    default_sort = "-submitted_at"
+    columns = [
+        Column("enterprise", _("Enterprise"), accessor=lambda a: a.enterprise.name, order_by="enterprise__name",
+               link=True),
+        Column("policy", _("Policy"), accessor=lambda a: a.policy.title, order_by="policy__title"),
+        Column("state", _("State"), order_by="state"),
+        Column("submitted_at", _("Submitted"), accessor=lambda a: _date(timezone.localtime(a.submitted_at).date()),
+               order_by="submitted_at", nowrap=True),
+        Column("review_due", _("Working days left"), accessor=_working_days_left, order_by="review_due"),
+        Column("amount_applied", _("Amount applied for"), accessor=lambda a: format_amount(a.amount_applied)),
+        Column("amount_approved", _("Amount approved"), accessor=lambda a: format_amount(a.amount_approved)),
+        Column("amount_paid", _("Amount paid"), accessor=lambda a: format_amount(a.amount_paid)),
+    ]
