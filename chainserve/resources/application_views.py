@@ -20,16 +20,10 @@ from . import filtersets, tables
 from .choices import ApplicationState
 from .models import ApplicationDocument, Policy, PolicyApplication
 
-# step → (the service, the posted fields it takes); the API's steps are the same.
+# step → the posted text fields it takes (files come apart); the API's steps are the same.
 STEPS = {
-    "start_review": (services.start_review, ("note",)),
-    "return": (services.return_for_more, ("note",)),
-    "answer": (services.answer, ("note", "amount")),
-    "approve": (services.approve, ("amount", "note")),
-    "refuse": (services.refuse, ("reason",)),
-    "publicise": (services.publicise, ("note",)),
-    "pay": (services.pay, ("amount", "paid_on", "note")),
-    "receive": (services.confirm_receipt, ("note",)),
+    "start_review": ("note",), "return": ("note",), "answer": ("note", "amount"), "approve": ("amount", "note"),
+    "refuse": ("reason",), "publicise": ("note",), "pay": ("amount", "paid_on", "note"), "receive": ("note",),
 }
 
 
@@ -57,19 +51,8 @@ def yuan_to_fen(value, field="amount"):
 
 def available_steps(user, a):
     """The steps the user may take on the application now (the buttons its page shows)."""
-    firm, dept = services.is_firm(user, a), services.is_department(user, a.policy)
-    S = ApplicationState
-    steps = {
-        "start_review": dept and a.state == S.SUBMITTED,
-        "return": dept and a.state in (S.SUBMITTED, S.UNDER_REVIEW),
-        "approve": dept and a.state in (S.SUBMITTED, S.UNDER_REVIEW),
-        "refuse": dept and a.state in (S.SUBMITTED, S.UNDER_REVIEW),
-        "answer": firm and a.state == S.RETURNED,
-        "publicise": services.may_publicise(user, a.policy) and a.state == S.APPROVED,
-        "pay": dept and a.state == S.PUBLICISED,
-        "receive": firm and a.state == S.PAID,
-    }
-    return [step for step, allowed in steps.items() if allowed]
+    return [step for step, states in services.STEP_STATES.items()
+            if a.state in states and services.may_take(step, user, a)]
 
 
 def _error_text(e):
@@ -106,7 +89,7 @@ class ApplicationStepView(LoginRequiredMixin, View):
         if step not in STEPS:
             raise Http404
         a = get_object_or_404(PolicyApplication.objects.restrict(request.user), pk=pk)
-        service, fields = STEPS[step]
+        service, fields = services.STEP_SERVICES[step], STEPS[step]
         kwargs = {f: request.POST.get(f, "") for f in fields}
         try:
             if "amount" in kwargs:

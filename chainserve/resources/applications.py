@@ -52,6 +52,29 @@ def may_publicise(user, policy) -> bool:
     return is_department(user, policy) or user.role == Role.OFFICE
 
 
+STEP_ACTORS = {  # step → who may take it (the state is checked after)
+    "start_review": lambda u, a: is_department(u, a.policy),
+    "return": lambda u, a: is_department(u, a.policy),
+    "approve": lambda u, a: is_department(u, a.policy),
+    "refuse": lambda u, a: is_department(u, a.policy),
+    "pay": lambda u, a: is_department(u, a.policy),
+    "publicise": lambda u, a: may_publicise(u, a.policy),
+    "answer": is_firm,
+    "receive": is_firm,
+}
+
+
+STEP_STATES = {  # step → the states it starts from
+    "start_review": (S.SUBMITTED,), "return": REVIEW_STATES, "approve": REVIEW_STATES, "refuse": REVIEW_STATES,
+    "answer": (S.RETURNED,), "publicise": (S.APPROVED,), "pay": (S.PUBLICISED,), "receive": (S.PAID,),
+}
+
+
+def may_take(step, user, application) -> bool:
+    """Whether user is someone who takes this step on this application (whatever its state now)."""
+    return STEP_ACTORS[step](user, application)
+
+
 def _require(allowed):
     if not allowed:
         raise PermissionDenied(_("You may not take this step on this application."))
@@ -366,3 +389,10 @@ def figures(applications):
         days = row.pop("days")
         row["median_days"] = median(days) if days else None
     return list(rows.values())
+
+
+# step → its service, as pages and the API name the steps
+STEP_SERVICES = {
+    "start_review": start_review, "return": return_for_more, "answer": answer, "approve": approve,
+    "refuse": refuse, "publicise": publicise, "pay": pay, "receive": confirm_receipt,
+}
