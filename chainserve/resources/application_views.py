@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from chainserve.core.choices import Role
 from chainserve.core.money import format_amount
 from chainserve.core.views import ObjectListView
 
@@ -178,6 +179,39 @@ class ApplicationDocumentView(LoginRequiredMixin, View):
         return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
 
 
-def application_figures(user, policy):
-    """The figures section of a policy's page: only for those who may see its applications."""
-    return services.figures(PolicyApplication.objects.restrict(user).filter(policy=policy))
+def policy_context(user, policy):
+    """What a policy's page shows of its applications: the enterprise's own application or its apply button; for
+    the department the 免申即享 and 公示 buttons and the figures."""
+    mine = None
+    if user.role == Role.ENTERPRISE and user.organization_id:
+        mine = (PolicyApplication.objects.filter(policy=policy, enterprise_id=user.organization_id)
+                .order_by("-submitted_at").first())
+    department = services.is_department(user, policy)
+    approved = services.may_publicise(user, policy) and PolicyApplication.objects.filter(
+        policy=policy, state=ApplicationState.APPROVED).exists()
+    visible = PolicyApplication.objects.restrict(user).filter(policy=policy)
+    figures = services.figures(visible) if user.is_staff_role else []
+    return {
+        "my_application": mine,
+        "may_apply": (user.role == Role.ENTERPRISE and policy.is_published and not policy.granted_without_application
+                      and (mine is None or mine.state == ApplicationState.REFUSED)),
+        "may_grant": department and policy.is_published and policy.granted_without_application,
+        "may_publicise_list": approved,
+        "application_figures": [figure_row(f) for f in figures],
+    }
+
+
+def figure_row(row):
+    """A figures row as pages and exports print it: the amount in 万元 (as reports do)."""
+    return {**row, "paid_text": format_amount(row["paid"]),
+            "median_text": "" if row["median_days"] is None else f"{row['median_days']:g}"}
+
+
+class ApplicationFiguresView(LoginRequiredMixin, View):
+    """Per policy and department: applications, approved, amount paid and median working days to payment."""
+
+    def get(self, request):
+        if not request.user.is_staff_role:
+            raise PermissionDenied
+        rows = [figure_row(r) for r in services.figures(PolicyApplication.objects.restrict(request.user))]
+        return render(request, "resources/application_figures.html", {"rows": rows})

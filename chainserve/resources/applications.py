@@ -165,6 +165,15 @@ def _step(application, user, version, allowed, states):
 
 # ---------------------------------------------------------------- the firm
 
+def _mark_match_applied(policy, user):
+    """The firm's match to the policy (为您匹配) reads 已申报 from now on, as if it had marked it so."""
+    from chainserve.matching import services as matching
+    from chainserve.matching.models import Match
+
+    for match in Match.objects.filter(rule__policy=policy, enterprise_id=user.organization_id):
+        matching.set_state(match, user, "apply")
+
+
 @transaction.atomic
 def apply(policy, user, *, amount=None, inputs=None, statement="", files=()):
     """The enterprise applies for a published policy with its declared inputs and documents → submitted."""
@@ -188,6 +197,7 @@ def apply(policy, user, *, amount=None, inputs=None, statement="", files=()):
         enterprise_id=user.organization_id, policy=policy, amount_applied=amount, inputs=inputs or {},
         statement=statement.strip(), review_due=add_working_days(_today(), REVIEW_DAYS, current_calendar()))
     _record(application, ApplicationStep.APPLY, user, note=application.statement, files=files)
+    _mark_match_applied(policy, user)
     _tell(_department_users(policy), application, ApplicationStep.APPLY, _("New application: %(enterprise)s, %(policy)s"))
     return application
 

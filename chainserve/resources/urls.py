@@ -6,6 +6,7 @@ app_name = "resources"
 urlpatterns = [
     path("import/", views.CatalogueImportView.as_view(), name="import"),
     path("applications/", application_views.ApplicationListView.as_view(), name="applications"),
+    path("applications/figures/", application_views.ApplicationFiguresView.as_view(), name="application-figures"),
     path("applications/notice/", application_views.PublicNoticeView.as_view(), name="application-notice"),
     path("applications/<int:pk>/", application_views.ApplicationView.as_view(), name="application"),
     path("applications/<int:pk>/steps/<str:step>/", application_views.ApplicationStepView.as_view(),

@@ -79,3 +79,46 @@ def test_figures_per_policy(road):
     [row] = apps.figures(PolicyApplication.objects.all())
     assert (row["policy"], row["department"], row["applications"], row["approved"], row["paid"],
             row["median_days"]) == (road.policy, road.dept, 1, 1, 50_000_00, 0)
+
+
+def test_the_policy_page_offers_what_each_may_do(road, client_as):
+    u = road.users
+    url = f"/resources/policies/{road.policy.pk}/"
+    assert 'id="apply-link"' in client_as(u.enterprise).get(url).content.decode()
+    assert 'id="apply-link"' not in client_as(u.handler).get(url).content.decode()
+    a = apps.apply(road.policy, u.enterprise)
+    apps.approve(a, u.handler, amount=100)
+    firm_page = client_as(u.enterprise).get(url).content.decode()
+    assert 'id="my-application"' in firm_page and 'id="apply-link"' not in firm_page
+    dept_page = client_as(u.handler).get(url).content.decode()
+    assert 'id="publicise-button"' in dept_page and 'id="application-figures"' in dept_page
+    assert 'id="grant-button"' not in dept_page
+    client_as(u.handler).post(f"/resources/policies/{road.policy.pk}/applications/publicise/")
+    assert PolicyApplication.objects.get().state == S.PUBLICISED
+
+
+def test_the_grant_button_for_a_policy_granted_without_application(road, client_as):
+    from chainserve.matching import services as matching
+
+    road.policy.granted_without_application = True
+    road.policy.save()
+    matching.recompute_rule(matching.save_rule(road.users.office, road.policy, {
+        "all": [{"field": "district", "op": "eq", "value": "420102"}]}).rule)
+    url = f"/resources/policies/{road.policy.pk}/"
+    assert 'id="grant-button"' in client_as(road.users.handler).get(url).content.decode()
+    assert client_as(road.users.enterprise).post(f"{url}applications/grant/").status_code == 403
+    assert PolicyApplication.objects.count() == 0
+    client_as(road.users.handler).post(f"{url}applications/grant/")
+    assert set(PolicyApplication.objects.values_list("state", "without_application")) == {(S.UNDER_REVIEW, True)}
+
+
+def test_the_review_queue_counts_working_days(road, client_as):
+    apps.apply(road.policy, road.users.enterprise)
+    page = client_as(road.users.handler).get("/resources/applications/?state=submitted").content.decode()
+    assert "working days left" in page and "countdown-ok" in page
+
+
+def test_the_figures_page_is_for_staff(road, client_as):
+    apps.apply(road.policy, road.users.enterprise)
+    assert road.policy.title in client_as(road.users.office).get("/resources/applications/figures/").content.decode()
+    assert client_as(road.users.enterprise).get("/resources/applications/figures/").status_code == 403

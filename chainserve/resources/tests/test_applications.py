@@ -193,3 +193,41 @@ def test_window_reminders_once(road):
     assert apps.send_window_reminders() >= 1
     assert Notification.objects.filter(user=u.enterprise, key__startswith="policy-window:").count() == 1
     assert apps.send_window_reminders() == 0
+
+
+def test_applying_marks_the_match_applied(road):
+    u = road.users
+    rule_version = matching.save_rule(u.office, road.policy, EAST)
+    matching.recompute_rule(rule_version.rule)
+    apps.apply(road.policy, u.enterprise)
+    assert Match.objects.get(rule=rule_version.rule, enterprise=road.nfs).state == "applied"
+
+
+def test_the_window_closed_refuses_the_application(road):
+    road.policy.apply_until = timezone.localdate() - datetime.timedelta(days=1)
+    road.policy.save()
+    with pytest.raises(ValidationError):
+        apps.apply(road.policy, road.users.enterprise)
+    assert PolicyApplication.objects.count() == 0
+
+
+def test_a_draft_policy_takes_no_application(road):
+    draft = Policy.objects.create(title="草案", issuer=road.dept)
+    with pytest.raises(ValidationError):
+        apps.apply(draft, road.users.enterprise)
+    assert PolicyApplication.objects.count() == 0
+
+
+def test_payment_records_the_working_days_from_application(road):
+    u = road.users
+    a = apps.apply(road.policy, u.enterprise)
+    PolicyApplication.objects.filter(pk=a.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=14))
+    a = apps.approve(a, u.handler, amount=1)
+    a = apps.publicise(a, u.office)
+    close_window(a)
+    a = apps.pay(a, u.handler, voucher=pdf())
+    submitted = timezone.localdate() - datetime.timedelta(days=14)
+    from chainserve.core.workdays import current_calendar, working_days_between
+
+    assert a.working_days_to_payment == working_days_between(submitted, timezone.localdate(), current_calendar())
+    assert 8 <= a.working_days_to_payment <= 10
