@@ -86,7 +86,7 @@ PARITY = {
     **{f"resources:{name}-status": (f"POST {API}/{plural}/{{id}}/publish/", f"POST {API}/{plural}/{{id}}/withdraw/")
        for name, plural in CATALOGUE.items()},
     "resources:policy-apply": f"POST {API}/policy-applications/",
-    "resources:application-step": {step: f"POST {API}/policy-applications/{{id}}/steps/{{step}}/"
+    "resources:application-step": {step: f"POST {API}/policy-applications/{{id}}/{step.replace('_', '-')}/"
                                    for step in APPLICATION_STEPS},
     "resources:policy-applications": (f"POST {API}/policy-applications/grant/",
                                       f"POST {API}/policy-applications/publicise/"),

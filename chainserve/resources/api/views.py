@@ -2,10 +2,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from chainserve.core.api import ScopedViewSet, drf_detail
@@ -67,8 +67,9 @@ AchievementViewSet = catalogue_viewset(Achievement, serializers.AchievementSeria
 
 
 class PolicyApplicationViewSet(ScopedViewSet):
-    """Policy applications (政策申报): list and read them; POST to apply; `steps/{step}` to move one along (409 when
-    someone else changed it first); `grant` (免申即享) and `publicise` (the 公示 list) for a whole policy."""
+    """Policy applications (政策申报): list and read them; POST to apply; one POST per step on a record (start-review,
+    return, answer, approve, refuse, publicise, pay, receive; 409 when someone else changed it first); `grant`
+    (免申即享) and `publicise` (the 公示 list) for a whole policy."""
 
     model = PolicyApplication
     serializer_class = serializers.PolicyApplicationSerializer
@@ -109,22 +110,15 @@ class PolicyApplicationViewSet(ScopedViewSet):
         events = a.events.select_related("actor").prefetch_related("documents")
         return Response(serializers.ApplicationEventSerializer(events, many=True).data)
 
-    @extend_schema(request=None, responses={200: serializers.PolicyApplicationSerializer},
-                   parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH,
-                                                enum=sorted(applications.STEP_SERVICES))])
-    @action(detail=True, methods=["post"], url_path=r"steps/(?P<step>[a-z_]+)")
-    def steps(self, request, pk=None, step=None):
-        """Take one step: start_review, return, answer, approve, refuse, publicise, pay, receive. The actor is
-        checked before the body; 400 when the state does not allow the step."""
+    def _step(self, request, step):
+        """Take one step: the actor is checked before the body; 400 when the state does not allow the step, 409
+        when someone else changed the application since `version`."""
         a = self.get_object()
-        if step not in applications.STEP_SERVICES:
-            raise NotFound
         if not applications.may_take(step, request.user, a):
             raise PermissionDenied(_("You may not take this step on this application."))
         body = serializers.STEP_SERIALIZERS[step](data=request.data)
         body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
-        a = self._call(applications.STEP_SERVICES[step], a, request.user, **data)
+        a = self._call(applications.STEP_SERVICES[step], a, request.user, **body.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=a.pk)).data)
 
     def _batch(self, request, service):
@@ -136,14 +130,43 @@ class PolicyApplicationViewSet(ScopedViewSet):
 
     @extend_schema(request=serializers.PolicyBatchSerializer,
                    responses={200: serializers.PolicyApplicationSerializer(many=True)})
-    @action(detail=False, methods=["post"], pagination_class=None)
-    def grant(self, request):
+    @action(detail=False, methods=["post"], pagination_class=None, url_path="grant", url_name="grant")
+    def grant_batch(self, request):
         """免申即享: put each qualifying enterprise of the policy under review without an application."""
         return self._batch(request, applications.grant_without_application)
 
     @extend_schema(request=serializers.PolicyBatchSerializer,
                    responses={200: serializers.PolicyApplicationSerializer(many=True)})
-    @action(detail=False, methods=["post"], pagination_class=None)
-    def publicise(self, request):
+    @action(detail=False, methods=["post"], pagination_class=None, url_path="publicise", url_name="publicise-list")
+    def publicise_list(self, request):
         """Put every approved application of the policy on the public 公示 list."""
         return self._batch(request, applications.publicise_list)
+
+
+STEP_METHODS = {"return": "return_for_more"}  # `return` cannot be a method's name
+
+
+def _step_action(step, doc):
+    def take(self, request, pk=None):
+        return self._step(request, step)
+
+    take.__doc__ = doc
+    take.__name__ = STEP_METHODS.get(step, step)
+    url_path = step.replace("_", "-")
+    return extend_schema(request=serializers.STEP_SERIALIZERS[step],
+                         responses={200: serializers.PolicyApplicationSerializer})(
+        action(detail=True, methods=["post"], url_path=url_path, url_name=url_path)(take))
+
+
+STEP_DOCS = {
+    "start_review": "The department starts the review (submitted → under_review).",
+    "return": "The department returns the application for more (`note`: what is missing) → returned.",
+    "answer": "The enterprise answers a return (`note`, documents, a new amount) → under_review.",
+    "approve": "The department approves (`amount` in fen; the amount applied for when left out) → approved.",
+    "refuse": "The department refuses with a `reason` → refused.",
+    "publicise": "The department or the chain office puts it on the public 公示 list → publicised.",
+    "pay": "The department records the payment after the objection window (`amount`, `paid_on`, `voucher`) → paid.",
+    "receive": "The enterprise confirms receipt → received.",
+}
+for _step_name, _doc in STEP_DOCS.items():
+    setattr(PolicyApplicationViewSet, STEP_METHODS.get(_step_name, _step_name), _step_action(_step_name, _doc))

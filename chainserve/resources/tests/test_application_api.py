@@ -19,7 +19,7 @@ def road(world):
 
 
 def step(api, a, name, body=None, **kwargs):
-    return api.post(f"{URL}{a.pk}/steps/{name}/", body or {}, **kwargs)
+    return api.post(f"{URL}{a.pk}/{name.replace('_', '-')}/", body or {}, **kwargs)
 
 
 def test_the_road_through_the_api(road, api_as):
