@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from chainserve.core.choices import Role
@@ -156,7 +156,8 @@ class PolicyBatchView(LoginRequiredMixin, View):
         except ValidationError as e:
             messages.error(request, _error_text(e))
         else:
-            messages.success(request, _("%(n)d applications changed.") % {"n": len(done)})
+            messages.success(request, ngettext("%(n)d application changed.", "%(n)d applications changed.",
+                                               len(done)) % {"n": len(done)})
         return redirect(policy)
 
 

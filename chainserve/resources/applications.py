@@ -120,7 +120,8 @@ def _today():
 
 
 def _record(application, step, user, *, was="", note="", data=None, files=(), kind=DocumentKind.DOCUMENT):
-    event = ApplicationEvent.objects.create(application=application, type=step, actor=user, from_state=was,
+    event = ApplicationEvent.objects.create(application=application, type=step, actor=user, at=timezone.now(),
+                                            from_state=was,
                                             to_state=application.state, note=note, data=data or {})
     for f in files:
         doc = ApplicationDocument(application=application, event=event, kind=kind,
@@ -195,7 +196,8 @@ def apply(policy, user, *, amount=None, inputs=None, statement="", files=()):
     check_attachments(files)
     application = PolicyApplication.objects.create(
         enterprise_id=user.organization_id, policy=policy, amount_applied=amount, inputs=inputs or {},
-        statement=statement.strip(), review_due=add_working_days(_today(), REVIEW_DAYS, current_calendar()))
+        statement=statement.strip(), submitted_at=timezone.now(),
+        review_due=add_working_days(_today(), REVIEW_DAYS, current_calendar()))
     _record(application, ApplicationStep.APPLY, user, note=application.statement, files=files)
     _mark_match_applied(policy, user)
     _tell(_department_users(policy), application, ApplicationStep.APPLY, _("New application: %(enterprise)s, %(policy)s"))
@@ -339,7 +341,7 @@ def grant_without_application(policy, user):
     created = []
     for firm in sorted(set(firms)):
         a = PolicyApplication.objects.create(enterprise_id=firm, policy=policy, state=S.UNDER_REVIEW,
-                                             without_application=True, review_due=due)
+                                             without_application=True, submitted_at=timezone.now(), review_due=due)
         _record(a, ApplicationStep.GRANT, user, note=_("Qualifies: granted without application."))
         created.append(a)
     return created

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemStatus(models.TextChoices):
@@ -54,14 +55,14 @@ class TransferMode(models.TextChoices):
 class ApplicationState(models.TextChoices):
     """Where a policy application — 政策申报 — stands on its road to payment (兑现)."""
 
-    SUBMITTED = "submitted", _("Submitted")
-    UNDER_REVIEW = "under_review", _("Under review")
-    RETURNED = "returned", _("Returned for more")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
-    PUBLICISED = "publicised", _("Publicised")
-    PAID = "paid", _("Paid")
-    RECEIVED = "received", _("Received")
+    SUBMITTED = "submitted", pgettext_lazy("policy application", "Submitted")
+    UNDER_REVIEW = "under_review", pgettext_lazy("policy application", "Under review")
+    RETURNED = "returned", pgettext_lazy("policy application", "Returned for more")
+    APPROVED = "approved", pgettext_lazy("policy application", "Approved")
+    REFUSED = "refused", pgettext_lazy("policy application", "Refused")
+    PUBLICISED = "publicised", pgettext_lazy("policy application", "Publicised")
+    PAID = "paid", pgettext_lazy("policy application", "Paid")
+    RECEIVED = "received", pgettext_lazy("policy application", "Received")
 
 
 # The department still has to decide on an application in these states (its review queue).
@@ -73,17 +74,17 @@ CLOSED_STATES = (ApplicationState.REFUSED,)
 class ApplicationStep(models.TextChoices):
     """One step of an application's life, as its events record it."""
 
-    APPLY = "apply", _("Applied")
-    GRANT = "grant", _("Granted without application")
-    START_REVIEW = "start_review", _("Review started")
-    RETURN = "return", _("Returned for more")
-    ANSWER = "answer", _("Answered")
-    APPROVE = "approve", _("Approved")
-    REFUSE = "refuse", _("Refused")
-    PUBLICISE = "publicise", _("Publicised")
-    PAY = "pay", _("Payment recorded")
-    RECEIVE = "receive", _("Receipt confirmed")
-    REMIND = "remind", _("Reminded")
+    APPLY = "apply", pgettext_lazy("application step", "Applied")
+    GRANT = "grant", pgettext_lazy("application step", "Granted without application")
+    START_REVIEW = "start_review", pgettext_lazy("application step", "Review started")
+    RETURN = "return", pgettext_lazy("application step", "Returned for more")
+    ANSWER = "answer", pgettext_lazy("application step", "Answered")
+    APPROVE = "approve", pgettext_lazy("application step", "Approved")
+    REFUSE = "refuse", pgettext_lazy("application step", "Refused")
+    PUBLICISE = "publicise", pgettext_lazy("application step", "Publicised")
+    PAY = "pay", pgettext_lazy("application step", "Payment recorded")
+    RECEIVE = "receive", pgettext_lazy("application step", "Receipt confirmed")
+    REMIND = "remind", pgettext_lazy("application step", "Reminded")
 
 
 class DocumentKind(models.TextChoices):

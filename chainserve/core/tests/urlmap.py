@@ -41,10 +41,14 @@ PAGE_RECORDS = {
     "matching:suggestions": ("demands.Demand", {}),
     "matching:attach": ("demands.Demand", {}),
     "matching:qualifying": ("matching.Rule", {}),
+    "resources:application": ("resources.PolicyApplication", {}),
+    "resources:application-step": ("resources.PolicyApplication", {}),
+    "resources:application-document": ("resources.ApplicationDocument", {}),
 }
 # Values for URL parameters that are not records: a step that changes the record.
 WORDS = {"action": "accept", "step": "minutes"}
-WORDS_FOR = {"matching:match-state": {"action": "dismiss"}, "match-state": {"action": "dismiss"}}
+WORDS_FOR = {"matching:match-state": {"action": "dismiss"}, "match-state": {"action": "dismiss"},
+             "resources:application-step": {"step": "approve"}, "resources:policy-applications": {"action": "grant"}}
 
 
 def page_model(name, view_class):

@@ -231,3 +231,17 @@ def test_payment_records_the_working_days_from_application(road):
 
     assert a.working_days_to_payment == working_days_between(submitted, timezone.localdate(), current_calendar())
     assert 8 <= a.working_days_to_payment <= 10
+
+
+def test_the_reminder_command(road):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    road.policy.apply_until = timezone.localdate() + datetime.timedelta(days=1)
+    road.policy.save()
+    matching.recompute_rule(matching.save_rule(road.users.office, road.policy, EAST).rule)
+    out = StringIO()
+    call_command("application_window_reminders", stdout=out)
+    assert out.getvalue().startswith("reminded ")
+    assert Notification.objects.filter(user=road.users.enterprise, key__startswith="policy-window:").count() == 1
