@@ -13,14 +13,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
 from chainserve.core.services import notify
-from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, short_name
+from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, check_attachments, short_name
 from chainserve.core.workdays import add_working_days, current_calendar, working_days_between
-from chainserve.demands.services.attachments import check_attachments
 
 from .choices import REVIEW_STATES, ApplicationState, ApplicationStep, DocumentKind, ItemStatus
 from .models import ApplicationDocument, ApplicationEvent, Policy, PolicyApplication
@@ -166,13 +166,14 @@ def _step(application, user, version, allowed, states):
 
 # ---------------------------------------------------------------- the firm
 
+def _matching(name):
+    """The function matching answers with (settings.POLICY_MATCH_HOOKS): resources imports no matching."""
+    return import_string(settings.POLICY_MATCH_HOOKS[name])
+
+
 def _mark_match_applied(policy, user):
     """The firm's match to the policy (为您匹配) reads 已申报 from now on, as if it had marked it so."""
-    from chainserve.matching import services as matching
-    from chainserve.matching.models import Match
-
-    for match in Match.objects.filter(rule__policy=policy, enterprise_id=user.organization_id):
-        matching.set_state(match, user, "apply")
+    _matching("applied")(policy, user)
 
 
 @transaction.atomic
@@ -326,8 +327,6 @@ def pay(application, user, *, version=None, amount=None, paid_on=None, voucher=N
 def grant_without_application(policy, user):
     """免申即享: put each enterprise that qualifies for the policy (its current matches) under review without an
     application; an enterprise that already has an open application is left alone. Returns those created."""
-    from chainserve.matching.models import Match
-
     _require(is_department(user, policy))
     policy = Policy.objects.select_for_update(of=("self",)).get(pk=policy.pk)
     if not policy.granted_without_application:
@@ -335,11 +334,10 @@ def grant_without_application(policy, user):
     if policy.status != ItemStatus.PUBLISHED:
         raise ValidationError(_("The policy is not published."))
     taken = PolicyApplication.objects.filter(policy=policy).exclude(state=S.REFUSED).values("enterprise_id")
-    firms = (Match.objects.filter(rule__policy=policy, qualifies=True).exclude(enterprise_id__in=taken)
-             .values_list("enterprise_id", flat=True).distinct())
+    firms = _matching("qualifying")(policy) - set(taken.values_list("enterprise_id", flat=True))
     due = add_working_days(_today(), REVIEW_DAYS, current_calendar())
     created = []
-    for firm in sorted(set(firms)):
+    for firm in sorted(firms):
         a = PolicyApplication.objects.create(enterprise_id=firm, policy=policy, state=S.UNDER_REVIEW,
                                              without_application=True, submitted_at=timezone.now(), review_due=due)
         _record(a, ApplicationStep.GRANT, user, note=_("Qualifies: granted without application."))
@@ -353,8 +351,6 @@ def send_window_reminders(today=None, days=REMIND_DAYS):
     """Remind the users of each enterprise matched to a policy whose application window closes within `days`
     working days and that has not applied yet — once per policy and enterprise (the notification key). Returns
     how many enterprises were reminded."""
-    from chainserve.matching.models import Match
-
     today = today or _today()
     calendar = current_calendar()
     last = add_working_days(today, days, calendar)
@@ -362,9 +358,8 @@ def send_window_reminders(today=None, days=REMIND_DAYS):
                                      apply_until__gte=today, apply_until__lte=last)
     count = 0
     for policy in policies:
-        applied = PolicyApplication.objects.filter(policy=policy).values("enterprise_id")
-        firms = set(Match.objects.filter(rule__policy=policy, qualifies=True).exclude(enterprise_id__in=applied)
-                    .values_list("enterprise_id", flat=True))
+        applied = set(PolicyApplication.objects.filter(policy=policy).values_list("enterprise_id", flat=True))
+        firms = _matching("qualifying")(policy) - applied
         for firm in sorted(firms):
             key = f"policy-window:{policy.pk}:{firm}"
             users = list(User.objects.filter(role=Role.ENTERPRISE, organization_id=firm, is_active=True)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from chainserve.core.money import format_amount, format_yuan
 from chainserve.core.tables import Column, Table
 from chainserve.core.workdays import current_calendar, working_days_between
-from chainserve.demands.countdown import SOON_DAYS
 
 from .choices import REVIEW_STATES
 
@@ -119,6 +118,9 @@ class AchievementTable(CatalogueTable):
 
 def _date(value):
     return value.isoformat() if value else ""
+
+
+SOON_DAYS = 1  # amber within this many working days, as the demand lists (demands.countdown)
 
 
 class ReviewCountdown(SafeString):
