@@ -1,6 +1,7 @@
 """Pages of policy applications (政策申报到兑现): 我的申报 and the review queue, an application with its steps and
 timeline, applying for a policy, 免申即享 and the 公示 list of a policy, and the public 公示 page."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -90,6 +91,8 @@ class ApplicationStepView(LoginRequiredMixin, View):
         if step not in STEPS:
             raise Http404
         a = get_object_or_404(PolicyApplication.objects.restrict(request.user), pk=pk)
+        if not services.may_take(step, request.user, a):  # who acts is answered before what was sent
+            raise PermissionDenied(_("You may not take this step on this application."))
         service, fields = services.STEP_SERVICES[step], STEPS[step]
         kwargs = {f: request.POST.get(f, "") for f in fields}
         try:
@@ -101,16 +104,12 @@ class ApplicationStepView(LoginRequiredMixin, View):
             if step == "answer":
                 kwargs["files"] = request.FILES.getlist("files")
             service(a, request.user, version=request.POST.get("version") or None, **kwargs)
-        except PermissionDenied:
-            raise
         except ValidationError as e:
             messages.error(request, _error_text(e))
         return redirect(a)
 
 
 def _date(value):
-    import datetime
-
     if not value:
         return None
     try:

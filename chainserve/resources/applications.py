@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
@@ -110,7 +111,11 @@ def _amount(value, field):
 def _lock(application, version):
     locked = PolicyApplication.objects.select_for_update(of=("self",)).select_related("policy", "enterprise").get(
         pk=application.pk)
-    if version is not None and int(version) != locked.version:
+    try:
+        stale = version is not None and int(version) != locked.version
+    except (TypeError, ValueError):
+        raise ValidationError({"version": _("Reload the page and try again.")}) from None
+    if stale:
         raise ConflictError(_("Someone else has just updated this application. Reload it to see what changed."))
     return locked
 
@@ -150,6 +155,7 @@ def _department_users(policy):
 
 
 def _tell(users, application, step, title):
+    """Notify users of a step; title is lazy, so that it is written in the platform's language."""
     with translation.override(settings.LANGUAGE_CODE):
         notify(list(users), f"application:{application.pk}:{step}:{application.version}",
                str(title) % {"policy": application.policy.title, "enterprise": application.enterprise.name},
@@ -201,7 +207,8 @@ def apply(policy, user, *, amount=None, inputs=None, statement="", files=()):
         review_due=add_working_days(_today(), REVIEW_DAYS, current_calendar()))
     _record(application, ApplicationStep.APPLY, user, note=application.statement, files=files)
     _mark_match_applied(policy, user)
-    _tell(_department_users(policy), application, ApplicationStep.APPLY, _("New application: %(enterprise)s, %(policy)s"))
+    _tell(_department_users(policy), application, ApplicationStep.APPLY,
+          gettext_lazy("New application: %(enterprise)s, %(policy)s"))
     return application
 
 
@@ -219,7 +226,8 @@ def answer(application, user, *, version=None, note="", amount=None, inputs=None
         a.inputs = inputs
     a.review_due = add_working_days(_today(), REVIEW_DAYS, current_calendar())
     _move(a, S.UNDER_REVIEW, ApplicationStep.ANSWER, user, note=note, files=files)
-    _tell(_department_users(a.policy), a, ApplicationStep.ANSWER, _("Answered: %(enterprise)s, %(policy)s"))
+    _tell(_department_users(a.policy), a, ApplicationStep.ANSWER,
+          gettext_lazy("Answered: %(enterprise)s, %(policy)s"))
     return a
 
 
@@ -250,7 +258,7 @@ def return_for_more(application, user, *, version=None, note=""):
     a = _step(application, user, version, _reviewer, REVIEW_STATES)
     note = _required_text(note, "note", _("Say what the enterprise should add."))
     _move(a, S.RETURNED, ApplicationStep.RETURN, user, note=note)
-    _tell(_firm_users(a), a, ApplicationStep.RETURN, _("Returned for more: %(policy)s"))
+    _tell(_firm_users(a), a, ApplicationStep.RETURN, gettext_lazy("Returned for more: %(policy)s"))
     return a
 
 
@@ -265,7 +273,7 @@ def approve(application, user, *, version=None, amount=None, note=""):
         raise ValidationError({"amount_approved": _("Enter the amount approved.")})
     a.amount_approved = amount
     _move(a, S.APPROVED, ApplicationStep.APPROVE, user, note=note.strip(), data={"amount": amount})
-    _tell(_firm_users(a), a, ApplicationStep.APPROVE, _("Approved: %(policy)s"))
+    _tell(_firm_users(a), a, ApplicationStep.APPROVE, gettext_lazy("Approved: %(policy)s"))
     return a
 
 
@@ -275,7 +283,7 @@ def refuse(application, user, *, version=None, reason=""):
     a = _step(application, user, version, _reviewer, REVIEW_STATES)
     a.refusal_reason = _required_text(reason, "reason", _("Give the reason for the refusal."))
     _move(a, S.REFUSED, ApplicationStep.REFUSE, user, note=a.refusal_reason)
-    _tell(_firm_users(a), a, ApplicationStep.REFUSE, _("Refused: %(policy)s"))
+    _tell(_firm_users(a), a, ApplicationStep.REFUSE, gettext_lazy("Refused: %(policy)s"))
     return a
 
 
@@ -286,7 +294,7 @@ def publicise(application, user, *, version=None, note=""):
     a.objection_until = add_working_days(_today(), OBJECTION_DAYS, current_calendar())
     _move(a, S.PUBLICISED, ApplicationStep.PUBLICISE, user, note=note.strip(),
           data={"objection_until": a.objection_until.isoformat()})
-    _tell(_firm_users(a), a, ApplicationStep.PUBLICISE, _("On the public notice list: %(policy)s"))
+    _tell(_firm_users(a), a, ApplicationStep.PUBLICISE, gettext_lazy("On the public notice list: %(policy)s"))
     return a
 
 
@@ -319,7 +327,7 @@ def pay(application, user, *, version=None, amount=None, paid_on=None, voucher=N
                                                      current_calendar())
     _move(a, S.PAID, ApplicationStep.PAY, user, note=note.strip(), files=[voucher], kind=DocumentKind.VOUCHER,
           data={"amount": amount, "paid_on": paid_on.isoformat()})
-    _tell(_firm_users(a), a, ApplicationStep.PAY, _("Paid: %(policy)s — please confirm receipt"))
+    _tell(_firm_users(a), a, ApplicationStep.PAY, gettext_lazy("Paid: %(policy)s — please confirm receipt"))
     return a
 
 
@@ -340,7 +348,9 @@ def grant_without_application(policy, user):
     for firm in sorted(firms):
         a = PolicyApplication.objects.create(enterprise_id=firm, policy=policy, state=S.UNDER_REVIEW,
                                              without_application=True, submitted_at=timezone.now(), review_due=due)
-        _record(a, ApplicationStep.GRANT, user, note=_("Qualifies: granted without application."))
+        with translation.override(settings.LANGUAGE_CODE):
+            note = _("Qualifies: granted without application.")
+        _record(a, ApplicationStep.GRANT, user, note=note)
         created.append(a)
     return created
 

@@ -122,3 +122,12 @@ def test_the_figures_page_is_for_staff(road, client_as):
     apps.apply(road.policy, road.users.enterprise)
     assert road.policy.title in client_as(road.users.office).get("/resources/applications/figures/").content.decode()
     assert client_as(road.users.enterprise).get("/resources/applications/figures/").status_code == 403
+
+
+def test_a_wrong_role_with_a_bad_amount_is_refused_first_and_a_bad_version_is_a_message(road, client_as):
+    a = apps.apply(road.policy, road.users.enterprise)
+    url = f"/resources/applications/{a.pk}/steps/approve/"
+    assert client_as(road.users.enterprise).post(url, {"amount": "abc"}).status_code == 403
+    answer = client_as(road.users.handler).post(url, {"amount": "1", "version": "x"}, follow=True)
+    assert "Reload the page and try again." in answer.content.decode()
+    assert PolicyApplication.objects.get().state == S.SUBMITTED
