@@ -25,14 +25,15 @@ from .models import ApplicationDocument, Policy, PolicyApplication
 # step → the posted text fields it takes (files come apart); the API's steps are the same.
 STEPS = {
     "start_review": ("note",), "return": ("note",), "answer": ("note", "amount"), "approve": ("amount", "note"),
-    "refuse": ("reason",), "publicise": ("note",), "pay": ("amount", "paid_on", "note"), "receive": ("note",),
+    "refuse": ("reason",), "publicise": ("note",), "objection": ("note",), "pay": ("amount", "paid_on", "note"), "receive": ("note",),
 }
 
 
 STEP_LABELS = (
     ("start_review", gettext_lazy("Start the review")), ("return", gettext_lazy("Return for more")),
     ("approve", gettext_lazy("Approve")), ("refuse", gettext_lazy("Refuse")), ("answer", gettext_lazy("Answer")),
-    ("publicise", gettext_lazy("Put on public notice")), ("pay", gettext_lazy("Record the payment")),
+    ("publicise", gettext_lazy("Put on public notice")), ("objection", gettext_lazy("Record an objection")),
+    ("pay", gettext_lazy("Record the payment")),
     ("receive", gettext_lazy("Confirm receipt")),
 )
 

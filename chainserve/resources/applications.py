@@ -60,6 +60,7 @@ STEP_ACTORS = {  # step → who may take it (the state is checked after)
     "refuse": lambda u, a: is_department(u, a.policy),
     "pay": lambda u, a: is_department(u, a.policy),
     "publicise": lambda u, a: may_publicise(u, a.policy),
+    "objection": lambda u, a: may_publicise(u, a.policy),
     "answer": is_firm,
     "receive": is_firm,
 }
@@ -67,7 +68,8 @@ STEP_ACTORS = {  # step → who may take it (the state is checked after)
 
 STEP_STATES = {  # step → the states it starts from
     "start_review": (S.SUBMITTED,), "return": REVIEW_STATES, "approve": REVIEW_STATES, "refuse": REVIEW_STATES,
-    "answer": (S.RETURNED,), "publicise": (S.APPROVED,), "pay": (S.PUBLICISED,), "receive": (S.PAID,),
+    "answer": (S.RETURNED,), "publicise": (S.APPROVED,), "objection": (S.PUBLICISED,), "pay": (S.PUBLICISED,),
+    "receive": (S.PAID,),
 }
 
 
@@ -298,6 +300,21 @@ def publicise(application, user, *, version=None, note=""):
     return a
 
 
+@transaction.atomic
+def record_objection(application, user, *, version=None, note=""):
+    """An objection to a publicised application came in during its window: it goes back to review (a new
+    deadline), and can be paid only after it is approved and publicised again."""
+    a = _step(application, user, version, lambda u, a: may_publicise(u, a.policy), (S.PUBLICISED,))
+    note = _required_text(note, "note", _("Say what the objection is."))
+    if a.objection_until and _today() > a.objection_until:
+        raise ValidationError(_("The objection window ended on %(day)s.") % {"day": a.objection_until})
+    a.objection_until = None
+    a.review_due = add_working_days(_today(), REVIEW_DAYS, current_calendar())
+    _move(a, S.UNDER_REVIEW, ApplicationStep.OBJECTION, user, note=note)
+    _tell(_firm_users(a), a, ApplicationStep.OBJECTION, gettext_lazy("Objection to %(policy)s: back to review"))
+    return a
+
+
 def publicise_list(policy, user):
     """Publicise every approved application of the policy (the 公示 list); returns them."""
     _require(may_publicise(user, policy))
@@ -411,5 +428,5 @@ def figures(applications):
 # step → its service, as pages and the API name the steps
 STEP_SERVICES = {
     "start_review": start_review, "return": return_for_more, "answer": answer, "approve": approve,
-    "refuse": refuse, "publicise": publicise, "pay": pay, "receive": confirm_receipt,
+    "refuse": refuse, "publicise": publicise, "objection": record_objection, "pay": pay, "receive": confirm_receipt,
 }

@@ -82,6 +82,7 @@ class ApplicationStep(models.TextChoices):
     APPROVE = "approve", pgettext_lazy("application step", "Approved")
     REFUSE = "refuse", pgettext_lazy("application step", "Refused")
     PUBLICISE = "publicise", pgettext_lazy("application step", "Publicised")
+    OBJECTION = "objection", pgettext_lazy("application step", "Objection recorded")
     PAY = "pay", pgettext_lazy("application step", "Payment recorded")
     RECEIVE = "receive", pgettext_lazy("application step", "Receipt confirmed")
     REMIND = "remind", pgettext_lazy("application step", "Reminded")

@@ -130,7 +130,7 @@ def _step_serializer(name, fields):
 
 STEP_BODIES = {
     "start_review": ("note",), "return": ("note",), "answer": ("note", "amount", "files"),
-    "approve": ("amount", "note"), "refuse": ("reason",), "publicise": ("note",),
+    "approve": ("amount", "note"), "refuse": ("reason",), "publicise": ("note",), "objection": ("note",),
     "pay": ("amount", "paid_on", "voucher", "note"), "receive": ("note",),
 }
 STEP_SERIALIZERS = {step: _step_serializer(step, fields) for step, fields in STEP_BODIES.items()}

@@ -67,9 +67,9 @@ AchievementViewSet = catalogue_viewset(Achievement, serializers.AchievementSeria
 
 
 class PolicyApplicationViewSet(ScopedViewSet):
-    """Policy applications (政策申报): list and read them; POST to apply; one POST per step on a record (start-review,
-    return, answer, approve, refuse, publicise, pay, receive; 409 when someone else changed it first); `grant`
-    (免申即享) and `publicise` (the 公示 list) for a whole policy."""
+    """Policy applications (政策申报): list and read them; POST to apply; one POST per step on a record
+    (start-review, return, answer, approve, refuse, publicise, objection, pay, receive; 409 when someone else
+    changed it first); `grant` (免申即享) and `publicise` (the 公示 list) for a whole policy."""
 
     model = PolicyApplication
     serializer_class = serializers.PolicyApplicationSerializer
@@ -165,6 +165,7 @@ STEP_DOCS = {
     "approve": "The department approves (`amount` in fen; the amount applied for when left out) → approved.",
     "refuse": "The department refuses with a `reason` → refused.",
     "publicise": "The department or the chain office puts it on the public 公示 list → publicised.",
+    "objection": "An objection came in during the 公示 window (`note`: what it says): back to under_review.",
     "pay": "The department records the payment after the objection window (`amount`, `paid_on`, `voucher`) → paid.",
     "receive": "The enterprise confirms receipt → received.",
 }

@@ -245,3 +245,27 @@ def test_the_reminder_command(road):
     call_command("application_window_reminders", stdout=out)
     assert out.getvalue().startswith("reminded ")
     assert Notification.objects.filter(user=road.users.enterprise, key__startswith="policy-window:").count() == 1
+
+
+def test_an_objection_sends_a_publicised_application_back_to_review(road):
+    u = road.users
+    a = apps.publicise(apps.approve(apps.apply(road.policy, u.enterprise), u.handler, amount=100), u.office)
+    with pytest.raises(PermissionDenied):
+        apps.record_objection(a, u.enterprise, note="自己反对")
+    with pytest.raises(ValidationError):
+        apps.record_objection(a, u.office, note=" ")
+    assert snapshot(a) == (S.PUBLICISED, 3, 100, None, 3, 0)
+    a = apps.record_objection(a, u.office, version=3, note="群众反映申报数据不实")
+    assert (a.state, a.objection_until) == (S.UNDER_REVIEW, None)
+    assert list(a.events.values_list("type", flat=True))[-1] == "objection"
+    with pytest.raises(ValidationError):  # paid only after approved and publicised again
+        apps.pay(a, u.handler, voucher=pdf())
+
+
+def test_no_objection_after_the_window(road):
+    u = road.users
+    a = apps.publicise(apps.approve(apps.apply(road.policy, u.enterprise), u.handler, amount=100), u.office)
+    close_window(a)
+    with pytest.raises(ValidationError):
+        apps.record_objection(a, u.handler, note="迟到的异议")
+    assert PolicyApplication.objects.get().state == S.PUBLICISED
