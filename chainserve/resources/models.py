@@ -11,6 +11,8 @@ What other apps (matching, portal, reports) may rely on:
   `is_effective(day)`, `granted_without_application` (免申即享) and `issuer`.
 - Publishing, withdrawing and saving go through `resources.services` (`publish`, `withdraw`, `save_item`);
   each calls `core.profiles.catalogue_changed(item)` in its transaction (matching queues its recompute).
+- `PolicyApplication` (政策申报) follows an enterprise's application for a policy to payment, with its
+  `ApplicationEvent`s and `ApplicationDocument`s; its state changes only through `resources.applications`.
 Eligibility rules are not kept here: they belong to the matching app.
 """
 
