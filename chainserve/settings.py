@@ -312,6 +312,11 @@ PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profiles_changed",
                          "chainserve.reports.services.registry_changed"]
 CATALOGUE_CHANGED_HOOKS = ["chainserve.matching.services.item_changed"]
 
+# What resources' policy applications ask of matching (resources imports no matching): the enterprises that qualify
+# for a policy now (免申即享, window reminders), and marking a firm's match applied when it applies.
+POLICY_MATCH_HOOKS = {"qualifying": "chainserve.matching.applications.qualifying_enterprises",
+                      "applied": "chainserve.matching.applications.mark_applied"}
+
 # Called by core.services.enter_official_schedule with (years, calendar before, calendar after, user) once a
 # year's official holiday schedule is entered: the apps that keep deadlines recount them.
 CALENDAR_CHANGED_HOOKS = ["chainserve.demands.deadlines.calendar_changed"]

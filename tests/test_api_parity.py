@@ -9,6 +9,7 @@ from chainserve.coordination.views.annual_lists import ITEM_STEPS
 from chainserve.coordination.views.meetings import MEETING_STEPS
 from chainserve.demands.forms import ACTION_FORMS
 from chainserve.matching.services import STATE_ACTIONS
+from chainserve.resources.application_views import STEPS as APPLICATION_STEPS
 
 API = "/api/v1"
 
@@ -84,6 +85,11 @@ PARITY = {
     **{key: value for name, plural in CATALOGUE.items() for key, value in _pages("resources", name, plural).items()},
     **{f"resources:{name}-status": (f"POST {API}/{plural}/{{id}}/publish/", f"POST {API}/{plural}/{{id}}/withdraw/")
        for name, plural in CATALOGUE.items()},
+    "resources:policy-apply": f"POST {API}/policy-applications/",
+    "resources:application-step": {step: f"POST {API}/policy-applications/{{id}}/{step.replace('_', '-')}/"
+                                   for step in APPLICATION_STEPS},
+    "resources:policy-applications": (f"POST {API}/policy-applications/grant/",
+                                      f"POST {API}/policy-applications/publicise/"),
     "matching:rule-add": f"POST {API}/rules/",
     "matching:rule-edit": f"POST {API}/rules/",  # a rule changes by a new version, as on the page
     "matching:match-state": {action: f"POST {API}/matches/{{id}}/state/" for action in STATE_ACTIONS},
@@ -95,7 +101,8 @@ PARITY = {
 
 # The page's steps, as the page itself declares them.
 STEPS = {"demands:action": set(ACTION_FORMS), "coordination:meeting-step": set(MEETING_STEPS),
-         "coordination:list-item": set(ITEM_STEPS), "matching:match-state": set(STATE_ACTIONS)}
+         "coordination:list-item": set(ITEM_STEPS), "matching:match-state": set(STATE_ACTIONS),
+         "resources:application-step": set(APPLICATION_STEPS)}
 
 _SIGN_IN = "The browser's sign-in and password pages; an API client authenticates with a token (chainserve token USER)."
 _WORKBOOK = ("An Excel workbook uploaded by a person, checked and confirmed on the page; the API takes the same "

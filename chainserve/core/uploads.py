@@ -151,6 +151,35 @@ def check_files(files):
     return files
 
 
+# Files people attach (a demand's, a policy application's documents): what is accepted, by name and by content.
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {  # extension: the bytes such a file starts with
+    "pdf": [b"%PDF-"], "png": [b"\x89PNG\r\n\x1a\n"], "jpg": [b"\xff\xd8\xff"], "jpeg": [b"\xff\xd8\xff"],
+    "docx": [b"PK\x03\x04"], "xlsx": [b"PK\x03\x04"], "doc": [b"\xd0\xcf\x11\xe0"], "xls": [b"\xd0\xcf\x11\xe0"],
+    "txt": [b""],
+}
+
+
+def check_attachment(f):
+    """Refuse a file over the size limit or whose type (by name and by content) is not allowed."""
+    ext = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+    if ext not in ATTACHMENT_TYPES:
+        raise ValidationError({"files": _("%(name)s: only PDF, images, Word, Excel and text files are accepted.")
+                               % {"name": f.name}})
+    if f.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"files": _("%(name)s is larger than 10 MB.") % {"name": f.name}})
+    head = f.read(8)
+    f.seek(0)
+    if not any(head.startswith(sig) for sig in ATTACHMENT_TYPES[ext]):
+        raise ValidationError({"files": _("%(name)s is not really a .%(ext)s file.") % {"name": f.name, "ext": ext}})
+
+
+def check_attachments(files):
+    """Refuse the step before anything is written if any of its files is refused (check_attachment)."""
+    for f in files:
+        check_attachment(f)
+
+
 SHOWN_NAME_CHARS = 200  # a file's name as people see it (Attachment.name, ItemUpdate.evidence_name)
 # The file on disk gets a shorter name: 60 Chinese characters are 180 bytes, within a file system's 255.
 STORED_NAME_CHARS = 60

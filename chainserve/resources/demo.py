@@ -3,6 +3,7 @@ products, spaces, shared platforms, experts, talent programmes and achievements,
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from chainserve.core.choices import Role
@@ -114,3 +115,43 @@ def load():
     # The last policy stays a draft, so the demo shows both.
     for item, _tags in items[:5] + items[6:]:
         services.publish(item, admin)
+    load_applications(admin, items[0][0])
+
+
+def load_applications(admin, policy):
+    """A few enterprises' applications for the first policy, at each stage of the road to payment: paid and
+    confirmed, on public notice, returned for more, just submitted — written through the services on the days
+    they happened (core.clock)."""
+    from chainserve.core.clock import frozen
+
+    from . import applications
+
+    firms = list(User.objects.filter(role=Role.ENTERPRISE, organization__isnull=False, is_active=True)
+                 .order_by("pk")[:4])
+    reviewer = User.objects.filter(role=Role.HANDLER, organization_id=policy.issuer_id).order_by("pk").first() or admin
+    now = timezone.now()
+    stories = [
+        # days ago it was submitted, the steps after it, the amount applied for (fen)
+        (40, ("approve", "publicise", "pay", "receive"), 120_000_000),
+        (8, ("approve", "publicise"), 80_000_000),
+        (12, ("return",), 200_000_000),
+        (2, (), 50_000_000),
+    ]
+    for user, (days, steps, amount) in zip(firms, stories, strict=False):
+        with frozen(now - datetime.timedelta(days=days)) as clock:
+            a = applications.apply(policy, user, amount=amount, inputs={"研发投入（元）": amount * 5 // 100},
+                                   statement="按政策第三条申报研发投入奖励。")
+            for step in steps:
+                clock.advance(days=3)
+                if step == "approve":
+                    a = applications.approve(a, reviewer, amount=amount * 8 // 10, note="经审核，符合条件。")
+                elif step == "publicise":
+                    a = applications.publicise(a, reviewer)
+                elif step == "pay":
+                    clock.advance(days=10)
+                    voucher = ContentFile(b"%PDF-1.4\n", name="拨付凭证.pdf")
+                    a = applications.pay(a, reviewer, voucher=voucher, note="已通过国库集中支付拨付。")
+                elif step == "receive":
+                    a = applications.confirm_receipt(a, user, note="已到账，谢谢。")
+                elif step == "return":
+                    a = applications.return_for_more(a, reviewer, note="请补充研发投入专项审计报告。")

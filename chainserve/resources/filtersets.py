@@ -1,13 +1,14 @@
 """FilterSets of the catalogue, for pages and API alike: search, status, tag, owner, kind, dates."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.filters import ChoicesFilter, SearchFilterSet
 
-from .choices import ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
+from .choices import ApplicationState, ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
 from .forms import split_tags
-from .models import Achievement, Equipment, Expert, FinancialProduct, Policy, Space, TalentProgramme
+from .models import Achievement, Equipment, Expert, FinancialProduct, Policy, PolicyApplication, Space, TalentProgramme
 
 
 class CatalogueFilterSet(SearchFilterSet):
@@ -93,3 +94,19 @@ class AchievementFilterSet(CatalogueFilterSet):
     class Meta:
         model = Achievement
         fields = ["q", "status", "tag", "owner", "transfer_mode", "published_after"]
+
+
+class PolicyApplicationFilterSet(django_filters.FilterSet):
+    """Applications by state, policy, enterprise name and whether granted without application."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    state = ChoicesFilter(choices=ApplicationState.choices, label=_("State"))
+    policy = django_filters.NumberFilter(field_name="policy_id", label=_("Policy"))
+    without_application = django_filters.BooleanFilter(label=_("Granted without application"))
+
+    class Meta:
+        model = PolicyApplication
+        fields = ["q", "state", "policy", "without_application"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(Q(enterprise__name__icontains=value) | Q(policy__title__icontains=value))

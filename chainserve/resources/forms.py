@@ -72,8 +72,8 @@ def catalogue_form(model, fields, textareas=(), dates=()):
 
 PolicyForm = catalogue_form(
     Policy, ["title", "issuer", "level", "document_number", "effective_from", "effective_to", "description",
-             "benefit", "application_guide", "granted_without_application", "url"],
-    textareas=("benefit", "application_guide"), dates=("effective_from", "effective_to"))
+             "benefit", "application_guide", "granted_without_application", "apply_until", "url"],
+    textareas=("benefit", "application_guide"), dates=("effective_from", "effective_to", "apply_until"))
 FinancialProductForm = catalogue_form(
     FinancialProduct, ["title", "institution", "kind", "amount_min", "amount_max", "term", "rate", "description",
                        "benefit"], textareas=("benefit",))

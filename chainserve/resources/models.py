@@ -11,14 +11,18 @@ What other apps (matching, portal, reports) may rely on:
   `is_effective(day)`, `granted_without_application` (免申即享) and `issuer`.
 - Publishing, withdrawing and saving go through `resources.services` (`publish`, `withdraw`, `save_item`);
   each calls `core.profiles.catalogue_changed(item)` in its transaction (matching queues its recompute).
+- `PolicyApplication` (政策申报) follows an enterprise's application for a policy to payment, with its
+  `ApplicationEvent`s and `ApplicationDocument`s; its state changes only through `resources.applications`.
 Eligibility rules are not kept here: they belong to the matching app.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
@@ -26,7 +30,18 @@ from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, Tim
 from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
-from .choices import ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
+from .choices import (
+    CLOSED_STATES,
+    ApplicationState,
+    ApplicationStep,
+    DocumentKind,
+    ItemStatus,
+    PlatformKind,
+    PolicyLevel,
+    ProductKind,
+    SpaceKind,
+    TransferMode,
+)
 
 
 class Tag(models.Model):
@@ -134,6 +149,9 @@ class Policy(CatalogueItem):
         help_text=_("免申即享: qualifying enterprises get it without applying."),
     )
     url = models.URLField(_("link to the full text"), blank=True)
+    apply_until = models.DateField(_("apply until"), null=True, blank=True,
+                                   help_text=_("The last day of the application window; matched enterprises are "
+                                               "reminded before it."))
 
     history = HistoricalRecords(excluded_fields=["search_text", "updated"])
 
@@ -305,3 +323,119 @@ class Achievement(CatalogueItem):
 
 
 CATALOGUE_MODELS = (Policy, FinancialProduct, Space, Equipment, Expert, TalentProgramme, Achievement)
+
+
+class PolicyApplication(ScopedModel, TimeStampedModel):
+    """An enterprise's application for a policy — 政策申报 — on its road to payment (兑现): submitted, reviewed by
+    the issuing department (returned for more, approved or refused), publicised (公示) for objections, paid and
+    confirmed received. Amounts are in fen. Its state changes only through `resources.applications`."""
+
+    enterprise = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
+                                   related_name="policy_applications")
+    policy = models.ForeignKey(Policy, verbose_name=_("policy"), on_delete=models.PROTECT,
+                               related_name="applications")
+    state = models.CharField(_("state"), max_length=12, choices=ApplicationState.choices,
+                             default=ApplicationState.SUBMITTED, db_index=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    without_application = models.BooleanField(_("granted without application"), default=False, editable=False)
+    amount_applied = models.BigIntegerField(_("amount applied for (fen)"), null=True, blank=True)
+    amount_approved = models.BigIntegerField(_("amount approved (fen)"), null=True, blank=True, editable=False)
+    amount_paid = models.BigIntegerField(_("amount paid (fen)"), null=True, blank=True, editable=False)
+    inputs = models.JSONField(pgettext_lazy("application", "declared inputs"), default=dict, blank=True,
+                              help_text=_("What the enterprise declares: R&D cost, investment, headcount …"))
+    statement = models.TextField(_("statement"), blank=True)
+    refusal_reason = models.TextField(_("reason for refusal"), blank=True, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, editable=False)
+    review_due = models.DateField(_("review due"), null=True, blank=True, editable=False)
+    objection_until = models.DateField(_("objections until"), null=True, blank=True, editable=False)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
+    working_days_to_payment = models.PositiveIntegerField(_("working days to payment"), null=True, blank=True,
+                                                          editable=False)
+
+    class Meta:
+        verbose_name = _("policy application")
+        verbose_name_plural = _("policy applications")
+        ordering = ["-submitted_at", "-pk"]
+        indexes = [models.Index(fields=["policy", "state"], name="application_policy_state")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "policy"], condition=~Q(state__in=CLOSED_STATES),
+                                    name="application_one_open_per_policy",
+                                    violation_error_message=_("The enterprise already has an application for "
+                                                              "this policy.")),
+            models.CheckConstraint(
+                condition=(Q(amount_applied__isnull=True) | Q(amount_applied__gte=0))
+                & (Q(amount_approved__isnull=True) | Q(amount_approved__gte=0))
+                & (Q(amount_paid__isnull=True) | Q(amount_paid__gte=0)),
+                name="application_amounts_nonnegative",
+                violation_error_message=_("An amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.policy}"
+
+    def get_absolute_url(self):
+        return reverse("resources:application", args=[self.pk])
+
+    @classmethod
+    def scope(cls, user, action):
+        """The chain office sees all; the issuing department its policies' applications; an enterprise its own."""
+        if user.role == Role.OFFICE:  # the chain office follows every policy and may publish any 公示 list
+            return None
+        if not user.organization_id:
+            return NOTHING
+        if user.role == Role.ENTERPRISE:
+            return Q(enterprise_id=user.organization_id)
+        if user.role in (Role.OFFICE, Role.HANDLER, Role.SPECIALIST):
+            return Q(policy__issuer_id=user.organization_id)
+        return NOTHING
+
+
+class ApplicationEvent(models.Model):
+    """One step in an application's life — append-only: who, when, from, to, note (the page's timeline)."""
+
+    application = models.ForeignKey(PolicyApplication, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("event"), max_length=14, choices=ApplicationStep.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    from_state = models.CharField(_("from state"), max_length=12, choices=ApplicationState.choices, blank=True)
+    to_state = models.CharField(_("to state"), max_length=12, choices=ApplicationState.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("application event")
+        verbose_name_plural = _("application events")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application_id} {self.type}"
+
+
+def application_document_path(instance, filename):
+    return f"applications/{instance.application_id}/{filename}"
+
+
+class ApplicationDocument(models.Model):
+    """A file given with an application or a step of it (a required document, a payment voucher); served only to
+    those who may see the application. Type and size are checked as a demand's attachments are."""
+
+    application = models.ForeignKey(PolicyApplication, on_delete=models.CASCADE, related_name="documents")
+    event = models.ForeignKey(ApplicationEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices, default=DocumentKind.DOCUMENT)
+    file = models.FileField(_("file"), upload_to=application_document_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(pgettext_lazy("file", "size"))
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name

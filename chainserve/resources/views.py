@@ -18,7 +18,7 @@ from chainserve.core.models import can_change_any
 from chainserve.core.money import format_yuan
 from chainserve.core.views import ObjectEditView, ObjectListView
 
-from . import filtersets, forms, services, tables
+from . import application_views, filtersets, forms, services, tables
 from .models import Achievement, Equipment, Expert, FinancialProduct, Policy, Space, TalentProgramme
 
 
@@ -41,7 +41,7 @@ class Kind:
 KINDS = [
     Kind("policies", Policy, filtersets.PolicyFilterSet, tables.PolicyTable, forms.PolicyForm,
          ("level", "document_number", "effective_from", "effective_to", "granted_without_application",
-          "benefit", "application_guide", "url")),
+          "apply_until", "benefit", "application_guide", "url")),
     Kind("financial-products", FinancialProduct, filtersets.FinancialProductFilterSet, tables.FinancialProductTable,
          forms.FinancialProductForm, ("kind", "amount_min", "amount_max", "term", "rate", "benefit")),
     Kind("spaces", Space, filtersets.SpaceFilterSet, tables.SpaceTable, forms.SpaceForm,
@@ -115,6 +115,7 @@ class ItemView(LoginRequiredMixin, View):
             "owner": getattr(item, model.owner_field),
             "can_edit": can_edit, "rule_url": rule_url(request.user, item) if can_edit else None,
             "history": item.history.select_related("history_user")[:50] if request.user.is_staff_role else [],
+            **(application_views.policy_context(request.user, item) if model is Policy else {}),
         })
 
 

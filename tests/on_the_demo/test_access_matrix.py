@@ -54,6 +54,7 @@ SCOPED_THROUGH = {
     "demands.Attachment": "demand",
     "coordination.ItemUpdate": "item",
     "coordination.VisitFile": "visit",
+    "resources.ApplicationDocument": "application",
 }
 
 # Endpoints the generic check cannot build a case for, each with the reason; a new endpoint is never

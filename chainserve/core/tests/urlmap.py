@@ -42,10 +42,14 @@ PAGE_RECORDS = {
     "matching:attach": ("demands.Demand", {}),
     "matching:qualifying": ("matching.Rule", {}),
     "matching:declare": ("matching.Match", {}),
+    "resources:application": ("resources.PolicyApplication", {}),
+    "resources:application-step": ("resources.PolicyApplication", {}),
+    "resources:application-document": ("resources.ApplicationDocument", {}),
 }
 # Values for URL parameters that are not records: a step that changes the record.
 WORDS = {"action": "accept", "step": "minutes"}
-WORDS_FOR = {"matching:match-state": {"action": "dismiss"}, "match-state": {"action": "dismiss"}}
+WORDS_FOR = {"matching:match-state": {"action": "dismiss"}, "match-state": {"action": "dismiss"},
+             "resources:application-step": {"step": "approve"}, "resources:policy-applications": {"action": "grant"}}
 
 
 def page_model(name, view_class):

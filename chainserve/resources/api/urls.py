@@ -11,4 +11,5 @@ router.register("equipment", views.EquipmentViewSet, basename="equipment")
 router.register("experts", views.ExpertViewSet, basename="expert")
 router.register("talent-programmes", views.TalentProgrammeViewSet, basename="talent-programme")
 router.register("achievements", views.AchievementViewSet, basename="achievement")
+router.register("policy-applications", views.PolicyApplicationViewSet, basename="policy-application")
 urlpatterns = router.urls
