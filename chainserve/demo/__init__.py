@@ -51,6 +51,9 @@ def load_demo(stdout=None):
         history(now)
         for app in DEMO_APPS:
             import_module(f"chainserve.{app}.demo").load()
+        # The apps' own demo records are past too (an application paid a month ago): not news either.
+        Notification.objects.filter(read_at__isnull=True, created__lt=now - datetime.timedelta(days=NEWS_DAYS)
+                                    ).update(read_at=F("created"))
         _analyze()
     return True
 

@@ -1,7 +1,6 @@
 """FilterSets of the catalogue, for pages and API alike: search, status, tag, owner, kind, dates."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.filters import ChoicesFilter, SearchFilterSet
@@ -96,10 +95,10 @@ class AchievementFilterSet(CatalogueFilterSet):
         fields = ["q", "status", "tag", "owner", "transfer_mode", "published_after"]
 
 
-class PolicyApplicationFilterSet(django_filters.FilterSet):
-    """Applications by state, policy, enterprise name and whether granted without application."""
+class PolicyApplicationFilterSet(SearchFilterSet):
+    """Applications by state, policy, enterprise and policy search (q), and whether granted without application."""
 
-    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
+    search_paths = ("enterprise", "policy")
     state = ChoicesFilter(choices=ApplicationState.choices, label=_("State"))
     policy = django_filters.NumberFilter(field_name="policy_id", label=_("Policy"))
     without_application = django_filters.BooleanFilter(label=_("Granted without application"))
@@ -108,5 +107,3 @@ class PolicyApplicationFilterSet(django_filters.FilterSet):
         model = PolicyApplication
         fields = ["q", "state", "policy", "without_application"]
 
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(Q(enterprise__name__icontains=value) | Q(policy__title__icontains=value))

@@ -137,7 +137,7 @@ class PolicyApplicationViewSet(ScopedViewSet):
 
     @extend_schema(request=serializers.PolicyBatchSerializer,
                    responses={200: serializers.PolicyApplicationSerializer(many=True)})
-    @action(detail=False, methods=["post"], pagination_class=None, url_path="publicise", url_name="publicise-list")
+    @action(detail=False, methods=["post"], pagination_class=None, url_path="publicise", url_name="publicise-batch")
     def publicise_list(self, request):
         """Put every approved application of the policy on the public 公示 list."""
         return self._batch(request, applications.publicise_list)
