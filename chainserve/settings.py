@@ -302,6 +302,8 @@ SPECTACULAR_SETTINGS = {
         "LeadStageEnum": "chainserve.chains.choices.LeadStage",
         "ChainLevelEnum": "chainserve.chains.choices.ChainLevel",
         "SegmentStageEnum": "chainserve.chains.choices.Stage",
+        "ApplicationStateEnum": "chainserve.resources.choices.ApplicationState",
+        "MatchStateEnum": "chainserve.matching.choices.MatchState",
     },
 }
 

@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
@@ -100,6 +101,15 @@ class PolicyBatchSerializer(StrictSerializer):
     policy = serializers.PrimaryKeyRelatedField(queryset=Policy.objects.all())
 
 
+class DocumentRefSerializer(StrictSerializer):
+    """A document of an application's step: its id, file name, kind and size in bytes."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    size = serializers.IntegerField()
+
+
 class ApplicationEventSerializer(StrictModelSerializer):
     actor = serializers.StringRelatedField()
     documents = serializers.SerializerMethodField()
@@ -108,6 +118,7 @@ class ApplicationEventSerializer(StrictModelSerializer):
         model = ApplicationEvent
         fields = ["id", "type", "actor", "at", "from_state", "to_state", "note", "data", "documents"]
 
+    @extend_schema_field(DocumentRefSerializer(many=True))
     def get_documents(self, event):
         return [{"id": d.id, "name": d.name, "kind": d.kind, "size": d.size} for d in event.documents.all()]
 

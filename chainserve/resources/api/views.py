@@ -135,7 +135,7 @@ class PolicyApplicationViewSet(ScopedViewSet):
         """免申即享: put each qualifying enterprise of the policy under review without an application."""
         return self._batch(request, applications.grant_without_application)
 
-    @extend_schema(request=serializers.PolicyBatchSerializer,
+    @extend_schema(request=serializers.PolicyBatchSerializer, operation_id="policy_applications_publicise_batch",
                    responses={200: serializers.PolicyApplicationSerializer(many=True)})
     @action(detail=False, methods=["post"], pagination_class=None, url_path="publicise", url_name="publicise-batch")
     def publicise_list(self, request):
