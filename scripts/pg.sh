@@ -188,7 +188,7 @@ pg_stop() {
     if [[ -n "${PG_CLUSTER_UP:-}" ]]; then
         pg__as_owner "$PG_CLUSTER_BINDIR/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
             || pg__as_owner "$PG_CLUSTER_BINDIR/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1
-        unset PG_CLUSTER_UP
+        unset PG_CLUSTER_UP PG_PORT
         pg__say "stopped"
     fi
     if [[ -n "${PG_KEEP:-}" ]]; then
