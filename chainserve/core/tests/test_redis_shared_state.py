@@ -1,7 +1,7 @@
 """Redis as the state several app servers share (REDIS_URL; docs/operations.md, "Redis"): two real gunicorn servers
 on one database and one Redis. A login through one is a login on the other and a logout through either ends it on
 both; the API rate is counted across both; the cached enterprise figures are shared, and a change made through one
-server counts at once on the other.
+server counts at once on the other; an admin's change of reference data (core.reference) counts at once on both.
 
 The Redis is the test run's own (scripts/test.sh starts one and passes CHAINSERVE_TEST_REDIS_URL); each pytest
 worker takes a database number of its own in it and flushes it before and after. Without that address the tests
@@ -11,6 +11,7 @@ migrated SQLite file of this module's own (pytest-django's test database lives i
 import os
 import pickle
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -121,7 +122,7 @@ def servers(redis_url, tmp_path_factory):
             started[-1].url = f"http://127.0.0.1:{port}"
         for group in started:
             wait_ready(int(group.url.rsplit(":", 1)[1]))
-        yield {"a": started[0].url, "b": started[1].url, "admin_token": admin_token, "client_token": client_token,
+        yield {"db": tmp / "db.sqlite3", "a": started[0].url, "b": started[1].url, "admin_token": admin_token, "client_token": client_token,
                "redis": client}
     finally:
         for group in started:
@@ -148,6 +149,14 @@ def signed_in(browser, base):
 def enterprises_on_dashboard(browser, base):
     page = browser.get(f"{base}/reports/dashboard/", timeout=60).text
     return int(re.search(r'data-figure="enterprises">([\d,]+)<', page).group(1).replace(",", ""))
+
+
+def category_errors(base, token, category):
+    """What B's API says of a demand naming this category id (the rest of the body left out: nothing is made)."""
+    answer = requests.post(f"{base}/api/v1/demands/", json={"category": category}, timeout=30,
+                           headers={"Authorization": f"Token {token}"})
+    assert answer.status_code == 400, answer.text[:500]
+    return answer.json().get("category")
 
 
 def cached_counts(redis):
@@ -197,3 +206,16 @@ def test_two_servers_share_sessions_rate_counts_and_cached_figures(servers):
     assert enterprises_on_dashboard(browser, b) == before + 1
     assert enterprises_on_dashboard(browser, a) == before + 1
     assert sorted(counts["enterprises"] for counts in cached_counts(redis).values()) == [before, before + 1]
+
+    # (d) Reference data: B keeps the demand categories (core.reference, for a minute); a category an admin adds
+    # through A's admin is taken by B's API at once.
+    with sqlite3.connect(servers["db"]) as db:
+        new_id = db.execute("SELECT coalesce(max(id), 0) + 1 FROM demands_category").fetchone()[0]
+    assert category_errors(b, servers["admin_token"], new_id) is not None  # not there yet, and B keeps the list
+    added = browser.post(f"{a}/admin/demands/category/add/", timeout=30, allow_redirects=False,
+                         data={"slug": "shared-state", "name": "共享状态", "position": 99,
+                               "csrfmiddlewaretoken": browser.cookies["csrftoken"]})
+    assert added.status_code == 302, added.text[:500]
+    with sqlite3.connect(servers["db"]) as db:
+        assert db.execute("SELECT id FROM demands_category WHERE slug = 'shared-state'").fetchone() == (new_id,)
+    assert category_errors(b, servers["admin_token"], new_id) is None
