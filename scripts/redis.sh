@@ -39,12 +39,12 @@ PY
 
 # redis__ping PORT: true when the server answers PING (bash's /dev/tcp: no redis-cli needed).
 redis__ping() {
-    local reply
-    exec 9<>"/dev/tcp/127.0.0.1/$1" 2>/dev/null || return 1
-    printf 'PING\r\n' >&9
-    read -r -t 2 reply <&9
-    exec 9>&-
-    [[ "$reply" == +PONG* ]]
+    (
+        exec 9<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf 'PING\r\n' >&9
+        read -r -t 2 reply <&9
+        [[ "$reply" == +PONG* ]]
+    ) 2>/dev/null
 }
 
 redis_start() {

@@ -73,6 +73,21 @@ def test_the_api_rate_counts_last_minute_into_this_one(rf, settings, monkeypatch
     assert ask()[0] is True  # … so the wait told holds
 
 
+def test_the_500_page_asks_nothing_of_the_request():
+    """With Redis down every page that reads the session fails: the error page must not read it again (its context
+    processors asked for the user once per variable, a second each with Redis stuck: 38 s for one page)."""
+    from chainserve.core.views import error_500
+
+    class Unreachable:
+        def __getattr__(self, name):
+            raise ConnectionError(name)
+
+    response = error_500(Unreachable())
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
 # ---------------------------------------------------------------- two servers, one Redis
 
 
