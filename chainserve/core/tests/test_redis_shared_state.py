@@ -14,6 +14,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -126,8 +127,9 @@ def servers(redis_url, tmp_path_factory):
              "from chainserve.core.tokens import issue; "
              f"u = User.objects.create_user('admin', password={PASSWORD!r}, role='admin', is_staff=True, "
              "is_superuser=True); "
-             "print(issue(u)[1]); print(issue(User.objects.create_user('client', role='admin'))[1])")
-    admin_token, client_token = subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True,
+             "print(issue(u)[1]); "
+             "[print(issue(User.objects.create_user(name, role='admin'))[1]) for name in ('client', 'burst')]")
+    admin_token, client_token, burst_token = subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True,
                                                capture_output=True, text=True).stdout.split()
     started = []
     try:
@@ -138,6 +140,7 @@ def servers(redis_url, tmp_path_factory):
         for group in started:
             wait_ready(int(group.url.rsplit(":", 1)[1]))
         yield {"db": tmp / "db.sqlite3", "a": started[0].url, "b": started[1].url, "admin_token": admin_token, "client_token": client_token,
+               "burst_token": burst_token,
                "redis": client}
     finally:
         for group in started:
@@ -206,6 +209,13 @@ def test_two_servers_share_sessions_rate_counts_and_cached_figures(servers):
     refused = [api.get(f"{base}/api/v1/chains/", timeout=30) for base in (a, b)]
     assert [r.status_code for r in refused] == [429, 429]
     assert all(int(r.headers["Retry-After"]) > 0 for r in refused)
+    # … and when the requests come at once (both servers answering together), still exactly RATE pass: each is
+    # counted by one atomic increment, none lost to another server's write.
+    burst = {"Authorization": f"Token {servers['burst_token']}"}
+    with ThreadPoolExecutor(4) as pool:
+        statuses = list(pool.map(lambda base: requests.get(f"{base}/api/v1/chains/", headers=burst,
+                                                           timeout=30).status_code, [a, b] * (3 * RATE // 2)))
+    assert sorted(statuses) == [200] * RATE + [429] * (2 * RATE)
 
     # (c) The enterprise figures A computed are in Redis and B shows them; an enterprise created through A's API
     # counts at once on B's dashboard.
