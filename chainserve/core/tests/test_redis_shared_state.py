@@ -114,7 +114,8 @@ def redis_url():
 
 @pytest.fixture(scope="module")
 def servers(redis_url, tmp_path_factory):
-    """Two gunicorn servers (A, B) on one migrated SQLite file and the same Redis, with an admin and a token."""
+    """Two gunicorn servers (A, B) on one migrated SQLite file and the same Redis; an admin who logs in (with a
+    token), and two API clients with a token each (their own rate counts)."""
     url, client = redis_url
     tmp = tmp_path_factory.mktemp("shared-state")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CHAINSERVE_PRODUCTION"}}
@@ -125,12 +126,12 @@ def servers(redis_url, tmp_path_factory):
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     setup = ("import django; django.setup(); from chainserve.core.models import User; "
              "from chainserve.core.tokens import issue; "
-             f"u = User.objects.create_user('admin', password={PASSWORD!r}, role='admin', is_staff=True, "
+             f"User.objects.create_user('admin', password={PASSWORD!r}, role='admin', is_staff=True, "
              "is_superuser=True); "
-             "print(issue(u)[1]); "
-             "[print(issue(User.objects.create_user(name, role='admin'))[1]) for name in ('client', 'burst')]")
-    admin_token, client_token, burst_token = subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True,
-                                               capture_output=True, text=True).stdout.split()
+             "[print(issue(User.objects.get_or_create(username=name, role='admin')[0])[1]) "
+             "for name in ('admin', 'client', 'burst')]")
+    tokens = subprocess.run([sys.executable, "-c", setup], cwd=ROOT, env=env, check=True, capture_output=True,
+                            text=True).stdout.split()
     started = []
     try:
         for name in "ab":
@@ -139,9 +140,8 @@ def servers(redis_url, tmp_path_factory):
             started[-1].url = f"http://127.0.0.1:{port}"
         for group in started:
             wait_ready(int(group.url.rsplit(":", 1)[1]))
-        yield {"db": tmp / "db.sqlite3", "a": started[0].url, "b": started[1].url, "admin_token": admin_token, "client_token": client_token,
-               "burst_token": burst_token,
-               "redis": client}
+        yield {"db": tmp / "db.sqlite3", "a": started[0].url, "b": started[1].url, "redis": client,
+               **dict(zip(["admin_token", "client_token", "burst_token"], tokens, strict=True))}
     finally:
         for group in started:
             group.stop()
