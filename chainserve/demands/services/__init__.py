@@ -5,10 +5,10 @@ The names other apps and the tests use are here; each lives in the module that s
 
 from ..permissions import available_actions
 from .attachments import check_attachment
-from .enterprise import SimilarDemandsFound, check_similar, earlier_results, similar_demands, supplement, withdraw
+from .enterprise import earlier_results, supplement, withdraw
 from .escalation import agenda_candidates, escalate, resolve_at_meeting
 from .figures import rebuild_figures
-from .intake import Intake, submit
+from .intake import Intake, SimilarDemandsFound, check_similar, similar_demands, submit
 from .notifications import notify_event
 from .office import add_partner, reassign, urge
 from .reminders import escalate_overdue, in_working_hours, send_reminders
