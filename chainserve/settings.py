@@ -125,6 +125,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
         "transaction_mode": "IMMEDIATE",
     }
+# A read replica (PostgreSQL streaming replication): the heavy reads — reports, dashboards, exports, list pages — go
+# there (chainserve.core.routers); writes, transactions, tasks and a user's reads for REPLICA_STICKY_SECONDS after
+# that user wrote stay on the primary. Unset: one database, nothing routed.
+REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
+if REPLICA_DATABASE_URL:
+    # Tests read the primary's test database through it (no test database of its own is made for it).
+    DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["chainserve.core.routers.ReplicaRouter"]
+    MIDDLEWARE.append("chainserve.core.routers.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -3,12 +3,14 @@
 # free port, with a role that may create databases (pytest-django makes test_<name> ones).
 #
 #   scripts/pg.sh CMD [ARGS...]    start a cluster, run CMD with DATABASE_URL set, stop and remove it
-#   source scripts/pg.sh           defines pg_start (exports DATABASE_URL) and pg_stop
+#   source scripts/pg.sh           defines pg_start (exports DATABASE_URL) and pg_stop, and pg_replica_start
+#                                  (a streaming hot standby of that cluster; exports PG_REPLICA_URL) and pg_replica_stop
 #
 # Uses the newest /usr/lib/postgresql/*/bin (Debian package `postgresql`), else initdb/pg_ctl on PATH,
 # or $PG_BINDIR. PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres`
 # system user and its commands run through `runuser -u postgres --`.
-# Settings: PG_BINDIR, PGPORT_FIRST (first port tried, 54329), PG_KEEP=1 (keep the folder, for a post-mortem).
+# Settings: PG_BINDIR, PGPORT_FIRST (first port tried, 54329), PG_KEEP=1 (keep the folder, for a post-mortem),
+# PG_REPLICA=1 (executed: start a replica too, PG_REPLICA_URL set for CMD).
 
 PG_DB_NAME=${PG_DB_NAME:-chainserve}
 PG_DB_USER=${PG_DB_USER:-chainserve}
@@ -101,13 +103,14 @@ pg_start() {
     # A throwaway cluster: durability off for speed, listening on the loopback only.
     local opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$PG_TMP"
     opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+    opts+=" -c wal_level=replica -c max_wal_senders=4"  # a replica may stream from it (pg_replica_start)
     if ! pg__as_owner "$bindir/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -o "$opts" -w -t 60 start \
             >/dev/null; then
         cat "$PG_TMP/server.log" >&2 2>/dev/null
         pg__say "the server did not start"
         return 1
     fi
-    export PG_CLUSTER_UP=1 PG_CLUSTER_BINDIR=$bindir
+    export PG_CLUSTER_UP=1 PG_CLUSTER_BINDIR=$bindir PG_PORT=$port
 
     if ! pg__as_owner "$bindir/psql" -X -q -h "$PG_TMP" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
             -c "CREATE ROLE $PG_DB_USER LOGIN CREATEDB PASSWORD '$password'" \
@@ -119,12 +122,73 @@ pg_start() {
     pg__say "PostgreSQL $version up on 127.0.0.1:$port (database $PG_DB_NAME, role $PG_DB_USER with CREATEDB)"
 }
 
+# A hot standby of the cluster pg_start made: a replication role (its own password, a pg_hba line for 127.0.0.1),
+# pg_basebackup -R (the standby's settings: streaming from the primary) into a second temporary folder, started on
+# another free port. It replicates the whole cluster, test databases made later included. Exports PG_REPLICA_URL:
+# DATABASE_URL with the replica's port.
+pg_replica_start() {
+    [[ -n "${PG_CLUSTER_UP:-}" && -n "${PG_PORT:-}" ]] || { pg__say "no primary to replicate: pg_start first"; return 1; }
+    local bindir=$PG_CLUSTER_BINDIR port password base=${TMPDIR:-/tmp}
+    [[ $EUID -eq 0 ]] && base=/tmp
+    PG_REPLICA_TMP=$(mktemp -d "$base/chainserve-pg-replica.XXXXXX") || return 1
+    export PG_REPLICA_TMP
+    chmod 700 "$PG_REPLICA_TMP"
+    [[ $EUID -eq 0 ]] && chown postgres: "$PG_REPLICA_TMP"
+
+    password=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+    if ! pg__as_owner "$bindir/psql" -X -q -h "$PG_TMP" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+            -c "CREATE ROLE ${PG_DB_USER}_replicator REPLICATION LOGIN PASSWORD '$password'" >/dev/null; then
+        pg__say "could not create the replication role"
+        return 1
+    fi
+    printf 'host replication %s_replicator 127.0.0.1/32 scram-sha-256\n' "$PG_DB_USER" >>"$PG_TMP/data/pg_hba.conf"
+    pg__as_owner "$bindir/pg_ctl" -D "$PG_TMP/data" reload >/dev/null || { pg__say "could not reload the primary"; return 1; }
+
+    pg__say "pg_basebackup of 127.0.0.1:$PG_PORT into $PG_REPLICA_TMP/data"
+    if ! pg__as_owner env PGPASSWORD="$password" "$bindir/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" \
+            -U "${PG_DB_USER}_replicator" -D "$PG_REPLICA_TMP/data" -R -X stream -c fast \
+            >"$PG_REPLICA_TMP/basebackup.log" 2>&1; then
+        cat "$PG_REPLICA_TMP/basebackup.log" >&2
+        pg__say "pg_basebackup failed"
+        return 1
+    fi
+
+    port=$(PGPORT_FIRST=$((PG_PORT + 1)) pg__free_port)
+    local opts="-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$PG_REPLICA_TMP"
+    opts+=" -c hot_standby=on -c fsync=off -c full_page_writes=off -c max_connections=60"
+    if ! pg__as_owner "$bindir/pg_ctl" -D "$PG_REPLICA_TMP/data" -l "$PG_REPLICA_TMP/server.log" -o "$opts" \
+            -w -t 60 start >/dev/null; then
+        cat "$PG_REPLICA_TMP/server.log" >&2 2>/dev/null
+        pg__say "the replica did not start"
+        return 1
+    fi
+    export PG_REPLICA_UP=1 PG_REPLICA_URL=${DATABASE_URL/@127.0.0.1:$PG_PORT\//@127.0.0.1:$port/}
+    pg__say "replica (hot standby of 127.0.0.1:$PG_PORT) up on 127.0.0.1:$port"
+}
+
+pg_replica_stop() {
+    [[ -n "${PG_REPLICA_TMP:-}" && -d "$PG_REPLICA_TMP" ]] || return 0
+    if [[ -n "${PG_REPLICA_UP:-}" ]]; then
+        pg__as_owner "$PG_CLUSTER_BINDIR/pg_ctl" -D "$PG_REPLICA_TMP/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
+            || pg__as_owner "$PG_CLUSTER_BINDIR/pg_ctl" -D "$PG_REPLICA_TMP/data" -m immediate -w stop >/dev/null 2>&1
+        unset PG_REPLICA_UP PG_REPLICA_URL
+        pg__say "replica stopped"
+    fi
+    if [[ -n "${PG_KEEP:-}" ]]; then
+        pg__say "kept $PG_REPLICA_TMP (PG_KEEP is set)"
+    else
+        rm -rf "$PG_REPLICA_TMP"
+    fi
+    unset PG_REPLICA_TMP
+}
+
 pg_stop() {
+    pg_replica_stop  # a replica goes first: it would only retry its primary
     [[ -n "${PG_TMP:-}" && -d "$PG_TMP" ]] || return 0
     if [[ -n "${PG_CLUSTER_UP:-}" ]]; then
         pg__as_owner "$PG_CLUSTER_BINDIR/pg_ctl" -D "$PG_TMP/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
             || pg__as_owner "$PG_CLUSTER_BINDIR/pg_ctl" -D "$PG_TMP/data" -m immediate -w stop >/dev/null 2>&1
-        unset PG_CLUSTER_UP
+        unset PG_CLUSTER_UP PG_PORT
         pg__say "stopped"
     fi
     if [[ -n "${PG_KEEP:-}" ]]; then
@@ -145,6 +209,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     trap pg_stop EXIT
     trap 'exit 130' INT TERM
     pg_start || exit 1
+    if [[ -n "${PG_REPLICA:-}" ]]; then pg_replica_start || exit 1; fi
     "$@"
     exit $?
 fi

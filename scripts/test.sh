@@ -2,7 +2,8 @@
 # `make test`: every test, in four stages —
 #   lint      ruff, no model change without its migration, bandit (security lint; skips explained in pyproject)
 #   sqlite    the whole suite except the browser tests, on SQLite
-#   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh);
+#   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh)
+#             with a streaming replica beside it (CHAINSERVE_TEST_REPLICA_URL: the read-replica tests);
 #             also the SIGKILL fault test (tests/fault: gunicorn and the task worker killed under load — it
 #             needs a database other processes can reach, so on SQLite it is skipped)
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
@@ -175,7 +176,11 @@ if wants postgres; then
         echo "PostgreSQL from DATABASE_URL (${USER_PG_URL%%@*}@…)" | sed -E 's#(://[^:]*):[^@]*@#\1:***@#'
         run_stage postgres env "${REDIS_ENV[@]}" DATABASE_URL="$USER_PG_URL" "${PYTEST[@]}" "${UNIT[@]}"
     elif pg_start; then
-        run_stage postgres env "${REDIS_ENV[@]}" DATABASE_URL="$DATABASE_URL" "${PYTEST[@]}" "${UNIT[@]}"
+        # A streaming replica beside it, for the read-replica tests (core/tests/test_replica_router.py); pg_stop
+        # stops it too. The suite itself runs without the replica router: the test configures it where it needs it.
+        REPLICA_ENV=()
+        if pg_replica_start; then REPLICA_ENV=(CHAINSERVE_TEST_REPLICA_URL="$PG_REPLICA_URL"); fi
+        run_stage postgres env "${REDIS_ENV[@]}" DATABASE_URL="$DATABASE_URL" "${REPLICA_ENV[@]}" "${PYTEST[@]}" "${UNIT[@]}"
         pg_stop
     else
         fail_stage postgres "could not start PostgreSQL"

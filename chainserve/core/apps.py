@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import audit
+        from . import audit, routers
 
         audit.connect()
+        routers.connect()

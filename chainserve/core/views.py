@@ -17,6 +17,7 @@ from .exports import xlsx_response
 from .forms import PasswordResetForm, add_service_error, bootstrap
 from .models import can_create
 from .pagination import COUNT_CAP
+from .routers import heavy_read
 from .services import mark_read, save_record
 
 PAGE_SIZES = (25, 50, 100)
@@ -57,6 +58,7 @@ def filters_used(form, query):
                for name in form.fields)
 
 
+@heavy_read  # a list page, its search and its export may read the replica (core.routers)
 class ObjectListView(LoginRequiredMixin, View):
     """A list page: `q` search and the FilterSet's filters, `sort`, `per_page`, `export=xlsx`."""
 

@@ -18,6 +18,7 @@ from chainserve.core.choices import Role
 from chainserve.core.exports import xlsx_response
 from chainserve.core.forms import add_service_error
 from chainserve.core.models import can_change_any
+from chainserve.core.routers import heavy_read
 from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
@@ -287,6 +288,7 @@ class StandardReplyEditView(ObjectEditView):
     form_class = StandardReplyForm
 
 
+@heavy_read
 class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
     def get(self, request):
         # A wrong date (9999-12-31 overflowed the date arithmetic: a 500) is a 400 with the message at its

@@ -47,6 +47,7 @@ from chainserve.core.audit import record_export
 from chainserve.core.exports import XLSX_TYPE
 from chainserve.core.forms import add_service_error
 from chainserve.core.models import AuditEntry, can_change_any
+from chainserve.core.routers import heavy_read
 from chainserve.core.services import audit
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 from chainserve.demands.filtersets import DemandFilterSet
@@ -109,6 +110,7 @@ def export_response(request, doc, fmt, name, bulletin=None):
     return response
 
 
+@heavy_read
 class BulletinView(StaffOnlyMixin, View):
     """The bulletin of a period and scope as it would read if published now, from the records as they are;
     its exports; the way to compose and publish it."""
@@ -143,6 +145,7 @@ class ComposeView(StaffOnlyMixin, View):
             "other_language": translation.get_language() != settings.LANGUAGE_CODE,
             "doc_language": settings.LANGUAGE_CODE})
 
+    @heavy_read  # the draft's figures; publishing (the POST) writes on the primary
     def get(self, request):
         """The draft, started from the latest published version when there is one (its title, the lead
         paragraph the office wrote, its cases still of the period), else from the records alone."""
@@ -228,6 +231,7 @@ class BulletinListView(StaffOnlyMixin, ObjectListView):
     select_related = ("published_by__organization", "superseded_by")
 
 
+@heavy_read
 class PublishedView(StaffOnlyMixin, View):
     """A published bulletin as it was frozen, with what changed from the version it supersedes."""
 
@@ -251,6 +255,7 @@ class PublishedView(StaffOnlyMixin, View):
             "doc_language": settings.LANGUAGE_CODE})
 
 
+@heavy_read
 class DashboardView(StaffOnlyMixin, View):
     """The chain leader's dashboard: its charts read dashboard_data (JSON in the page, drawn by dashboard.js)."""
 
@@ -269,6 +274,7 @@ KEY_FIGURES = {"meetings_held", "activities_held", "demands_received", "demands_
                "response_rate", "resolution_rate", "satisfaction_rate", "agreements_credit_fen", "enterprises"}
 
 
+@heavy_read
 class ProposalsView(LoginRequiredMixin, View):
     """The proposals (建议提案) of a period and scope: per lead unit and channel, received, answered, answered on
     time and the on-time rate, by grade; its workbook. For the admins and the chain offices."""

@@ -6,10 +6,12 @@ from django.utils import timezone
 from django.views import View
 
 from chainserve.core.choices import Role
+from chainserve.core.routers import heavy_read
 
 from .panels.roles import panels_for
 
 
+@heavy_read  # the workbench's panels are counts and lists: the replica may serve them
 class HomeView(LoginRequiredMixin, View):
     def get(self, request):
         user = request.user

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from chainserve.core.api import ScopedViewSet
 from chainserve.core.choices import STAFF_ROLES
+from chainserve.core.routers import heavy_read
 
 from .. import cases, services
 from ..document import compose
@@ -57,12 +58,14 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
         return Bulletin.objects.restrict(self.request.user).select_related("superseded_by", "supersedes",
                                                                            "published_by__organization")
 
+    @heavy_read
     @extend_schema(parameters=SCOPE_PARAMS, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
     def compute(self, request):
         period, scope, _body = _parse(request, request.query_params)
         return Response(compute_all(period, scope).as_dict())
 
+    @heavy_read
     @extend_schema(parameters=SCOPE_PARAMS, responses=serializers.DraftSerializer)
     @action(detail=False, methods=["get"])
     def draft(self, request):
@@ -100,6 +103,7 @@ class ProposalFiguresView(APIView):
 
     permission_classes = [permissions.IsAuthenticated, ProposalOffice]
 
+    @heavy_read
     @extend_schema(parameters=SCOPE_PARAMS, responses=serializers.ProposalFiguresSerializer)
     def get(self, request):
         period, scope, _body = _parse(request, request.query_params)
