@@ -232,7 +232,7 @@ class PastDemandImporter(Importer):
             if org.short_name:
                 departments.setdefault(org.short_name, org)
             departments[org.name] = org  # a full name before another department's short name
-        enterprises = _enterprises({str(values.get("enterprise") or "").strip() for _number, values in rows})
+        enterprises = enterprises_named({str(values.get("enterprise") or "").strip() for _number, values in rows})
         categories = list(Category.objects.all())
         return {
             "enterprises": enterprises, "departments": departments,
@@ -266,7 +266,7 @@ class PastDemandImporter(Importer):
         result.created += len(record_past_demands(self.user, rows))
 
 
-def _enterprises(keys):
+def enterprises_named(keys):
     """{name or USCC: enterprise} of the enterprises the workbook names (only those: the registry may be large)."""
     keys = sorted(keys - {""})
     found = {}
