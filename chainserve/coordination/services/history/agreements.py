@@ -119,7 +119,6 @@ class PastAgreementImporter(PartiesSheet):
     label = gettext_lazy("past agreements")
     sheet_names = ("签约项目", "协议", "agreements")
     columns = AGREEMENT_HEADERS
-    required = "title"
     row_form = PastAgreementRowForm
     model = Agreement
 

@@ -128,6 +128,7 @@ class PastSheet(Importer):
 
     command = PastDemandImporter.command
     allowed = PastDemandImporter.allowed
+    required = "title"  # the column a sheet cannot be without
     model = None
     refused = gettext_lazy("The platform has this one already, on the same day.")  # a row on_file has
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chainserve.chains.models import Chain
-from chainserve.core.importing import RowError, choice_lookup, column_message
+from chainserve.core.importing import RowError, cell_text, choice_lookup, column_message
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
@@ -106,7 +106,10 @@ class PastListRowForm(PastRowForm):
         data = super().clean()
         if self.errors:
             return data
-        data["progress_given"] = data["progress"] is not None or bool(data["status"] or data["done_on"])
+        if (data["progress"] is not None or data["status"] or data["done_on"]) and _raw_key(
+                self.data, self.refs["kind"], data["code"]) in self.refs["parents"]:
+            self.add_error(None, _("A parent item's progress and status come from its children."))
+            return data
         progress = data["progress"] if data["progress"] is not None else 100 if data["status"] == ItemStatus.DONE else 0
         status = data["status"] or (ItemStatus.DONE if progress == 100 else
                                     ItemStatus.IN_PROGRESS if progress else ItemStatus.NOT_STARTED)
@@ -118,6 +121,14 @@ class PastListRowForm(PastRowForm):
             self.add_error("done_on", _("Only a done item has a completion date."))
         data["progress"], data["status"] = progress, status
         return data
+
+
+def _raw_key(values, kinds, code):
+    """A row's list and item as its cells write them (a row may be bad): its list's chain, year and kind, and
+    the item's number."""
+    kind = cell_text(values.get("kind"))
+    return (cell_text(values.get("chain")), cell_text(values.get("year")), kinds.get(kind.lower(), kind),
+            cell_text(code))
 
 
 def _list_key(d):
@@ -137,8 +148,11 @@ class PastListImporter(PastSheet):
     refused = gettext_lazy("The platform has this list of the year already.")
 
     def refs(self, rows):
+        kinds = choice_lookup(ListKind.choices)
         return {"chain": by_name(Chain.objects.values_list("pk", "name")),
-                "kind": choice_lookup(ListKind.choices),
+                "kind": kinds,
+                "parents": {_raw_key(values, kinds, values["parent"]) for _row, values in rows
+                            if cell_text(values.get("parent"))},  # the items of the sheet that have children
                 "status": choice_lookup(ItemStatus.choices) | {"进行中": ItemStatus.IN_PROGRESS},
                 "owner": by_name(Organization.objects.filter(kind=OrgKind.DEPARTMENT).values_list("pk", "name"))}
 
@@ -155,7 +169,7 @@ class PastListImporter(PastSheet):
     def check(self, rows, result):
         super().check(rows, result)
         for items in _lists(rows).values():
-            codes, parents = {d["code"] for d in items}, {d["parent"] for d in items}
+            codes = {d["code"] for d in items}
             cycles = _parent_cycles(items, {})
             for d in items:
                 if d["parent"] and d["parent"] not in codes:
@@ -164,9 +178,6 @@ class PastListImporter(PastSheet):
                 elif d["code"] in cycles:
                     result.errors.append(RowError(d["row"], [column_message(
                         self.headers()["parent"], _("An item cannot be under itself."))]))
-                elif d["code"] in parents and d["progress_given"]:
-                    result.errors.append(RowError(d["row"], [_(
-                        "A parent item's progress and status come from its children.")]))
 
     def write(self, rows, result):
         lists = _lists(rows)

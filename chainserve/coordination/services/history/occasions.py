@@ -144,7 +144,6 @@ class PastMeetingImporter(PastOccasionSheet):
     label = gettext_lazy("past joint meetings")
     sheet_names = ("联席会议", "meetings")
     columns = MEETING_HEADERS
-    required = "title"
     row_form = PastMeetingRowForm
     model = Meeting
     owner = "committee"
@@ -173,7 +172,6 @@ class PastActivityImporter(PastOccasionSheet):
     label = gettext_lazy("past joint activities")
     sheet_names = ("联建活动", "activities")
     columns = ACTIVITY_HEADERS
-    required = "title"
     row_form = PastActivityRowForm
     model = Activity
     owner = "chain"
