@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from openpyxl import Workbook
 
+from bench.history_sample import write_workbook
 from chainserve.coordination.choices import AgreementKind, AgreementStatus, ItemStatus, ListKind
 from chainserve.coordination.models import Agreement as AgreementModel
 from chainserve.coordination.models import AnnualList, ItemUpdate, ListItem, Milestone, Pairing
@@ -29,17 +29,8 @@ def at(*args):
 
 
 def workbook(tmp_path, agreements=(), pairings=(), lists=()):
-    wb = Workbook()
-    for title, header, rows in (("签约项目", AGREEMENTS, agreements), ("结对共建", PAIRINGS, pairings),
-                                ("年度清单", LISTS, lists)):
-        ws = wb.create_sheet(title)
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
-    wb.remove(wb.worksheets[0])
-    path = tmp_path / "history.xlsx"
-    wb.save(path)
-    return path
+    return write_workbook(tmp_path / "history.xlsx", {"签约项目": (AGREEMENTS, agreements), "结对共建": (PAIRINGS, pairings),
+                                                      "年度清单": (LISTS, lists)})
 
 
 def run(path, user=None):
