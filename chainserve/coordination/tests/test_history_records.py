@@ -140,7 +140,9 @@ def test_every_bad_row_of_the_new_sheets_is_listed_and_nothing_written(world, br
              item[:4] + ["1.1"] + item[5:],
              item[:5] + ["9"] + item[6:],
              item[:10] + [100, "in_progress"] + item[12:],
-             item[:1] + [2099] + item[2:13] + ["2024-13-01 坏日期"]]
+             item[:1] + [2099] + item[2:13] + ["2024-13-01 坏日期"],
+             item[:4] + ["4", "5"] + item[6:],
+             item[:4] + ["5", "4"] + item[6:]]
     before = (AgreementModel.objects.count(), Pairing.objects.count(), AnnualList.objects.count())
 
     result = run(workbook(tmp_path, agreements, pairings, lists))
@@ -159,6 +161,8 @@ def test_every_bad_row_of_the_new_sheets_is_listed_and_nothing_written(world, br
         ("年度清单", 7, ["状态: A done item is at 100 %, and an item at 100 % is done."]),
         ("年度清单", 8, ["年度: A year in the future (2099).",
                      "节点: '2024-13-01 坏日期' is not a date followed by a milestone (2026-03-31 完成选址)."]),
+        ("年度清单", 9, ["上级序号: An item cannot be under itself."]),
+        ("年度清单", 10, ["上级序号: An item cannot be under itself."]),
     ]
     assert (AgreementModel.objects.count(), Pairing.objects.count(), AnnualList.objects.count()) == before
 

@@ -99,6 +99,12 @@ class PastListRowForm(PastRowForm):
     def clean_status(self):
         return self._choice("status")
 
+    def clean_parent(self):
+        code = self.cleaned_data.get("parent", "").strip()
+        if code and _raw_key(self.data, self.refs["kind"], code) not in self.refs["items"]:
+            raise ValidationError(_("No item of the list or of the file has the number %(v)s.") % {"v": code})
+        return code
+
     def clean_milestones(self):
         return history_milestones(self.cleaned_data.get("milestones"))
 
@@ -151,6 +157,7 @@ class PastListImporter(PastSheet):
         kinds = choice_lookup(ListKind.choices)
         return {"chain": by_name(Chain.objects.values_list("pk", "name")),
                 "kind": kinds,
+                "items": {_raw_key(values, kinds, values.get("code")) for _row, values in rows},
                 "parents": {_raw_key(values, kinds, values["parent"]) for _row, values in rows
                             if cell_text(values.get("parent"))},  # the items of the sheet that have children
                 "status": choice_lookup(ItemStatus.choices) | {"进行中": ItemStatus.IN_PROGRESS},
@@ -168,16 +175,10 @@ class PastListImporter(PastSheet):
 
     def check(self, rows, result):
         super().check(rows, result)
+        message = column_message(self.headers()["parent"], _("An item cannot be under itself."))
         for items in _lists(rows).values():
-            codes = {d["code"] for d in items}
             cycles = _parent_cycles(items, {})
-            for d in items:
-                if d["parent"] and d["parent"] not in codes:
-                    result.errors.append(RowError(d["row"], [column_message(self.headers()["parent"], _(
-                        "No item of the list or of the file has the number %(v)s.") % {"v": d["parent"]})]))
-                elif d["code"] in cycles:
-                    result.errors.append(RowError(d["row"], [column_message(
-                        self.headers()["parent"], _("An item cannot be under itself."))]))
+            result.errors.extend(RowError(d["row"], [message]) for d in items if d["code"] in cycles)
 
     def write(self, rows, result):
         lists = _lists(rows)
