@@ -169,6 +169,22 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Shared state for several app servers (docs/operations.md, "Redis"). With REDIS_URL (redis://host:port/db) Django's
+# cache is Redis, which every process reads: the cached enterprise figures, the API rate counts (core.throttle) and the
+# sessions' cached copies. Sessions stay written through to the database (cached_db): a Redis restart or flush logs
+# no one out. Unset: each process keeps its own cache in memory and reads sessions from the database.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Several sites (or a test run) may share one Redis: each keeps to its own prefix.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "chainserve"),
+        # A Redis that is down or stuck fails a request within a second instead of holding a worker.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

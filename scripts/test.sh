@@ -6,10 +6,13 @@
 #             also the SIGKILL fault test (tests/fault: gunicorn and the task worker killed under load — it
 #             needs a database other processes can reach, so on SQLite it is skipped)
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
+# The sqlite and postgres stages share one throwaway Redis (scripts/redis.sh), started before them: they get its
+# address as CHAINSERVE_TEST_REDIS_URL=redis://127.0.0.1:PORT/0 (the shared-state and broker tests; REDIS_URL
+# stays unset, so the other tests keep their per-process cache).
 #
 #   scripts/test.sh [STAGE...]      default: lint sqlite postgres e2e
 #
-# What a stage needs and the machine lacks (postgresql, chromium, fonts-noto-cjk, Pango, poppler-utils) is installed with
+# What a stage needs and the machine lacks (postgresql, redis-server, chromium, fonts-noto-cjk, Pango, poppler-utils) is installed with
 # apt-get first — as root, or through `sudo -n`. Works unattended (CI=true, no stdin).
 # Environment: DATABASE_URL (postgres://… to test against your own server), TEST_WORKERS (pytest-xdist
 # workers, 2), STAGE_TIMEOUT (seconds per stage, 2400), CHAINSERVE_CHROMIUM (/usr/bin/chromium),
@@ -31,6 +34,8 @@ STAGES=("$@")
 
 # shellcheck source=scripts/pg.sh
 source "$ROOT/scripts/pg.sh"
+# shellcheck source=scripts/redis.sh
+source "$ROOT/scripts/redis.sh"
 
 if [[ -t 1 ]]; then B=$'\033[1m' N=$'\033[0m'; else B="" N=""; fi
 say() { printf '\n%s==> %s%s\n' "$B" "$*" "$N"; }
@@ -50,7 +55,7 @@ case "${DATABASE_URL:-}" in
     *) echo "note: DATABASE_URL is not a PostgreSQL URL; the postgres stage starts its own server" ;;
 esac
 
-cleanup() { pg_stop; }
+cleanup() { pg_stop; redis_stop; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -72,6 +77,7 @@ have_pango() { # WeasyPrint loads Pango through cffi
 ensure_packages() {
     local missing=()
     if wants postgres && [[ -z "$USER_PG_URL" ]] && ! pg_bindir >/dev/null; then missing+=(postgresql); fi
+    if { wants sqlite || wants postgres; } && ! redis_server_bin >/dev/null; then missing+=(redis-server); fi
     if wants e2e && [[ ! -x "$CHROMIUM" ]]; then missing+=(chromium); fi
     # PDF bulletins (WeasyPrint) are made and read back (pdftotext) in the unit and the browser tests.
     local pdf=""
@@ -149,16 +155,27 @@ if wants lint; then
          && '$ROOT/.venv/bin/bandit' -c pyproject.toml -r chainserve -q"
 fi
 
+# One Redis for the unit stages (a stage's tests each flush a database number of their own in it).
+REDIS_ENV=(-u REDIS_URL)
+if wants sqlite || wants postgres; then
+    if redis_start; then
+        REDIS_ENV+=(CHAINSERVE_TEST_REDIS_URL="$CHAINSERVE_TEST_REDIS_URL")
+    else
+        echo "note: Redis did not start; the shared-state tests fail (CI) or skip" >&2
+        REDIS_ENV+=(-u CHAINSERVE_TEST_REDIS_URL)
+    fi
+fi
+
 if wants sqlite; then
-    run_stage sqlite env -u DATABASE_URL "${PYTEST[@]}" "${UNIT[@]}"
+    run_stage sqlite env -u DATABASE_URL "${REDIS_ENV[@]}" "${PYTEST[@]}" "${UNIT[@]}"
 fi
 
 if wants postgres; then
     if [[ -n "$USER_PG_URL" ]]; then
         echo "PostgreSQL from DATABASE_URL (${USER_PG_URL%%@*}@…)" | sed -E 's#(://[^:]*):[^@]*@#\1:***@#'
-        run_stage postgres env DATABASE_URL="$USER_PG_URL" "${PYTEST[@]}" "${UNIT[@]}"
+        run_stage postgres env "${REDIS_ENV[@]}" DATABASE_URL="$USER_PG_URL" "${PYTEST[@]}" "${UNIT[@]}"
     elif pg_start; then
-        run_stage postgres env DATABASE_URL="$DATABASE_URL" "${PYTEST[@]}" "${UNIT[@]}"
+        run_stage postgres env "${REDIS_ENV[@]}" DATABASE_URL="$DATABASE_URL" "${PYTEST[@]}" "${UNIT[@]}"
         pg_stop
     else
         fail_stage postgres "could not start PostgreSQL"

@@ -33,8 +33,14 @@ def password_reset_allowed(request, email):
 
 class ApiRateThrottle(UserRateThrottle):
     """At most settings.API_REQUESTS_PER_MINUTE requests a minute per signed-in user (per address for a request
-    without one); past it a 429 with Retry-After. Counted in Django's cache: each process its own until the
-    cache is shared (docs/operations.md). None turns it off."""
+    without one); past it a 429 with Retry-After. None turns it off.
+
+    Counted in Django's cache: each process its own by default, every process together when the cache is Redis
+    (REDIS_URL, docs/operations.md). Not DRF's list of request times, read and written back whole (two servers
+    answering at once would each write its own list and lose the other's request; 600 floats a request): one
+    counter per user and minute, raised by an atomic increment. A sliding estimate — this minute's count plus the
+    last minute's, weighted by how much of it is still within the last 60 seconds — keeps a burst across the turn
+    of the minute from passing twice the rate. A refused request is not counted."""
 
     def get_rate(self):
         rate = settings.API_REQUESTS_PER_MINUTE
@@ -43,4 +49,35 @@ class ApiRateThrottle(UserRateThrottle):
     def allow_request(self, request, view):
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        if self.rate is None or (key := self.get_cache_key(request, view)) is None:
+            return True
+        now = self.timer()
+        window, into = divmod(now, self.duration)
+        current = f"{key}:{int(window)}"
+        self.previous = self.cache.get(f"{key}:{int(window) - 1}", 0)
+        self.carried = self.previous * (1 - into / self.duration)
+        self.now, self.into = now, into
+        self.count = self._increment(current)
+        if self.count + self.carried <= self.num_requests:
+            return True
+        self.cache.decr(current)  # refused: not counted
+        self.count -= 1
+        return False
+
+    def _increment(self, key):
+        """This window's counter, one higher (atomic in Redis and in the local-memory cache alike)."""
+        self.cache.add(key, 0, 2 * self.duration)  # kept while it is this window or the previous one
+        try:
+            return self.cache.incr(key)
+        except ValueError:  # expired between the two calls
+            self.cache.add(key, 0, 2 * self.duration)
+            return self.cache.incr(key)
+
+    def wait(self):
+        """Seconds until one more request passes: when the last minute's share has shrunk enough, or at the next
+        minute if this minute's count alone is at the rate."""
+        room = self.num_requests - self.count - 1
+        if room >= 0 and self.previous:
+            passes_at = self.duration * (1 - room / self.previous)  # carried <= room from this point of the window
+            return max(1.0, passes_at - self.into)
+        return max(1.0, self.duration - self.into)

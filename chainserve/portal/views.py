@@ -12,10 +12,10 @@ from django.views import View
 
 from chainserve.core.choices import Role
 from chainserve.core.forms import add_service_error
-from chainserve.demands import services
 from chainserve.demands.choices import OPEN_STATUSES, Status
 from chainserve.demands.forms import PortalDemandForm
 from chainserve.demands.models import Demand
+from chainserve.demands.services.intake import Intake, SimilarDemandsFound, check_similar, submit
 
 from .panels import TO_RATE, enterprise
 
@@ -57,13 +57,13 @@ class PortalDemandCreateView(EnterpriseMixin, View):
         similar = None
         if form.is_valid():
             data = form.cleaned_data
-            intake = services.Intake(organization=request.user.organization, category=data["category"],
-                                     title=data["title"], description=data["description"])
+            intake = Intake(organization=request.user.organization, category=data["category"],
+                            title=data["title"], description=data["description"])
             try:
                 # the warning's button sends confirm_new: raise it all the same
-                services.check_similar(request.user, intake, request.POST.get("confirm_new") == "1")
-                demand = services.submit(request.user, intake, data["files"])
-            except services.SimilarDemandsFound as e:
+                check_similar(request.user, intake, request.POST.get("confirm_new") == "1")
+                demand = submit(request.user, intake, data["files"])
+            except SimilarDemandsFound as e:
                 similar = e.matches
             except ValidationError as e:
                 add_service_error(form, e)

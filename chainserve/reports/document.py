@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import cases, charts, sections
-from .figures import DAYS, FIGURES, GROUPS, UNIT_LABELS, Period, compute_all, display, records_url
-from .figures import lead as lead_paragraph
+from .figures.base import DAYS, FIGURES, GROUPS, UNIT_LABELS, Period, display, records_url
+from .figures.report import compute_all
+from .figures.report import lead as lead_paragraph
 from .models import issue_label
 from .wording import heading_number, sub_number
 

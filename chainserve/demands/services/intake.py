@@ -1,11 +1,15 @@
-"""Intake (受理前): a demand raised by the enterprise on the portal, or recorded on its behalf by staff."""
+"""Intake (受理前): a demand raised by the enterprise on the portal, or recorded on its behalf by staff; the warning
+before an enterprise raises one like a demand of its own."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chainserve.core.choices import Role
 from chainserve.core.services import required_text
@@ -13,7 +17,7 @@ from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
 
 from .. import permissions, sla
-from ..choices import PROPOSAL_CHANNELS, Channel
+from ..choices import OPEN_STATUSES, PROPOSAL_CHANNELS, Channel, Status
 from ..models import Demand
 from . import events, figures
 from .attachments import attach, check_attachment
@@ -29,6 +33,74 @@ class Intake:
     priority: str = "normal"
     chain: object = None
     proposer: str = ""
+
+
+SIMILAR_WITHIN_DAYS = 90
+# Two titles, or two descriptions, are alike from this share of their two-character pieces in common (the Dice
+# coefficient): "申请研发费用加计扣除辅导" and "研发费用加计扣除政策咨询" share 7 of their 11 and 11 pieces (64 %).
+SIMILAR_FROM = 0.5
+
+
+@dataclass(frozen=True)
+class Similar:
+    """A demand of the same enterprise and category like the one being raised, and how alike (per cent)."""
+
+    demand: Demand
+    percent: int
+
+    @property
+    def step(self):
+        """What the enterprise can still add to it: information before acceptance, an answer to a question."""
+        return {Status.NEW: "supplement", Status.WAITING: "reply"}.get(self.demand.status)
+
+
+class SimilarDemandsFound(Exception):
+    """The enterprise raises a demand like one of its own open or recently closed ones, without confirming."""
+
+    message = gettext_lazy("You raised a similar demand already. Add to it, or confirm that this one is new.")
+
+    def __init__(self, matches):
+        super().__init__(str(self.message))
+        self.matches = matches
+
+
+def pieces(text):
+    """The two-character pieces of text's letters and digits: Chinese writes words without spaces, so pieces
+    of two characters stand for its words; a text of one character is its own piece."""
+    chars = "".join(ch for ch in text.lower() if ch.isalnum())
+    return {chars[i:i + 2] for i in range(len(chars) - 1)} or ({chars} if chars else set())
+
+
+def likeness(a, b):
+    """The share of two texts' pieces they have in common (Dice coefficient), from 0 to 1."""
+    pa, pb = pieces(a), pieces(b)
+    return 2 * len(pa & pb) / (len(pa) + len(pb)) if pa and pb else 0.0
+
+
+def similar_demands(organization, category, title, description, *, exclude=None):
+    """The enterprise's demands in the category, open or closed in the last SIMILAR_WITHIN_DAYS days, whose title
+    or description is alike (SIMILAR_FROM), most alike first. Withdrawn and merged ones are not offered."""
+    since = timezone.now() - datetime.timedelta(days=SIMILAR_WITHIN_DAYS)
+    candidates = Demand.objects.filter(organization=organization, category=category).filter(
+        Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=since)).exclude(
+        status__in=[Status.WITHDRAWN, Status.MERGED]).exclude(pk=exclude).only(
+        "number", "title", "description", "status", "created", "closed_at")
+    matches = []
+    for demand in candidates:
+        alike = max(likeness(title, demand.title), likeness(description, demand.description))
+        if alike >= SIMILAR_FROM:
+            matches.append(Similar(demand, round(100 * alike)))
+    return sorted(matches, key=lambda m: (-m.percent, -m.demand.pk))
+
+
+def check_similar(user, intake, confirm_new):
+    """Refuse (SimilarDemandsFound, with the matches) an enterprise's demand like one of its own, unless it
+    confirmed that the demand is new. Staff recording on an enterprise's behalf are not asked."""
+    if confirm_new or user.role != Role.ENTERPRISE:
+        return
+    matches = similar_demands(intake.organization, intake.category, intake.title, intake.description)
+    if matches:
+        raise SimilarDemandsFound(matches)
 
 
 def checked(user, intake: Intake, files=()):

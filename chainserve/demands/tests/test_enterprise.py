@@ -14,7 +14,7 @@ from chainserve.demands.choices import Channel, EventType, Status
 from chainserve.demands.forms import ReplyForm
 from chainserve.demands.models import Demand, DemandFigures
 from chainserve.demands.services import ConflictError, TransitionError
-from chainserve.demands.services.enterprise import likeness, pieces
+from chainserve.demands.services.intake import likeness, pieces
 
 from .factories import snapshot
 from .test_concurrency import postgres_only, race_while_the_first_holds_its_lock
