@@ -14,7 +14,8 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   worker [ARGS]              run background tasks (notifications, e-mail, recomputes) with the
                              configured backend's worker (TASK_WORKER; ARGS go to it)
   import KIND FILE           import organizations or people from an .xlsx workbook, or past
-                             years (history: its sheets 诉求, 联席会议 and 联建活动)
+                             years (history: its sheets 诉求, 联席会议, 联建活动, 签约项目, 结对共建 and
+                             年度清单)
   import_catalogue KIND FILE import policies, financial-products, spaces, equipment, experts,
                              talent-programmes, achievements or (investment) candidates
   token USER [--days N]      print a new API token for USER (shown once; the earlier one stops working)

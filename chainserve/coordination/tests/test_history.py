@@ -3,8 +3,7 @@
 import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
+from bench.history_sample import write_workbook
 from chainserve.coordination.choices import ActivityKind, ActivityStatus, MeetingStatus
 from chainserve.coordination.models import Activity, Attendance, Meeting
 from chainserve.coordination.services.history import HistoryImporter
@@ -19,16 +18,7 @@ KEYS = ["meetings_held", "activities_held"]
 
 
 def workbook(tmp_path, meetings, activities):
-    wb = Workbook()
-    for title, header, rows in (("联席会议", MEETINGS, meetings), ("联建活动", ACTIVITIES, activities)):
-        ws = wb.create_sheet(title)
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
-    wb.remove(wb.worksheets[0])
-    path = tmp_path / "history.xlsx"
-    wb.save(path)
-    return path
+    return write_workbook(tmp_path / "history.xlsx", {"联席会议": (MEETINGS, meetings), "联建活动": (ACTIVITIES, activities)})
 
 
 def rows(coord):

@@ -143,6 +143,10 @@ class DemandCreateSerializer(StrictSerializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.PORTAL)
     priority = serializers.ChoiceField(choices=Priority.choices, default=Priority.NORMAL)
     proposer = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    received_at = serializers.DateTimeField(required=False, help_text=_(
+        "The chain office or an admin loading past records: when the demand was received (not in the future). Its "
+        "deadlines count from then with that year's working-day calendar, it counts in that year's figures, and "
+        "its submission event is at that instant, marked imported. Anyone else sending it gets a 400."))
     confirm_new = serializers.BooleanField(default=False, help_text=_(
         "An enterprise raising a demand like one of its own (same category, alike title or description; open, or "
         "closed in the last 90 days) gets a 400 listing them under `similar`; send true to raise it all the same."))

@@ -54,8 +54,11 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
                                  description=v["description"], channel=v["channel"], priority=v["priority"],
                                  proposer=v["proposer"])
         try:
-            services.check_similar(request.user, intake, v["confirm_new"])
-            demand = services.submit(request.user, intake)
+            if "received_at" in v:  # a past demand: the history import's path, not intake's
+                demand = services.record_past_demand(request.user, intake, v["received_at"])
+            else:
+                services.check_similar(request.user, intake, v["confirm_new"])
+                demand = services.submit(request.user, intake)
         except services.SimilarDemandsFound as e:
             return Response({"confirm_new": [str(e)], "similar": serializers.SimilarDemandSerializer(
                 e.matches, many=True).data}, status=status.HTTP_400_BAD_REQUEST)

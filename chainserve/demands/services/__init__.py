@@ -8,6 +8,7 @@ from .attachments import check_attachment
 from .enterprise import earlier_results, supplement, withdraw
 from .escalation import agenda_candidates, escalate, resolve_at_meeting
 from .figures import rebuild_figures
+from .history import record_past_demand
 from .intake import Intake, SimilarDemandsFound, check_similar, similar_demands, submit
 from .notifications import notify_event
 from .office import add_partner, reassign, urge
@@ -40,7 +41,8 @@ __all__ = [
     "ConflictError", "Intake", "Outcome", "TransitionError", "accept", "add_partner", "agenda_candidates", "answer", "ask",
     "available_actions", "check_attachment", "close", "comment", "decide_extension", "dispatch",
     "dispatch_selected", "escalate", "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event",
-    "perform", "rate", "reassign", "recommend", "rebuild_figures", "reject", "reopen", "reply", "request_extension",
+    "perform", "rate", "record_past_demand", "reassign", "recommend", "rebuild_figures", "reject", "reopen", "reply",
+    "request_extension",
     "resolve_at_meeting", "rule_changes", "save_rule", "send_back", "send_reminders", "submit",
     "suggest_departments", "urge",
     "SimilarDemandsFound", "check_similar", "earlier_results", "similar_demands", "supplement", "withdraw",

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,11 +26,11 @@ from chainserve.core.workdays import current_calendar
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
-from .. import metrics, sla
-from ..choices import PROPOSAL_CHANNELS, AssignmentRole, Channel, EventType, ProposalGrade, Rating, Status
+from .. import metrics, permissions, sla
+from ..choices import PROPOSAL_CHANNELS, AssignmentRole, Channel, EventType, Priority, ProposalGrade, Rating, Status
 from ..models import Assignment, Category, Demand, DemandEvent
 from . import events, figures
-from .intake import new_demand_ids
+from .intake import checked, new_demand_ids
 
 # Header aliases of the demands sheet (Chinese as the old ledgers write them, or the API's field names).
 DEMAND_HEADERS = {
@@ -162,18 +163,9 @@ class PastDemandRowForm(forms.Form):
         return data
 
     def _check_calendar(self, data):
-        """A year before the statutory rules (2025) with no official holiday schedule would be counted Monday to
-        Friday: wrong deadlines that nothing shows, so the row waits for the schedule to be entered. A later
-        year without one counts provisionally, as the platform does for any demand."""
-        calendar = self.refs["calendar"]
-        received = _moment(data["received"], 0)
-        due = sla.due(received, sla.policy_for(data["category"], "normal").resolve_days, calendar)
-        missing = [y for y in range(received.year, due.year + 1)
-                   if y not in calendar.official_years and not calendar.is_provisional_year(y)]
+        missing = years_without_schedule(self.refs["calendar"], data["category"], _moment(data["received"], 0))
         if missing:
-            self.add_error("received", _("The %(years)s holiday schedule is not entered: an admin enters it "
-                                         "before demands of that year are imported.") % {
-                "years": "、".join(map(str, missing))})
+            self.add_error("received", missing)
 
     def _check_dates(self, data):
         today, earlier = timezone.localdate(), None
@@ -232,7 +224,7 @@ class PastDemandImporter(Importer):
             if org.short_name:
                 departments.setdefault(org.short_name, org)
             departments[org.name] = org  # a full name before another department's short name
-        enterprises = _enterprises({str(values.get("enterprise") or "").strip() for _number, values in rows})
+        enterprises = enterprises_named({str(values.get("enterprise") or "").strip() for _number, values in rows})
         categories = list(Category.objects.all())
         return {
             "enterprises": enterprises, "departments": departments,
@@ -266,7 +258,7 @@ class PastDemandImporter(Importer):
         result.created += len(record_past_demands(self.user, rows))
 
 
-def _enterprises(keys):
+def enterprises_named(keys):
     """{name or USCC: enterprise} of the enterprises the workbook names (only those: the registry may be large)."""
     keys = sorted(keys - {""})
     found = {}
@@ -301,12 +293,60 @@ def may_import_history(user):
     return user is None or user.role == Role.ADMIN
 
 
+def years_without_schedule(calendar, category, received):
+    """Why a demand received then cannot be counted yet ("" if it can): a year before the statutory rules (2025)
+    with no official holiday schedule would be counted Monday to Friday — wrong deadlines that nothing shows —
+    so the demand waits for the schedule to be entered. A later year without one counts provisionally, as the
+    platform does for any demand."""
+    due = sla.due(received, sla.policy_for(category, "normal").resolve_days, calendar)
+    missing = [y for y in range(received.year, due.year + 1)
+               if y not in calendar.official_years and not calendar.is_provisional_year(y)]
+    if not missing:
+        return ""
+    return _("The %(years)s holiday schedule is not entered: an admin enters it before demands of that year are "
+             "imported.") % {"years": "、".join(map(str, missing))}
+
+
+def record_past_demand(user, intake, received_at):
+    """A demand received at a past instant, recorded through the API by the chain office or an admin (a ledger
+    fed by an integrator): written as the history sheet writes a demand received then (`record_past_demands`) —
+    its deadlines from that year's calendar, its figures in that year, its submission event at that instant,
+    marked imported — and still new, to be accepted. Raises ValidationError naming `received_at`."""
+    if not permissions.is_office(user):
+        raise ValidationError({"received_at": _("Only the chain office or an admin records a demand received in "
+                                                "the past.")})
+    if received_at > timezone.now():
+        raise ValidationError({"received_at": _("A date in the future (%(d)s).") % {
+            "d": timezone.localtime(received_at).isoformat()}})
+    if received_at.year < metrics.FIRST_YEAR:
+        raise ValidationError({"received_at": _("A date before %(y)d.") % {"y": metrics.FIRST_YEAR}})
+    channel, title, description = checked(user, intake)
+    missing = years_without_schedule(current_calendar(), intake.category, received_at)
+    if missing:
+        raise ValidationError({"received_at": missing})
+    row = {"number": "", "enterprise": intake.organization, "category": intake.category, "channel": channel,
+           "proposer": intake.proposer, "title": title, "description": description, "priority": intake.priority,
+           "received": timezone.localdate(received_at), "received_at": received_at, "accepted": None,
+           "answered": None, "closed": None, "status": Status.NEW, "lead": None, "co": [], "resolution": "",
+           "grade": "", "rating": "", "rating_comment": ""}
+    found = _on_file([row]).get((intake.organization.pk, title, row["received"]))
+    if found is not None:
+        raise ValidationError({"received_at": _("The platform has this demand already: %(v)s, received the same "
+                                                "day.") % {"v": found}})
+    with transaction.atomic():
+        return _record(user, [row])[0]
+
+
 def record_past_demands(user, rows):
     """Write past demands (the demands sheet's checked rows) as they were, with their assignments, their events
     at the original dates and their share of the figures, in the caller's transaction; returns the demands.
     Notifies no one."""
     if not may_import_history(user):
         raise PermissionDenied
+    return _record(user, rows)
+
+
+def _record(user, rows):
     calendar = current_calendar()
     chains = _chains_of({r["enterprise"].pk for r in rows})
     demands, assignments, history = [], [], []
@@ -345,16 +385,17 @@ def _chains_of(org_ids):
 
 def _demand(pk, row, user, chains, calendar):
     org, status, received = row["enterprise"], row["status"], row["received"]
-    created = _moment(received, 0)
+    created = row.get("received_at") or _moment(received, 0)
     accepted = row["accepted"] or (received if status in HANDLED else None)
     closed = _moment(row["closed"], 4) if row["closed"] else None
     answered = _moment(row["answered"], 3) if row["answered"] else (
         closed if status in (Status.RESOLVED, Status.UNRESOLVED) else None)  # as closing counts a first answer
-    policy = sla.policy_for(row["category"], "normal")
+    priority = row.get("priority", Priority.NORMAL)
+    policy = sla.policy_for(row["category"], priority)
     demand = Demand(
         pk=pk, number=row["number"].strip() or f"SQ{received.year}{pk:07d}", created=created,
         organization=org, district_id=org.district_id, chain_id=chains.get(org.pk), category=row["category"],
-        title=row["title"].strip(), description=row["description"].strip(), channel=row["channel"],
+        title=row["title"].strip(), description=row["description"].strip(), channel=row["channel"], priority=priority,
         proposer=row["proposer"].strip(), status=status, submitted_by=None, recorded_by=user,
         lead_department=row["lead"],
         accepted_at=_moment(accepted, 1) if accepted else None,

@@ -103,8 +103,9 @@ def check_similar(user, intake, confirm_new):
         raise SimilarDemandsFound(matches)
 
 
-def submit(user, intake: Intake, files=()):
-    """Take in a demand: from the enterprise itself on the portal, or recorded on its behalf by staff."""
+def checked(user, intake: Intake, files=()):
+    """What a demand taken in says, checked for user (the enterprise itself, or staff recording on its behalf):
+    (channel, title, description). Raises PermissionDenied or ValidationError."""
     org = intake.organization
     if user.role == Role.ENTERPRISE:
         if org.pk != user.organization_id:
@@ -124,6 +125,13 @@ def submit(user, intake: Intake, files=()):
         check_attachment(f)
     title = required_text(intake.title, "title", _("Give the demand a title."))
     description = required_text(intake.description, "description", _("Describe what the enterprise needs."))
+    return channel, title, description
+
+
+def submit(user, intake: Intake, files=()):
+    """Take in a demand: from the enterprise itself on the portal, or recorded on its behalf by staff."""
+    org = intake.organization
+    channel, title, description = checked(user, intake, files)
     calendar = current_calendar()
     chain_id = intake.chain.pk if intake.chain else _chain_of(org)
     policy = sla.policy_for(intake.category, intake.priority)
