@@ -30,7 +30,7 @@ from .. import metrics, permissions, sla
 from ..choices import PROPOSAL_CHANNELS, AssignmentRole, Channel, EventType, Priority, ProposalGrade, Rating, Status
 from ..models import Assignment, Category, Demand, DemandEvent
 from . import events, figures
-from .intake import checked, new_demand_ids
+from .intake import chain_for, checked, new_demand_ids
 
 # Header aliases of the demands sheet (Chinese as the old ledgers write them, or the API's field names).
 DEMAND_HEADERS = {
@@ -321,6 +321,7 @@ def record_past_demand(user, intake, received_at):
     if received_at.year < metrics.FIRST_YEAR:
         raise ValidationError({"received_at": _("A date before %(y)d.") % {"y": metrics.FIRST_YEAR}})
     channel, title, description = checked(user, intake)
+    chain_id = chain_for(user, intake)
     missing = years_without_schedule(current_calendar(), intake.category, received_at)
     if missing:
         raise ValidationError({"received_at": missing})
@@ -328,7 +329,7 @@ def record_past_demand(user, intake, received_at):
            "proposer": intake.proposer, "title": title, "description": description, "priority": intake.priority,
            "received": timezone.localdate(received_at), "received_at": received_at, "accepted": None,
            "answered": None, "closed": None, "status": Status.NEW, "lead": None, "co": [], "resolution": "",
-           "grade": "", "rating": "", "rating_comment": ""}
+           "grade": "", "rating": "", "rating_comment": "", "chain": chain_id}
     found = _on_file([row]).get((intake.organization.pk, title, row["received"]))
     if found is not None:
         raise ValidationError({"received_at": _("The platform has this demand already: %(v)s, received the same "
@@ -394,7 +395,7 @@ def _demand(pk, row, user, chains, calendar):
     policy = sla.policy_for(row["category"], priority)
     demand = Demand(
         pk=pk, number=row["number"].strip() or f"SQ{received.year}{pk:07d}", created=created,
-        organization=org, district_id=org.district_id, chain_id=chains.get(org.pk), category=row["category"],
+        organization=org, district_id=org.district_id, chain_id=row.get("chain", chains.get(org.pk)), category=row["category"],
         title=row["title"].strip(), description=row["description"].strip(), channel=row["channel"], priority=priority,
         proposer=row["proposer"].strip(), status=status, submitted_by=None, recorded_by=user,
         lead_department=row["lead"],

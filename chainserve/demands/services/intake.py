@@ -133,7 +133,7 @@ def submit(user, intake: Intake, files=()):
     org = intake.organization
     channel, title, description = checked(user, intake, files)
     calendar = current_calendar()
-    chain_id = intake.chain.pk if intake.chain else _chain_of(org)
+    chain_id = chain_for(user, intake)
     policy = sla.policy_for(intake.category, intake.priority)
     # no savepoint inside a caller's transaction (the API's idempotency record): a failure here fails it all
     with transaction.atomic(savepoint=False):
@@ -175,6 +175,17 @@ def new_demand_ids(n):
         return list(range(first, first + n))
 
 
-def _chain_of(org):
-    """The id of the chain the enterprise is placed on (a city chain before a district one), or None."""
-    return org.placements.order_by("chain__level", "pk").values_list("chain_id", flat=True).first()
+def chain_for(user, intake: Intake):
+    """The id of the chain a demand taken in goes on: the one named, else the chain the enterprise is placed on (a
+    city chain before a district one), or None. A chain office records only on its own chains — a demand it
+    recorded elsewhere would be out of its sight the moment it was saved."""
+    placed = intake.organization.placements.order_by("chain__level", "pk")
+    if user.role != Role.OFFICE:
+        return intake.chain.pk if intake.chain else placed.values_list("chain_id", flat=True).first()
+    own = user.chains.values_list("pk", flat=True)
+    chain_id = intake.chain.pk if intake.chain else placed.filter(chain__in=own).values_list(
+        "chain_id", flat=True).first()
+    if chain_id is None or not user.chains.filter(pk=chain_id).exists():
+        raise ValidationError({"organization": _("This enterprise is on none of the chains you run: its own "
+                                                 "chain's office records its demands.")})
+    return chain_id

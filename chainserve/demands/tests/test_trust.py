@@ -76,7 +76,7 @@ def test_a_demand_on_no_chain_is_seen_by_the_offices_of_its_enterprises_chains_o
     elsewhere = UserFactory(username="office-elsewhere", role="office")
     placed = make_demand()
     unplaced_org = OrganizationFactory(name="明湖未入链生物科技有限公司", kind=OrgKind.ENTERPRISE)
-    unplaced = make_demand(by=desk.office, organization=unplaced_org)
+    unplaced = make_demand(by=desk.admin, organization=unplaced_org)
     Demand.objects.filter(pk__in=[placed.pk, unplaced.pk]).update(chain=None)
 
     def seen(user):
