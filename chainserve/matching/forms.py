@@ -70,14 +70,18 @@ def _codes(names):
 def expression_help():
     """How to write the conditions, the JSON's keys and field names set as code (they are typed as they are)."""
     return format_html(
-        "{} {}",
+        "{} {} {}",
         format_html(gettext("JSON: {combinators} over comparisons {comparison}. Fields: {fields}."),
                     combinators=format_html_join(" / ", "<code>{}</code>", (("all",), ("any",), ("not",))),
                     comparison=format_html("<code>{}</code>", '{"field", "op", "value"}'), fields=_codes(rules.FIELDS)),
         format_html(gettext("Conditions that one and the same product meets: {product}, over the product fields "
                             "{fields}."),
                     product=format_html("<code>{}</code>", '{"product": {"all": […]}}'),
-                    fields=_codes(rules.PRODUCT_FIELDS)))
+                    fields=_codes(rules.PRODUCT_FIELDS)),
+        format_html(gettext("Likewise {placement} over {fields} and {agreement} over {agreement_fields}."),
+                    placement=format_html("<code>{}</code>", '{"placement": …}'), fields=_codes(rules.PLACEMENT_FIELDS),
+                    agreement=format_html("<code>{}</code>", '{"agreement": …}'),
+                    agreement_fields=_codes(rules.AGREEMENT_FIELDS)))
 
 
 class RuleVersionForm(BootstrapForm):

@@ -87,7 +87,10 @@ class RuleVersionView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "item": item, "example": EXAMPLE,
                                                     "benefits_example_json": json.dumps(BENEFITS_EXAMPLE, ensure_ascii=False), "bases": BaseKind.choices,
                                                     "fields": rules.FIELDS.values(),
-                                                    "product_fields": rules.PRODUCT_FIELDS.values()}, status=status)
+                                                    "product_fields": rules.PRODUCT_FIELDS.values(),
+                                                    "other_parts": [(key, part.fields.values()) for key, part in
+                                                                    rules.PARTS.items() if key != "product"]},
+                      status=status)
 
     def get(self, request, pk=None):
         item = self.item(request, pk)

@@ -70,12 +70,20 @@ class RuleWriteSerializer(StrictSerializer):
 
 
 class ExpressionSerializer(StrictSerializer):
+    """A rule to check, and optionally the benefits and cap a version would carry with it."""
+
     expression = ExpressionField()
+    benefits = BenefitsField(required=False, default=list, help_text="As on a new version; checked too.")
+    benefit_cap = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                           max_value=benefit_rules.MAX_DECLARED_FEN,
+                                           help_text="Cap per enterprise and year over all items, in fen.")
 
 
 class ValidationResultSerializer(StrictSerializer):
     valid = serializers.BooleanField()
     conditions = serializers.ListField(child=serializers.CharField())
+    benefits = serializers.ListField(child=serializers.CharField(), help_text="Each benefit item in words, "
+                                     "then the cap per enterprise and year if any.")
 
 
 class MatchSerializer(StrictModelSerializer):
