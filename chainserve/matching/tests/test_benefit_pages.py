@@ -106,7 +106,26 @@ def test_the_rule_editor_takes_benefits_and_the_rule_page_shows_them_in_words(ca
     bad = dict(body, benefits=json.dumps([BENEFITS[0], {"label": "x", "base": "rent", "rate": "0.2"}]))
     refused = office.post(f"/matching/rules/{version.rule_id}/edit/", bad)
     assert refused.status_code == 400 and "benefits[1].rate: A rate is text with % or ‰" in refused.content.decode()
+    assert [e.split(":")[0] for e in refused.context["form"].errors["benefits"]] == ["benefits[1].rate"]
+    assert set(refused.context["form"].errors) == {"benefits"}
     assert RuleVersion.objects.count() == 1
+
+
+def test_api_validate_checks_the_benefits_too(catalogue, api_as):
+    api = api_as(catalogue.users.office)
+
+    ok = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST, "benefits": BENEFITS,
+                                              "benefit_cap": 500 * WAN}, format="json")
+    bad = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST, "benefits": [
+        BENEFITS[0], {"label": "x", "base": "rent", "rate": "0.2"}]}, format="json")
+    bad_cap = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST, "benefit_cap": -1}, format="json")
+
+    assert (ok.status_code, ok.json()["benefits"]) == (200, [
+        "研发费用补助: 20% of R&D cost, capped at CNY 5 million", "高企奖励: a fixed CNY 300,000",
+        "At most CNY 5 million per enterprise and year over all items."])
+    assert bad.status_code == 400 and list(bad.json()) == ["benefits"]
+    assert bad.json()["benefits"][0].startswith("benefits[1].rate: A rate is text with % or ‰")
+    assert bad_cap.status_code == 400 and list(bad_cap.json()) == ["benefit_cap"]
 
 
 def test_api_rule_versions_carry_benefits_validated(catalogue, api_as):
@@ -170,3 +189,20 @@ def test_a_base_is_declared_for_this_policy_year_or_the_one_before(priced):
 def test_the_editor_starts_from_the_current_benefits(priced, client_as):
     html = client_as(priced.users.office).get(f"/matching/rules/{priced.rule.pk}/edit/").content.decode()
     assert "研发费用补助" in html and 'name="benefit_cap" value="500"' in html
+
+
+def test_the_computed_amount_replaces_the_benefit_text_and_the_text_stays_without_benefits(priced, client_as):
+    # 纽福斯 matches the hitech policy (priced) and, once it has a rule without benefits, the young one (text only)
+    services.save_rule(priced.users.office, priced.young, {"field": "employees", "op": "lt", "value": 500})
+    services.recompute_all(timezone.localdate())
+    young = Match.objects.get(rule__policy=priced.young, enterprise=priced.world.nfs)
+    firm = client_as(priced.users.enterprise)
+
+    mine = firm.get("/matching/mine/").content.decode()
+    priced_page = firm.get(f"/matching/matches/{priced.match.pk}/").content.decode()
+    text_page = firm.get(f"/matching/matches/{young.pk}/").content.decode()
+
+    assert "按研发投入10%补贴" not in mine and "三年内厂房租金减免50%。" in mine
+    assert f'id="amount-{priced.match.pk}"' in mine
+    assert "按研发投入10%补贴" not in priced_page and f'id="amount-{priced.match.pk}"' in priced_page
+    assert '<p class="benefit-text">三年内厂房租金减免50%。</p>' in text_page
