@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
@@ -108,7 +109,19 @@ class MatchSerializer(StrictModelSerializer):
         profile = self.context.setdefault("profiles", {}).get(match.enterprise_id)
         if profile is None:  # one enterprise's matches share its profile: read once per response
             profile = self.context["profiles"][match.enterprise_id] = profiles.profile_of(match.enterprise)
-        return services.amount_of(match, profile).as_dict()
+        today = timezone.localdate()
+        known = self._declared(match).get((match.rule_id, services.benefit_year(match.version, today)), {})
+        return services.amount_of(match, profile, today, inputs=known).as_dict()
+
+    def _declared(self, match):
+        """{(rule id, year): {base: amount}} the match's enterprise declared for the rules of the matches
+        serialised with it (the page): one query per enterprise and response, as the 为您匹配 page reads them."""
+        declared = self.context.setdefault("declared", {})
+        if match.enterprise_id not in declared:
+            together = getattr(self.parent, "instance", None) or [match]
+            rule_ids = {m.rule_id for m in together if m.enterprise_id == match.enterprise_id} | {match.rule_id}
+            declared[match.enterprise_id] = services.declared_for_enterprise(match.enterprise_id, rule_ids)
+        return declared[match.enterprise_id]
 
 
 class DeclareSerializer(StrictSerializer):

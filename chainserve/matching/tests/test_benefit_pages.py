@@ -206,3 +206,35 @@ def test_the_computed_amount_replaces_the_benefit_text_and_the_text_stays_withou
     assert f'id="amount-{priced.match.pk}"' in mine
     assert "按研发投入10%补贴" not in priced_page and f'id="amount-{priced.match.pk}"' in priced_page
     assert '<p class="benefit-text">三年内厂房租金减免50%。</p>' in text_page
+
+
+def test_api_match_list_prices_a_page_in_the_same_queries_whatever_its_number_of_matches(priced, api_as):
+    """MatchSerializer reads the declared bases of the page's matches at once (not one query per match)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chainserve.resources.models import Policy
+
+    api = api_as(priced.users.enterprise)
+    year = services.benefit_year(priced.match.version, timezone.localdate())
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            rows = api.get("/api/v1/matches/").json()["results"]
+        return len(captured), {row["item_title"]: row["amount"]["total"] for row in rows if row["amount"]}
+
+    DeclaredInput.objects.create(rule=priced.rule, enterprise=priced.world.nfs, year=year, kind="rd_cost",
+                                 amount=100 * WAN)
+    one, totals = listed()
+    assert totals == {"高新技术企业研发费用补贴": 50 * WAN}  # 20% of 100万元 + 30万元
+    for i in range(5):
+        policy = Policy.objects.create(title=f"政策{i}", issuer=priced.world.dept, status="published",
+                                       published_at=timezone.now())
+        rule = services.save_rule(priced.users.office, policy, HITECH_EAST, benefits=BENEFITS).rule
+        DeclaredInput.objects.create(rule=rule, enterprise=priced.world.nfs, year=year, kind="rd_cost",
+                                     amount=(i + 1) * 100 * WAN)
+    services.recompute_all(timezone.localdate())
+    six, totals = listed()
+
+    assert len(totals) == 6 and totals["政策4"] == 130 * WAN  # each match priced with its own declared base
+    assert six <= one
