@@ -131,8 +131,9 @@ class QualifyingListView(ObjectListView):
     def get(self, request, pk):
         self.rule = _rule(request, pk)
         # What each qualifying firm may get, and what the policy would cost the city: computed over the whole
-        # list (the total is the list's, not the page's), shown per row and at the top.
-        self.amounts = services.amounts_of_rule(self.rule, self.get_queryset(request))
+        # list (the total is the list's, not the page's), shown per row and at the top; cached until any of it
+        # may change (services.rule_cost).
+        self.amounts = services.rule_cost(self.rule)
         self.table_class = lambda: QualifyingTable(self.amounts if self.amounts else None)
         return super().get(request)
 

@@ -238,3 +238,25 @@ def test_api_match_list_prices_a_page_in_the_same_queries_whatever_its_number_of
 
     assert len(totals) == 6 and totals["政策4"] == 130 * WAN  # each match priced with its own declared base
     assert six <= one
+
+
+def test_the_city_s_cost_is_priced_once_until_something_it_depends_on_changes(priced, client_as, monkeypatch):
+    from chainserve.core.profiles import profiles_changed
+
+    priced_runs = []
+    real = services.amounts_of_rule
+    monkeypatch.setattr(services, "amounts_of_rule", lambda *args: priced_runs.append(1) or real(*args))
+    office = client_as(priced.users.office)
+    url = f"/matching/rules/{priced.rule.pk}/qualifying/"
+
+    def cost():
+        return office.get(url).content.decode().split('id="policy-cost"')[1].split("</strong>")[0].split("<strong>")[1]
+
+    assert (cost(), cost(), len(priced_runs)) == ("CNY 300,000", "CNY 300,000", 1)  # the second view from the cache
+    services.declare_inputs(priced.match, priced.users.enterprise, {"rd_cost": 100 * WAN})
+    assert (cost(), cost(), len(priced_runs)) == ("CNY 500,000", "CNY 500,000", 2)  # a declared input
+    profiles_changed([priced.world.nfs.pk])
+    assert (cost(), len(priced_runs)) == ("CNY 500,000", 3)  # the registry's stamp
+    services.save_rule(priced.users.office, priced.hitech, HITECH_EAST, benefits=BENEFITS[1:])
+    services.recompute_all(timezone.localdate())
+    assert (cost(), len(priced_runs)) == ("CNY 300,000", 4)  # a new version of the rule
