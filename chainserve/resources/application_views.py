@@ -125,7 +125,7 @@ class ApplicationView(LoginRequiredMixin, View):
         events = list(a.events.select_related("actor").prefetch_related("documents"))
         return render(request, "resources/application.html", {
             "application": a, "steps": [(step, labels[step]) for step in available_steps(request.user, a)],
-            "road": road_taken(a, events), "inputs": declared_inputs(a.inputs),
+            "road": road_taken(a, events), "inputs": declared_inputs(a.inputs), "unpaid_states": services.UNPAID_STATES,
             "amounts": {"applied": format_amount(a.amount_applied), "approved": format_amount(a.amount_approved),
                         "paid": format_amount(a.amount_paid)},
             "events": events,

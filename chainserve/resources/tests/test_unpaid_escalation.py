@@ -80,3 +80,6 @@ def test_the_office_desk_counts_the_unpaid_escalations_and_links_to_them(approve
     assert "Approvals unpaid past their deadline" in desk
     assert "/resources/applications/?escalation_level=1&amp;state=approved&amp;state=publicised" in desk
     assert listed.status_code == 200 and f"/resources/applications/{a.pk}/" in listed.content.decode()
+    page = client.get(f"/resources/applications/{a.pk}/").content.decode()
+    assert (f'<dd class="col-sm-9" id="payment-due">{a.payment_due:%Y-%m-%d} <span class="badge text-bg-danger">'
+            "Escalation: Chain office</span></dd>") in page
