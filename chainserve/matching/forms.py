@@ -34,6 +34,12 @@ class RuleExpressionField(forms.CharField):
     validator = staticmethod(rules.validate)
     empty = None
 
+    def prepare_value(self, value):
+        """The stored JSON shown as JSON (not as Python's repr, which would not parse when saved again)."""
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return value
+
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
@@ -56,11 +62,6 @@ class BenefitsField(RuleExpressionField):
     widget = forms.Textarea(attrs={"rows": 8, "class": "form-control font-monospace", "spellcheck": "false"})
     validator = staticmethod(benefit_rules.validate)
     empty = []
-
-    def prepare_value(self, value):
-        if isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False, indent=2)
-        return value
 
 
 def _codes(names):

@@ -187,8 +187,18 @@ def test_a_base_is_declared_for_this_policy_year_or_the_one_before(priced):
 
 
 def test_the_editor_starts_from_the_current_benefits(priced, client_as):
-    html = client_as(priced.users.office).get(f"/matching/rules/{priced.rule.pk}/edit/").content.decode()
+    office = client_as(priced.users.office)
+    form = office.get(f"/matching/rules/{priced.rule.pk}/edit/")
+    html = form.content.decode()
     assert "研发费用补助" in html and 'name="benefit_cap" value="500"' in html
+    # the conditions as JSON, not as Python's repr: saved again as shown, they make a new version (a regression)
+    shown = form.context["form"]["expression"].value()
+    assert json.loads(form.context["form"]["expression"].field.prepare_value(shown)) == HITECH_EAST
+    assert "&quot;district&quot;" in html and "&#x27;district&#x27;" not in html
+    body = {"expression": form.context["form"]["expression"].field.prepare_value(shown),
+            "benefits": json.dumps(BENEFITS), "benefit_cap": "500"}
+    assert office.post(f"/matching/rules/{priced.rule.pk}/edit/", body).status_code == 302
+    assert RuleVersion.objects.filter(rule=priced.rule).count() == 2
 
 
 def test_the_computed_amount_replaces_the_benefit_text_and_the_text_stays_without_benefits(priced, client_as):
