@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +19,12 @@ from django.views import View
 from chainserve.core.choices import Role
 from chainserve.core.forms import add_service_error
 from chainserve.core.money import FEN_PER_WAN, format_amount
+from chainserve.core.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
 from chainserve.demands.models import Demand
 from chainserve.resources.models import CATALOGUE_MODELS, FinancialProduct, Policy
 
-from . import benefits, profiles, relevance, rules, services
+from . import benefits, builder, profiles, relevance, rules, services
 from .choices import BaseKind, MatchState
 from .filtersets import MatchFilterSet, RuleFilterSet
 from .forms import BENEFITS_EXAMPLE, EXAMPLE, DeclareForm, RuleVersionForm
@@ -89,7 +90,8 @@ class RuleVersionView(LoginRequiredMixin, View):
                                                     "fields": rules.FIELDS.values(),
                                                     "product_fields": rules.PRODUCT_FIELDS.values(),
                                                     "other_parts": [(key, part.fields.values()) for key, part in
-                                                                    rules.PARTS.items() if key != "product"]},
+                                                                    rules.PARTS.items() if key != "product"],
+                                                    "builder": builder.catalogue()},
                       status=status)
 
     def get(self, request, pk=None):
@@ -116,6 +118,25 @@ class RuleVersionView(LoginRequiredMixin, View):
                                  % {"n": version.number})
                 return redirect(version.rule)
         return self.render_form(request, form, item, status=400)
+
+
+class RulePreviewView(StaffOnlyMixin, View):
+    """The rule builder's live count: POST {"expression": rule} → {"count", "examples"} of the enterprises it
+    selects today, or 400 {"error"} naming the wrong part (nothing is saved)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if json_depth_exceeds(request.body.decode("utf-8", "replace")):
+            return JsonResponse({"error": _("This JSON is nested deeper than %(n)d levels.") % {"n": MAX_JSON_DEPTH}},
+                                status=400)
+        try:
+            expression = json.loads(request.body or b"{}").get("expression")
+            rules.validate(expression)
+        except (ValueError, AttributeError) as e:  # RuleError is a ValueError; so is bad JSON
+            return JsonResponse({"error": str(e)}, status=400)
+        count, examples = builder.preview(expression)
+        return JsonResponse({"count": count, "examples": examples})
 
 
 class QualifyingListView(ObjectListView):
