@@ -85,6 +85,8 @@ class ValidationResultSerializer(StrictSerializer):
     conditions = serializers.ListField(child=serializers.CharField())
     benefits = serializers.ListField(child=serializers.CharField(), help_text="Each benefit item in words, "
                                      "then the cap per enterprise and year if any.")
+    qualifying = serializers.IntegerField(help_text="How many enterprises the rule selects today.")
+    examples = serializers.ListField(child=serializers.CharField(), help_text="The first few of them, by name.")
 
 
 class MatchSerializer(StrictModelSerializer):

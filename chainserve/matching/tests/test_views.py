@@ -152,7 +152,8 @@ def test_api_validate_answers_the_conditions_or_the_wrong_part(matched, api_as):
     ok = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST}, format="json")
     assert (ok.status_code, ok.json()) == (200, {"valid": True, "conditions": ["district is 东湖区",
                                                                               "labels include 高新技术企业"],
-                                                 "benefits": []})
+                                                 "benefits": [], "qualifying": 1,
+                                                 "examples": ["武汉纽福斯生物科技有限公司"]})
     bad = api.post("/api/v1/rules/validate/", {"expression": {"not": {"field": "x", "op": "eq", "value": 1}}}, format="json")
     assert bad.status_code == 400
     assert bad.json() == {"expression": ["not.field: Unknown field 'x'. Known fields: district, park, founded_on, "
