@@ -92,6 +92,7 @@ PARITY = {
                                       f"POST {API}/policy-applications/publicise/"),
     "matching:rule-add": f"POST {API}/rules/",
     "matching:rule-edit": f"POST {API}/rules/",  # a rule changes by a new version, as on the page
+    "matching:rule-preview": f"POST {API}/rules/validate/",  # the builder's count: qualifying and examples
     "matching:match-state": {action: f"POST {API}/matches/{{id}}/state/" for action in STATE_ACTIONS},
     "matching:declare": f"POST {API}/matches/{{id}}/declare/",
     "matching:attach": f"POST {API}/demand-resources/",

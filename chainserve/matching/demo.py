@@ -1,5 +1,6 @@
 """Demo records of this app, built on the demo cluster of chainserve.demo and the resources demo: eligibility
-rules on the demo policies and products (two policies with benefits), and the matches they give (明湖澜泽基因 sees matches and near misses)."""
+rules on the demo policies and products (three policies with benefits), and the matches they give (明湖澜泽基因 sees matches,
+near misses, and what one policy may give it, its R&D cost declared)."""
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
@@ -7,6 +8,7 @@ from chainserve.core.money import FEN_PER_WAN
 from chainserve.resources.models import FinancialProduct, Policy
 
 from . import services
+from .models import Match
 
 BIO_SEGMENTS = ["生物药品制品", "化学药品制剂", "中药饮片与中成药"]
 POLICY_RULES = {
@@ -27,8 +29,10 @@ POLICY_RULES = {
         {"field": "labels", "op": "has_any", "value": ["srdi", "little-giant"]},
         {"field": "size", "op": "in", "value": ["small", "medium"]}]},
 }
-# Benefits of two demo policies, as their texts say (chainserve.resources.demo); benefits never change matches.
+# Benefits of three demo policies, as their texts say (chainserve.resources.demo); benefits never change matches.
 POLICY_BENEFITS = {
+    "明湖市促进生物医药产业高质量发展若干政策": (
+        [{"label": "创新药研发投入奖励", "base": "rd_cost", "rate": "20%", "cap": "1000"}], 3000 * FEN_PER_WAN),
     "明湖市科技型中小企业科技贷款贴息办法": (
         [{"label": "科技贷款贴息", "base": "loan_interest", "rate": "50%"}], 100 * FEN_PER_WAN),
     "明湖市专精特新中小企业培育奖励": (
@@ -58,3 +62,16 @@ def load():
                 services.save_rule(admin, item, expression, note="演示规则", benefits=benefits, benefit_cap=cap)
     # Now, not in the background: the demo shows its matches (and their inbox messages) at once.
     services.recompute_all()
+    declare_demo_base()
+
+
+# 明湖澜泽基因 has declared its R&D cost for the 生物医药 policy: its 为您匹配 shows what it may get (480万元).
+DECLARED = ("明湖澜泽基因技术有限公司", "明湖市促进生物医药产业高质量发展若干政策", {"rd_cost": 2400 * FEN_PER_WAN})
+
+
+def declare_demo_base():
+    firm, title, amounts = DECLARED
+    user = User.objects.filter(role=Role.ENTERPRISE, organization__name=firm, is_active=True).order_by("pk").first()
+    match = Match.objects.filter(enterprise__name=firm, rule__policy__title=title, qualifies=True).first()
+    if user is not None and match is not None:
+        services.declare_inputs(match, user, amounts)

@@ -34,6 +34,12 @@ class RuleExpressionField(forms.CharField):
     validator = staticmethod(rules.validate)
     empty = None
 
+    def prepare_value(self, value):
+        """The stored JSON shown as JSON (not as Python's repr, which would not parse when saved again)."""
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return value
+
     def to_python(self, value):
         text = super().to_python(value)
         if not text:
@@ -57,11 +63,6 @@ class BenefitsField(RuleExpressionField):
     validator = staticmethod(benefit_rules.validate)
     empty = []
 
-    def prepare_value(self, value):
-        if isinstance(value, (dict, list)):
-            return json.dumps(value, ensure_ascii=False, indent=2)
-        return value
-
 
 def _codes(names):
     return format_html_join(pgettext("list separator", ", "), "<code>{}</code>", ((n,) for n in names))
@@ -70,14 +71,18 @@ def _codes(names):
 def expression_help():
     """How to write the conditions, the JSON's keys and field names set as code (they are typed as they are)."""
     return format_html(
-        "{} {}",
+        "{} {} {}",
         format_html(gettext("JSON: {combinators} over comparisons {comparison}. Fields: {fields}."),
                     combinators=format_html_join(" / ", "<code>{}</code>", (("all",), ("any",), ("not",))),
                     comparison=format_html("<code>{}</code>", '{"field", "op", "value"}'), fields=_codes(rules.FIELDS)),
         format_html(gettext("Conditions that one and the same product meets: {product}, over the product fields "
                             "{fields}."),
                     product=format_html("<code>{}</code>", '{"product": {"all": […]}}'),
-                    fields=_codes(rules.PRODUCT_FIELDS)))
+                    fields=_codes(rules.PRODUCT_FIELDS)),
+        format_html(gettext("Likewise {placement} over {fields} and {agreement} over {agreement_fields}."),
+                    placement=format_html("<code>{}</code>", '{"placement": …}'), fields=_codes(rules.PLACEMENT_FIELDS),
+                    agreement=format_html("<code>{}</code>", '{"agreement": …}'),
+                    agreement_fields=_codes(rules.AGREEMENT_FIELDS)))
 
 
 class RuleVersionForm(BootstrapForm):

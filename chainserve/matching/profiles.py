@@ -8,9 +8,10 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Contains
 
 from chainserve.chains.models import Placement
+from chainserve.coordination.models import Agreement
 from chainserve.registry.models import District, Label, Organization, Product
 
-from .rules import FIELDS, FLIPPED, LOOKUP, PRODUCT_FIELDS, When, comparison
+from .rules import FIELDS, FLIPPED, LOOKUP, PARTS, When, comparison, part_of
 
 # ---------------------------------------------------------------- SQL
 
@@ -30,12 +31,14 @@ def _q(node, truth, when, fields=FIELDS):
         return result
     if "not" in node:
         return _q(node["not"], not truth, when, fields)
-    if "product" in node:
-        # True: some product of the firm is certainly true; false: none of them is other than certainly false.
-        own = Product.objects.filter(organization_id=OuterRef("pk"))
+    part = part_of(node)
+    if part is not None:
+        # True: some product (placement …) of the firm is certainly true; false: none is other than certainly false.
+        model, owner = PART_TABLES[part.key]
+        own, inner = model.objects.filter(**{owner: OuterRef("pk")}), node[part.key]
         if truth:
-            return Q(Exists(own.filter(_q(node["product"], True, when, PRODUCT_FIELDS))))
-        return ~Q(Exists(own.exclude(_q(node["product"], False, when, PRODUCT_FIELDS))))
+            return Q(Exists(own.filter(_q(inner, True, when, part.fields))))
+        return ~Q(Exists(own.exclude(_q(inner, False, when, part.fields))))
     return comparison(node, fields, when,
                       lambda spec, positive, op, value: _leaf_q(spec, op, value, truth == positive),
                       lambda combined: _q(combined, truth, when, fields))
@@ -49,6 +52,9 @@ def _present(spec):
 
 def _leaf_q(spec, op, value, truth):
     """Q of the enterprises for which `field op value` is certainly `truth` (never unknown)."""
+    if spec.kind == "set" and spec.members:  # a placement's segment: its own name or its parent's
+        hit = Q(*(Q(**{f"{path}__in": value}) for path in spec.members), _connector=Q.OR)
+        return hit if truth else ~hit
     if spec.kind == "set" and spec.path:  # a product's list (JSON): its text holds the value in quotes
         text = Cast(spec.path, output_field=TextField())
         hit = Q(*(Contains(text, f'"{v}"') for v in value), _connector=Q.OR)
@@ -100,38 +106,66 @@ def scalar_values(queryset):
                listing if listing in listings else None)
 
 
-PRODUCT_SCALARS = ("kind", "drug_class", "phase", "approval_type", "approved_on")
+# The table of each Part and the column naming the enterprise it belongs to.
+PART_TABLES = {"product": (Product, "organization_id"), "placement": (Placement, "organization_id"),
+               "agreement": (Agreement, "enterprise_id")}
+# The scalar and set fields of each Part, in the order of the full recompute's columns.
+PART_SCALARS = {"product": ("kind", "drug_class", "phase", "approval_type", "approved_on"),
+                "placement": ("chain", "role"), "agreement": ("kind", "status", "amount", "signed_on", "chain")}
+PART_SETS = {"product": ("expedited",), "placement": ("segment",), "agreement": ()}
+PRODUCT_SCALARS = PART_SCALARS["product"]
 
 
-def product_values(queryset):
-    """(organisation id, profile of the product) of each product in queryset, by organisation and name: the
-    values a product condition reads, None where unfilled (a code outside its choices counts as unfilled),
-    the expedited programmes as a set. Shared by `profiles` and the full recompute's columns."""
-    known = {name: set(PRODUCT_FIELDS[name].choices) for name in PRODUCT_SCALARS if PRODUCT_FIELDS[name].choices}
-    programmes = set(PRODUCT_FIELDS["expedited"].choices)
-    for org_id, name, expedited, *values in queryset.order_by("organization_id", "name", "pk").values_list(
-            "organization_id", "name", "expedited", *PRODUCT_SCALARS):
-        product = {"name": name, "expedited": {p for p in expedited or () if p in programmes}}
-        for field, value in zip(PRODUCT_SCALARS, values, strict=True):
-            product[field] = None if value is None or (field in known and value not in known[field]) else value
-        yield org_id, product
+def _known(value, choices):
+    """value, or None when it is unfilled or a code outside choices (then it counts as unfilled)."""
+    return None if value is None or (choices and value not in choices) else value
+
+
+def part_values(key, queryset):
+    """(organisation id, profile of the record) of each record of Part key in queryset (of its table), by
+    organisation and name: the values a condition over one record reads, None where unfilled (a code outside
+    its choices counts as unfilled), set fields as sets. Shared by `profiles` and the full recompute's columns."""
+    fields = PARTS[key].fields
+    if key == "product":
+        programmes = set(fields["expedited"].choices)
+        rows = queryset.order_by("organization_id", "name", "pk").values_list(
+            "organization_id", "name", *PRODUCT_SCALARS, "expedited")
+        for org_id, name, *values, expedited in rows:
+            product = {n: _known(v, fields[n].choices) for n, v in zip(PRODUCT_SCALARS, values, strict=True)}
+            yield org_id, dict(product, name=name, expedited={p for p in expedited or () if p in programmes})
+    elif key == "placement":
+        rows = queryset.order_by("organization_id", "chain__name", "segment__name", "pk").values_list(
+            "organization_id", "chain__name", "segment__name", "segment__parent__name", "role")
+        for org_id, chain, segment, parent, role in rows:
+            yield org_id, {"name": f"{chain}·{segment}", "chain": chain, "segment": {n for n in (segment, parent) if n},
+                           "role": _known(role, fields["role"].choices)}
+    else:
+        rows = queryset.order_by("enterprise_id", "signed_on", "pk").values_list(
+            "enterprise_id", "title", "kind", "status", "amount_fen", "signed_on", "chain__name")
+        for org_id, title, kind, status, amount, signed_on, chain in rows:
+            yield org_id, {"name": title, "kind": _known(kind, fields["kind"].choices),
+                           "status": _known(status, fields["status"].choices), "amount": amount,
+                           "signed_on": signed_on, "chain": chain}
 
 
 def profiles(org_ids):
-    """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in five queries;
-    `products` is the list of the enterprise's products, each as a product condition reads it."""
+    """{organisation id: profile} — the values rules read, in the form `evaluate` takes, in six queries;
+    `products`, `placements` and `agreements` are the enterprise's records, each as a condition over one reads it."""
     org_ids = list(org_ids)
     result = {}
     for pk, *values in scalar_values(Organization.objects.filter(pk__in=org_ids)):
         result[pk] = dict(zip(SCALARS, values, strict=True), labels=set(), segment=set(), phase=set(),
-                          drug_class=set(), products=[])
+                          drug_class=set(), products=[],
+                           placements=[], agreements=[])
     for pk, slug in Organization.labels.through.objects.filter(organization_id__in=org_ids).values_list(
             "organization_id", "label__slug"):
         result[pk]["labels"].add(slug)
-    for pk, name, parent in Placement.objects.filter(organization_id__in=org_ids).values_list(
-            "organization_id", "segment__name", "segment__parent__name"):
-        result[pk]["segment"].update(n for n in (name, parent) if n)
-    for pk, product in product_values(Product.objects.filter(organization_id__in=org_ids)):
+    for pk, placement in part_values("placement", Placement.objects.filter(organization_id__in=org_ids)):
+        result[pk]["placements"].append(placement)
+        result[pk]["segment"].update(placement["segment"])
+    for pk, agreement in part_values("agreement", Agreement.objects.filter(enterprise_id__in=org_ids)):
+        result[pk]["agreements"].append(agreement)
+    for pk, product in part_values("product", Product.objects.filter(organization_id__in=org_ids)):
         result[pk]["products"].append(product)
         result[pk]["phase"].update([product["phase"]] if product["phase"] else [])
         result[pk]["drug_class"].update([product["drug_class"]] if product["drug_class"] else [])

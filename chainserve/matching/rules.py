@@ -15,7 +15,10 @@ over the enterprise fields in FIELDS, and
 shape over the product fields in PRODUCT_FIELDS: kind, registration class, phase, approval type and date,
 expedited programmes). "A class-1 drug in phase I or later" is {"product": {"all": [drug_class eq chem1,
 phase at_least phase1]}}: a firm with a class-1 drug in preclinical work and an approved generic does not
-have one. A date compared `in_policy_year` is within the policy year: the rule version's effective period
+have one. {"placement": node} and {"agreement": node} are the same over the enterprise's chain placements
+(PLACEMENT_FIELDS: chain, segment, role) and the agreements it signed (AGREEMENT_FIELDS: kind, status, amount
+in 万元, signing date, chain): "a 链主 on the 生物药 chain" is one placement with both, not a 链主 somewhere and a
+placement on 生物药 elsewhere. A date compared `in_policy_year` is within the policy year: the rule version's effective period
 when it has both ends, else the calendar year of the day evaluated (`policy_year`). Nothing in a rule is ever executed: it is checked against the
 tables below (fields, operators, value types, depth and size limits) and then translated.
 
@@ -24,8 +27,8 @@ has not filled in (no district, no founding date, no employee count, no size) is
 operator, except is_null / not_null, which are always known. Sets (labels, segments, pipeline phases,
 registration classes) are never unknown: an empty set is known to be empty. Unknown propagates by
 Kleene's rules — not(unknown) = unknown; all(…) is false if any part is false, else unknown if any part
-is unknown; any(…) is true if any part is true, else unknown if any part is unknown; product(…) is true if
-it is true of some product, false if it is false of every product (or the enterprise has none), else
+is unknown; any(…) is true if any part is true, else unknown if any part is unknown; product(…) (placement, agreement) is
+true if it is true of some product, false if it is false of every product (or the enterprise has none), else
 unknown (a product field not filled in is unknown, as an enterprise field is). An enterprise
 qualifies only when the whole rule is *true*: unknown counts as not qualifying.
 
@@ -42,6 +45,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from chainserve.chains.choices import PlacementRole
+from chainserve.coordination.choices import AgreementKind, AgreementStatus
+from chainserve.core.money import format_amount
 from chainserve.registry.choices import (
     ApprovalType,
     DrugClass,
@@ -95,6 +101,8 @@ class Field:
     via: tuple = ()  # (model label, key field): a foreign key compared by the key of the row it points to
     ordered: tuple = field(default=(), compare=False)  # for "at_least" on ordered values
     aged: bool = False  # a date whose age in years a rule may test (founded less than N years ago)
+    members: tuple = ()  # for a set read from columns: the ORM paths any of which holding a value makes it a member
+    scale: int = 1  # a number kept in smaller units than a rule writes it (万元 in the rule, fen in the table)
 
     @property
     def ops(self):
@@ -134,6 +142,50 @@ PRODUCT_FIELDS = {f.name: f for f in [
     Field("expedited", gettext_lazy("expedited programmes"), "set", path="expedited",
           choices=tuple(Expedited.values)),
 ]}
+# The fields of one chain placement, for {"placement": …}: its chain (by name), its segment (a placement on a
+# child segment is also on its parent, as for the enterprise's `segment`) and the firm's role there.
+PLACEMENT_FIELDS = {f.name: f for f in [
+    Field("chain", gettext_lazy("chain"), "text", path="chain__name"),
+    Field("segment", gettext_lazy("chain segment"), "set", members=("segment__name", "segment__parent__name")),
+    Field("role", gettext_lazy("role on the chain"), "choice", path="role", choices=tuple(PlacementRole.values)),
+]}
+# The fields of one agreement the enterprise signed, for {"agreement": …}; amounts are written in 万元.
+AGREEMENT_FIELDS = {f.name: f for f in [
+    Field("kind", gettext_lazy("agreement kind"), "choice", path="kind", choices=tuple(AgreementKind.values)),
+    Field("status", gettext_lazy("agreement status"), "choice", path="status",
+          choices=tuple(AgreementStatus.values)),
+    Field("amount", gettext_lazy("amount (10,000 yuan)"), "number", path="amount_fen", scale=1_000_000),
+    Field("signed_on", gettext_lazy("signing date"), "date", path="signed_on"),
+    Field("chain", gettext_lazy("chain"), "text", path="chain__name"),
+]}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A kind of record an enterprise has several of, which a condition reads one at a time: {key: node} is
+    true when node holds for some one of the profile's `many` (each a dict over `fields`, with its `name`)."""
+
+    key: str
+    many: str
+    fields: dict
+    named: object  # the one that meets the condition, or came closest, in an explanation
+    none: object  # the enterprise has none
+    words: object  # the condition in words
+
+
+PARTS = {part.key: part for part in [
+    Part("product", "products", PRODUCT_FIELDS, gettext_lazy("Product %(name)s: %(conditions)s"),
+         gettext_lazy("no products"), gettext_lazy("one product with: %(conditions)s")),
+    Part("placement", "placements", PLACEMENT_FIELDS, gettext_lazy("Placement %(name)s: %(conditions)s"),
+         gettext_lazy("not placed on a chain"), gettext_lazy("one chain placement with: %(conditions)s")),
+    Part("agreement", "agreements", AGREEMENT_FIELDS, gettext_lazy("Agreement %(name)s: %(conditions)s"),
+         gettext_lazy("no agreements"), gettext_lazy("one agreement with: %(conditions)s")),
+]}
+
+
+def part_of(node):
+    """The Part a node is a condition over ({"product": …}, {"placement": …} …), else None."""
+    return next((part for key, part in PARTS.items() if key in node), None)
 
 
 # ---------------------------------------------------------------- validation
@@ -174,12 +226,14 @@ def _check(node, path, depth, counter, fields):
             raise RuleError(path, _("“not” stands alone in its object."))
         _check(node["not"], _join(path, "not"), depth + 1, counter, fields)
         return
-    if "product" in keys:
-        if keys != {"product"}:
-            raise RuleError(path, _("“product” stands alone in its object."))
-        if fields is PRODUCT_FIELDS:
-            raise RuleError(_join(path, "product"), _("A product condition cannot hold another product condition."))
-        _check(node["product"], _join(path, "product"), depth + 1, counter, PRODUCT_FIELDS)
+    part = part_of(node)
+    if part is not None:
+        if len(keys) != 1:
+            raise RuleError(path, _("“%(group)s” stands alone in its object.") % {"group": part.key})
+        if fields is not FIELDS:
+            raise RuleError(_join(path, part.key), _("A condition over one product, placement or agreement cannot "
+                                                     "hold another such condition."))
+        _check(node[part.key], _join(path, part.key), depth + 1, counter, part.fields)
         return
     if not keys <= {"field", "op", "value"} or not {"field", "op"} <= keys:
         raise RuleError(path, _("A comparison has exactly “field”, “op” and, except for is_null, not_null and "
@@ -188,6 +242,9 @@ def _check(node, path, depth, counter, fields):
     spec = fields.get(name) if isinstance(name, str) else None
     if spec is None and fields is PRODUCT_FIELDS:
         raise RuleError(_join(path, "field"), _("Unknown product field %(name)s. Known product fields: %(known)s.")
+                        % {"name": _show(name), "known": ", ".join(fields)})
+    if spec is None and fields is not FIELDS:
+        raise RuleError(_join(path, "field"), _("Unknown field %(name)s here. Known fields here: %(known)s.")
                         % {"name": _show(name), "known": ", ".join(fields)})
     if spec is None:
         raise RuleError(_join(path, "field"), _("Unknown field %(name)s. Known fields: %(known)s.")
@@ -266,8 +323,8 @@ def leaves(rule):
     if "all" in rule or "any" in rule:
         for part in rule.get("all") or rule.get("any"):
             yield from leaves(part)
-    elif "not" in rule or "product" in rule:
-        yield from leaves(rule.get("not") or rule["product"])
+    elif "not" in rule or part_of(rule):
+        yield from leaves(rule.get("not") or rule[part_of(rule).key])
     else:
         yield rule
 
@@ -322,6 +379,8 @@ def canonical(op, value, spec, today):
         op, value = ("gt" if op == "age_years_lt" else "le"), cutoff
     elif spec.kind == "date" and op in LOOKUP:
         value = [_parse_date(v) for v in value] if op == "in" else _parse_date(value)
+    elif spec.scale != 1 and op in LOOKUP:
+        value = [v * spec.scale for v in value] if op == "in" else value * spec.scale
     return positive, op, value
 
 
@@ -366,8 +425,9 @@ def _eval(node, profile, when, fields=FIELDS):
     if "not" in node:
         result = _eval(node["not"], profile, when, fields)
         return None if result is None else not result
-    if "product" in node:  # true of some product, false of every one, else unknown
-        results = [_eval(node["product"], product, when, PRODUCT_FIELDS) for product in profile.get("products", ())]
+    part = part_of(node)
+    if part is not None:  # true of some product (placement …), false of every one, else unknown
+        results = [_eval(node[part.key], one, when, part.fields) for one in profile.get(part.many, ())]
         return True if True in results else None if None in results else False
     return comparison(node, fields, when, lambda *leaf: _leaf(profile, *leaf),
                       lambda combined: _eval(combined, profile, when, fields))
@@ -461,8 +521,8 @@ def _explain(node, profile, when, names, path, fields=FIELDS):
     status = _status(_eval(node, profile, when, fields))
     if "field" in node:
         return Explanation(status, describe(node, names, fields), _actual(node, profile, names, fields), path)
-    if "product" in node:
-        return _explain_product(node, profile, when, names, path, status)
+    if part_of(node):
+        return _explain_part(node, profile, when, names, path, status)
     group = "all" if "all" in node else "any" if "any" in node else "not"
     kids = node[group] if group != "not" else [node["not"]]
     parts = [_explain(k, profile, when, names, f"{_join(path, group)}[{i}]" if group != "not"
@@ -470,30 +530,31 @@ def _explain(node, profile, when, names, path, fields=FIELDS):
     return Explanation(status, describe(node, names, fields), "", path, parts)
 
 
-def _explain_product(node, profile, when, names, path, status):
-    """A product condition: the first product that meets it, or else the one that meets most of its parts
-    (the closest — what a near miss lacks is on that product), each part marked on it."""
-    inner, products = node["product"], profile.get("products", ())
-    if not products:
-        return Explanation(status, describe(node, names), _("no products"), path)
+def _explain_part(node, profile, when, names, path, status):
+    """A condition over one product (placement, agreement): the first one that meets it, or else the one that
+    meets most of its parts (the closest — what a near miss lacks is on that one), each part marked on it."""
+    part = part_of(node)
+    inner, ones = node[part.key], profile.get(part.many, ())
+    if not ones:
+        return Explanation(status, describe(node, names), str(part.none), path)
     top = _top(inner)
 
-    def closeness(product):
-        verdicts = [_eval(part, product, when, PRODUCT_FIELDS) for part in top]
-        return _eval(inner, product, when, PRODUCT_FIELDS) is True, verdicts.count(True), -verdicts.count(False)
+    def closeness(one):
+        verdicts = [_eval(p, one, when, part.fields) for p in top]
+        return _eval(inner, one, when, part.fields) is True, verdicts.count(True), -verdicts.count(False)
 
-    best = max(products, key=closeness)  # the first of equals
-    inner_path = _join(path, "product")
+    best = max(ones, key=closeness)  # the first of equals
+    inner_path = _join(path, part.key)
     paths = [f"{inner_path}.all[{i}]" for i in range(len(top))] if "all" in inner else [inner_path]
-    parts = [_explain(part, best, when, names, part_path, PRODUCT_FIELDS) for part, part_path in
-             zip(top, paths, strict=True)]
+    parts = [_explain(p, best, when, names, p_path, part.fields) for p, p_path in zip(top, paths, strict=True)]
     marks = pgettext("list separator", ", ").join(
         f"{p.actual or p.text} {MARKS[p.status]}" for p in parts)
-    actual = _("Product %(name)s: %(conditions)s") % {"name": best["name"], "conditions": marks}
+    actual = str(part.named) % {"name": best["name"], "conditions": marks}
     return Explanation(status, describe(node, names), actual, path, parts)
 
 
-CHOICES = (OrgSize, ListingStatus, Phase, DrugClass, ProductKind, ApprovalType, Expedited)
+CHOICES = (OrgSize, ListingStatus, Phase, DrugClass, ProductKind, ApprovalType, Expedited, PlacementRole,
+           AgreementKind, AgreementStatus)
 
 
 def _display(spec, value, names):
@@ -515,6 +576,8 @@ def _actual(node, profile, names, fields=FIELDS):
         return _display(spec, sorted(actual), names) if actual else _("none")
     if actual is None:
         return _("not filled in")
+    if spec.scale != 1:  # an amount kept in fen: 500万元
+        return format_amount(actual)
     if fields is PRODUCT_FIELDS and spec.name == "approved_on" and profile.get("approval_type"):
         # the date with the approval it is of: 临床试验批准 2026-03-02
         return f"{ApprovalType(profile['approval_type']).label} {actual.isoformat()}"
@@ -530,9 +593,9 @@ def describe(node, names=None, fields=FIELDS):
         return _("one of: %(parts)s") % {"parts": _("; ").join(describe(p, names, fields) for p in node["any"])}
     if "not" in node:
         return _("not (%(part)s)") % {"part": describe(node["not"], names, fields)}
-    if "product" in node:
-        return _("one product with: %(conditions)s") % {
-            "conditions": describe(node["product"], names, PRODUCT_FIELDS)}
+    part = part_of(node)
+    if part is not None:
+        return str(part.words) % {"conditions": describe(node[part.key], names, part.fields)}
     spec = fields[node["field"]]
     op, value = node["op"], node.get("value")
     words = {"field": spec.label, "value": _display(spec, value, names) if value is not None else ""}

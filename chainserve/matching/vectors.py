@@ -6,14 +6,12 @@ as `rules.evaluate` (one enterprise, in Python, with the explanation) and `profi
 over every enterprise, in SQL): an unfilled field is unknown, `not` swaps the masks, `all` ANDs the true
 masks and ORs the false ones, `any` the other way round, and only certainly true qualifies. One read of the
 organisation table serves a thousand rules, where the SQL evaluator scans it once per rule; a hypothesis
-test shows the three evaluators agree. A product condition is evaluated the same way over the products'
-own columns (read in one query when a rule first has one) and carried to the enterprises: true where one
-of its products is certainly true, false where every one (of none) is certainly false.
+test shows the three evaluators agree. A condition over one product (placement, agreement) is evaluated the
+same way over the products' own columns (read in one query when a rule first has one) and carried to the
+enterprises: true where one of its products is certainly true, false where every one (of none) is certainly false.
 """
 
 import numpy as np
-
-from chainserve.registry.models import Product
 
 from . import profiles, rules
 
@@ -79,25 +77,29 @@ class Columns:
         raise NotImplementedError
 
 
-class Products(Columns):
-    """The products of the enterprises as columns; `owner` is the position of each one's enterprise."""
+class Parts(Columns):
+    """The products (placements, agreements) of the enterprises as columns; `owner` is the position of each
+    one's enterprise; rows are (owner id, *scalars, *sets) of the Part's fields (profiles.PART_SCALARS, PART_SETS)."""
 
-    fields = rules.PRODUCT_FIELDS
-
-    def __init__(self, rows, ids):
-        super().__init__(rows, profiles.PRODUCT_SCALARS)
+    def __init__(self, part, rows, ids):
+        self.fields = part.fields
+        scalars, sets = profiles.PART_SCALARS[part.key], profiles.PART_SETS[part.key]
+        super().__init__(rows, scalars)
         self.owner = np.searchsorted(ids, np.fromiter((r[0] for r in rows), dtype=np.int64, count=self.size))
-        self.sets, self._members = [r[-1] for r in rows], {}
+        self.sets = {name: [r[1 + len(scalars) + i] for r in rows] for i, name in enumerate(sets)}
+        self._members = {}
 
     def member(self, spec, value):
-        """Which products have value in their set field spec (the only one: expedited), kept."""
-        if value not in self._members:
-            self._members[value] = np.fromiter((value in s for s in self.sets), dtype=bool, count=self.size)
-        return self._members[value]
+        """Which records have value in their set field spec, kept."""
+        key = (spec.name, value)
+        if key not in self._members:
+            self._members[key] = np.fromiter((value in s for s in self.sets[spec.name]), dtype=bool,
+                                             count=self.size)
+        return self._members[key]
 
     def some(self, true, false, count):
-        """(certainly true, certainly false) for each of count enterprises of “some product is”: true when one
-        of its products is certainly true, false when all of them (none, for a firm without) are certainly false."""
+        """(certainly true, certainly false) for each of count enterprises of “some record is”: true when one
+        of its records is certainly true, false when all of them (none, for a firm without) are certainly false."""
         some_true, some_open = np.zeros(count, dtype=bool), np.zeros(count, dtype=bool)
         some_true[self.owner[true]] = True
         some_open[self.owner[~false]] = True
@@ -112,7 +114,7 @@ class Profiles(Columns):
         rows = list(profiles.scalar_values(queryset.order_by("pk")))
         self.ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         super().__init__(rows, profiles.SCALARS)
-        self._members, self._products = {}, None
+        self._members, self._parts = {}, {}
 
     def qualifying(self, rule, period=None):
         """The ids of the enterprises for which rule is certainly true, ascending (period: as rules.evaluate's)."""
@@ -132,19 +134,23 @@ class Profiles(Columns):
         if "not" in node:
             true, false = self._masks(node["not"], when, table)
             return false, true
-        if "product" in node:
-            return self.products.some(*self._masks(node["product"], when, self.products), len(self.ids))
+        part = rules.part_of(node)
+        if part is not None:
+            table = self.parts(part)
+            return table.some(*self._masks(node[part.key], when, table), len(self.ids))
         return rules.comparison(node, table.fields, when, table.leaf,
                                 lambda combined: self._masks(combined, when, table))
 
-    @property
-    def products(self):
-        """The enterprises' products as columns, read in one query when a rule first asks about products."""
-        if self._products is None:
-            rows = [(org_id, *(p[name] for name in profiles.PRODUCT_SCALARS), p["expedited"]) for org_id, p in
-                    profiles.product_values(Product.objects.filter(organization__in=self.queryset.values("pk")))]
-            self._products = Products(rows, self.ids)
-        return self._products
+    def parts(self, part):
+        """The enterprises' products (placements, agreements) as columns, read in one query when a rule first
+        asks about them."""
+        if part.key not in self._parts:
+            model, owner = profiles.PART_TABLES[part.key]
+            names = profiles.PART_SCALARS[part.key] + profiles.PART_SETS[part.key]
+            rows = [(org_id, *(record[name] for name in names)) for org_id, record in profiles.part_values(
+                part.key, model.objects.filter(**{f"{owner}__in": self.queryset.values("pk")}))]
+            self._parts[part.key] = Parts(part, rows, self.ids)
+        return self._parts[part.key]
 
     def member(self, spec, value):
         """Which enterprises have value in the set field spec (one query per field and value, kept)."""

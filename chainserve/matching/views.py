@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,11 +19,12 @@ from django.views import View
 from chainserve.core.choices import Role
 from chainserve.core.forms import add_service_error
 from chainserve.core.money import FEN_PER_WAN, format_amount
+from chainserve.core.parsers import MAX_JSON_DEPTH, json_depth_exceeds
 from chainserve.core.views import ObjectListView, StaffOnlyMixin
 from chainserve.demands.models import Demand
 from chainserve.resources.models import CATALOGUE_MODELS, FinancialProduct, Policy
 
-from . import benefits, profiles, relevance, rules, services
+from . import benefits, builder, profiles, relevance, rules, services
 from .choices import BaseKind, MatchState
 from .filtersets import MatchFilterSet, RuleFilterSet
 from .forms import BENEFITS_EXAMPLE, EXAMPLE, DeclareForm, RuleVersionForm
@@ -87,7 +88,11 @@ class RuleVersionView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "item": item, "example": EXAMPLE,
                                                     "benefits_example_json": json.dumps(BENEFITS_EXAMPLE, ensure_ascii=False), "bases": BaseKind.choices,
                                                     "fields": rules.FIELDS.values(),
-                                                    "product_fields": rules.PRODUCT_FIELDS.values()}, status=status)
+                                                    "product_fields": rules.PRODUCT_FIELDS.values(),
+                                                    "other_parts": [(key, part.fields.values()) for key, part in
+                                                                    rules.PARTS.items() if key != "product"],
+                                                    "builder": builder.catalogue()},
+                      status=status)
 
     def get(self, request, pk=None):
         item = self.item(request, pk)
@@ -115,6 +120,25 @@ class RuleVersionView(LoginRequiredMixin, View):
         return self.render_form(request, form, item, status=400)
 
 
+class RulePreviewView(StaffOnlyMixin, View):
+    """The rule builder's live count: POST {"expression": rule} → {"count", "examples"} of the enterprises it
+    selects today, or 400 {"error"} naming the wrong part (nothing is saved)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if json_depth_exceeds(request.body.decode("utf-8", "replace")):
+            return JsonResponse({"error": _("This JSON is nested deeper than %(n)d levels.") % {"n": MAX_JSON_DEPTH}},
+                                status=400)
+        try:
+            expression = json.loads(request.body or b"{}").get("expression")
+            rules.validate(expression)
+        except (ValueError, AttributeError) as e:  # RuleError is a ValueError; so is bad JSON
+            return JsonResponse({"error": str(e)}, status=400)
+        count, examples = builder.preview(expression)
+        return JsonResponse({"count": count, "examples": examples})
+
+
 class QualifyingListView(ObjectListView):
     """The 免申即享 / qualifying list of one rule's item, with pushed, opened and applied counts; ?export=xlsx.
     Staff open any rule's; a bank its own products' (the rule's scope: 404 for anyone else)."""
@@ -128,8 +152,9 @@ class QualifyingListView(ObjectListView):
     def get(self, request, pk):
         self.rule = _rule(request, pk)
         # What each qualifying firm may get, and what the policy would cost the city: computed over the whole
-        # list (the total is the list's, not the page's), shown per row and at the top.
-        self.amounts = services.amounts_of_rule(self.rule, self.get_queryset(request))
+        # list (the total is the list's, not the page's), shown per row and at the top; cached until any of it
+        # may change (services.rule_cost).
+        self.amounts = services.rule_cost(self.rule)
         self.table_class = lambda: QualifyingTable(self.amounts if self.amounts else None)
         return super().get(request)
 

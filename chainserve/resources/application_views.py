@@ -2,11 +2,13 @@
 timeline, applying for a policy, 免申即享 and the 公示 list of a policy, and the public 公示 page."""
 
 import datetime
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -64,6 +66,50 @@ def _error_text(e):
     return "；".join(e.messages)
 
 
+# Units a declared input's name may end with, and how many fen one of them is: 研发投入（元）, 投资额（万元）.
+INPUT_UNITS = {"元": 100, "万元": 1_000_000, "yuan": 100}
+INPUT_UNIT = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>元|万元|yuan)[)）]$")
+# The road an application takes when nothing goes wrong, in order.
+ROAD = (ApplicationState.SUBMITTED, ApplicationState.UNDER_REVIEW, ApplicationState.APPROVED,
+        ApplicationState.PUBLICISED, ApplicationState.PAID, ApplicationState.RECEIVED)
+
+
+def declared_inputs(inputs):
+    """[(name, shown value)] of an application's declared inputs: an amount whose name carries its unit is shown
+    as every amount is (format_amount: 研发投入（元）6000000 → 研发投入：600万元), anything else as declared."""
+    shown = []
+    for name, value in (inputs or {}).items():
+        unit = INPUT_UNIT.match(str(name))
+        try:
+            number = Decimal(str(value).replace(",", "")) if unit else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            shown.append((name, value))
+        else:
+            shown.append((unit["name"], format_amount(int(number * INPUT_UNITS[unit["unit"]]))))
+    return shown
+
+
+def road_taken(application, events):
+    """[(state, label, status)] of the state strip: the states the application went through (from its events;
+    a state left and entered again shows again), then — unless it was refused — the states still ahead on the
+    ordinary road; status is "done", "current" or "ahead"."""
+    passed = []
+    for event in events:
+        if event.to_state and (not passed or passed[-1] != event.to_state):
+            passed.append(event.to_state)
+    if not passed or passed[-1] != application.state:
+        passed.append(application.state)
+    labels = dict(ApplicationState.choices)
+    strip = [(state, labels[state], "done") for state in passed[:-1]] + [(passed[-1], labels[passed[-1]], "current")]
+    if application.state != ApplicationState.REFUSED:
+        resume = ApplicationState.UNDER_REVIEW if application.state == ApplicationState.RETURNED else application.state
+        ahead = ROAD[ROAD.index(resume) + (resume == application.state):]
+        strip += [(state, labels[state], "ahead") for state in ahead]
+    return strip
+
+
 class ApplicationListView(ObjectListView):
     model = PolicyApplication
     filterset_class = filtersets.PolicyApplicationFilterSet
@@ -76,12 +122,13 @@ class ApplicationView(LoginRequiredMixin, View):
         a = get_object_or_404(PolicyApplication.objects.restrict(request.user).select_related(
             "enterprise", "policy__issuer"), pk=pk)
         labels = dict(STEP_LABELS)
+        events = list(a.events.select_related("actor").prefetch_related("documents"))
         return render(request, "resources/application.html", {
             "application": a, "steps": [(step, labels[step]) for step in available_steps(request.user, a)],
-            "states": ApplicationState.choices,
+            "road": road_taken(a, events), "inputs": declared_inputs(a.inputs), "unpaid_states": services.UNPAID_STATES,
             "amounts": {"applied": format_amount(a.amount_applied), "approved": format_amount(a.amount_approved),
                         "paid": format_amount(a.amount_paid)},
-            "events": a.events.select_related("actor").prefetch_related("documents"),
+            "events": events,
         })
 
 
@@ -165,12 +212,15 @@ class PublicNoticeView(View):
     """公示: the publicised applications (enterprise, policy, amount) with the end of their objection window — for
     everyone, without signing in."""
 
+    per_page = 50
+
     def get(self, request):
         rows = (PolicyApplication.objects.filter(state=ApplicationState.PUBLICISED)
-                .select_related("enterprise", "policy__issuer").order_by("policy_id", "enterprise__name"))
-        for a in rows:
+                .select_related("enterprise", "policy__issuer").order_by("policy_id", "enterprise__name", "pk"))
+        page = Paginator(rows, self.per_page).get_page(request.GET.get("page"))
+        for a in page.object_list:
             a.amount_text = format_amount(a.amount_approved)
-        return render(request, "resources/notice.html", {"rows": rows})
+        return render(request, "resources/notice.html", {"rows": page.object_list, "page": page, "params": ""})
 
 
 class ApplicationDocumentView(LoginRequiredMixin, View):

@@ -22,6 +22,7 @@ from chainserve.core.models import User
 from chainserve.core.services import notify
 from chainserve.core.uploads import SHOWN_NAME_CHARS, STORED_NAME_CHARS, check_attachments, short_name
 from chainserve.core.workdays import add_working_days, current_calendar, working_days_between
+from chainserve.demands.choices import EscalationLevel
 
 from .choices import REVIEW_STATES, ApplicationState, ApplicationStep, DocumentKind, ItemStatus
 from .models import ApplicationDocument, ApplicationEvent, Policy, PolicyApplication
@@ -30,6 +31,8 @@ S = ApplicationState
 REVIEW_DAYS = 20  # working days the department has to decide (counted again after the firm answers a return)
 OBJECTION_DAYS = 5  # working days a 公示 list stays open for objections
 REMIND_DAYS = 5  # working days before a policy's application window closes that matched firms are reminded
+PAYMENT_DAYS = 30  # working days from approval to payment (公示 included); past them the approval escalates
+UNPAID_STATES = (S.APPROVED, S.PUBLICISED)  # approved and not paid yet
 
 
 class ConflictError(ValidationError):
@@ -274,6 +277,7 @@ def approve(application, user, *, version=None, amount=None, note=""):
     if amount is None:
         raise ValidationError({"amount_approved": _("Enter the amount approved.")})
     a.amount_approved = amount
+    a.payment_due = add_working_days(_today(), PAYMENT_DAYS, current_calendar())
     _move(a, S.APPROVED, ApplicationStep.APPROVE, user, note=note.strip(), data={"amount": amount})
     _tell(_firm_users(a), a, ApplicationStep.APPROVE, gettext_lazy("Approved: %(policy)s"))
     return a
@@ -396,6 +400,41 @@ def send_window_reminders(today=None, days=REMIND_DAYS):
             with translation.override(settings.LANGUAGE_CODE):
                 notify(users, key, _("Applications for %(policy)s close on %(day)s") % {
                     "policy": policy.title, "day": policy.apply_until.isoformat()}, url=policy.get_absolute_url())
+            count += 1
+    return count
+
+
+def _office_users(application):
+    """The chain offices of the chains the enterprise is placed on: those who hear of an overdue demand on no
+    chain (demands.services.notifications), and so of an overdue payment."""
+    return User.objects.filter(role=Role.OFFICE, is_active=True,
+                               chains__placements__organization_id=application.enterprise_id).distinct()
+
+
+def escalate_unpaid(today=None):
+    """Escalate to the chain office every approved application not paid by its payment deadline (working days
+    from approval) that is not escalated yet — as the sweep escalates an overdue demand: the same first level
+    (EscalationLevel.OFFICE), an event, and a notice to the chain offices and the issuing department. Returns
+    how many were escalated; run again, it escalates none twice."""
+    today = today or _today()
+    overdue = PolicyApplication.objects.filter(state__in=UNPAID_STATES, payment_due__lt=today,
+                                               escalation_level=EscalationLevel.NONE).order_by("pk")
+    count = 0
+    for pk in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            a = PolicyApplication.objects.select_for_update(of=("self",)).select_related("policy", "enterprise").get(
+                pk=pk)
+            if a.state not in UNPAID_STATES or a.escalation_level != EscalationLevel.NONE:
+                continue  # paid or escalated meanwhile
+            a.escalation_level = EscalationLevel.OFFICE
+            a.version += 1
+            a.save(update_fields=["escalation_level", "version", "updated"])
+            with translation.override(settings.LANGUAGE_CODE):
+                note = _("Overdue: not paid by its deadline, %(day)s.") % {"day": a.payment_due.isoformat()}
+            _record(a, ApplicationStep.ESCALATE, None, was=a.state, note=note,
+                    data={"level": EscalationLevel.OFFICE, "payment_due": a.payment_due.isoformat()})
+            _tell({*_office_users(a), *_department_users(a.policy)}, a, ApplicationStep.ESCALATE,
+                  gettext_lazy("Payment overdue, escalated to the chain office: %(policy)s — %(enterprise)s"))
             count += 1
     return count
 

@@ -86,6 +86,7 @@ class ApplicationStep(models.TextChoices):
     PAY = "pay", pgettext_lazy("application step", "Payment recorded")
     RECEIVE = "receive", pgettext_lazy("application step", "Receipt confirmed")
     REMIND = "remind", pgettext_lazy("application step", "Reminded")
+    ESCALATE = "escalate", pgettext_lazy("application step", "Escalated: payment overdue")
 
 
 class DocumentKind(models.TextChoices):

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.filters import ChoicesFilter, SearchFilterSet
+from chainserve.demands.choices import EscalationLevel
 
 from .choices import ApplicationState, ItemStatus, PlatformKind, PolicyLevel, ProductKind, SpaceKind, TransferMode
 from .forms import split_tags
@@ -95,15 +96,23 @@ class AchievementFilterSet(CatalogueFilterSet):
         fields = ["q", "status", "tag", "owner", "transfer_mode", "published_after"]
 
 
+def policies_applied_to(request):
+    """The policies of the applications the reader may see, by title: the choices of the policy filter."""
+    applications = PolicyApplication.objects.restrict(getattr(request, "user", None))
+    return Policy.objects.filter(pk__in=applications.values("policy_id")).order_by("title", "pk")
+
+
 class PolicyApplicationFilterSet(SearchFilterSet):
-    """Applications by state, policy, enterprise and policy search (q), and whether granted without application."""
+    """Applications by state, policy, enterprise and policy search (q), whether granted without application,
+    and their escalation (an approval unpaid past its payment deadline)."""
 
     search_paths = ("enterprise", "policy")
     state = ChoicesFilter(choices=ApplicationState.choices, label=_("State"))
-    policy = django_filters.NumberFilter(field_name="policy_id", label=_("Policy"))
+    policy = django_filters.ModelChoiceFilter(queryset=policies_applied_to, label=_("Policy"))
     without_application = django_filters.BooleanFilter(label=_("Granted without application"))
+    escalation_level = django_filters.ChoiceFilter(choices=EscalationLevel.choices, label=_("Escalation"))
 
     class Meta:
         model = PolicyApplication
-        fields = ["q", "state", "policy", "without_application"]
+        fields = ["q", "state", "policy", "without_application", "escalation_level"]
 

@@ -28,6 +28,7 @@ from simple_history.models import HistoricalRecords
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
 from chainserve.core.search import Searchable
+from chainserve.demands.choices import EscalationLevel
 from chainserve.registry.choices import OrgKind
 
 from .choices import (
@@ -351,6 +352,10 @@ class PolicyApplication(ScopedModel, TimeStampedModel):
     paid_on = models.DateField(_("paid on"), null=True, blank=True, editable=False)
     working_days_to_payment = models.PositiveIntegerField(_("working days to payment"), null=True, blank=True,
                                                           editable=False)
+    # Set on approval: paid by then, or the sweep escalates it as it does an overdue demand (same levels).
+    payment_due = models.DateField(_("payment due"), null=True, blank=True, editable=False)
+    escalation_level = models.PositiveSmallIntegerField(_("escalation"), choices=EscalationLevel.choices,
+                                                        default=EscalationLevel.NONE, editable=False)
 
     class Meta:
         verbose_name = _("policy application")

@@ -79,6 +79,11 @@ class Agreement(Searchable, ScopedModel, TimeStampedModel):
     def amount_display(self):
         return format_amount(self.amount_fen)
 
+    @property
+    def profile_of(self):
+        """An agreement is part of its enterprise's profile (a rule may read it: core.profiles.profile_changed)."""
+        return self.enterprise
+
     @classmethod
     def scope(cls, user, action):
         if user.role == Role.ENTERPRISE:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from chainserve.core.choices import Role
 from chainserve.core.models import User
+from chainserve.core.profiles import profile_changed
 from chainserve.core.services import notify, save_record
 
 from ..choices import AgreementStatus
@@ -45,6 +46,7 @@ def confirm_agreement(agreement, user):
             raise CoordinationError(_("This agreement is already confirmed."))
         row.status, row.confirmed_by, row.confirmed_at = AgreementStatus.CONFIRMED, user, timezone.now()
         _with_author(row, user).save()
+        profile_changed(row)  # a rule may read an agreement's status
         _tell(User.objects.filter(organization_id=row.institution_id, role=Role.PARTNER),
               f"agreement-confirmed:{row.pk}", gettext_lazy("Agreement confirmed: %(t)s"), row)
     return row

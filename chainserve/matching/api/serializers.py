@@ -1,3 +1,4 @@
+from django.utils import timezone
 from rest_framework import serializers
 
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
@@ -70,12 +71,22 @@ class RuleWriteSerializer(StrictSerializer):
 
 
 class ExpressionSerializer(StrictSerializer):
+    """A rule to check, and optionally the benefits and cap a version would carry with it."""
+
     expression = ExpressionField()
+    benefits = BenefitsField(required=False, default=list, help_text="As on a new version; checked too.")
+    benefit_cap = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                           max_value=benefit_rules.MAX_DECLARED_FEN,
+                                           help_text="Cap per enterprise and year over all items, in fen.")
 
 
 class ValidationResultSerializer(StrictSerializer):
     valid = serializers.BooleanField()
     conditions = serializers.ListField(child=serializers.CharField())
+    benefits = serializers.ListField(child=serializers.CharField(), help_text="Each benefit item in words, "
+                                     "then the cap per enterprise and year if any.")
+    qualifying = serializers.IntegerField(help_text="How many enterprises the rule selects today.")
+    examples = serializers.ListField(child=serializers.CharField(), help_text="The first few of them, by name.")
 
 
 class MatchSerializer(StrictModelSerializer):
@@ -100,7 +111,19 @@ class MatchSerializer(StrictModelSerializer):
         profile = self.context.setdefault("profiles", {}).get(match.enterprise_id)
         if profile is None:  # one enterprise's matches share its profile: read once per response
             profile = self.context["profiles"][match.enterprise_id] = profiles.profile_of(match.enterprise)
-        return services.amount_of(match, profile).as_dict()
+        today = timezone.localdate()
+        known = self._declared(match).get((match.rule_id, services.benefit_year(match.version, today)), {})
+        return services.amount_of(match, profile, today, inputs=known).as_dict()
+
+    def _declared(self, match):
+        """{(rule id, year): {base: amount}} the match's enterprise declared for the rules of the matches
+        serialised with it (the page): one query per enterprise and response, as the 为您匹配 page reads them."""
+        declared = self.context.setdefault("declared", {})
+        if match.enterprise_id not in declared:
+            together = getattr(self.parent, "instance", None) or [match]
+            rule_ids = {m.rule_id for m in together if m.enterprise_id == match.enterprise_id} | {match.rule_id}
+            declared[match.enterprise_id] = services.declared_for_enterprise(match.enterprise_id, rule_ids)
+        return declared[match.enterprise_id]
 
 
 class DeclareSerializer(StrictSerializer):

@@ -11,7 +11,8 @@ from chainserve.core.api import AuditedListMixin, drf_detail
 from chainserve.demands.models import Demand
 from chainserve.resources.models import CATALOGUE_MODELS
 
-from .. import profiles, rules, services
+from .. import benefits as benefit_rules
+from .. import builder, profiles, rules, services
 from ..filtersets import MatchFilterSet, RuleFilterSet
 from ..models import Match, Rule, published_item
 from . import serializers
@@ -56,13 +57,19 @@ class RuleViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(request=serializers.ExpressionSerializer, responses=serializers.ValidationResultSerializer)
     @action(detail=False, methods=["post"])
     def validate(self, request):
-        """Check a rule without saving it: 200 with its conditions in words, or 400 naming the wrong part."""
+        """Check a rule (and the benefits it would carry) without saving it: 200 with its conditions and benefits
+        in words and how many enterprises it selects today (with a few of them, as the rule builder shows), or
+        400 naming the wrong field and part."""
         data = serializers.ExpressionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        expression = data.validated_data["expression"]
+        d = data.validated_data
+        expression = d["expression"]
         top = expression["all"] if "all" in expression else [expression]
         names = profiles.display_names()
-        return Response({"valid": True, "conditions": [rules.describe(node, names) for node in top]})
+        count, examples = builder.preview(expression)
+        return Response({"valid": True, "conditions": [rules.describe(node, names) for node in top],
+                         "benefits": benefit_rules.describe(d["benefits"], d["benefit_cap"], names),
+                         "qualifying": count, "examples": examples})
 
 
 class MatchViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

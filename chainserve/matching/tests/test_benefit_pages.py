@@ -106,7 +106,26 @@ def test_the_rule_editor_takes_benefits_and_the_rule_page_shows_them_in_words(ca
     bad = dict(body, benefits=json.dumps([BENEFITS[0], {"label": "x", "base": "rent", "rate": "0.2"}]))
     refused = office.post(f"/matching/rules/{version.rule_id}/edit/", bad)
     assert refused.status_code == 400 and "benefits[1].rate: A rate is text with % or ‰" in refused.content.decode()
+    assert [e.split(":")[0] for e in refused.context["form"].errors["benefits"]] == ["benefits[1].rate"]
+    assert set(refused.context["form"].errors) == {"benefits"}
     assert RuleVersion.objects.count() == 1
+
+
+def test_api_validate_checks_the_benefits_too(catalogue, api_as):
+    api = api_as(catalogue.users.office)
+
+    ok = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST, "benefits": BENEFITS,
+                                              "benefit_cap": 500 * WAN}, format="json")
+    bad = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST, "benefits": [
+        BENEFITS[0], {"label": "x", "base": "rent", "rate": "0.2"}]}, format="json")
+    bad_cap = api.post("/api/v1/rules/validate/", {"expression": HITECH_EAST, "benefit_cap": -1}, format="json")
+
+    assert (ok.status_code, ok.json()["benefits"]) == (200, [
+        "研发费用补助: 20% of R&D cost, capped at CNY 5 million", "高企奖励: a fixed CNY 300,000",
+        "At most CNY 5 million per enterprise and year over all items."])
+    assert bad.status_code == 400 and list(bad.json()) == ["benefits"]
+    assert bad.json()["benefits"][0].startswith("benefits[1].rate: A rate is text with % or ‰")
+    assert bad_cap.status_code == 400 and list(bad_cap.json()) == ["benefit_cap"]
 
 
 def test_api_rule_versions_carry_benefits_validated(catalogue, api_as):
@@ -168,5 +187,86 @@ def test_a_base_is_declared_for_this_policy_year_or_the_one_before(priced):
 
 
 def test_the_editor_starts_from_the_current_benefits(priced, client_as):
-    html = client_as(priced.users.office).get(f"/matching/rules/{priced.rule.pk}/edit/").content.decode()
+    office = client_as(priced.users.office)
+    form = office.get(f"/matching/rules/{priced.rule.pk}/edit/")
+    html = form.content.decode()
     assert "研发费用补助" in html and 'name="benefit_cap" value="500"' in html
+    # the conditions as JSON, not as Python's repr: saved again as shown, they make a new version (a regression)
+    shown = form.context["form"]["expression"].value()
+    assert json.loads(form.context["form"]["expression"].field.prepare_value(shown)) == HITECH_EAST
+    assert "&quot;district&quot;" in html and "&#x27;district&#x27;" not in html
+    body = {"expression": form.context["form"]["expression"].field.prepare_value(shown),
+            "benefits": json.dumps(BENEFITS), "benefit_cap": "500"}
+    assert office.post(f"/matching/rules/{priced.rule.pk}/edit/", body).status_code == 302
+    assert RuleVersion.objects.filter(rule=priced.rule).count() == 2
+
+
+def test_the_computed_amount_replaces_the_benefit_text_and_the_text_stays_without_benefits(priced, client_as):
+    # 纽福斯 matches the hitech policy (priced) and, once it has a rule without benefits, the young one (text only)
+    services.save_rule(priced.users.office, priced.young, {"field": "employees", "op": "lt", "value": 500})
+    services.recompute_all(timezone.localdate())
+    young = Match.objects.get(rule__policy=priced.young, enterprise=priced.world.nfs)
+    firm = client_as(priced.users.enterprise)
+
+    mine = firm.get("/matching/mine/").content.decode()
+    priced_page = firm.get(f"/matching/matches/{priced.match.pk}/").content.decode()
+    text_page = firm.get(f"/matching/matches/{young.pk}/").content.decode()
+
+    assert "按研发投入10%补贴" not in mine and "三年内厂房租金减免50%。" in mine
+    assert f'id="amount-{priced.match.pk}"' in mine
+    assert "按研发投入10%补贴" not in priced_page and f'id="amount-{priced.match.pk}"' in priced_page
+    assert '<p class="benefit-text">三年内厂房租金减免50%。</p>' in text_page
+
+
+def test_api_match_list_prices_a_page_in_the_same_queries_whatever_its_number_of_matches(priced, api_as):
+    """MatchSerializer reads the declared bases of the page's matches at once (not one query per match)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chainserve.resources.models import Policy
+
+    api = api_as(priced.users.enterprise)
+    year = services.benefit_year(priced.match.version, timezone.localdate())
+
+    def listed():
+        with CaptureQueriesContext(connection) as captured:
+            rows = api.get("/api/v1/matches/").json()["results"]
+        return len(captured), {row["item_title"]: row["amount"]["total"] for row in rows if row["amount"]}
+
+    DeclaredInput.objects.create(rule=priced.rule, enterprise=priced.world.nfs, year=year, kind="rd_cost",
+                                 amount=100 * WAN)
+    one, totals = listed()
+    assert totals == {"高新技术企业研发费用补贴": 50 * WAN}  # 20% of 100万元 + 30万元
+    for i in range(5):
+        policy = Policy.objects.create(title=f"政策{i}", issuer=priced.world.dept, status="published",
+                                       published_at=timezone.now())
+        rule = services.save_rule(priced.users.office, policy, HITECH_EAST, benefits=BENEFITS).rule
+        DeclaredInput.objects.create(rule=rule, enterprise=priced.world.nfs, year=year, kind="rd_cost",
+                                     amount=(i + 1) * 100 * WAN)
+    services.recompute_all(timezone.localdate())
+    six, totals = listed()
+
+    assert len(totals) == 6 and totals["政策4"] == 130 * WAN  # each match priced with its own declared base
+    assert six <= one
+
+
+def test_the_city_s_cost_is_priced_once_until_something_it_depends_on_changes(priced, client_as, monkeypatch):
+    from chainserve.core.profiles import profiles_changed
+
+    priced_runs = []
+    real = services.amounts_of_rule
+    monkeypatch.setattr(services, "amounts_of_rule", lambda *args: priced_runs.append(1) or real(*args))
+    office = client_as(priced.users.office)
+    url = f"/matching/rules/{priced.rule.pk}/qualifying/"
+
+    def cost():
+        return office.get(url).content.decode().split('id="policy-cost"')[1].split("</strong>")[0].split("<strong>")[1]
+
+    assert (cost(), cost(), len(priced_runs)) == ("CNY 300,000", "CNY 300,000", 1)  # the second view from the cache
+    services.declare_inputs(priced.match, priced.users.enterprise, {"rd_cost": 100 * WAN})
+    assert (cost(), cost(), len(priced_runs)) == ("CNY 500,000", "CNY 500,000", 2)  # a declared input
+    profiles_changed([priced.world.nfs.pk])
+    assert (cost(), len(priced_runs)) == ("CNY 500,000", 3)  # the registry's stamp
+    services.save_rule(priced.users.office, priced.hitech, HITECH_EAST, benefits=BENEFITS[1:])
+    services.recompute_all(timezone.localdate())
+    assert (cost(), len(priced_runs)) == ("CNY 300,000", 4)  # a new version of the rule

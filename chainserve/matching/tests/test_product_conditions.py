@@ -108,7 +108,7 @@ def test_the_api_says_a_product_condition_in_words_or_names_its_wrong_part(catal
     assert (ok.status_code, ok.json()) == (200, {"valid": True, "conditions": [
         "labels include 高新技术企业",
         "one product with: registration class is Chemical drug class 1 and approval type is Clinical-trial "
-        "approval and approval date within the policy year"]})
+        "approval and approval date within the policy year"], "benefits": [], "qualifying": 0, "examples": []})
     assert (bad.status_code, bad.json()) == (400, {"expression": [
         "product.all[0].value: The period ends before it begins."]})
 

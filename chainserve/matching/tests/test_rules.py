@@ -144,7 +144,7 @@ def product(name, **values):
     ({"product": {"field": "approved_on", "op": "age_years_lt", "value": 3}}, "product.op",
      "does not take the operator 'age_years_lt'"),
     ({"product": {"product": {"field": "kind", "op": "eq", "value": "drug"}}}, "product.product",
-     "A product condition cannot hold another product condition."),
+     "A condition over one product, placement or agreement cannot hold another such condition."),
     ({"product": {"field": "kind", "op": "eq", "value": "drug"}, "not": {}}, "rule", "stands alone"),
     ({"product": []}, "product", "Each part of a rule is an object"),
     ({"field": "drug_class", "op": "eq", "value": "chem1"}, "op", "drug_class does not take the operator 'eq'"),

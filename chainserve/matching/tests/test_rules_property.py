@@ -1,5 +1,5 @@
-"""The three evaluators agree: random rules (with product conditions) over random saved profiles (with missing
-values and several products each), compiled to SQL, evaluated in Python one enterprise at a time, and evaluated
+"""The three evaluators agree: random rules (with conditions over one product, placement or agreement) over random
+saved profiles (with missing values and several products, placements and agreements each), compiled to SQL, evaluated in Python one enterprise at a time, and evaluated
 over all the profiles at once as columns (the full recompute's), select the same enterprises — on whichever
 database the tests run on, on several days and policy years."""
 
@@ -10,7 +10,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chainserve.chains.choices import PlacementRole
 from chainserve.chains.models import Chain, Placement, Segment
+from chainserve.coordination.choices import AgreementKind, AgreementStatus
+from chainserve.coordination.models import Agreement
 from chainserve.matching import rules, vectors
 from chainserve.matching.profiles import compile_rule
 from chainserve.matching.profiles import profiles as load_profiles
@@ -29,7 +32,8 @@ from chainserve.registry.models import District, Label, Organization, Product
 DISTRICTS = ["420101", "420102"]
 PARKS = ["光谷生物城", "东湖园区"]
 LABELS = ["hitech", "srdi", "chain-owner"]
-SEGMENTS = ["生物药", "抗体药物", "医疗服务"]  # 抗体药物 sits under 生物药
+SEGMENTS = ["生物药", "抗体药物", "医疗服务"]  # 抗体药物 sits under 生物药; 医疗服务 is on the second chain
+CHAINS = ["测试链", "服务链"]
 TODAYS = [datetime.date(2024, 2, 29), datetime.date(2026, 3, 1), datetime.date(2025, 6, 15)]
 PERIODS = [None, (datetime.date(2025, 3, 1), datetime.date(2026, 2, 28)), (datetime.date(2024, 1, 1), None)]
 EDGES = [datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), datetime.date(2025, 3, 1),
@@ -53,19 +57,25 @@ profiles = st.fixed_dictionaries({
     "employees": st.none() | st.integers(0, 400),
     "listing_status": st.sampled_from(ListingStatus.values),
     "labels": st.sets(st.sampled_from(LABELS)),
-    "segment": st.sets(st.sampled_from(SEGMENTS)),
+    "segment": st.dictionaries(st.sampled_from(SEGMENTS), st.sampled_from(PlacementRole.values)),
     "products": st.lists(products, max_size=3),
+    "agreements": st.lists(st.fixed_dictionaries({
+        "kind": st.sampled_from(AgreementKind.values), "status": st.sampled_from(AgreementStatus.values),
+        "amount_fen": st.none() | st.sampled_from([0, 4_999_999, 5_000_000, 5_000_001, 120_000_000]),
+        "signed_on": dates | st.sampled_from(EDGES), "chain": st.sampled_from(CHAINS)}), max_size=3),
 })
 
 
 def _values(name, fields=rules.FIELDS):
     """Values a rule may compare name with: those the profiles use, and one nobody has."""
     texts = {"district": DISTRICTS + ["999999"], "park": PARKS + ["无此园区"], "labels": LABELS + ["none-such"],
-             "segment": SEGMENTS + ["原料药"]}
+             "segment": SEGMENTS + ["原料药"], "chain": CHAINS + ["无此链"]}
     if name in texts:
         return st.sampled_from(texts[name])
     if name == "employees":
         return st.integers(0, 400)
+    if name == "amount":  # 万元: 5 is 5,000,000 fen
+        return st.sampled_from([0, 1, 5, 6, 120, 12000])
     if fields[name].kind == "date":
         return (dates | st.sampled_from(EDGES)).map(datetime.date.isoformat)
     return st.sampled_from(fields[name].choices)
@@ -98,8 +108,9 @@ def trees(leaves, max_leaves):
     ), max_leaves=max_leaves)
 
 
-product_conditions = trees(comparisons(rules.PRODUCT_FIELDS), 4).map(lambda inner: {"product": inner})
-rule_trees = trees(comparisons() | product_conditions, 6)
+part_conditions = st.one_of(*(trees(comparisons(part.fields), 4).map(lambda inner, key=key: {key: inner})
+                              for key, part in rules.PARTS.items()))
+rule_trees = trees(comparisons() | part_conditions, 6)
 
 
 @pytest.fixture
@@ -107,23 +118,28 @@ def places(db):
     districts = {code: District.objects.create(code=code, name=f"区{code}") for code in DISTRICTS}
     parks = {name: Organization.objects.create(name=name, kind=OrgKind.PARK) for name in PARKS}
     labels = {slug: Label.objects.create(slug=slug, name=slug.upper()) for slug in LABELS}
-    chain = Chain.objects.create(name="测试链")
+    chain, other = (Chain.objects.create(name=name) for name in CHAINS)
     bio = Segment.objects.create(chain=chain, name="生物药", stage="midstream")
     segments = {"生物药": bio,
                 "抗体药物": Segment.objects.create(chain=chain, parent=bio, name="抗体药物", stage="midstream"),
-                "医疗服务": Segment.objects.create(chain=chain, name="医疗服务", stage="downstream")}
-    return districts, parks, labels, segments
+                "医疗服务": Segment.objects.create(chain=other, name="医疗服务", stage="downstream")}
+    chains = {"测试链": chain, "服务链": other}
+    bank = Organization.objects.create(name="测试银行", kind=OrgKind.FINANCIAL)
+    return districts, parks, labels, segments, chains, bank
 
 
 def _save(profile, places, i):
-    districts, parks, labels, segments = places
+    districts, parks, labels, segments, chains, bank = places
     org = Organization.objects.create(
         name=f"企业{i}", kind=OrgKind.ENTERPRISE, district=districts.get(profile["district"]),
         park=parks.get(profile["park"]), founded_on=profile["founded_on"], size=profile["size"],
         employees=profile["employees"], listing_status=profile["listing_status"])
     org.labels.set([labels[s] for s in profile["labels"]])
-    for name in profile["segment"]:
-        Placement.objects.create(segment=segments[name], organization=org)
+    for name, role in profile["segment"].items():
+        Placement.objects.create(segment=segments[name], organization=org, role=role)
+    for j, agreement in enumerate(profile["agreements"]):
+        Agreement.objects.create(enterprise=org, institution=bank, title=f"A{j}",
+                                 **dict(agreement, chain=chains[agreement["chain"]]))
     for j, product in enumerate(profile["products"]):  # not cleaned: any mixture an import might have left
         Product.objects.create(organization=org, name=f"P{j}", **product)
     return org

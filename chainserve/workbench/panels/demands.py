@@ -11,6 +11,8 @@ from chainserve.demands import metrics
 from chainserve.demands.choices import OPEN_STATUSES, RUNNING_STATUSES, EscalationLevel, Status
 from chainserve.demands.countdown import SENT_BACK_Q, due_soon_q, overdue_q
 from chainserve.demands.models import BEING_HANDLED, Demand
+from chainserve.resources.applications import UNPAID_STATES
+from chainserve.resources.models import PolicyApplication
 
 SHOWN = 8  # the demands a panel lists; its counts link to the rest
 QUEUED = [Status.NEW, Status.ACCEPTED]
@@ -39,8 +41,17 @@ def office(user, now):
     desk.more = url("demands:demands", query={"status": [s.value for s in RUNNING_STATUSES], "sort": "resolve_due"})
     escalations = Panel("counts", _("Escalations waiting"), counts=[
         Count(label, c[f"level{level}"], url("demands:demands", query={"escalation_level": level, "status": OPEN}))
-        for level, label in EscalationLevel.choices if level])
+        for level, label in EscalationLevel.choices if level] + [unpaid_approvals(user)])
     return [desk, escalations, rates(user, now)]
+
+
+def unpaid_approvals(user):
+    """Approved policy applications escalated because they were not paid by their deadline (still unpaid)."""
+    unpaid = [s.value for s in UNPAID_STATES]
+    count = PolicyApplication.objects.restrict(user).filter(state__in=unpaid).exclude(
+        escalation_level=EscalationLevel.NONE).count()
+    return Count(_("Approvals unpaid past their deadline"), count, url(
+        "resources:applications", query={"escalation_level": EscalationLevel.OFFICE, "state": unpaid}))
 
 
 def rates(user, now):

@@ -83,7 +83,8 @@ def test_office_desk_counts(desk, day):
                                   "Sent back, to dispatch again": 1}
     # today's work, overdue first: the late one, then today's, then tomorrow's
     assert [d.pk for d in desk_panel.rows] == [day["overdue"].pk, day["today"].pk, day["tomorrow"].pk]
-    assert counts(escalations) == {"Chain office": 0, "Coordination committee": 0, "Joint meeting agenda": 1}
+    assert counts(escalations) == {"Chain office": 0, "Coordination committee": 0, "Joint meeting agenda": 1,
+                                  "Approvals unpaid past their deadline": 0}
     assert list(counts(rates)) == ["Response rate", "Resolution rate", "Satisfaction rate"]
 
 
