@@ -329,7 +329,9 @@ CALENDAR_CHANGED_HOOKS = ["chainserve.demands.deadlines.calendar_changed"]
 # that puts back what a killed worker left running (TASK_RECOVERY: requeue_abandoned, run by `requeue_tasks`).
 TASK_BACKENDS = {
     "database": ("django_tasks_db.DatabaseBackend", "db_worker --no-startup-delay", "chainserve.core.tasks_db"),
-    "rq": ("django_tasks_rq.RQBackend", "rqworker --job-class django_tasks_rq.Job", "chainserve.core.tasks_rq"),
+    "rq": ("django_tasks_rq.RQBackend",
+           "rqworker --job-class django_tasks_rq.Job --worker-class chainserve.core.tasks_rq.Worker",
+           "chainserve.core.tasks_rq"),
 }
 _task_backend = os.environ.get("TASK_BACKEND", "database")
 _task_backend = next((name for name, (path, *_) in TASK_BACKENDS.items() if path == _task_backend), _task_backend)

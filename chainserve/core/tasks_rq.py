@@ -11,7 +11,21 @@ from django_tasks import task_backends
 from django_tasks_rq.backend import RQ_STATUS_TO_RESULT_STATUS, Job
 from rq.exceptions import AbandonedJobError
 from rq.executions import Execution
-from rq.worker import Worker
+from rq.worker import Worker as RQWorker
+
+class Worker(RQWorker):
+    """RQ's worker (rqworker --worker-class), listening for its commands (stop, kill a job) in 1-second waits.
+
+    RQ waits up to 60 seconds at a time; redis-py 8 lets a stopping worker wait for the end of that wait, so a
+    worker that has run a job took up to a minute to quit (a burst run, a SIGTERM at a deploy)."""
+
+    def subscribe(self):
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(sleep_time=1, daemon=True,
+                                                       exception_handler=self._pubsub_exception_handler)
+
 
 ABANDONED = f"{AbandonedJobError.__module__}.{AbandonedJobError.__qualname__}"
 
@@ -54,7 +68,7 @@ def requeue_abandoned(worker_id=None, older_than=None):
                 failed.requeue(job)
                 count += 1
     if worker_id is not None:
-        worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + worker_id,
+        worker = RQWorker.find_by_key(RQWorker.redis_worker_namespace_prefix + worker_id,
                                     connection=django_rq.get_connection("default"))
         if worker is not None:
             worker.register_death()
