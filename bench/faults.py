@@ -22,6 +22,7 @@ in full on a fresh database (it migrates and loads the demo) and prints/saves th
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -70,6 +71,31 @@ def free_port():
         return s.getsockname()[1]
 
 
+def descendants(pid):
+    """The pids of every process below pid (Linux: read from /proc)."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    """pid runs (a zombie, dead and waiting to be reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 class Group:
     """A command started in its own session, so that SIGKILL reaches it and every process it forked."""
 
@@ -84,16 +110,24 @@ class Group:
         return self
 
     def kill(self):
-        """SIGKILL to the whole group; returns once no process of it is left."""
+        """SIGKILL to the whole group and to every process it forked, also one that left the group (RQ's work
+        horse, which runs the job, starts a session of its own) — as a service manager kills a unit's
+        processes; returns once none of them is left."""
         pgid = self.proc.pid
+        os.killpg(pgid, signal.SIGSTOP)  # no new process while the tree is read
+        strays = descendants(pgid)
         os.killpg(pgid, signal.SIGKILL)
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.proc.wait()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
                 os.killpg(pgid, 0)
             except ProcessLookupError:
-                return
+                if not any(alive(pid) for pid in strays):
+                    return
             time.sleep(0.02)
         raise RuntimeError(f"processes of group {pgid} outlived SIGKILL")
 
