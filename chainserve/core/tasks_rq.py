@@ -13,6 +13,7 @@ from rq.exceptions import AbandonedJobError
 from rq.executions import Execution
 from rq.worker import Worker as RQWorker
 
+
 class Worker(RQWorker):
     """RQ's worker (rqworker --worker-class), listening for its commands (stop, kill a job) in 1-second waits.
 
