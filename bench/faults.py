@@ -12,7 +12,7 @@ is there exactly once under the id it was answered with, nothing is there that w
 demand is whole (number, three deadlines, exactly one `submitted` event; one stored answer per key).
 
 Worker: `manage.py worker --worker-id fault-worker` (the outbox, then db_worker; with TASK_BACKEND=rq the outbox, then
-rqworker --name fault-worker, its job run by a forked work horse that is killed with it) runs the notification tasks those creates queued,
+rqworker --name fault-worker) runs the notification tasks those creates queued,
 with an e-mail backend that writes each message to a file and then waits (the slow end of an SMTP
 conversation, after the server took the message). As soon as a new message file appears the worker is
 killed with SIGKILL, its running task is put back in the queue (`requeue_tasks --worker-id`, as a
@@ -301,7 +301,7 @@ def run_worker_faults(env, *, cycles, mail_dir, log, delay=1.0, timeout=120):
     mail_dir = Path(mail_dir)
     mail_dir.mkdir(parents=True, exist_ok=True)
     fixed, drain_args = WORKER_ARGS[env.get("TASK_BACKEND", "database")]
-    argv = [sys.executable, "manage.py", "worker", *fixed, "--verbosity", "0"]
+    argv = [sys.executable, "manage.py", "worker", *fixed, "--verbosity", os.environ.get("FAULT_WORKER_VERBOSITY", "0")]
     env = {**env, "EMAIL_BACKEND": "bench.faults.SlowFileBackend", "FAULT_MAIL_DIR": str(mail_dir),
            "FAULT_MAIL_DELAY": str(delay)}
     killed_mid_task = requeued = 0

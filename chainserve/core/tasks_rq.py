@@ -6,19 +6,32 @@ retries nothing by itself; here such a job goes back to its queue instead, as ta
 backend. Every task is safe to run twice, so putting back a job that was in fact about to finish does no harm."""
 
 import django_rq
+from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks_rq.backend import RQ_STATUS_TO_RESULT_STATUS, Job
 from rq.exceptions import AbandonedJobError
 from rq.executions import Execution
+from rq.worker import SimpleWorker
 from rq.worker import Worker as RQWorker
 
 
-class Worker(RQWorker):
-    """RQ's worker (rqworker --worker-class), listening for its commands (stop, kill a job) in 1-second waits.
+class Worker(SimpleWorker):
+    """The RQ worker `chainserve worker` runs (rqworker --worker-class): jobs in its own process, as db_worker runs
+    them, and its commands (stop, kill a job) heard within a second.
 
-    RQ waits up to 60 seconds at a time; redis-py 8 lets a stopping worker wait for the end of that wait, so a
-    worker that has run a job took up to a minute to quit (a burst run, a SIGTERM at a deploy)."""
+    RQ's default worker forks a process per job; a forked process starts cold (translations, the Chinese
+    dictionaries, the reference data are loaded on first use): a demand's notification took 1.3–1.7 s in the fault
+    test, a minute and more for a queue of a hundred. Here the database connection is checked before and after each job, as Django does around a
+    request. RQ listens for commands in 60-second waits, and redis-py 8 lets a stopping worker wait that out:
+    a worker that had run a job took up to a minute to quit (a burst run, a SIGTERM at a deploy)."""
+
+    def perform_job(self, job, queue, execution):
+        close_old_connections()
+        try:
+            return super().perform_job(job, queue, execution)
+        finally:
+            close_old_connections()
 
     def subscribe(self):
         self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
