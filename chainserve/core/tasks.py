@@ -33,11 +33,12 @@ def enqueue_after_commit(task, *args):
     makes the task part of the change, and no hook runs inside a transaction just before its commit."""
     row = OutboxTask.objects.create(task_path=task.module_path, args=list(args))
     handover = getattr(_current, "handover", None)
-    if handover is not None and handover.pending():
-        handover.pks.append(row.pk)
-    else:
-        _current.handover = handover = _Handover(row.pk)
-        transaction.on_commit(handover)  # outside a transaction: at once
+    if handover is None or not handover.pending():
+        _current.handover = handover = _Handover()
+    handover.pks.append(row.pk)
+    # A call per task, each handing over the whole batch (the first one to run does; the others find it
+    # done): one registered inside a savepoint that rolls back is dropped with it, and the others still run.
+    transaction.on_commit(handover.hand_over)  # outside a transaction: at once
     return row
 
 
@@ -45,22 +46,22 @@ _current = threading.local()  # the _Handover of this thread's open transaction 
 
 
 class _Handover:
-    """The outbox rows one transaction wrote, handed over by one on-commit call."""
+    """The outbox rows one transaction wrote, handed over together once it commits."""
 
-    def __init__(self, pk):
-        self.pks, self.done = [pk], False
+    def __init__(self):
+        self.pks, self.done = [], False
 
     def pending(self):
-        """Still waiting for its commit: its call is still registered with the connection. It is not once the
-        transaction committed (the call ran) or rolled back (Django dropped it), nor when the savepoint it was
-        registered in rolled back: every row of this batch was written after it, inside that savepoint, so
-        the next task starts a batch of its own."""
+        """Still waiting for its commit: a call of it is still registered with the connection. None is once the
+        transaction committed (they ran) or rolled back (Django dropped them), and then the next task starts a
+        batch of its own; a row of a rolled-back savepoint may stay in the batch: there is no row to hand over."""
         connection = transaction.get_connection()
-        return not self.done and any(func is self for _, func, _ in connection.run_on_commit)
+        return not self.done and any(getattr(func, "__self__", None) is self for _, func, _ in reversed(connection.run_on_commit))
 
-    def __call__(self):
-        self.done = True
-        relay_outbox(pks=self.pks)
+    def hand_over(self):
+        if not self.done:
+            self.done = True
+            relay_outbox(pks=self.pks)
 
 
 def relay_outbox(pks=None):
