@@ -19,6 +19,8 @@ looks at them, only the pages that failed are shot: a fifth of the tour's time.
 
 CI time: by default each page is visited once per role at 390×844 and, for a fixed half of the pages (every
 other one in URL-map order) and each role's workbench (BOTH_SIZES), also at 1440×900. `TOUR_FULL=1` visits every page at both sizes.
+The roles with the most pages (HALVED) are toured in two test cases, each with half of the URL map (probed and
+visited): pytest-xdist runs them on both workers at once, so that no single role bounds the browser stage.
 """
 
 import os
@@ -145,14 +147,30 @@ def record_for(model, user, name):
     return manager.order_by("pk").first()
 
 
-def pages_for(role, user):
-    """[(page name, path)] of the pages that answer this role 200 with HTML, in URL-map order."""
+def candidates(part=None):
+    """The URL map's patterns the tour may visit, in URL-map order: all of them, or half `part` (0 or 1) of them —
+    split between page names, so that the routes of one name (of which the first that opens is visited) stay in
+    one half."""
+    names = {}
+    for route, name, entry in url_patterns(SKIPPED_PREFIXES):
+        if name not in NOT_PAGES:
+            names.setdefault(name, []).append((route, name, entry))
+    groups = list(names.values())
+    if part is not None:
+        middle = (len(groups) + 1) // 2
+        groups = groups[:middle] if part == 0 else groups[middle:]
+    return [pattern for group in groups for pattern in group]
+
+
+def pages_for(role, user, part=None):
+    """[(page name, path)] of the pages (of half `part` of the URL map, see candidates) that answer this role 200
+    with HTML, in URL-map order."""
     client = Client(raise_request_exception=False)
     if user is not None:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     found, seen = [], set()
-    for route, name, entry in url_patterns(SKIPPED_PREFIXES):
-        if name in NOT_PAGES or name in seen:
+    for route, name, entry in candidates(part):
+        if name in seen:
             continue
         params = [p for p in entry.pattern.regex.groupindex if p != "format"]
         if params:
@@ -229,14 +247,20 @@ def sizes_for(index, name=""):
     return [PHONE, DESK] if FULL or index % 2 == 0 or name in BOTH_SIZES else [PHONE]
 
 
-@pytest.mark.parametrize("role", [*Role.values, ANONYMOUS])
-def test_every_page_right_on_desk_and_phone(role, demo, browser, live_server, settings):
+# The roles that open the most pages (each over a minute in CI): toured in two halves of the URL map.
+HALVED = {Role.ADMIN, Role.OFFICE, Role.SPECIALIST}
+TOURS = [pytest.param(role, part, id=role if part is None else f"{role}-{part + 1}of2")
+         for role in [*Role.values, ANONYMOUS] for part in ([0, 1] if role in HALVED else [None])]
+
+
+@pytest.mark.parametrize(("role", "part"), TOURS)
+def test_every_page_right_on_desk_and_phone(role, part, demo, browser, live_server, settings):
     settings.AXES_ENABLED = False
     user = None if role == ANONYMOUS else User.objects.get(username=role)
     started = time.monotonic()
-    pages = pages_for(role, user)
+    pages = pages_for(role, user, part)
     timing = {"which pages": time.monotonic() - started, "open and check": 0.0, "screenshot": 0.0}
-    assert pages, f"{role} opens no page"
+    assert pages, f"{role} opens no page" + ("" if part is None else f" in half {part + 1} of the URL map")
 
     desk = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="Asia/Shanghai",
                                viewport={"width": DESK[0], "height": DESK[1]})
@@ -277,7 +301,7 @@ def test_every_page_right_on_desk_and_phone(role, demo, browser, live_server, se
         desk.close()
         phone.close()
     spent = ", ".join(f"{k} {v:.1f}s" for k, v in timing.items())
-    print(f"tour {role}: {len(pages)} pages, {visits} visits in {time.monotonic() - started:.1f}s ({spent}); "
+    print(f"tour {role}{'' if part is None else f' (half {part + 1})'}: {len(pages)} pages, {visits} visits in {time.monotonic() - started:.1f}s ({spent}); "
           f"known (ALLOWED): {sorted(set(known))}")
     assert failures == [], "\n" + "\n".join(failures)
 
@@ -303,3 +327,12 @@ def test_the_text_checks_catch_what_issue_15_names_and_pass_what_chinese_pages_m
     assert english_words(["Held 1 joint meetings", "由office发布", "3.5 hundred million yuan"]) == [
         "Held", "joint", "meetings", "office", "hundred", "million", "yuan"]
     assert english_words(good) == []
+
+
+def test_the_two_halves_of_a_halved_role_are_the_whole_url_map_once():
+    """A halved role's two cases together probe every pattern the whole tour would, each page name in one half."""
+    halves = [candidates(0), candidates(1)]
+
+    assert halves[0] + halves[1] == candidates()
+    assert {name for _, name, _ in halves[0]} & {name for _, name, _ in halves[1]} == set()
+    assert all(halves)

@@ -15,6 +15,7 @@ from django.db import connection
 
 from chainserve.core.backup import BackupError, backup, restore, table_fingerprints
 from chainserve.core.models import User
+from chainserve.core.tests.databases import copy_of_the_test_database
 from chainserve.registry.models import Organization, Person
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -24,11 +25,12 @@ ROOT = Path(__file__).resolve().parents[3]
 def migrated_databases(db, tmp_path):
     """Two databases of the test database's kind, migrated and holding only what migrations seed, as DATABASE_URLs.
 
-    Migrating takes half a minute or more, so it is done once: the second database is a copy of the first (the
-    file on SQLite; CREATE DATABASE … TEMPLATE on PostgreSQL). PostgreSQL ones are dropped after."""
+    Migrating takes half a minute or more, so it is done at most once: on SQLite both are copies of the test
+    database, migrated when the session began (core/tests/databases.py); on PostgreSQL the first is migrated and
+    the second made from it (CREATE DATABASE … TEMPLATE), and both are dropped after."""
     if connection.vendor == "sqlite":
         first, second = tmp_path / "scratch0.sqlite3", tmp_path / "scratch1.sqlite3"
-        manage(f"sqlite:///{first}", tmp_path, "migrate", "-v0")
+        copy_of_the_test_database(first)
         shutil.copyfile(first, second)
         yield [f"sqlite:///{first}", f"sqlite:///{second}"]
         return

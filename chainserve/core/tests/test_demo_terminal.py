@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 
 from chainserve.cli import demo_database_files
+from chainserve.core.tests.databases import copy_of_the_test_database
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -45,9 +46,12 @@ def status_of(request):
 # The demo always runs on its own SQLite database, whatever the stage's database: the PostgreSQL stage would only
 # repeat the same run (half a minute or more of migrating and loading).
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="the demo runs on SQLite whatever the stage; run once")
-def test_the_demo_terminal_shows_no_request_and_the_log_files_get_them(tmp_path):
-    # given a demo on its own SQLite database in a fresh var folder
+def test_the_demo_terminal_shows_no_request_and_the_log_files_get_them(db, tmp_path):
+    # given a demo on its own SQLite database in a fresh var folder: a database migrated and nothing loaded (a copy
+    # of the test database: the demo's `migrate` finds nothing to do and takes no half minute; it loads the demo)
     port, out = free_port(), tmp_path / "terminal.txt"
+    (tmp_path / "var").mkdir()
+    copy_of_the_test_database(tmp_path / "var" / "chainserve.sqlite3")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CHAINSERVE_LOG_TO_FILES"}}
     env.update(CHAINSERVE_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="chainserve.settings",
                WEB_CONCURRENCY="1", EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
@@ -55,8 +59,8 @@ def test_the_demo_terminal_shows_no_request_and_the_log_files_get_them(tmp_path)
         demo = subprocess.Popen([sys.executable, "-m", "chainserve.cli", "demo", "--port", str(port)], cwd=ROOT,
                                 env=env, stdout=terminal, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        # migrating a fresh database and loading the demo take about 1½ minutes alone, several times that beside
-        # the other test workers on a loaded machine: a generous wait, not a timing
+        # loading the demo takes most of a minute alone, several times that beside the other test workers on a
+        # loaded machine: a generous wait, not a timing
         assert wait_for(lambda: "Logs:" in out.read_text(), 600), out.read_text()
         assert wait_for(lambda: socket.socket().connect_ex(("127.0.0.1", port)) == 0, 60)
         started = out.read_text()
