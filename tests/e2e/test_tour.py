@@ -195,18 +195,21 @@ def slug(text):
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "home"
 
 
-def _left_behind(request):
-    """The browser's own favicon fetch, cancelled when the tour moves on to the next page before it came back."""
-    return request.url.endswith("/favicon.svg") and request.failure == "net::ERR_ABORTED"
+def _left_behind(page, request):
+    """A request of the page the tour is leaving, cancelled by the navigation to the next one: the browser's own
+    favicon fetch, or an htmx load still running on a slow machine (that page's check already reported it as
+    running after 3 s, if it was)."""
+    return request.failure == "net::ERR_ABORTED" and (request.url.endswith("/favicon.svg") or page.tour_leaving)
 
 
 def watch(page):
     """Collect the page's console errors, JavaScript errors and failed requests into page.tour_problems."""
     page.tour_problems = []
+    page.tour_leaving = False
     page.add_init_script(HTMX_WATCH)
     page.on("console", lambda m: m.type == "error" and page.tour_problems.append(("console", m.text[:200])))
     page.on("pageerror", lambda e: page.tour_problems.append(("js", str(e)[:200])))
-    page.on("requestfailed", lambda r: not _left_behind(r) and page.tour_problems.append(
+    page.on("requestfailed", lambda r: not _left_behind(page, r) and page.tour_problems.append(
         ("request", f"{r.url} failed: {r.failure}")))
     page.on("response", lambda r: r.status >= 400 and page.tour_problems.append(("request", f"{r.url}: {r.status}")))
     return page
@@ -215,7 +218,11 @@ def watch(page):
 def inspect(page, path, size):
     """Open path and return [(check, detail)] of everything wrong with it; saves the screenshot."""
     page.tour_problems = []
-    response = page.goto(path)
+    page.tour_leaving = True
+    try:
+        response = page.goto(path)
+    finally:
+        page.tour_leaving = False
     problems = []
     if response is None or response.status != 200:
         problems.append(("request", f"the page answered {response and response.status}"))
