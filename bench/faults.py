@@ -1,6 +1,7 @@
 """SIGKILL faults: the web server and the task worker killed mid-work; nothing acknowledged is lost or doubled.
 
     bash scripts/pg.sh .venv/bin/python bench/faults.py --cycles 20 --worker-cycles 10 --json bench/out/faults.json
+    TASK_BACKEND=rq REDIS_URL=redis://127.0.0.1:6379/1 bash scripts/pg.sh .venv/bin/python bench/faults.py …
 
 Web: gunicorn (`chainserve.wsgi`, sync workers, its own session) serves the API while client threads create
 demands (`POST /api/v1/demands/`, each with its own Idempotency-Key; on a connection error — refused, reset,
@@ -10,7 +11,8 @@ load and started again. Then the database is checked against the clients' ledger
 is there exactly once under the id it was answered with, nothing is there that was not answered, each
 demand is whole (number, three deadlines, exactly one `submitted` event; one stored answer per key).
 
-Worker: `manage.py worker --worker-id fault-worker` (the outbox, then db_worker) runs the notification tasks those creates queued,
+Worker: `manage.py worker --worker-id fault-worker` (the outbox, then db_worker; with TASK_BACKEND=rq the outbox, then
+rqworker --name fault-worker) runs the notification tasks those creates queued,
 with an e-mail backend that writes each message to a file and then waits (the slow end of an SMTP
 conversation, after the server took the message). As soon as a new message file appears the worker is
 killed with SIGKILL, its running task is put back in the queue (`requeue_tasks --worker-id`, as a
@@ -22,6 +24,7 @@ in full on a fresh database (it migrates and loads the demo) and prints/saves th
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -41,6 +44,9 @@ from django.core.mail.backends import filebased
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKER_ID = "fault-worker"
+# The worker's arguments for each TASK_BACKEND: under a fixed name, polling often; then how to drain the queue and stop.
+WORKER_ARGS = {"database": (["--worker-id", WORKER_ID, "--interval", "0.2"], ["--batch"]),
+               "rq": (["--name", WORKER_ID], ["--burst"])}
 TITLE = "fault"
 
 
@@ -70,6 +76,31 @@ def free_port():
         return s.getsockname()[1]
 
 
+def descendants(pid):
+    """The pids of every process below pid (Linux: read from /proc)."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    """pid runs (a zombie, dead and waiting to be reaped, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 class Group:
     """A command started in its own session, so that SIGKILL reaches it and every process it forked."""
 
@@ -84,16 +115,24 @@ class Group:
         return self
 
     def kill(self):
-        """SIGKILL to the whole group; returns once no process of it is left."""
+        """SIGKILL to the whole group and to every process it forked, also one that left the group (RQ's work
+        horse, which runs the job, starts a session of its own) — as a service manager kills a unit's
+        processes; returns once none of them is left."""
         pgid = self.proc.pid
+        os.killpg(pgid, signal.SIGSTOP)  # no new process while the tree is read
+        strays = descendants(pgid)
         os.killpg(pgid, signal.SIGKILL)
+        for pid in strays:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.proc.wait()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
                 os.killpg(pgid, 0)
             except ProcessLookupError:
-                return
+                if not any(alive(pid) for pid in strays):
+                    return
             time.sleep(0.02)
         raise RuntimeError(f"processes of group {pgid} outlived SIGKILL")
 
@@ -213,9 +252,9 @@ def run_web_faults(env, *, tokens, category, cycles, clients=3, workers=2, log, 
 def check_demands(acked):
     """Compare the database with the ledger (Django ORM of the calling process); returns the figures."""
     from django.db.models import Count, Q
-    from django_tasks_db.models import DBTaskResult
 
     from chainserve.core.models import IdempotencyKey, OutboxTask
+    from chainserve.core.tasks import task_recovery
     from chainserve.demands.choices import EventType
     from chainserve.demands.models import Demand, DemandEvent
 
@@ -229,8 +268,7 @@ def check_demands(acked):
             or r["events_n"] != 1]
     keys = IdempotencyKey.objects.filter(scope="/api/v1/demands/")
     task = "chainserve.demands.tasks.notify_demand_event"
-    notified = {tuple(t["args"]) for t in DBTaskResult.objects.filter(task_path=task).values_list("args_kwargs",
-                                                                                                flat=True)}
+    notified = {tuple(args) for path, args, _ in task_recovery().backend_tasks() if path == task}
     # a kill between the commit and the hand-over leaves the task in the outbox, for the next worker to hand over
     notified |= {tuple(args) for args in OutboxTask.objects.filter(task_path=task).values_list("args", flat=True)}
     submitted = DemandEvent.objects.filter(demand__title__startswith=f"{TITLE} ", type=EventType.SUBMITTED)
@@ -256,12 +294,14 @@ def delivered(mail_dir):
 
 
 def run_worker_faults(env, *, cycles, mail_dir, log, delay=1.0, timeout=120):
-    """Kill the worker each time it has just handed an e-mail over; requeue, restart; then drain the queue."""
-    from chainserve.core.tasks_db import requeue_abandoned
+    """Kill the worker each time it has just handed an e-mail over; requeue, restart; then drain the queue.
+    The worker runs the backend env's TASK_BACKEND names (this process must be configured the same)."""
+    from chainserve.core.tasks import task_recovery
 
     mail_dir = Path(mail_dir)
     mail_dir.mkdir(parents=True, exist_ok=True)
-    argv = [sys.executable, "manage.py", "worker", "--worker-id", WORKER_ID, "--interval", "0.2", "--verbosity", "0"]
+    fixed, drain_args = WORKER_ARGS[env.get("TASK_BACKEND", "database")]
+    argv = [sys.executable, "manage.py", "worker", *fixed, "--verbosity", os.environ.get("FAULT_WORKER_VERBOSITY", "0")]
     env = {**env, "EMAIL_BACKEND": "bench.faults.SlowFileBackend", "FAULT_MAIL_DIR": str(mail_dir),
            "FAULT_MAIL_DELAY": str(delay)}
     killed_mid_task = requeued = 0
@@ -275,10 +315,10 @@ def run_worker_faults(env, *, cycles, mail_dir, log, delay=1.0, timeout=120):
         worker.kill()
         if delivered(mail_dir) == before:
             raise RuntimeError("the worker sent no e-mail before the time limit")
-        count = requeue_abandoned(WORKER_ID)
+        count = task_recovery().requeue_abandoned(WORKER_ID)
         killed_mid_task += count > 0
         requeued += count
-    drain = Group([*argv, "--batch"], {**env, "FAULT_MAIL_DELAY": "0"}, log).start()
+    drain = Group([*argv, *drain_args], {**env, "FAULT_MAIL_DELAY": "0"}, log).start()
     drain.proc.wait(timeout * 5)
     return {"worker_cycles": cycles, "killed_mid_task": killed_mid_task, "tasks_requeued": requeued,
             "worker_seconds": round(time.monotonic() - started, 1)}
@@ -287,9 +327,9 @@ def run_worker_faults(env, *, cycles, mail_dir, log, delay=1.0, timeout=120):
 def check_notifications(mail_dir):
     """Every task finished; every notification to a user with an address e-mailed exactly once."""
     from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
 
     from chainserve.core.models import Notification
+    from chainserve.core.tasks import task_recovery
 
     ids, incomplete = Counter(), 0
     for path in Path(mail_dir).iterdir():
@@ -300,7 +340,7 @@ def check_notifications(mail_dir):
         ids[message["Message-ID"].split("@")[0].strip("<")] += 1
     notes = list(Notification.objects.filter(user__email__gt="").values_list("pk", "emailed_at"))
     expected = {f"notification-{pk}" for pk, _ in notes}
-    statuses = Counter(DBTaskResult.objects.values_list("status", flat=True))
+    statuses = Counter(status for _, _, status in task_recovery().backend_tasks())
     return {
         "notifications": len(notes),
         "mail_files": sum(ids.values()),

@@ -11,8 +11,9 @@ USAGE = """usage: chainserve COMMAND [ARGS]
   demo [--port N] [--reset]  migrate, load the demo cluster (idempotent) and serve it; logs go to
                              var/log/; --reset first deletes the demo's SQLite database under var/
   serve [--port N]           serve with gunicorn on 127.0.0.1
-  worker [ARGS]              run background tasks (notifications, e-mail, recomputes) with the
-                             configured backend's worker (TASK_WORKER; ARGS go to it)
+  worker [--workers N] [ARGS] run background tasks (notifications, e-mail, recomputes) with the
+                             configured backend's worker (TASK_BACKEND: database, the default, or
+                             rq on Redis; ARGS go to its worker); --workers N runs N of them
   import KIND FILE           import organizations or people from an .xlsx workbook, or past
                              years (history: its sheets 诉求, 联席会议, 联建活动, 签约项目, 结对共建 and
                              年度清单)

@@ -350,10 +350,30 @@ POLICY_MATCH_HOOKS = {"qualifying": "chainserve.matching.applications.qualifying
 # year's official holiday schedule is entered: the apps that keep deadlines recount them.
 CALENDAR_CHANGED_HOOKS = ["chainserve.demands.deadlines.calendar_changed"]
 
-# Background work: the Tasks API with the database backend by default. `chainserve worker` runs the
-# TASK_WORKER management command, the worker of whichever backend TASK_BACKEND names (set both together).
-TASKS = {"default": {"BACKEND": os.environ.get("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
-TASK_WORKER = os.environ.get("TASK_WORKER", "db_worker --no-startup-delay")
+# Background work: the Tasks API. TASK_BACKEND names the backend: `database` (django-tasks-db, the default: no
+# broker) or `rq` (django-tasks-rq: RQ on Redis at TASK_REDIS_URL, else REDIS_URL), or any backend's dotted path.
+# Each brings the management command that runs its worker (TASK_WORKER, run by `chainserve worker`) and a module
+# that puts back what a killed worker left running (TASK_RECOVERY: requeue_abandoned, run by `requeue_tasks`).
+TASK_BACKENDS = {
+    "database": ("django_tasks_db.DatabaseBackend", "db_worker --no-startup-delay", "chainserve.core.tasks_db"),
+    "rq": ("django_tasks_rq.RQBackend",
+           "rqworker --job-class django_tasks_rq.Job --worker-class chainserve.core.tasks_rq.Worker",
+           "chainserve.core.tasks_rq"),
+}
+_task_backend = os.environ.get("TASK_BACKEND", "database")
+_task_backend = next((name for name, (path, *_) in TASK_BACKENDS.items() if path == _task_backend), _task_backend)
+_task_path, _task_worker, _task_recovery = TASK_BACKENDS.get(_task_backend, (_task_backend, None, None))
+TASKS = {"default": {"BACKEND": _task_path}}
+TASK_WORKER = os.environ.get("TASK_WORKER", _task_worker)
+TASK_RECOVERY = os.environ.get("TASK_RECOVERY", _task_recovery)
+if not TASK_WORKER or not TASK_RECOVERY:
+    raise ImproperlyConfigured(f"TASK_BACKEND={_task_path} is none of {', '.join(TASK_BACKENDS)}: set TASK_WORKER "
+                               "(its worker's management command) and TASK_RECOVERY too.")
+if _task_path == TASK_BACKENDS["rq"][0]:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+# The queue's Redis: a database of its own is safer than the cache's (a cache may evict keys or be flushed).
+TASK_REDIS_URL = os.environ.get("TASK_REDIS_URL") or os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": TASK_REDIS_URL}}
 # Reminders go out only in working hours (Asia/Shanghai) on working days.
 WORKING_HOURS = (int(os.environ.get("WORKING_HOURS_START", "9")), int(os.environ.get("WORKING_HOURS_END", "18")))
 

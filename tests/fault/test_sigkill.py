@@ -1,6 +1,7 @@
 """SIGKILL faults on PostgreSQL, bounded: the web server killed three times under a write load, the task
 worker three times right after handing an e-mail over. Nothing answered 201 is lost or doubled, nothing
-is half-written, and no notification is e-mailed twice. (The full run with figures: bench/faults.py.)
+is half-written, and no notification is e-mailed twice. On both task backends: the database's (db_worker)
+and RQ on Redis (rqworker; its Redis is CHAINSERVE_TEST_REDIS_URL). (The full run with figures: bench/faults.py.)
 
 The server and the worker are real processes (gunicorn, manage.py worker) on this test's database,
 so the test commits (transaction=True) and runs only on PostgreSQL — SQLite's test database lives in
@@ -12,19 +13,23 @@ import pytest
 from django.db import connection
 
 from bench.faults import check_demands, check_notifications, run_web_faults, run_worker_faults
+from chainserve.core.tests.queue_on_redis import use_rq
 from chainserve.core.tokens import issue
 from chainserve.demands.models import Category
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def server_env(transactional_db):
+@pytest.fixture(params=["database", "rq"])
+def server_env(request, transactional_db, settings):
+    """The environment of the server and worker processes, on this test's database and one task backend (this
+    process is switched to it too: it requeues and checks)."""
     if connection.vendor != "postgresql":
         pytest.skip("the fault test needs a database other processes can reach: PostgreSQL (make test's postgres stage)")
+    backend = use_rq(settings) if request.param == "rq" else {"TASK_BACKEND": "database"}
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "chainserve.settings",
+    return {**os.environ, **backend, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "chainserve.settings",
             "AXES_ENABLED": "false", "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
 
 

@@ -136,3 +136,58 @@ def test_requeue_also_hands_over_what_was_left_in_the_outbox(note, capsys):
 
     assert capsys.readouterr().out == "0 task(s) queued again. 1 from the outbox.\n"
     assert queued() == [("chainserve.core.tasks.email_notification", {"args": [note.pk], "kwargs": {}})]
+
+
+def test_a_transactions_tasks_are_handed_over_together(note, django_capture_on_commit_callbacks,
+                                                       django_assert_num_queries):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for _ in range(3):
+            enqueue_after_commit(email_notification, note.pk)
+
+    # the first call hands over the transaction's three tasks: the look-up of the rows, three enqueues (the
+    # database backend: a row each), one delete, in a savepoint; the others find them handed over
+    with django_assert_num_queries(7):
+        callbacks[0]()
+    with django_assert_num_queries(0):
+        callbacks[1]()
+        callbacks[2]()
+    assert queued() == [("chainserve.core.tasks.email_notification", {"args": [note.pk], "kwargs": {}})] * 3
+    assert OutboxTask.objects.count() == 0
+
+
+def test_a_task_of_a_rolled_back_savepoint_is_not_handed_over_and_the_others_are(note, users,
+                                                                                 django_capture_on_commit_callbacks):
+    other = Notification.objects.create(user=users.office, key="demand-event:2", title="t", body="b", url="/")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            enqueue_after_commit(email_notification, 0)  # its savepoint registered the hand-over, then rolled back
+            raise ZeroDivisionError
+        enqueue_after_commit(email_notification, note.pk)
+        with pytest.raises(ZeroDivisionError), transaction.atomic():
+            enqueue_after_commit(email_notification, -1)
+            raise ZeroDivisionError
+        enqueue_after_commit(email_notification, other.pk)
+
+    assert [args["args"] for _, args in queued()] == [[note.pk], [other.pk]]
+    assert OutboxTask.objects.count() == 0
+
+
+def test_a_task_after_the_hand_over_gets_a_hand_over_of_its_own(note, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_after_commit(email_notification, note.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_after_commit(email_notification, note.pk)
+
+    assert len(queued()) == 2
+    assert OutboxTask.objects.count() == 0
+
+
+def test_the_worker_refuses_a_fixed_id_for_several_workers_and_a_bad_number(db):
+    from chainserve.core.management.commands.worker import Command, split_workers
+
+    assert split_workers(["--workers", "3", "--burst"]) == (3, ["--burst"])
+    assert split_workers(["--workers=2"]) == (2, [])
+    with pytest.raises(CommandError, match="--workers takes a number"):
+        split_workers(["--workers", "0"])
+    with pytest.raises(CommandError, match="A fixed worker id names one worker"):
+        Command().handle("--workers", "2", "--worker-id", "host-1")
