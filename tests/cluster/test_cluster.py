@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
-from datetime import date
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -29,6 +29,7 @@ import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from bench.faults import Group, check_notifications, delivered, free_port, wait_ready, web_server
 from chainserve.core.tests.queue_on_redis import REDIS_VARIABLE, use_rq
@@ -117,9 +118,9 @@ class Browser:
 
     def login(self, server, username):
         self.request(server, "GET", "/accounts/login/")
-        status, _ = self.request(server, "POST", "/accounts/login/", {
+        status, page = self.request(server, "POST", "/accounts/login/", {
             "username": username, "password": PASSWORD, "csrfmiddlewaretoken": self.cookie("csrftoken")}, form=True)
-        assert status == 200 and self.cookie("sessionid"), f"{username} could not log in on {server}: {_[:2000]!r}"
+        assert status == 200 and self.cookie("sessionid"), f"{username} could not log in on {server}: {page[:500]!r}"
 
     def api(self, server, method, path, body=None, expect=200, **headers):
         status, data = self.request(server, method, f"/api/v1/{path}", body, headers=headers)
@@ -131,8 +132,9 @@ class Browser:
 
 
 def figures(browser, server, chain):
-    today = date.today().isoformat()
-    data = browser.api(server, "GET", f"bulletins/compute/?start={today}&end={today}&chain={chain}")
+    """The bulletin's demand figures of yesterday and today (the platform's time zone), the chain's."""
+    today = timezone.localdate()
+    data = browser.api(server, "GET", f"bulletins/compute/?start={today - timedelta(days=1)}&end={today}&chain={chain}")
     return {f["key"]: f["value"] for f in data["figures"] if f["key"] in ("demands_received", "demands_resolved")}
 
 
