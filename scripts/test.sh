@@ -12,7 +12,8 @@
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
 # The sqlite and postgres stages share one throwaway Redis (scripts/redis.sh), started before them: they get its
 # address as CHAINSERVE_TEST_REDIS_URL=redis://127.0.0.1:PORT/0 (the shared-state and broker tests; REDIS_URL
-# stays unset, so the other tests keep their per-process cache).
+# stays unset, so the other tests keep their per-process cache). The cluster stage starts its own PostgreSQL
+# (primary and replica) and Redis, whatever DATABASE_URL says, and stops them after.
 #
 #   scripts/test.sh [STAGE...]      default: lint sqlite postgres cluster e2e
 #
