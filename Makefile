@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: demo demo-reset test test-sqlite test-postgres test-e2e lint bench clean messages
+.PHONY: demo demo-reset test test-sqlite test-postgres test-cluster test-e2e lint bench clean messages
 
 $(BIN)/chainserve: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,12 +20,12 @@ demo: $(BIN)/chainserve
 demo-reset: $(BIN)/chainserve
 	$(BIN)/chainserve demo --reset --port $(PORT)
 
-## make test: set up and run every test — SQLite, PostgreSQL (started here), browser (Chromium)
+## make test: set up and run every test — SQLite, PostgreSQL (started here), a cluster, browser (Chromium)
 test: $(BIN)/chainserve
 	bash scripts/test.sh
 
-## make test-sqlite | test-postgres | test-e2e: one stage of make test
-test-sqlite test-postgres test-e2e: $(BIN)/chainserve
+## make test-sqlite | test-postgres | test-cluster | test-e2e: one stage of make test
+test-sqlite test-postgres test-cluster test-e2e: $(BIN)/chainserve
 	bash scripts/test.sh $(@:test-%=%)
 
 lint: $(BIN)/chainserve

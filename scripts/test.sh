@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# `make test`: every test, in four stages —
+# `make test`: every test, in five stages —
 #   lint      ruff, no model change without its migration, bandit (security lint; skips explained in pyproject)
 #   sqlite    the whole suite except the browser tests, on SQLite
 #   postgres  the same on PostgreSQL: $DATABASE_URL if it names one, else a throwaway cluster (scripts/pg.sh)
 #             with a streaming replica beside it (CHAINSERVE_TEST_REPLICA_URL: the read-replica tests);
 #             also the SIGKILL fault test (tests/fault: gunicorn and the task worker killed under load — it
 #             needs a database other processes can reach, so on SQLite it is skipped)
+#   cluster   the platform as several machines on 127.0.0.1 (tests/cluster, -m cluster): its own PostgreSQL
+#             primary and streaming replica, its own Redis, two gunicorn servers and two RQ workers started by
+#             the test; a demand from intake to the bulletin across them, one server and one worker SIGKILLed
 #   e2e       the browser tests (-m e2e: Playwright driving Debian's Chromium), on SQLite
 # The sqlite and postgres stages share one throwaway Redis (scripts/redis.sh), started before them: they get its
 # address as CHAINSERVE_TEST_REDIS_URL=redis://127.0.0.1:PORT/0 (the shared-state and broker tests; REDIS_URL
-# stays unset, so the other tests keep their per-process cache).
+# stays unset, so the other tests keep their per-process cache). The cluster stage starts its own PostgreSQL
+# (primary and replica) and Redis, whatever DATABASE_URL says, and stops them after.
 #
-#   scripts/test.sh [STAGE...]      default: lint sqlite postgres e2e
+#   scripts/test.sh [STAGE...]      default: lint sqlite postgres cluster e2e
 #
 # What a stage needs and the machine lacks (postgresql, redis-server, chromium, fonts-noto-cjk, Pango, poppler-utils) is installed with
 # apt-get first — as root, or through `sudo -n`. Works unattended (CI=true, no stdin).
@@ -29,7 +33,7 @@ WORKERS=${TEST_WORKERS:-2}
 STAGE_TIMEOUT=${STAGE_TIMEOUT:-2400}
 CHROMIUM=${CHAINSERVE_CHROMIUM:-/usr/bin/chromium}
 LOGDIR=$ROOT/.tmp/test-logs
-ALL_STAGES=(lint sqlite postgres e2e)
+ALL_STAGES=(lint sqlite postgres cluster e2e)
 STAGES=("$@")
 [[ ${#STAGES[@]} -eq 0 ]] && STAGES=("${ALL_STAGES[@]}")
 
@@ -77,8 +81,10 @@ have_pango() { # WeasyPrint loads Pango through cffi
 
 ensure_packages() {
     local missing=()
-    if wants postgres && [[ -z "$USER_PG_URL" ]] && ! pg_bindir >/dev/null; then missing+=(postgresql); fi
-    if { wants sqlite || wants postgres; } && ! redis_server_bin >/dev/null; then missing+=(redis-server); fi
+    if { wants cluster || { wants postgres && [[ -z "$USER_PG_URL" ]]; }; } && ! pg_bindir >/dev/null; then
+        missing+=(postgresql)
+    fi
+    if { wants sqlite || wants postgres || wants cluster; } && ! redis_server_bin >/dev/null; then missing+=(redis-server); fi
     if wants e2e && [[ ! -x "$CHROMIUM" ]]; then missing+=(chromium); fi
     # PDF bulletins (WeasyPrint) are made and read back (pdftotext) in the unit and the browser tests.
     local pdf=""
@@ -144,7 +150,7 @@ fail_stage() { # NAME REASON: a stage that could not even start
 }
 
 PYTEST=("$PYTHON" -m pytest -n "$WORKERS" -ra --durations=40)  # the 15 slowest in each log: where CI time goes
-UNIT=(-m "not e2e" --ignore=tests/e2e)
+UNIT=(-m "not e2e and not cluster" --ignore=tests/e2e --ignore=tests/cluster)
 T0=$(date +%s)
 mkdir -p "$LOGDIR"
 
@@ -185,6 +191,25 @@ if wants postgres; then
     else
         fail_stage postgres "could not start PostgreSQL"
     fi
+fi
+
+# Always its own servers (a DATABASE_URL of yours is not used: the stage needs a replica of the primary it writes to).
+# One pytest process: the test starts its servers and workers itself.
+if wants cluster; then
+    redis_stop  # the unit stages' Redis, if any: the cluster gets a fresh one
+    if ! pg_start; then
+        fail_stage cluster "could not start PostgreSQL"
+    elif ! pg_replica_start; then
+        fail_stage cluster "could not start the PostgreSQL replica"
+    elif ! redis_start; then
+        fail_stage cluster "could not start Redis"
+    else
+        run_stage cluster env -u REDIS_URL -u REPLICA_DATABASE_URL DATABASE_URL="$DATABASE_URL" \
+            CHAINSERVE_TEST_REPLICA_URL="$PG_REPLICA_URL" CHAINSERVE_TEST_REDIS_URL="$CHAINSERVE_TEST_REDIS_URL" \
+            "$PYTHON" -m pytest -n 0 -ra --durations=10 -m cluster tests/cluster
+    fi
+    pg_stop
+    redis_stop
 fi
 
 if wants e2e; then
