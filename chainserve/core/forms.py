@@ -88,6 +88,23 @@ def _label_users(field):
         field.widget.choices = field.choices
 
 
+def _label_regions(field):
+    """A choice of regions names each with the regions above it (江南省／明湖市／生物城新区), read in one query."""
+    from .models import Region, region_labels
+
+    if not isinstance(field, forms.ModelChoiceField) or getattr(field.queryset, "model", None) is not Region:
+        return
+    labels = {}
+
+    def label(region):
+        if not labels:
+            labels.update(region_labels(field.queryset))
+        return labels.get(region.pk) or region.name
+
+    field.label_from_instance = label
+    field.widget.choices = field.choices
+
+
 # Dates as Chinese documents write them, whatever the browser's language: 2026-12-06 (also read as typed
 # 2026/12/6, 2026.12.6, 2026年12月6日 or 20261206).
 DATE_FORMAT = "%Y-%m-%d"
@@ -132,6 +149,7 @@ def bootstrap(form, filters=False):
     choice and a yes/no filter's third choice mean "any", not "unknown"."""
     for field in form.fields.values():
         _label_users(field)
+        _label_regions(field)
         widget = field.widget
         if type(widget) in REPLACED:
             widget = _replace_widget(field)

@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from chainserve.chains.models import Chain
 from chainserve.core.choices import Role
 from chainserve.core.forms import parse_date
-from chainserve.registry.models import District, Organization
+from chainserve.core.models import Region
+from chainserve.registry.models import Organization
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, EventType, Rating, Status
 from .models import ON_THE_CLOCK, Category, Demand, DemandEvent, DemandFigures
@@ -40,7 +41,7 @@ GROUPS = {
     "department": ("department", "lead_department_id", _("Department"), Organization),
     "category": ("category", "category_id", _("Category"), Category),
     "chain": ("chain", "chain_id", _("Chain"), Chain),
-    "district": ("district", "district_id", _("District"), District),
+    "district": ("district", "district_id", _("District"), Region),
 }
 FILTERS = {by: (column, field) for by, (column, field, _label, _model) in GROUPS.items()}
 

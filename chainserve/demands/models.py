@@ -92,7 +92,7 @@ class DispatchRule(ScopedModel):
 
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
                                  related_name="dispatch_rules")
-    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+    district = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
                                  on_delete=models.CASCADE)
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True, on_delete=models.CASCADE)
     lead_department = models.ForeignKey("registry.Organization", verbose_name=_("lead department"),
@@ -203,7 +203,7 @@ class Demand(Searchable, ScopedModel):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     organization = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                      related_name="demands")
-    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+    district = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
                                  on_delete=models.SET_NULL, editable=False)
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="demands")

@@ -29,21 +29,6 @@ from .choices import (
 )
 
 
-class District(models.Model):
-    """An administrative district — 区 — of the city."""
-
-    code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
-
-    class Meta:
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
-
-
 class Label(models.Model):
     """A label an organisation carries — 标签: 高新技术企业, 专精特新, 链主 …"""
 
@@ -69,8 +54,10 @@ class Organization(Searchable, ScopedModel, TimeStampedModel):
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
         help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."),
     )
+    # The region the organisation sits in, of any level (a city's 科技局 in the city, a firm in its district or
+    # town); named `district` as the API, the workbook's 区县 column and the eligibility rules name it.
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        "core.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="organizations",
     )
     park = models.ForeignKey(

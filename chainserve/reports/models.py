@@ -112,7 +112,7 @@ class Bulletin(Searchable, ScopedModel):
     end = models.DateField(_("to date"))
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+    district = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     series = models.CharField(max_length=80, editable=False,
                               help_text=_("Period and scope: the versions of one bulletin share it."))

@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
 from chainserve.core.choices import Role
-from chainserve.core.models import User
+from chainserve.core.models import Region, User
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.registry.validators import clean_uscc
 
@@ -16,6 +16,9 @@ class ChainSerializer(ScopedSerializer):
     # Office staff by user name; an office user setting up a chain is added to it (models.office_staff).
     staff = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
                                          queryset=User.objects.filter(role=Role.OFFICE, is_active=True))
+    # The chain's region, of its level, under the name integrators use since chains were a city's (`district`).
+    district = serializers.PrimaryKeyRelatedField(source="region", queryset=Region.objects.all(), required=False,
+                                                  allow_null=True)
 
     class Meta:
         model = Chain

@@ -5,11 +5,12 @@ from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
+from chainserve.core.models import Region
 
 from .. import services
 from ..choices import Expedited, OrgKind
 from ..forms import ProductForm
-from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
+from ..models import CorrectionRequest, Label, Organization, Person, Product, Relationship
 from ..validators import clean_phone, clean_uscc
 
 
@@ -34,10 +35,12 @@ class PhoneField(serializers.CharField):
         return _django_to_drf(clean_phone, super().to_internal_value(data))
 
 
-class DistrictSerializer(StrictModelSerializer):
+class RegionSerializer(StrictModelSerializer):
+    """A region of the tree (core.Region): an organisation's and a dispatch rule's `district` is one of these."""
+
     class Meta:
-        model = District
-        fields = ["id", "code", "name"]
+        model = Region
+        fields = ["id", "code", "name", "level", "parent", "path"]
 
 
 class LabelSerializer(StrictModelSerializer):

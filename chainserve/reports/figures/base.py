@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain, Placement
 from chainserve.core.money import FEN_PER_YI, format_amount
-from chainserve.registry.models import District, Organization
+from chainserve.core.models import Region
+from chainserve.registry.models import Organization
 
 COUNT, PERCENT, DAYS, FEN = "count", "percent", "days", "fen"
 # The unit of a value in a workbook's number column: amounts go there as numbers of 亿元 (display() writes them
@@ -85,7 +86,7 @@ class Scope:
 
     user: object = None
     chain: Chain | None = None
-    district: District | None = None
+    district: Region | None = None
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def visible(self, model):
