@@ -88,7 +88,7 @@ def _label_users(field):
         field.widget.choices = field.choices
 
 
-def _label_regions(field):
+def label_regions(field):
     """A choice of regions names each with the regions above it (江南省／明湖市／生物城新区), read in one query."""
     from .models import Region, region_labels
 
@@ -149,7 +149,7 @@ def bootstrap(form, filters=False):
     choice and a yes/no filter's third choice mean "any", not "unknown"."""
     for field in form.fields.values():
         _label_users(field)
-        _label_regions(field)
+        label_regions(field)
         widget = field.widget
         if type(widget) in REPLACED:
             widget = _replace_widget(field)

@@ -90,6 +90,15 @@ class Region(ScopedModel):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        old = self.path
+        self.path = (self.parent.path if self.parent_id else "") + self.code + PATH_SEPARATOR
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old and old != self.path:
+                for child in self.children.all():
+                    child.save(update_fields=["path"])
+
     def clean(self):
         digits = 9 if self.level == RegionLevel.TOWN else 6
         if self.code and (not self.code.isdigit() or len(self.code) != digits):
@@ -104,15 +113,6 @@ class Region(ScopedModel):
                 "child": RegionLevel(CHILD_LEVEL.get(self.parent.level, self.parent.level)).label}})
         if self.pk and self.parent.path.startswith(self.path or "-"):
             raise ValidationError({"parent": _("A region cannot sit under itself.")})
-
-    def save(self, *args, **kwargs):
-        old = self.path
-        self.path = (self.parent.path if self.parent_id else "") + self.code + PATH_SEPARATOR
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            if old and old != self.path:
-                for child in self.children.all():
-                    child.save(update_fields=["path"])
 
     @property
     def label(self):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
 from chainserve.core.forms import bootstrap
-from chainserve.core.money import FEN_PER_YI
 from chainserve.core.models import Region
+from chainserve.core.money import FEN_PER_YI
 
 from .cases import KIND_LABELS, MAX_CASES, TEXT_MAX, TITLE_MAX
 from .document import Composition
@@ -39,6 +39,7 @@ class ReportFilterForm(forms.Form):
         self.user = user
         super().__init__(data)
         self.fields["chain"].queryset = Chain.objects.all() if user is None else Chain.objects.restrict(user)
+        self.fields["district"].queryset = Region.objects.all() if user is None else Region.objects.restrict(user)
         bootstrap(self, filters=True)
 
     def clean(self):

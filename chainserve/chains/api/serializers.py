@@ -18,7 +18,7 @@ class ChainSerializer(ScopedSerializer):
                                          queryset=User.objects.filter(role=Role.OFFICE, is_active=True))
     # The chain's region, of its level, under the name integrators use since chains were a city's (`district`).
     district = serializers.PrimaryKeyRelatedField(source="region", queryset=Region.objects.all(), required=False,
-                                                  allow_null=True)
+                                                  allow_null=True, default=None)
 
     class Meta:
         model = Chain

@@ -9,12 +9,12 @@ from django.core.management import call_command
 
 import chainserve
 from chainserve.chains.models import Chain, Placement, Segment
-from chainserve.core.models import User
+from chainserve.core.models import Region, User
 from chainserve.demo import load_demo
 from chainserve.registry.choices import OrgKind
-from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
+from chainserve.registry.models import Label, Organization, Person, Product, Relationship
 
-MODELS = [District, Label, Organization, Person, Relationship, Product, Chain, Segment, Placement, User]
+MODELS = [Region, Label, Organization, Person, Relationship, Product, Chain, Segment, Placement, User]
 
 
 def counts():

@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
-from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.core.models import Region
+from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
 from .. import services
 from ..choices import Expedited, OrgKind
