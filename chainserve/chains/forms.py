@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
-from chainserve.core.forms import BootstrapForm, ScopedModelForm
+from chainserve.core.forms import BootstrapForm, ScopedModelForm, region_field
 from chainserve.core.models import User, in_region
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.validators import clean_uscc
@@ -23,6 +23,7 @@ class ChainForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         # Office staff of the user's region subtree (a city's office staffs its city's and districts' chains).
         self.fields["staff"].queryset = User.objects.filter(in_region(Q(role=Role.OFFICE, is_active=True), self.user))
+        region_field(self, "region")
 
     def clean_staff(self):
         return office_staff(self.cleaned_data["staff"], self.user)

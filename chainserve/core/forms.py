@@ -105,6 +105,19 @@ def label_regions(field):
     field.widget.choices = field.choices
 
 
+def region_field(form, name):
+    """The region field of a record's form, for a user scoped to a region (core.region_q): required, since a
+    record of no region would leave the user's sight once saved, and the user's own region on a new record."""
+    from .models import region_q
+
+    user = getattr(form, "user", None)
+    if user is None or region_q(user, "region") is None or name not in form.fields:
+        return
+    form.fields[name].required = True
+    if form.instance.pk is None:
+        form.initial.setdefault(name, user.region_id)
+
+
 # Dates as Chinese documents write them, whatever the browser's language: 2026-12-06 (also read as typed
 # 2026/12/6, 2026.12.6, 2026年12月6日 or 20261206).
 DATE_FORMAT = "%Y-%m-%d"
