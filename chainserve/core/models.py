@@ -161,6 +161,16 @@ def region_q(user, prefix="region"):
     return Q(**{f"{prefix}__path__startswith": user.region.path})
 
 
+def seeing_region(region):
+    """Q over User of those whose region subtree holds region — its own region or one above it — or who have none:
+    whom a record of that region may be shown or notified to (the converse of region_q)."""
+    if region is None:
+        return Q(region__isnull=True)
+    codes = [c for c in region.path.split(PATH_SEPARATOR) if c]
+    above = ["".join(f"{c}{PATH_SEPARATOR}" for c in codes[:i]) for i in range(1, len(codes) + 1)]
+    return Q(region__isnull=True) | Q(region__path__in=above)
+
+
 def in_region(q, user, prefix="region"):
     """A scope q (a Q, None for every row, NOTHING) narrowed to user's region subtree (region_q): the one place
     where every scope() meets the region."""

@@ -7,7 +7,17 @@ from django.db.models import Q
 from chainserve.chains.choices import ChainLevel
 from chainserve.chains.models import Chain
 from chainserve.core.choices import Role
-from chainserve.core.models import NOTHING, Region, RegionLevel, User, in_region, region_labels, region_names, region_q
+from chainserve.core.models import (
+    NOTHING,
+    Region,
+    RegionLevel,
+    User,
+    in_region,
+    region_labels,
+    region_names,
+    region_q,
+    seeing_region,
+)
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization
 
@@ -110,3 +120,17 @@ def test_a_chain_belongs_to_a_region_of_its_level(tree):
         chain.full_clean()
 
     assert list(refused.value.message_dict) == ["region"]
+
+
+def test_those_seeing_a_region_are_its_own_staff_those_above_and_the_platform_s(tree):
+    users = {name: User.objects.create(username=name, role=Role.OFFICE, region=region) for name, region in (
+        ("platform", None), ("province", tree.province), ("city", tree.city), ("district", tree.district),
+        ("other", tree.other_city))}
+
+    def seeing(region):
+        return set(User.objects.filter(seeing_region(region)).values_list("username", flat=True))
+
+    assert seeing(tree.district) == {"platform", "province", "city", "district"}
+    assert seeing(tree.city) == {"platform", "province", "city"}
+    assert seeing(None) == {"platform"}
+    assert len(users) == 5
