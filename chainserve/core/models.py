@@ -171,6 +171,13 @@ def seeing_region(region):
     return Q(region__isnull=True) | Q(region__path__in=above)
 
 
+def check_region_given(user, region, field):
+    """Refuse a record of no region from a region-scoped user: once saved it would be outside their sight
+    (the forms require the field: core.forms.region_field)."""
+    if region is None and region_q(user, "region") is not None:
+        raise ValidationError({field: gettext("Choose the region: a record of no region is outside yours.")})
+
+
 def in_region(q, user, prefix="region"):
     """A scope q (a Q, None for every row, NOTHING) narrowed to user's region subtree (region_q): the one place
     where every scope() meets the region."""

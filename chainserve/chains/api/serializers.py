@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
 from chainserve.core.choices import Role
-from chainserve.core.models import Region, User
+from chainserve.core.models import Region, User, check_region_given
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.registry.validators import clean_uscc
 
@@ -28,6 +28,11 @@ class ChainSerializer(ScopedSerializer):
     def validate(self, attrs):
         if "staff" in attrs or self.instance is None:
             attrs["staff"] = office_staff(attrs.get("staff"), self.context["request"].user)
+        try:
+            check_region_given(self.context["request"].user, attrs.get("region", getattr(self.instance, "region", None)),
+                               "district")
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.message_dict) from None
         return super().validate(attrs)
 
 

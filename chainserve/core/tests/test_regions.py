@@ -134,3 +134,24 @@ def test_those_seeing_a_region_are_its_own_staff_those_above_and_the_platform_s(
     assert seeing(tree.city) == {"platform", "province", "city"}
     assert seeing(None) == {"platform"}
     assert len(users) == 5
+
+
+def test_a_region_scoped_office_adds_organisations_only_in_its_subtree(tree, settings):
+    from rest_framework.test import APIClient
+
+    settings.LANGUAGE_CODE = "en"
+    office = User.objects.create(username="office", role=Role.OFFICE, region=tree.city)
+    api = APIClient()
+    api.force_authenticate(office)
+    body = {"name": "明湖市商务局", "kind": OrgKind.DEPARTMENT}
+
+    none = api.post("/api/v1/organizations/", body, format="json")
+    elsewhere = api.post("/api/v1/organizations/", {**body, "district": tree.other_district.pk}, format="json")
+    assert none.status_code == elsewhere.status_code == 400
+    assert none.json() == {"district": ["Choose the region: a record of no region is outside yours."]}
+    assert list(elsewhere.json()) == ["district"]
+    assert not Organization.objects.exists()
+
+    inside = api.post("/api/v1/organizations/", {**body, "district": tree.district.pk}, format="json")
+    assert inside.status_code == 201
+    assert Organization.objects.get().district == tree.district

@@ -1,10 +1,11 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
-from chainserve.core.models import Region
+from chainserve.core.models import Region, check_region_given
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
 from .. import services
@@ -103,6 +104,11 @@ class OrganizationSerializer(ScopedSerializer):
             from django.utils.translation import gettext as _
 
             raise serializers.ValidationError({"uscc": [_("An enterprise needs its unified social credit code.")]})
+        region = attrs.get("district", getattr(self.instance, "district", None))
+        try:
+            check_region_given(self.context["request"].user, region, "district")
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.message_dict) from None
         return attrs
 
 
