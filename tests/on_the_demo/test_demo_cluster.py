@@ -41,7 +41,9 @@ def test_the_demo_has_a_login_for_every_role_and_no_other_login(db):
         "明湖澜泽基因技术有限公司"
     ]
     assert Chain.objects.restrict(users["enterprise"]).count() == 0
-    assert Organization.objects.restrict(users["handler"]).count() == Organization.objects.count()
+    # a department of the city sees every organisation of the city (its region), none of the province's others
+    assert Organization.objects.restrict(users["handler"]).count() == Organization.objects.filter(
+        district__path__startswith="420000/420900/").count() == Organization.objects.count() - 18
 
 
 def test_the_demo_firms_sizes_fit_their_roles_on_the_chain(db):
