@@ -304,12 +304,27 @@ def _scope(user):
     return NOTHING
 
 
-def _filters(filters):
-    """{column: id} of the filters given (records or ids)."""
+def _filters(filters, part=0):
+    """{column: id} of the filters given (records or ids) — of the figures' columns (part 0) or the demand's
+    fields (part 1); a region (`district`) stands for its whole subtree: {column__in: its regions' ids}."""
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise TypeError(f"unknown filters: {sorted(unknown)}")
-    return {FILTERS[name][0]: getattr(v, "pk", v) for name, v in filters.items() if v not in (None, "")}
+    out = {}
+    for name, v in filters.items():
+        if v in (None, ""):
+            continue
+        column = FILTERS[name][part]
+        if name == "district":
+            region = v if isinstance(v, Region) else Region.objects.filter(pk=v).first()
+            out[f"{column}__in"] = list(region.subtree().values_list("pk", flat=True)) if region else [v]
+        else:
+            out[column] = getattr(v, "pk", v)
+    return out
+
+
+def _matches(row, wanted):
+    return all(row[c.removesuffix("__in")] in v if c.endswith("__in") else row[c] == v for c, v in wanted.items())
 
 
 def _cells(by, start, end, user, now, filters):
@@ -323,7 +338,7 @@ def _cells(by, start, end, user, now, filters):
         demands = Q(recorded_by=user)
         for (_day, *key), counts in summarise(period_queryset(Demand.objects.filter(demands), start, end)).items():
             row = dict(zip(["department", "category", "chain", "district"], key, strict=True))
-            if all(row[c] == v for c, v in wanted.items()):
+            if _matches(row, wanted):
                 cells[(row[column], row["department"])].update(counts)
     else:
         rows, demands = scope
@@ -334,9 +349,7 @@ def _cells(by, start, end, user, now, filters):
             key = r.pop(column)
             cells[(key, r.pop("department", key))].update(r)
     # what depends on the clock: over the running demands only
-    fields = {FILTERS[name][1]: v for name, v in filters.items() if v not in (None, "")}
-    running = period_queryset(Demand.objects.filter(demands, ON_THE_CLOCK), start, end) \
-        .filter(**{f: getattr(v, "pk", v) for f, v in fields.items()})
+    running = period_queryset(Demand.objects.filter(demands, ON_THE_CLOCK), start, end).filter(**_filters(filters, 1))
     now = now or timezone.now()
     for r in running.values(*dict.fromkeys([field, "lead_department_id"])).annotate(**_live(now)).order_by():
         key = r.pop(field) or 0
