@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region, region_q
+from chainserve.core.models import NOTHING, Region, ScopedModel, TimeStampedModel, in_region, region_q
 from chainserve.core.search import Searchable
 
 from .choices import (
@@ -27,6 +27,10 @@ from .choices import (
     ProductKind,
     RelationKind,
 )
+
+# The registry's districts became the region tree (core.Region, registry migration 0009): the old name stays for
+# code written against it (main's matching rule builder lists District codes); new code names core.Region.
+District = Region
 
 
 class Label(models.Model):
