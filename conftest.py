@@ -57,17 +57,17 @@ def world(db, users):
     from chainserve.chains.tests.factories import ChainFactory, PlacementFactory, SegmentFactory
     from chainserve.registry.choices import ListingStatus, OrgKind, OrgSize, RelationKind
     from chainserve.registry.tests.factories import (
-        DistrictFactory,
         LabelFactory,
         OrganizationFactory,
         PersonFactory,
+        RegionFactory,
         RelationshipFactory,
         make_uscc,
     )
 
     w = SimpleNamespace(users=users)
-    w.dong = DistrictFactory(code="420102", name="东湖区")
-    w.xi = DistrictFactory(code="420103", name="西湖区")
+    w.dong = RegionFactory(code="420102", name="东湖区")
+    w.xi = RegionFactory(code="420103", name="西湖区")
     w.hitech = LabelFactory(slug="hitech", name="高新技术企业")
     w.srdi = LabelFactory(slug="srdi", name="专精特新")
     w.owner_label = LabelFactory(slug="chain-owner", name="链主")
@@ -136,7 +136,7 @@ def world(db, users):
         name="明湖市大健康产业链", level=ChainLevel.CITY, office=w.dept, staff=[users.office]
     )
     w.dchain = ChainFactory(
-        name="西湖区生物医药产业链", level=ChainLevel.DISTRICT, district=w.xi, parent=w.chain
+        name="西湖区生物医药产业链", level=ChainLevel.DISTRICT, region=w.xi, parent=w.chain
     )
     w.s_raw = SegmentFactory(chain=w.chain, name="原料药", stage=Stage.UPSTREAM, position=1)
     w.s_bio = SegmentFactory(chain=w.chain, name="生物药", stage=Stage.MIDSTREAM, position=2, gbt_code="C276")

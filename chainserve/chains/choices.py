@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ChainLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
     CITY = "city", _("City")
     DISTRICT = "district", _("District")
 

@@ -3,9 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.filters import ChoicesFilter, SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, RegionFilter, SearchFilterSet
 from chainserve.registry.choices import OrgSize
-from chainserve.registry.models import District
 
 from .choices import ChainLevel, LeadStage, PlacementRole, Stage
 from .models import Candidate, Chain, Lead, Placement, Segment
@@ -13,7 +12,7 @@ from .models import Candidate, Chain, Lead, Placement, Segment
 
 class ChainFilterSet(SearchFilterSet):
     level = django_filters.ChoiceFilter(choices=ChainLevel.choices, label=_("Level"))
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
+    district = RegionFilter(field_name="region")
 
     class Meta:
         model = Chain

@@ -1,11 +1,12 @@
 """Forms of the chains app."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
-from chainserve.core.forms import BootstrapForm, ScopedModelForm
-from chainserve.core.models import User
+from chainserve.core.forms import BootstrapForm, ScopedModelForm, region_field
+from chainserve.core.models import User, in_region
 from chainserve.registry.forms import OrganizationField
 from chainserve.registry.validators import clean_uscc
 
@@ -16,11 +17,13 @@ from .models import Candidate, Chain, Lead, Placement, Segment, office_staff
 class ChainForm(ScopedModelForm):
     class Meta:
         model = Chain
-        fields = ["name", "level", "district", "parent", "leader", "office", "staff", "description"]
+        fields = ["name", "level", "region", "parent", "leader", "office", "staff", "description"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = User.objects.filter(role=Role.OFFICE, is_active=True)
+        # Office staff of the user's region subtree (a city's office staffs its city's and districts' chains).
+        self.fields["staff"].queryset = User.objects.filter(in_region(Q(role=Role.OFFICE, is_active=True), self.user))
+        region_field(self, "region")
 
     def clean_staff(self):
         return office_staff(self.cleaned_data["staff"], self.user)

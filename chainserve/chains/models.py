@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region
 from chainserve.core.money import format_yuan
 from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind, OrgSize
@@ -18,25 +18,29 @@ from .choices import LEAD_TRANSITIONS, ChainLevel, LeadStage, PlacementRole, Sta
 
 
 def chain_scope(user, action, prefix=""):
-    """Q over Chain (or a model reaching it through prefix) of what user may see or change."""
+    """Q over Chain (or a model reaching it through prefix) of what user may see or change: a chain office its
+    chains, other staff every chain (to read) — both within the user's region subtree (core.in_region)."""
     if user.role == Role.OFFICE:
-        return Q(**{f"{prefix}staff": user})
-    if action == "view" and user.role in STAFF_ROLES:
-        return None
-    return NOTHING
+        q = Q(**{f"{prefix}staff": user})
+    elif action == "view" and user.role in STAFF_ROLES:
+        q = None
+    else:
+        return NOTHING
+    return in_region(q, user, f"{prefix}region")
 
 
 class Chain(Searchable, ScopedModel, TimeStampedModel):
-    """An industry chain at city or district level — 产业链, led by a 链长 and run by a chain office."""
+    """An industry chain at province, city or district level — 产业链, led by a 链长 and run by a chain office;
+    it belongs to a region of its level (empty: the platform's, on an install that keeps no regions)."""
 
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=ChainLevel.choices, default=ChainLevel.CITY)
-    district = models.ForeignKey(
-        "registry.District", verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
-        help_text=_("For a district-level chain."),
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="chains", help_text=_("The province, city or district the chain is of, at its level."),
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("city chain"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self", verbose_name=_("chain above"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="district_chains",
     )
     leader = models.ForeignKey(
@@ -61,13 +65,13 @@ class Chain(Searchable, ScopedModel, TimeStampedModel):
         ordering = ["level", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["name", "level", "district"], name="chain_unique_name",
+                fields=["name", "level", "region"], name="chain_unique_name",
                 violation_error_message=_("A chain with this name already exists at this level."),
             ),
             models.CheckConstraint(
-                condition=Q(level=ChainLevel.CITY) | Q(district__isnull=False),
+                condition=Q(level=ChainLevel.CITY) | Q(region__isnull=False),
                 name="chain_district_level_has_district",
-                violation_error_message=_("A district-level chain needs its district."),
+                violation_error_message=_("A province or district chain needs its region."),
             ),
         ]
 
@@ -76,6 +80,11 @@ class Chain(Searchable, ScopedModel, TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("chains:chain", args=[self.pk])
+
+    def clean(self):
+        if self.region_id and self.region.level != self.level:
+            raise ValidationError({"region": _("A chain of this level belongs to a region of the same level "
+                                               "(%(level)s).") % {"level": self.get_level_display()}})
 
     @classmethod
     def scope(cls, user, action):
@@ -216,7 +225,7 @@ def lead_scope(user, action, prefix=""):
     """Investment attraction is the chain office's work: its staff see and change their chains' candidates
     and leads; nobody else but admins."""
     if user.role == Role.OFFICE:
-        return Q(**{f"{prefix}staff": user})
+        return in_region(Q(**{f"{prefix}staff": user}), user, f"{prefix}region")
     return NOTHING
 
 

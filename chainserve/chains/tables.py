@@ -14,7 +14,7 @@ class ChainTable(Table):
     columns = [
         Column("name", _("Name"), order_by="name", link=True),
         Column("level", _("Level"), order_by="level"),
-        Column("district", _("District"), accessor=lambda c: c.district or ""),
+        Column("region", _("Region"), accessor=lambda c: c.region or ""),
         Column("leader", _("Chain leader"), accessor=lambda c: c.leader or ""),
         Column("office", _("Chain office"), accessor=lambda c: c.office or ""),
     ]

@@ -25,7 +25,7 @@ from .tables import CandidateTable, ChainTable, LeadTable, PlacementTable
 
 
 def _chain(request, pk):
-    return get_object_or_404(Chain.objects.restrict(request.user).select_related("leader", "office", "district"), pk=pk)
+    return get_object_or_404(Chain.objects.restrict(request.user).select_related("leader", "office", "region"), pk=pk)
 
 
 def _can_change(request, chain):
@@ -36,7 +36,7 @@ class ChainListView(ObjectListView):
     model = Chain
     filterset_class = ChainFilterSet
     table_class = ChainTable
-    select_related = ("district", "leader", "office")
+    select_related = ("region", "leader", "office")
 
     add_url = reverse_lazy("chains:chain-add")
 

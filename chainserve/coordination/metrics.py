@@ -26,7 +26,7 @@ def enterprises(chain=None, district=None):
     if chain is not None:
         qs = qs.filter(pk__in=Placement.objects.filter(chain=chain).values("organization_id"))
     if district is not None:
-        qs = qs.filter(district=district)
+        qs = qs.filter(district__path__startswith=district.path)  # the region and the regions below it
     return qs
 
 

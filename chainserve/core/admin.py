@@ -12,17 +12,36 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import reference
-from .models import ApiToken, AuditEntry, CalendarDay, CalendarYear, Notification, User
+from .forms import label_regions
+from .models import ApiToken, AuditEntry, CalendarDay, CalendarYear, Notification, Region, User
 from .services import calendar_changed, enter_official_schedule, missing_calendar_years, parse_official_schedule
 from .workdays import WorkCalendar
 
 
 @admin.register(User)
 class ChainserveUserAdmin(UserAdmin):
-    list_display = ["username", "first_name", "role", "organization", "is_active"]
+    list_display = ["username", "first_name", "role", "organization", "region", "is_active"]
     list_filter = ["role", "is_active"]
     raw_id_fields = ["organization"]
-    fieldsets = UserAdmin.fieldsets + ((_("Role"), {"fields": ["role", "organization"]}),)
+    # The region: what the user's staff role sees is its subtree (core.region_q); empty, the whole platform.
+    fieldsets = UserAdmin.fieldsets + ((gettext_lazy("Role"), {"fields": ["role", "organization", "region"]}),)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "region":
+            label_regions(field)  # named with their path: 江南省／明湖市／生物城新区
+        return field
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """The region tree — 行政区划: a region moved or recoded takes its subtree's paths with it (Region.save)."""
+
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+    readonly_fields = ["path"]
 
 
 class ReferenceDataAdmin(admin.ModelAdmin):

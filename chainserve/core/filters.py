@@ -128,6 +128,28 @@ def related_model(model, path):
     return model
 
 
+def _regions(request):
+    from .models import Region
+
+    user = getattr(request, "user", None)
+    return Region.objects.restrict(user) if user is not None else Region.objects.all()
+
+
+class RegionFilter(django_filters.ModelChoiceFilter):
+    """A region and every region below it (core.Region.path): a city takes in its districts' rows. The choices
+    are the regions in the user's subtree, named with their path (core.forms)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", _regions)
+        kwargs.setdefault("label", _("Region"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__path__startswith": value.path})
+
+
 class ChoicesFilter(django_filters.MultipleChoiceFilter):
     """Any of several choices of one column of the listed model, or of a model it points to by a foreign key.
     Such a row matches once or not at all, so no DISTINCT: django-filter's MultipleChoiceFilter adds one by

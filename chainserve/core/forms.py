@@ -88,6 +88,36 @@ def _label_users(field):
         field.widget.choices = field.choices
 
 
+def label_regions(field):
+    """A choice of regions names each with the regions above it (江南省／明湖市／生物城新区), read in one query."""
+    from .models import Region, region_labels
+
+    if not isinstance(field, forms.ModelChoiceField) or getattr(field.queryset, "model", None) is not Region:
+        return
+    labels = {}
+
+    def label(region):
+        if not labels:
+            labels.update(region_labels(field.queryset))
+        return labels.get(region.pk) or region.name
+
+    field.label_from_instance = label
+    field.widget.choices = field.choices
+
+
+def region_field(form, name):
+    """The region field of a record's form, for a user scoped to a region (core.region_q): required, since a
+    record of no region would leave the user's sight once saved, and the user's own region on a new record."""
+    from .models import region_q
+
+    user = getattr(form, "user", None)
+    if user is None or region_q(user, "region") is None or name not in form.fields:
+        return
+    form.fields[name].required = True
+    if form.instance.pk is None:
+        form.initial.setdefault(name, user.region_id)
+
+
 # Dates as Chinese documents write them, whatever the browser's language: 2026-12-06 (also read as typed
 # 2026/12/6, 2026.12.6, 2026年12月6日 or 20261206).
 DATE_FORMAT = "%Y-%m-%d"
@@ -132,6 +162,7 @@ def bootstrap(form, filters=False):
     choice and a yes/no filter's third choice mean "any", not "unknown"."""
     for field in form.fields.values():
         _label_users(field)
+        label_regions(field)
         widget = field.widget
         if type(widget) in REPLACED:
             widget = _replace_widget(field)

@@ -1,7 +1,8 @@
 """Base models, the user with its role, and the query scoping every app uses."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,147 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class RegionLevel(models.TextChoices):
+    """The administrative levels of a region, from the top (GB/T 2260 codes down to the county)."""
+
+    PROVINCE = "province", _("Province")
+    CITY = "city", pgettext_lazy("region level", "City")
+    DISTRICT = "district", _("District or county")
+    TOWN = "town", _("Town or street")
+
+
+# The level a region's children are at; a town has none.
+CHILD_LEVEL = {RegionLevel.PROVINCE: RegionLevel.CITY, RegionLevel.CITY: RegionLevel.DISTRICT,
+               RegionLevel.DISTRICT: RegionLevel.TOWN}
+PATH_SEPARATOR = "/"
+
+
+class Region(ScopedModel):
+    """An administrative region — 行政区划 — in a tree: province → city → district or county → town or street.
+
+    `path` is the codes from the top down, each followed by "/" (420000/420900/420906/): the region's subtree is
+    the regions whose path starts with its own, one indexed prefix condition (region_q), never a recursive
+    query. Kept by save(): a region moved or recoded takes its subtree's paths with it."""
+
+    code = models.CharField(
+        _("code"), max_length=12, unique=True,
+        help_text=_("GB/T 2260 code: six digits from the province to the county; nine for a town or street."))
+    name = models.CharField(_("name"), max_length=50)
+    level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", verbose_name=_("parent region"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    # db_index: on PostgreSQL Django adds the varchar_pattern_ops index that LIKE 'prefix%' uses.
+    path = models.CharField(_("path"), max_length=120, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent",
+                                    violation_error_message=_("This region already has a region with this name.")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        old = self.path
+        self.path = (self.parent.path if self.parent_id else "") + self.code + PATH_SEPARATOR
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old and old != self.path:
+                for child in self.children.all():
+                    child.save(update_fields=["path"])
+
+    def clean(self):
+        digits = 9 if self.level == RegionLevel.TOWN else 6
+        if self.code and (not self.code.isdigit() or len(self.code) != digits):
+            raise ValidationError({"code": _("The code of this level has %(n)s digits.") % {"n": digits}})
+        if self.parent_id is None:
+            if self.level != RegionLevel.PROVINCE and Region.objects.exists():
+                raise ValidationError({"parent": _("Only a province has no parent region.")})
+            return
+        if CHILD_LEVEL.get(self.parent.level) != self.level:
+            raise ValidationError({"level": _("A region under a %(parent)s is a %(child)s.") % {
+                "parent": self.parent.get_level_display(),
+                "child": RegionLevel(CHILD_LEVEL.get(self.parent.level, self.parent.level)).label}})
+        if self.pk and self.parent.path.startswith(self.path or "-"):
+            raise ValidationError({"parent": _("A region cannot sit under itself.")})
+
+    @property
+    def label(self):
+        """The region with the regions above it: 江南省／明湖市／生物城新区 (one query, or none if labelled)."""
+        return region_labels([self])[self.pk]
+
+    def subtree(self):
+        return Region.objects.filter(path__startswith=self.path)
+
+    @classmethod
+    def scope(cls, user, action):
+        """Reference data: read by everyone, narrowed to the user's subtree when it has a region (what it may
+        choose on a form, a filter, the API); kept by admins."""
+        if action != "view":
+            return NOTHING
+        return None if user.region_id is None else Q(path__startswith=user.region.path)
+
+
+def region_labels(regions):
+    """{region id: 江南省／明湖市／生物城新区} for regions, naming their ancestors with one query."""
+    regions = list(regions)
+    codes = {c for r in regions for c in r.path.split(PATH_SEPARATOR) if c}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return {r.pk: "／".join(names.get(c, c) for c in r.path.split(PATH_SEPARATOR) if c) for r in regions}
+
+
+def region_names(regions):
+    """{name: region} to look a region up as a workbook writes it: by its path (江南省／明湖市／东岸区), its code,
+    or its name alone where no other region of regions has that name."""
+    regions = list(regions)
+    labels = region_labels(regions)
+    names = {}
+    for r in regions:
+        names[r.name] = None if r.name in names else r
+    found = {name: r for name, r in names.items() if r is not None}
+    return found | {r.code: r for r in regions} | {labels[r.pk]: r for r in regions}
+
+
+def region_q(user, prefix="region"):
+    """Q over a model reaching a Region through prefix ("district", "chain__region" …) of the rows in user's
+    region subtree; None when user is not narrowed by region: no region (the whole platform: superusers, admins,
+    a one-city install), or a role that is not staff (an enterprise or a partner is scoped by its organisation).
+    A row with no region is the platform's, outside every subtree."""
+    if user.region_id is None or user.is_superuser or user.role not in STAFF_ROLES or user.role == Role.ADMIN:
+        return None
+    return Q(**{f"{prefix}__path__startswith": user.region.path})
+
+
+def seeing_region(region):
+    """Q over User of those whose region subtree holds region — its own region or one above it — or who have none:
+    whom a record of that region may be shown or notified to (the converse of region_q)."""
+    if region is None:
+        return Q(region__isnull=True)
+    codes = [c for c in region.path.split(PATH_SEPARATOR) if c]
+    above = ["".join(f"{c}{PATH_SEPARATOR}" for c in codes[:i]) for i in range(1, len(codes) + 1)]
+    return Q(region__isnull=True) | Q(region__path__in=above)
+
+
+def check_region_given(user, region, field):
+    """Refuse a record of no region from a region-scoped user: once saved it would be outside their sight
+    (the forms require the field: core.forms.region_field)."""
+    if region is None and region_q(user, "region") is not None:
+        raise ValidationError({field: gettext("Choose the region: a record of no region is outside yours.")})
+
+
+def in_region(q, user, prefix="region"):
+    """A scope q (a Q, None for every row, NOTHING) narrowed to user's region subtree (region_q): the one place
+    where every scope() meets the region."""
+    region = region_q(user, prefix)
+    if region is None or q == NOTHING:
+        return q
+    return region if q is None else q & region
+
+
 class User(AbstractUser):
     """A person who logs in — 用户. Its role and organisation decide what it sees."""
 
@@ -57,6 +199,10 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="users",
         help_text=_("The enterprise, department or partner the user acts for."),
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        help_text=_("Staff see the records of this region and the regions below it; empty: the whole platform."),
     )
 
     objects = UserManager()

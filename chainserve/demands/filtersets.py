@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
-from chainserve.core.filters import ChoicesFilter, SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, RegionFilter, SearchFilterSet
 from chainserve.registry.choices import OrgKind
-from chainserve.registry.models import District, Organization
+from chainserve.registry.models import Organization
 
 from .choices import Channel, EscalationLevel, Status
 from .countdown import SENT_BACK_Q, due_soon_q, overdue_q
@@ -34,7 +34,7 @@ class DemandFilterSet(SearchFilterSet):
     category = django_filters.ModelChoiceFilter(queryset=Category.objects.all(), label=_("Category"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("Channel"))
     chain = django_filters.ModelChoiceFilter(queryset=visible_chains, label=_("Chain"))
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
+    district = RegionFilter()
     lead_department = django_filters.ModelChoiceFilter(
         queryset=handling_departments, label=_("Lead department"))
     organization = django_filters.NumberFilter(field_name="organization_id", label=_("Enterprise"))

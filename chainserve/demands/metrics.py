@@ -30,7 +30,8 @@ from django.utils.translation import gettext_lazy as _
 from chainserve.chains.models import Chain
 from chainserve.core.choices import Role
 from chainserve.core.forms import parse_date
-from chainserve.registry.models import District, Organization
+from chainserve.core.models import Region
+from chainserve.registry.models import Organization
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, EventType, Rating, Status
 from .models import ON_THE_CLOCK, Category, Demand, DemandEvent, DemandFigures
@@ -40,7 +41,7 @@ GROUPS = {
     "department": ("department", "lead_department_id", _("Department"), Organization),
     "category": ("category", "category_id", _("Category"), Category),
     "chain": ("chain", "chain_id", _("Chain"), Chain),
-    "district": ("district", "district_id", _("District"), District),
+    "district": ("district", "district_id", _("District"), Region),
 }
 FILTERS = {by: (column, field) for by, (column, field, _label, _model) in GROUPS.items()}
 
@@ -303,12 +304,27 @@ def _scope(user):
     return NOTHING
 
 
-def _filters(filters):
-    """{column: id} of the filters given (records or ids)."""
+def _filters(filters, part=0):
+    """{column: id} of the filters given (records or ids) — of the figures' columns (part 0) or the demand's
+    fields (part 1); a region (`district`) stands for its whole subtree: {column__in: its regions' ids}."""
     unknown = set(filters) - set(FILTERS)
     if unknown:
         raise TypeError(f"unknown filters: {sorted(unknown)}")
-    return {FILTERS[name][0]: getattr(v, "pk", v) for name, v in filters.items() if v not in (None, "")}
+    out = {}
+    for name, v in filters.items():
+        if v in (None, ""):
+            continue
+        column = FILTERS[name][part]
+        if name == "district":
+            region = v if isinstance(v, Region) else Region.objects.filter(pk=v).first()
+            out[f"{column}__in"] = list(region.subtree().values_list("pk", flat=True)) if region else [v]
+        else:
+            out[column] = getattr(v, "pk", v)
+    return out
+
+
+def _matches(row, wanted):
+    return all(row[c.removesuffix("__in")] in v if c.endswith("__in") else row[c] == v for c, v in wanted.items())
 
 
 def _cells(by, start, end, user, now, filters):
@@ -322,7 +338,7 @@ def _cells(by, start, end, user, now, filters):
         demands = Q(recorded_by=user)
         for (_day, *key), counts in summarise(period_queryset(Demand.objects.filter(demands), start, end)).items():
             row = dict(zip(["department", "category", "chain", "district"], key, strict=True))
-            if all(row[c] == v for c, v in wanted.items()):
+            if _matches(row, wanted):
                 cells[(row[column], row["department"])].update(counts)
     else:
         rows, demands = scope
@@ -333,9 +349,7 @@ def _cells(by, start, end, user, now, filters):
             key = r.pop(column)
             cells[(key, r.pop("department", key))].update(r)
     # what depends on the clock: over the running demands only
-    fields = {FILTERS[name][1]: v for name, v in filters.items() if v not in (None, "")}
-    running = period_queryset(Demand.objects.filter(demands, ON_THE_CLOCK), start, end) \
-        .filter(**{f: getattr(v, "pk", v) for f, v in fields.items()})
+    running = period_queryset(Demand.objects.filter(demands, ON_THE_CLOCK), start, end).filter(**_filters(filters, 1))
     now = now or timezone.now()
     for r in running.values(*dict.fromkeys([field, "lead_department_id"])).annotate(**_live(now)).order_by():
         key = r.pop(field) or 0

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from chainserve.chains.models import Placement
+from chainserve.chains.models import Placement, chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel
+from chainserve.core.models import NOTHING, ScopedModel, in_region, region_q
 from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
@@ -92,7 +92,7 @@ class DispatchRule(ScopedModel):
 
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.CASCADE,
                                  related_name="dispatch_rules")
-    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+    district = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
                                  on_delete=models.CASCADE)
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True, on_delete=models.CASCADE)
     lead_department = models.ForeignKey("registry.Organization", verbose_name=_("lead department"),
@@ -114,9 +114,13 @@ class DispatchRule(ScopedModel):
     @classmethod
     def scope(cls, user, action):
         if action == "view":
-            return None if user.role in STAFF_ROLES else NOTHING
+            if user.role not in STAFF_ROLES:
+                return NOTHING
+            # Those of the user's region, and those of no district, which match any (and no region's alone).
+            region = region_q(user, "district")
+            return None if region is None else region | Q(district__isnull=True)
         # a rule with no chain is city-wide: no office staffs it, so only admins (restrict lets them) change it
-        return Q(chain__staff=user) if user.role == Role.OFFICE else NOTHING
+        return chain_scope(user, action, "chain__") if user.role == Role.OFFICE else NOTHING
 
 
 class ChainIssue(ScopedModel):
@@ -140,9 +144,7 @@ class ChainIssue(ScopedModel):
 
     @classmethod
     def scope(cls, user, action):
-        if user.role == Role.OFFICE:
-            return Q(chain__staff=user)
-        return None if action == "view" and user.role in STAFF_ROLES else NOTHING
+        return chain_scope(user, action, "chain__")
 
 
 class StandardReply(ScopedModel):
@@ -176,7 +178,11 @@ class StandardReply(ScopedModel):
 
 
 def demand_scope(user):
-    """Q over Demand of what user may see and act on."""
+    """Q over Demand of what user may see and act on: staff only within their region (its enterprise's)."""
+    return in_region(_demand_scope(user), user, "district")
+
+
+def _demand_scope(user):
     if user.role == Role.ENTERPRISE:
         return Q(organization_id=user.organization_id) if user.organization_id else NOTHING
     if user.role in (Role.HANDLER, Role.PARTNER):
@@ -203,7 +209,7 @@ class Demand(Searchable, ScopedModel):
     number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
     organization = models.ForeignKey("registry.Organization", verbose_name=_("enterprise"), on_delete=models.PROTECT,
                                      related_name="demands")
-    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+    district = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
                                  on_delete=models.SET_NULL, editable=False)
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
                               on_delete=models.SET_NULL, related_name="demands")

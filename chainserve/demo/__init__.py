@@ -1,5 +1,6 @@
 """The demo cluster: a fictional city (明湖市), its biomedicine and big-health chain, and two years of the chain's
-history up to the day it is loaded — demands, joint meetings, activities, agreements, visits, annual lists.
+history up to the day it is loaded — demands, joint meetings, activities, agreements, visits, annual lists; around
+it a small province (江南省) with two thinner cities (demo.province).
 
 The history is written through the services, step by step, with the platform's clock (core.clock) set to each
 step's instant (timeline.Schedule), so that events, deadlines, counters and the figures computed from them are
@@ -22,6 +23,7 @@ from chainserve.chains.models import Chain
 from chainserve.core.models import Notification, OutboxTask
 from chainserve.demands.tasks import notify_demand_event
 
+from . import province
 from .activities import Activities
 from .cluster import DEMO_PASSWORD, ClusterBuilder
 from .demands import set_up_rules, story
@@ -51,6 +53,8 @@ def load_demo(stdout=None):
         history(now)
         for app in DEMO_APPS:
             import_module(f"chainserve.{app}.demo").load()
+        # The province around the city, on regions of its own: nothing of the city's records or figures changes.
+        province.load(seeded(SEED, "province"), timezone.localdate(now))
         # The apps' own demo records are past too (an application paid a month ago): not news either.
         Notification.objects.filter(read_at__isnull=True, created__lt=now - datetime.timedelta(days=NEWS_DAYS)
                                     ).update(read_at=F("created"))

@@ -9,8 +9,8 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from chainserve.chains.choices import ChainLevel, PlacementRole, Stage
 from chainserve.chains.models import Chain, Placement, Segment
-from chainserve.core.choices import Role
-from chainserve.core.models import User
+from chainserve.core.choices import STAFF_ROLES, Role
+from chainserve.core.models import Region, RegionLevel, User
 from chainserve.core.search import Searchable, fill_search_text
 from chainserve.registry.choices import (
     ApprovalType,
@@ -23,7 +23,7 @@ from chainserve.registry.choices import (
     ProductKind,
     RelationKind,
 )
-from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
+from chainserve.registry.models import Label, Organization, Person, Product, Relationship
 
 from . import names as n
 
@@ -96,7 +96,11 @@ class ClusterBuilder:
 
     def build(self):
         rng = self.rng
-        districts = [District.objects.create(code=c, name=name) for c, name in n.DISTRICTS]
+        province = Region.objects.create(code=n.PROVINCE_CODE, name=n.PROVINCE, level=RegionLevel.PROVINCE)
+        self.city = city = Region.objects.create(code=n.CITY_CODE, name=f"{n.CITY}市", level=RegionLevel.CITY,
+                                                 parent=province)
+        districts = [Region.objects.create(code=c, name=name, level=RegionLevel.DISTRICT, parent=city)
+                     for c, name in n.DISTRICTS]
         self.districts = districts
         self.labels = {slug: Label.objects.create(slug=slug, name=name) for slug, name in n.LABELS}
         self.parks = [self.org(name, OrgKind.PARK, district=rng.choice(districts)) for name in n.PARKS]
@@ -105,12 +109,12 @@ class ClusterBuilder:
                   (n.UNIVERSITIES, OrgKind.UNIVERSITY), (n.ASSOCIATIONS, OrgKind.ASSOCIATION),
                   (n.FUNDS, OrgKind.FUND)]
         units = [*self.parks, *(self.org(
-            name, kind, district=districts[0] if name.startswith(n.CITY) else districts[n.NEW_DISTRICT],
+            name, kind, district=city if name.startswith(n.CITY) else districts[n.NEW_DISTRICT],
             uscc=make_uscc(rng, "420911") if kind in (OrgKind.FINANCIAL, OrgKind.FUND) else None)
             for names, kind in simple for name in names)]
         units = {u.name: u for u in bulk(Organization, units)}
 
-        chain = Chain.objects.create(name=n.CHAIN_NAME, level=ChainLevel.CITY, office=units[n.OFFICE],
+        chain = Chain.objects.create(name=n.CHAIN_NAME, level=ChainLevel.CITY, region=city, office=units[n.OFFICE],
                                      description="明湖市重点产业链之一，覆盖研发、制造、流通、服务全链条。")
         chain.leader = Person.objects.create(name="赵建华", organization=units[n.GOVERNMENT], title="副市长、链长")
         chain.save()
@@ -240,7 +244,7 @@ class ClusterBuilder:
     def district_chain(self, chain, firms, units):
         """The district chain of 生物城新区, under the city chain, with the district's firms on four segments."""
         dchain = Chain.objects.create(name=n.DISTRICT_CHAIN_NAME, level=ChainLevel.DISTRICT,
-                                      district=self.districts[n.NEW_DISTRICT], parent=chain,
+                                      region=self.districts[n.NEW_DISTRICT], parent=chain,
                                       office=units[n.NEW_DISTRICT_OFFICE])
         dchain.leader = Person.objects.create(name="孙志强", organization=units[n.NEW_DISTRICT_ADMIN],
                                               title="管委会主任、区链长")
@@ -321,7 +325,9 @@ class ClusterBuilder:
 
     def user(self, username, role, display, organization, login=False):
         """A user, not saved yet: a demo login with the demo password, or an account that cannot log in."""
-        user = User(username=username, role=role, first_name=display, organization=organization,
+        # The city's staff work in the city and its districts; the admin keeps the whole platform (core.region_q).
+        region = self.city if role in STAFF_ROLES and role != Role.ADMIN else None
+        user = User(username=username, role=role, first_name=display, organization=organization, region=region,
                     is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN)
         if login:
             user.set_password(DEMO_PASSWORD)

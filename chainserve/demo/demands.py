@@ -24,7 +24,7 @@ def set_up_rules(cluster):
     for slug, (lead, co) in RULES.items():
         rule = DispatchRule.objects.create(category=categories[slug], lead_department=cluster.units[lead])
         rule.co_departments.set([cluster.units[c] for c in co])
-    district = cluster.district_chain.district
+    district = cluster.district_chain.region
     for slug, (lead, co) in DISTRICT_RULES.items():
         rule = DispatchRule.objects.create(category=categories[slug], district=district,
                                            lead_department=cluster.units[lead])

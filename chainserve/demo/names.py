@@ -1,9 +1,11 @@
-"""The demo's fictional city, 明湖市: its districts, units, people's names and the chain's segments."""
+"""The demo's fictional city, 明湖市 of 江南省: its districts, units, people's names and the chain's segments."""
 
 from chainserve.chains.choices import Stage
 from chainserve.core.choices import Role
 
+PROVINCE, PROVINCE_CODE = "江南省", "420000"
 CITY = "明湖"
+CITY_CODE = "420900"
 CHAIN_NAME = "明湖市大健康和生物技术产业链"
 DISTRICT_CHAIN_NAME = "生物城新区生物医药产业链"
 DEMO_FIRM = "明湖澜泽基因技术有限公司"

@@ -196,7 +196,7 @@ class Planner:
             author = cluster.users[self.pick(dict(SPECIALISTS))]
         else:
             author = cluster.users["office"]
-        rule = DISTRICT_RULES.get(template.category) if firm.district_id == cluster.district_chain.district_id \
+        rule = DISTRICT_RULES.get(template.category) if firm.district_id == cluster.district_chain.region_id \
             else None
         rule_lead, co = rule or RULES[template.category]
         lead = cluster.units[template.lead or rule_lead]

@@ -6,8 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from chainserve.chains.models import Chain, Segment
+from chainserve.core.models import Region, region_labels
 from chainserve.registry.choices import OrgKind
-from chainserve.registry.models import District, Label, Organization
+from chainserve.registry.models import Label, Organization
 
 from . import rules
 from .profiles import compile_rule
@@ -39,10 +40,12 @@ TEXTS = {
 
 
 def _named_values():
-    """Values whose names live in the database: districts, labels, segments and chains, by code or name."""
+    """Values whose names live in the database: regions (named with their path), labels, segments and chains, by code or name."""
     segments = sorted(set(Segment.objects.values_list("name", flat=True)))
     chains = sorted(set(Chain.objects.values_list("name", flat=True)))
-    return {"district": list(District.objects.order_by("code").values_list("code", "name")),
+    regions = list(Region.objects.order_by("path"))
+    labels = region_labels(regions)
+    return {"district": [(r.code, labels[r.pk]) for r in regions],
             "labels": list(Label.objects.order_by("name").values_list("slug", "name")),
             "segment": [(name, name) for name in segments], "chain": [(name, name) for name in chains]}
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region
 from chainserve.resources.choices import ItemStatus
 
 from .choices import BaseKind, MatchState
@@ -170,7 +170,7 @@ class Match(ScopedModel):
         if user.role == Role.ENTERPRISE:
             return Q(enterprise_id=user.organization_id) if user.organization_id else NOTHING
         if action == "view" and user.role in STAFF_ROLES:
-            return None
+            return in_region(None, user, "enterprise__district")
         if action == "view" and user.role == Role.PARTNER and user.organization_id:
             # A bank sees who qualifies for its own products (its desk, the qualifying list), nothing else.
             return Q(rule__product__institution_id=user.organization_id)
@@ -208,7 +208,7 @@ class DeclaredInput(ScopedModel):
         if user.role == Role.ENTERPRISE:
             return Q(enterprise_id=user.organization_id) if user.organization_id else NOTHING
         if action == "view" and user.role in STAFF_ROLES:
-            return None
+            return in_region(None, user, "enterprise__district")
         return NOTHING
 
 

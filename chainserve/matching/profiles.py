@@ -9,7 +9,8 @@ from django.db.models.lookups import Contains
 
 from chainserve.chains.models import Placement
 from chainserve.coordination.models import Agreement
-from chainserve.registry.models import District, Label, Organization, Product
+from chainserve.core.models import Region
+from chainserve.registry.models import Label, Organization, Product
 
 from .rules import FIELDS, FLIPPED, LOOKUP, PARTS, When, comparison, part_of
 
@@ -179,5 +180,5 @@ def profile_of(org):
 
 def display_names():
     """Names for codes in explanations: district codes and label slugs → their names (two small queries)."""
-    return {"district": dict(District.objects.values_list("code", "name")),
+    return {"district": dict(Region.objects.values_list("code", "name")),
             "labels": dict(Label.objects.values_list("slug", "name"))}

@@ -118,7 +118,7 @@ class Field:
 
 PHASE_ORDER = tuple(Phase.values)  # preclinical → approved
 FIELDS = {f.name: f for f in [
-    Field("district", gettext_lazy("district"), "text", present="district_id", via=("registry.District", "code")),
+    Field("district", gettext_lazy("district"), "text", present="district_id", via=("core.Region", "code")),
     Field("park", gettext_lazy("park"), "text", present="park_id", via=("registry.Organization", "name")),
     Field("founded_on", gettext_lazy("founding date"), "date", path="founded_on", aged=True),
     Field("size", gettext_lazy("size"), "choice", path="size", choices=tuple(OrgSize.values)),

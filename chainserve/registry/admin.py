@@ -3,12 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from chainserve.core.profiles import profile_changed, profiles_changed
 
-from .models import District, Label, Organization
-
-
-@admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+from .models import Label, Organization
 
 
 @admin.register(Label)

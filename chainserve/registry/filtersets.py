@@ -5,10 +5,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from chainserve.core.filters import ChoicesFilter, SearchFilterSet
+from chainserve.core.filters import ChoicesFilter, RegionFilter, SearchFilterSet
 
 from .choices import CorrectionStatus, DrugClass, ListingStatus, OrgKind, OrgSize, Phase, ProductKind, RelationKind
-from .models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
+from .models import CorrectionRequest, Label, Organization, Person, Product, Relationship
 
 # Reached through the reverse relation: the registry does not import the chains app.
 Placement = Organization._meta.get_field("placements").related_model
@@ -27,7 +27,7 @@ def visible_segments(request):
 
 class OrganizationFilterSet(SearchFilterSet):
     kind = ChoicesFilter(choices=OrgKind.choices, label=_("Kind"), widget=forms.CheckboxSelectMultiple)
-    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("District"))
+    district = RegionFilter()
     park = django_filters.ModelChoiceFilter(
         queryset=Organization.objects.filter(kind=OrgKind.PARK), label=_("Park")
     )

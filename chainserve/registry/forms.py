@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from chainserve.core.forms import BootstrapForm, ScopedModelForm, bootstrap
+from chainserve.core.forms import BootstrapForm, ScopedModelForm, bootstrap, region_field
 
 from .choices import Expedited, OrgKind
 from .models import Organization, Person, Product, Relationship
@@ -95,6 +95,10 @@ class OrganizationForm(ScopedModelForm):
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "founded_on": forms.DateInput()}
         field_classes = {"website": partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        region_field(self, "district")
 
     def clean_uscc(self):
         value = self.cleaned_data.get("uscc")

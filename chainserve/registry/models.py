@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region, region_q
 from chainserve.core.search import Searchable
 
 from .choices import (
@@ -27,21 +27,6 @@ from .choices import (
     ProductKind,
     RelationKind,
 )
-
-
-class District(models.Model):
-    """An administrative district — 区 — of the city."""
-
-    code = models.CharField(_("code"), max_length=12, unique=True)
-    name = models.CharField(_("name"), max_length=50, unique=True)
-
-    class Meta:
-        verbose_name = _("district")
-        verbose_name_plural = _("districts")
-        ordering = ["code"]
-
-    def __str__(self):
-        return self.name
 
 
 class Label(models.Model):
@@ -69,8 +54,10 @@ class Organization(Searchable, ScopedModel, TimeStampedModel):
         _("unified social credit code"), max_length=18, unique=True, null=True, blank=True,
         help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."),
     )
+    # The region the organisation sits in, of any level (a city's 科技局 in the city, a firm in its district or
+    # town); named `district` as the API, the workbook's 区县 column and the eligibility rules name it.
     district = models.ForeignKey(
-        District, verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT,
+        "core.Region", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="organizations",
     )
     park = models.ForeignKey(
@@ -130,9 +117,10 @@ class Organization(Searchable, ScopedModel, TimeStampedModel):
         people, products and relationships): an admin every one; a chain office's staff the organisations
         placed on a chain they staff and those on no chain at all (departments, banks, parks … and firms
         not yet placed) — not those only on other offices' chains; a service specialist the enterprises it
-        is a current instructor of (党建指导员, coordination); nobody else. See delete_scope for deleting."""
+        is a current instructor of (党建指导员, coordination); nobody else. Staff only within their region
+        subtree (core.in_region). See delete_scope for deleting."""
         if action == "view":
-            return None if user.role in STAFF_ROLES else Q(pk=user.organization_id)
+            return in_region(None, user, "district") if user.role in STAFF_ROLES else Q(pk=user.organization_id)
         return editable_organizations(user)
 
     @classmethod
@@ -149,7 +137,11 @@ class Organization(Searchable, ScopedModel, TimeStampedModel):
 
 
 def editable_organizations(user):
-    """Q over Organization of what user may change (Organization.scope); None means all."""
+    """Q over Organization of what user may change (Organization.scope), within the user's region; None means all."""
+    return in_region(_editable_organizations(user), user, "district")
+
+
+def _editable_organizations(user):
     if user.role == Role.OFFICE:
         # Subqueries, not joins: an organisation on several chains must not come back once per placement.
         on_their_chains = Organization.objects.filter(placements__chain__staff=user).values("pk")
@@ -268,7 +260,9 @@ class Person(Searchable, ScopedModel, TimeStampedModel):
     @classmethod
     def scope(cls, user, action):
         if action == "view":
-            return None if user.role in STAFF_ROLES else Q(organization_id=user.organization_id)
+            if user.role in STAFF_ROLES:
+                return in_region(None, user, "organization__district")
+            return Q(organization_id=user.organization_id)
         return _through_editable(user, "organization")
 
 
@@ -320,7 +314,9 @@ class Relationship(ScopedModel, TimeStampedModel):
     def scope(cls, user, action):
         if action == "view":
             if user.role in STAFF_ROLES:
-                return None
+                # Seen from either end: a firm of the region and its supplier elsewhere.
+                source = region_q(user, "source__district")
+                return None if source is None else source | region_q(user, "target__district")
             return Q(source_id=user.organization_id) | Q(target_id=user.organization_id)
         return _through_editable(user, "source")
 

@@ -17,12 +17,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from chainserve.core.choices import Role
 from chainserve.core.importing import Importer, RowError, choice_lookup
-from chainserve.core.models import User, can_create
+from chainserve.core.models import Region, User, can_create, region_names
 from chainserve.core.services import notify, save_record
 
 from .choices import CORRECTABLE_FIELDS, CorrectionStatus, ListingStatus, OrgKind, OrgSize
 from .forms import OrganizationForm
-from .models import CorrectionRequest, District, Label, Organization, Person
+from .models import CorrectionRequest, Label, Organization, Person
 from .product_sheet import ProductSheet
 from .validators import clean_phone, clean_uscc
 
@@ -32,7 +32,7 @@ ORG_HEADERS = {
     "short_name": ["简称", "short_name"],
     "kind": ["类型", "主体类型", "kind"],
     "uscc": ["统一社会信用代码", "信用代码", "uscc"],
-    "district": ["所在区", "区", "district"],
+    "district": ["所在区", "区", "区县", "所在区县", "所在地区", "district", "region"],
     "park": ["园区", "所在园区", "park"],
     "founded_on": ["成立日期", "founded_on"],
     "size": ["规模", "企业规模", "size"],
@@ -101,7 +101,7 @@ class OrganizationRowForm(forms.Form):
     def clean_district(self):
         name = (self.cleaned_data.get("district") or "").strip()
         if name and name not in self.refs["districts"]:
-            raise ValidationError(_("There is no district called %(v)s.") % {"v": name})
+            raise ValidationError(_("There is no region called %(v)s.") % {"v": name})
         return self.refs["districts"].get(name)
 
     def clean_park(self):
@@ -173,7 +173,7 @@ class OrganizationImporter(Importer):
     def refs(self, rows):
         labels = list(Label.objects.all())
         return {
-            "districts": {d.name: d for d in District.objects.all()},
+            "districts": region_names(Region.objects.all() if self.user is None else Region.objects.restrict(self.user)),
             "parks": {o.name: o for o in Organization.objects.filter(kind=OrgKind.PARK)},
             "labels": {lab.name: lab for lab in labels} | {lab.slug: lab for lab in labels},
         }

@@ -14,7 +14,7 @@ class OrganizationTable(Table):
         Column("name", _("Name"), order_by="name", link=True),
         Column("kind", _("Kind"), order_by="kind"),
         Column("uscc", _("Unified social credit code"), accessor=lambda o: o.uscc or ""),
-        Column("district", _("District"), accessor=lambda o: o.district or "", order_by="district__code"),
+        Column("district", _("Region"), accessor=lambda o: o.district or "", order_by="district__path"),
         Column("park", _("Park"), accessor=lambda o: o.park or ""),
         Column("listing_status", _("Listing status"), order_by="listing_status"),
         Column("labels", _("Labels"), accessor=lambda o: "、".join(lab.name for lab in o.labels.all())),

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
 from chainserve.core.forms import bootstrap
+from chainserve.core.models import Region
 from chainserve.core.money import FEN_PER_YI
-from chainserve.registry.models import District
 
 from .cases import KIND_LABELS, MAX_CASES, TEXT_MAX, TITLE_MAX
 from .document import Composition
@@ -33,12 +33,13 @@ class ReportFilterForm(forms.Form):
     start = forms.DateField(label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     chain = forms.ModelChoiceField(label=_("Chain"), queryset=Chain.objects.none(), required=False)
-    district = forms.ModelChoiceField(label=_("District"), queryset=District.objects.all(), required=False)
+    district = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
 
     def __init__(self, data, user=None):
         self.user = user
         super().__init__(data)
         self.fields["chain"].queryset = Chain.objects.all() if user is None else Chain.objects.restrict(user)
+        self.fields["district"].queryset = Region.objects.all() if user is None else Region.objects.restrict(user)
         bootstrap(self, filters=True)
 
     def clean(self):

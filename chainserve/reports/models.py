@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, region_q
 from chainserve.core.search import Searchable
 
 
@@ -21,13 +21,20 @@ def person_name(user):
     return "" if user is None else user.label
 
 
-def report_scope(user, action):
+def report_scope(user, action, region=None):
     """Staff read reports of every chain they may see and the city-wide ones; the chain office and admins
-    publish and enter figures, the office only for its own chains (or city-wide)."""
+    publish and enter figures, the office only for its own chains (or city-wide). A report of no chain that
+    names its region (through `region`: a bulletin's district) is read within that region's subtree only."""
     if user.role not in STAFF_ROLES or (action != "view" and user.role != Role.OFFICE):
         return NOTHING
     chains = chain_scope(user, action, "chain__")
-    return None if chains is None else Q(chain__isnull=True) | chains
+    if chains is None:
+        return None
+    no_chain = Q(chain__isnull=True)
+    inside = region_q(user, region) if region else None
+    if inside is not None:  # of no region (the platform's), or of one in the user's subtree
+        no_chain &= Q(**{f"{region}__isnull": True}) | inside
+    return no_chain | chains
 
 
 class IndustryScale(Searchable, ScopedModel, TimeStampedModel):
@@ -112,7 +119,7 @@ class Bulletin(Searchable, ScopedModel):
     end = models.DateField(_("to date"))
     chain = models.ForeignKey("chains.Chain", verbose_name=_("chain"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey("registry.District", verbose_name=_("district"), null=True, blank=True,
+    district = models.ForeignKey("core.Region", verbose_name=_("region"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     series = models.CharField(max_length=80, editable=False,
                               help_text=_("Period and scope: the versions of one bulletin share it."))
@@ -174,7 +181,7 @@ class Bulletin(Searchable, ScopedModel):
 
     @classmethod
     def scope(cls, user, action):
-        return report_scope(user, action)
+        return report_scope(user, action, region="district")
 
 
 def new_token():

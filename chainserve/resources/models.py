@@ -26,7 +26,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import EDITOR_ROLES, STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel, in_region
 from chainserve.core.search import Searchable
 from chainserve.demands.choices import EscalationLevel
 from chainserve.registry.choices import OrgKind
@@ -386,7 +386,7 @@ class PolicyApplication(ScopedModel, TimeStampedModel):
     def scope(cls, user, action):
         """The chain office sees all; the issuing department its policies' applications; an enterprise its own."""
         if user.role == Role.OFFICE:  # the chain office follows every policy and may publish any 公示 list
-            return None
+            return in_region(None, user, "enterprise__district")  # of its region's enterprises
         if not user.organization_id:
             return NOTHING
         if user.role == Role.ENTERPRISE:

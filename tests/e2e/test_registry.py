@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from pypinyin import Style, lazy_pinyin
 from stdnum.cn import uscc as stdnum_uscc
 
+from chainserve.core.models import Region
 from chainserve.registry import services
-from chainserve.registry.models import District, Organization
+from chainserve.registry.models import Organization
 from chainserve.registry.validators import clean_uscc
 
 pytestmark = pytest.mark.e2e
@@ -163,7 +164,7 @@ def test_import_lists_the_bad_row_and_writes_nothing_then_imports_a_good_workboo
     first = Organization.objects.get(uscc=codes[0])
     assert (first.name, first.kind, first.district.name, first.employees) == (
         "明湖导入甲生物科技有限公司", "enterprise", "明湖区", 120)
-    assert Organization.objects.get(uscc=codes[1]).district == District.objects.get(name="东岸区")
+    assert Organization.objects.get(uscc=codes[1]).district == Region.objects.get(name="东岸区")
     demo_firm.refresh_from_db()
     assert (demo_firm.employees, demo_firm.address) == (321, "生物城新区生命大道88号")
     assert Organization.objects.filter(name=DEMO_FIRM).count() == 1

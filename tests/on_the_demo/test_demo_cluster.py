@@ -11,13 +11,18 @@ from chainserve.chains.models import Chain, Placement
 from chainserve.core.choices import Role
 from chainserve.core.models import User
 from chainserve.demo import CHAIN_NAME, DEMO_PASSWORD
+from chainserve.demo.province import PROVINCE_USERS
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.models import Organization, Person
 
 
 def test_the_demo_has_a_login_for_every_role_and_no_other_login(db):
     # then one login per role, with the demo password
-    users = {u.username: u for u in User.objects.select_related("organization")}
+    # (the city's: the province's users are those of demo.province, its chain offices with a login each)
+    province = User.objects.exclude(region__path__startswith="420000/420900/").exclude(region__isnull=True)
+    assert {u.username: u.role for u in province if u.has_usable_password()} == dict.fromkeys(PROVINCE_USERS,
+                                                                                              Role.OFFICE)
+    users = {u.username: u for u in User.objects.select_related("organization").exclude(pk__in=province)}
     logins = {name: u for name, u in users.items() if u.has_usable_password()}
     assert {name: u.role for name, u in logins.items()} == {r.value: r.value for r in Role}
     assert all(u.check_password(DEMO_PASSWORD) for u in logins.values())
@@ -36,7 +41,9 @@ def test_the_demo_has_a_login_for_every_role_and_no_other_login(db):
         "明湖澜泽基因技术有限公司"
     ]
     assert Chain.objects.restrict(users["enterprise"]).count() == 0
-    assert Organization.objects.restrict(users["handler"]).count() == Organization.objects.count()
+    # a department of the city sees every organisation of the city (its region), none of the province's others
+    assert Organization.objects.restrict(users["handler"]).count() == Organization.objects.filter(
+        district__path__startswith="420000/420900/").count() == Organization.objects.count() - 18
 
 
 def test_the_demo_firms_sizes_fit_their_roles_on_the_chain(db):

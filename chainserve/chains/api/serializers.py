@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
 from chainserve.core.choices import Role
-from chainserve.core.models import User
+from chainserve.core.models import Region, User, check_region_given
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.registry.validators import clean_uscc
 
@@ -16,6 +16,9 @@ class ChainSerializer(ScopedSerializer):
     # Office staff by user name; an office user setting up a chain is added to it (models.office_staff).
     staff = serializers.SlugRelatedField(slug_field="username", many=True, required=False,
                                          queryset=User.objects.filter(role=Role.OFFICE, is_active=True))
+    # The chain's region, of its level, under the name integrators use since chains were a city's (`district`).
+    district = serializers.PrimaryKeyRelatedField(source="region", queryset=Region.objects.all(), required=False,
+                                                  allow_null=True, default=None)
 
     class Meta:
         model = Chain
@@ -25,6 +28,11 @@ class ChainSerializer(ScopedSerializer):
     def validate(self, attrs):
         if "staff" in attrs or self.instance is None:
             attrs["staff"] = office_staff(attrs.get("staff"), self.context["request"].user)
+        try:
+            check_region_given(self.context["request"].user, attrs.get("region", getattr(self.instance, "region", None)),
+                               "district")
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.message_dict) from None
         return super().validate(attrs)
 
 

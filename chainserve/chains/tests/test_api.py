@@ -262,7 +262,7 @@ def test_admin_creates_a_chain_and_a_district_chain_needs_its_district(world, ap
     )
 
     assert bad.status_code == 400
-    assert bad.json() == {"non_field_errors": ["A district-level chain needs its district."]}
+    assert bad.json() == {"non_field_errors": ["A province or district chain needs its region."]}
     assert good.status_code == 201
     assert Chain.objects.count() == count + 1
 

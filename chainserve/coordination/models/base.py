@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region
 from chainserve.registry.choices import OrgKind
 
 from ..choices import MemberRole
@@ -18,12 +18,14 @@ def _departments():
 
 
 def _enterprise_scope(user, action, field="enterprise_id"):
-    """Staff see every enterprise's records and editors change them; an enterprise user sees its own."""
+    """Staff see the records of every enterprise of their region and editors change them; an enterprise user sees
+    its own."""
     if user.role == Role.ENTERPRISE:
         return Q(**{field: user.organization_id}) if action == "view" and user.organization_id else NOTHING
     if user.role not in STAFF_ROLES:
         return NOTHING
-    return None if action == "view" or user.role in (Role.OFFICE, Role.SPECIALIST) else NOTHING
+    q = None if action == "view" or user.role in (Role.OFFICE, Role.SPECIALIST) else NOTHING
+    return in_region(q, user, f"{field.removesuffix('_id')}__district")
 
 
 def _dates_ordered(name):

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region
 from chainserve.registry.choices import OrgKind
 
 
@@ -47,7 +47,7 @@ class Visit(ScopedModel, TimeStampedModel):
         if user.role not in STAFF_ROLES:
             return NOTHING
         if action == "view" or user.role == Role.OFFICE:
-            return None
+            return in_region(None, user, "organization__district")
         return Q(visitor=user)
 
 

@@ -9,12 +9,12 @@ from django.core.management import call_command
 
 import chainserve
 from chainserve.chains.models import Chain, Placement, Segment
-from chainserve.core.models import User
+from chainserve.core.models import Region, User
 from chainserve.demo import load_demo
 from chainserve.registry.choices import OrgKind
-from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
+from chainserve.registry.models import Label, Organization, Person, Product, Relationship
 
-MODELS = [District, Label, Organization, Person, Relationship, Product, Chain, Segment, Placement, User]
+MODELS = [Region, Label, Organization, Person, Relationship, Product, Chain, Segment, Placement, User]
 
 
 def counts():
@@ -39,7 +39,10 @@ def test_load_demo_twice_leaves_the_same_counts_and_the_command_says_what_it_did
     # and the cluster is big enough to look real
     assert first["Organization"] >= 300
     assert set(Organization.objects.values_list("kind", flat=True)) == set(OrgKind.values)
-    assert first["Chain"] == 2
+    # the city's two chains; the province's own and two in each of its other two cities (demo.province)
+    assert Chain.objects.filter(region__path__startswith="420000/420900/").count() == 2
+    assert first["Chain"] == 7
+    assert Region.objects.filter(level="city").count() == 3
     assert first["Placement"] >= 200
     assert first["Person"] >= 300
     assert set(Relationship.objects.values_list("kind", flat=True)) == {

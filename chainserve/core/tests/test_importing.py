@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from chainserve.core.importing import Importer, RowError
-from chainserve.core.models import ImportRun
+from chainserve.core.models import ImportRun, Region, RegionLevel
 from chainserve.registry import services as registry
-from chainserve.registry.models import District, Organization
+from chainserve.registry.models import Organization
 from chainserve.registry.tests.factories import make_uscc
 from chainserve.registry.tests.test_import import xlsx_bytes
 
@@ -40,12 +40,13 @@ class DistrictImporter(Importer):
         return data["code"]
 
     def write(self, rows, result):
-        District.objects.bulk_create([District(code=d["code"], name=d["name"]) for d in rows])
+        Region.objects.bulk_create([Region(code=d["code"], name=d["name"], level=RegionLevel.PROVINCE,
+                                           path=f"{d['code']}/") for d in rows])
         result.created = len(rows)
 
 
 def districts():
-    return list(District.objects.order_by("code").values_list("code", "name"))
+    return list(Region.objects.order_by("code").values_list("code", "name"))
 
 
 @pytest.fixture

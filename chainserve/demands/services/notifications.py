@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chainserve.core.choices import Role
-from chainserve.core.models import User
+from chainserve.core.models import User, seeing_region
 from chainserve.core.services import notify
 from chainserve.core.tasks import enqueue_after_commit
 
@@ -24,17 +24,18 @@ def notify_after_commit(event):
 
 def notify_event(event_id):
     """Tell the people concerned about one event: once per user and event, whatever calls it again."""
-    event = DemandEvent.objects.select_related("demand", "actor").filter(pk=event_id).first()
+    event = DemandEvent.objects.select_related("demand", "demand__district", "actor").filter(pk=event_id).first()
     if event is None:
         return
     d = event.demand
     enterprise = User.objects.filter(role=Role.ENTERPRISE, organization_id=d.organization_id)
     # the departments handling it, and a partner institution co-handling a financing demand
+    # — staff only where the demand's region is in their subtree (models.demand_scope: core.in_region)
     handlers = User.objects.filter(role__in=(Role.HANDLER, Role.PARTNER), organization__demand_assignments__demand=d,
-                                   organization__demand_assignments__active=True)
+                                   organization__demand_assignments__active=True).filter(seeing_region(d.district))
     # the offices that may see the demand (models.demand_scope): its chain's, or for a demand on no chain
     # those of the chains its enterprise is placed on
-    office = User.objects.filter(role=Role.OFFICE).filter(
+    office = User.objects.filter(role=Role.OFFICE).filter(seeing_region(d.district)).filter(
         Q(chains=d.chain_id) if d.chain_id else Q(chains__placements__organization_id=d.organization_id)).distinct()
     to_enterprise = {EventType.ASKED, EventType.ANSWERED, EventType.RESOLVED, EventType.UNRESOLVED,
                      EventType.REJECTED, EventType.ACCEPTED, EventType.DISPATCHED, EventType.RECOMMENDED}

@@ -27,7 +27,8 @@ from chainserve.registry.choices import (
     Phase,
     ProductKind,
 )
-from chainserve.registry.models import District, Label, Organization, Product
+from chainserve.registry.models import Label, Organization, Product
+from chainserve.registry.tests.factories import RegionFactory
 
 DISTRICTS = ["420101", "420102"]
 PARKS = ["光谷生物城", "东湖园区"]
@@ -115,7 +116,7 @@ rule_trees = trees(comparisons() | part_conditions, 6)
 
 @pytest.fixture
 def places(db):
-    districts = {code: District.objects.create(code=code, name=f"区{code}") for code in DISTRICTS}
+    districts = {code: RegionFactory(code=code, name=f"区{code}") for code in DISTRICTS}
     parks = {name: Organization.objects.create(name=name, kind=OrgKind.PARK) for name in PARKS}
     labels = {slug: Label.objects.create(slug=slug, name=slug.upper()) for slug in LABELS}
     chain, other = (Chain.objects.create(name=name) for name in CHAINS)

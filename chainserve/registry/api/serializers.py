@@ -1,15 +1,17 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from chainserve.core.api import ScopedSerializer
+from chainserve.core.models import Region, check_region_given
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 
 from .. import services
 from ..choices import Expedited, OrgKind
 from ..forms import ProductForm
-from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
+from ..models import CorrectionRequest, Label, Organization, Person, Product, Relationship
 from ..validators import clean_phone, clean_uscc
 
 
@@ -34,10 +36,12 @@ class PhoneField(serializers.CharField):
         return _django_to_drf(clean_phone, super().to_internal_value(data))
 
 
-class DistrictSerializer(StrictModelSerializer):
+class RegionSerializer(StrictModelSerializer):
+    """A region of the tree (core.Region): an organisation's and a dispatch rule's `district` is one of these."""
+
     class Meta:
-        model = District
-        fields = ["id", "code", "name"]
+        model = Region
+        fields = ["id", "code", "name", "level", "parent", "path"]
 
 
 class LabelSerializer(StrictModelSerializer):
@@ -100,6 +104,11 @@ class OrganizationSerializer(ScopedSerializer):
             from django.utils.translation import gettext as _
 
             raise serializers.ValidationError({"uscc": [_("An enterprise needs its unified social credit code.")]})
+        region = attrs.get("district", getattr(self.instance, "district", None))
+        try:
+            check_region_given(self.context["request"].user, region, "district")
+        except DjangoValidationError as e:
+            raise serializers.ValidationError(e.message_dict) from None
         return attrs
 
 

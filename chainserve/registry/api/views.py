@@ -7,6 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from chainserve.core.api import AuditedListMixin, ScopedViewSet
+from chainserve.core.models import Region
 
 from .. import services
 from ..filtersets import (
@@ -16,7 +17,7 @@ from ..filtersets import (
     ProductFilterSet,
     RelationshipFilterSet,
 )
-from ..models import CorrectionRequest, District, Label, Organization, Person, Product, Relationship
+from ..models import CorrectionRequest, Label, Organization, Person, Product, Relationship
 from . import serializers
 
 
@@ -57,10 +58,15 @@ class ProductViewSet(ScopedViewSet):
     ordering = ["organization", "name", "id"]
 
 
-class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = District.objects.all()
-    serializer_class = serializers.DistrictSerializer
-    filterset_fields = ["code"]
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The regions (core.Region) in the user's subtree; `districts/` is the name they had as a city's districts."""
+
+    queryset = Region.objects.all()
+    serializer_class = serializers.RegionSerializer
+    filterset_fields = ["code", "level", "parent"]
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user)
 
 
 class LabelViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,9 +4,9 @@ import factory
 from stdnum.cn import uscc as stdnum_uscc
 
 from chainserve.core.choices import Role
-from chainserve.core.models import User
+from chainserve.core.models import Region, RegionLevel, User
 from chainserve.registry.choices import ListingStatus, OrgKind, RelationKind
-from chainserve.registry.models import District, Label, Organization, Person, Product, Relationship
+from chainserve.registry.models import Label, Organization, Person, Product, Relationship
 
 PASSWORD = "test-password-1"
 
@@ -32,13 +32,26 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class DistrictFactory(factory.django.DjangoModelFactory):
+def city_of_the_tests():
+    """The city the tests' districts are in, under its province (made once)."""
+    province, _ = Region.objects.get_or_create(code="420000", defaults={"name": "江南省",
+                                                                        "level": RegionLevel.PROVINCE})
+    city, _ = Region.objects.get_or_create(code="420100", defaults={"name": "明湖市", "level": RegionLevel.CITY,
+                                                                    "parent": province})
+    return city
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    """A district of the tests' city, unless told another level and parent."""
+
     class Meta:
-        model = District
+        model = Region
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"4201{n:02d}")
     name = factory.Sequence(lambda n: f"第{n}区")
+    level = RegionLevel.DISTRICT
+    parent = factory.LazyFunction(city_of_the_tests)
 
 
 class LabelFactory(factory.django.DjangoModelFactory):

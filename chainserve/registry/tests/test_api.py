@@ -193,13 +193,23 @@ def test_relationships_search_by_either_organisation(world, api_as):
     assert [row["id"] for row in body["results"]] == [world.r_bank.pk]
 
 
-def test_districts_and_labels_are_listed(world, api_as):
+def test_regions_and_labels_are_listed(world, api_as):
     api = api_as(world.users.partner)
+    city = world.dong.parent
 
-    assert api.get("/api/v1/districts/").json()["results"] == [
-        {"id": world.dong.pk, "code": "420102", "name": "东湖区"},
-        {"id": world.xi.pk, "code": "420103", "name": "西湖区"},
+    regions = [
+        {"id": city.parent_id, "code": "420000", "name": "江南省", "level": "province", "parent": None,
+         "path": "420000/"},
+        {"id": city.pk, "code": "420100", "name": "明湖市", "level": "city", "parent": city.parent_id,
+         "path": "420000/420100/"},
+        {"id": world.dong.pk, "code": "420102", "name": "东湖区", "level": "district", "parent": city.pk,
+         "path": "420000/420100/420102/"},
+        {"id": world.xi.pk, "code": "420103", "name": "西湖区", "level": "district", "parent": city.pk,
+         "path": "420000/420100/420103/"},
     ]
+    assert api.get("/api/v1/regions/").json()["results"] == regions
+    # `districts/`: the name integrators knew them by when they were a city's districts
+    assert api.get("/api/v1/districts/").json()["results"] == regions
     assert [row["slug"] for row in api.get("/api/v1/labels/").json()["results"]] == [
         "chain-owner",
         "hitech",

@@ -56,9 +56,9 @@ def test_an_edit_through_the_page_records_the_user_and_the_diff(world, client_as
         (
             world.users.office,
             [
-                ("district", "东湖区", "西湖区"),
                 ("employees", "120", "150"),
                 ("name", "武汉纽福斯生物科技有限公司", "武汉纽福斯生物科技股份有限公司"),
+                ("region", "东湖区", "西湖区"),
                 ("size", "Medium", "Large"),
             ],
         ),

@@ -148,7 +148,7 @@ def test_one_bad_row_lists_every_bad_row_and_writes_nothing(world, workbook):
             ],
         ),
         (5, ["统一社会信用代码: An enterprise needs its unified social credit code."]),
-        (6, ["所在区: There is no district called 火星区.", "标签: Unknown labels: 独角兽."]),
+        (6, ["所在区: There is no region called 火星区.", "标签: Unknown labels: 独角兽."]),
         (7, ["名称: This field is required.", "员工人数: Ensure this value is greater than or equal to 0."]),
     ]
     assert (result.created, result.updated) == (0, 0)

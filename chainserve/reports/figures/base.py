@@ -13,8 +13,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain, Placement
+from chainserve.core.models import Region
 from chainserve.core.money import FEN_PER_YI, format_amount
-from chainserve.registry.models import District, Organization
+from chainserve.registry.models import Organization
 
 COUNT, PERCENT, DAYS, FEN = "count", "percent", "days", "fen"
 # The unit of a value in a workbook's number column: amounts go there as numbers of 亿元 (display() writes them
@@ -79,13 +80,14 @@ class Period:
 
 @dataclass
 class Scope:
-    """Whose records: a chain, a district (of the enterprise, or of a district-level chain), or the whole city;
-    seen as `user` (None: everything, for the command line). `cache` keeps one aggregate shared by several
+    """Whose records: a chain, a region and the regions below it (`district`: of the enterprise, or of the chain),
+    or all — seen as `user` (None: everything, for the command line), so never past the user's region subtree
+    (restrict). `cache` keeps one aggregate shared by several
     figures for one computation."""
 
     user: object = None
     chain: Chain | None = None
-    district: District | None = None
+    district: Region | None = None
     cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     def visible(self, model):
@@ -96,8 +98,8 @@ class Scope:
         chain's district)."""
         if self.chain is not None:
             qs = qs.filter(**{f"{prefix}chain": self.chain})
-        if self.district is not None:
-            qs = qs.filter(**{district or f"{prefix}chain__district": self.district})
+        if self.district is not None:  # the region and the regions below it
+            qs = qs.filter(**{f"{district or prefix + 'chain__region'}__path__startswith": self.district.path})
         return qs
 
     def organizations(self):
@@ -106,7 +108,7 @@ class Scope:
         if self.chain is not None:
             qs = qs.filter(pk__in=Placement.objects.filter(chain=self.chain).values("organization_id"))
         if self.district is not None:
-            qs = qs.filter(district=self.district)
+            qs = qs.filter(district__path__startswith=self.district.path)
         return qs
 
     def params(self):

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from chainserve.chains.models import Chain
-from chainserve.registry.models import District
+from chainserve.core.models import Region
 from chainserve.reports.document import compose
 from chainserve.reports.exports import pdf_bytes, xlsx_bytes
 from chainserve.reports.figures import Period, Scope, compute_all
@@ -34,7 +34,7 @@ class Command(BaseCommand):
         if period.end < period.start:
             raise CommandError("--to is before --from")
         scope = Scope(chain=self._one(Chain, opts["chain"], "name"),
-                      district=self._one(District, opts["district"], "code"))
+                      district=self._one(Region, opts["district"], "code"))
         if opts["format"] == "json":
             out = json.dumps(compute_all(period, scope).as_dict(), ensure_ascii=False, indent=2).encode()
         elif opts["format"] == "xlsx":
