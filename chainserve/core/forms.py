@@ -114,8 +114,8 @@ def region_field(form, name):
     if user is None or region_q(user, "region") is None or name not in form.fields:
         return
     form.fields[name].required = True
-    if form.instance.pk is None:
-        form.initial.setdefault(name, user.region_id)
+    if form.instance.pk is None and form.initial.get(name) is None:  # a new instance's own fields are in initial
+        form.initial[name] = user.region_id
 
 
 # Dates as Chinese documents write them, whatever the browser's language: 2026-12-06 (also read as typed

@@ -155,3 +155,15 @@ def test_a_region_scoped_office_adds_organisations_only_in_its_subtree(tree, set
     inside = api.post("/api/v1/organizations/", {**body, "district": tree.district.pk}, format="json")
     assert inside.status_code == 201
     assert Organization.objects.get().district == tree.district
+
+
+def test_the_add_page_offers_the_user_s_own_region_first_and_only_its_subtree(tree, client):
+    office = User.objects.create(username="office", role=Role.OFFICE, region=tree.city)
+    client.force_login(office)
+
+    form = client.get("/registry/organizations/add/").context["form"]
+
+    assert form["district"].value() == tree.city.pk  # was empty: a new instance's own None stood in initial
+    assert form.fields["district"].required
+    assert [label for _, label in form.fields["district"].choices] == [
+        "请选择", "江南省／明湖市", "江南省／明湖市／生物城新区"]
