@@ -101,8 +101,14 @@ def unambiguous_pinyin(term: str) -> str:
     return reading if reading.isascii() and reading.isalpha() else ""
 
 
+# Longer than any text a record keeps (and SQLite's LIKE refuses a pattern over 50,000 bytes): matches nothing.
+LONGEST_TERM = 16_000
+
+
 def search_queryset(queryset, q, field="search_text"):
     terms = query_terms(q)[:5]
+    if any(len(t) > LONGEST_TERM for t in terms):
+        return queryset.none()
     connection = connections[queryset.db]
     table = queryset.model._meta.db_table
     long_terms = [t for t in terms if len(t) >= TRIGRAM]

@@ -23,7 +23,7 @@ def test_the_form_carries_the_builder_s_lists_in_the_reader_s_language(catalogue
     lists = response.context["builder"]
     assert set(lists["fields"]) == {"", "product", "placement", "agreement"}
     district = next(f for f in lists["fields"][""] if f["name"] == "district")
-    assert ["420102", "东湖区"] in district["choices"]
+    assert ["420102", "江南省／明湖市／东湖区"] in district["choices"]
     role = next(f for f in lists["fields"]["placement"] if f["name"] == "role")
     assert ["owner", "链主"] in role["choices"] and role["ops"][0] == "eq"
     assert (lists["ops"]["has_any"], lists["groups"]["agreement"]) == ("包含以下之一", "同一签约满足")
