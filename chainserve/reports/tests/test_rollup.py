@@ -28,7 +28,7 @@ def rows(page):
     if table is None:
         return None
     found = {}
-    for name, cells in re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a></th>(.*?)</tr>', table.group(1), re.S):
+    for name, cells in re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]*)</a></th>(.*?)</tr>', table.group(1), re.S):
         found[name] = dict(re.findall(r'data-figure="(\w+)">([^<]*)</td>', cells))
     return found
 
