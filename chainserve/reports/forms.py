@@ -37,6 +37,9 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, data, user=None):
         self.user = user
+        if data and data.get("region") and not data.get("district"):  # `region`: the same field, by its new name
+            data = data.copy()
+            data["district"] = data["region"]
         super().__init__(data)
         self.fields["chain"].queryset = Chain.objects.all() if user is None else Chain.objects.restrict(user)
         self.fields["district"].queryset = Region.objects.all() if user is None else Region.objects.restrict(user)
@@ -143,10 +146,12 @@ class ComposeForm(forms.Form):
             for n in range(1, MAX_CASES + 1) if d.get(f"case_{n}")])
 
 
-def default_query(user=None):
+def default_query(user=None, region=False):
     """This year; with a user who staffs chains (a chain office), the first of their chains as well, so that
-    their dashboard opens on their own chain."""
+    their dashboard opens on their own chain; with region, the user's own region (the dashboard's node)."""
     query = {"year": timezone.localdate().year}
+    if region and user is not None and user.region_id:
+        query["district"] = user.region_id
     chain = Chain.objects.filter(staff=user).order_by("level", "pk").first() if user is not None else None
     if chain is not None:
         query["chain"] = chain.pk

@@ -57,7 +57,7 @@ from chainserve.registry.filtersets import OrganizationFilterSet, ProductFilterS
 from chainserve.registry.models import Organization, Product
 from chainserve.registry.tables import OrganizationTable, ProductTable
 
-from . import cases, services
+from . import cases, rollup, services
 from .cases import MAX_CASES
 from .dashboard import dashboard_data
 from .document import Composition, compose, from_bulletin
@@ -125,7 +125,8 @@ class BulletinView(StaffOnlyMixin, View):
             if fmt in ("xlsx", "pdf"):
                 return export_response(request, doc, fmt, "bulletin")
             context.update(doc=doc, query=urlencode(form.query()), chosen=_query_of(form),
-                           may_publish=services.may_publish(request.user, scope.chain))
+                           may_publish=services.may_publish(request.user, scope.chain),
+                           children=child_rows(form, period, scope))
         return render(request, "reports/bulletin.html", context)
 
 
@@ -255,19 +256,29 @@ class PublishedView(StaffOnlyMixin, View):
             "doc_language": settings.LANGUAGE_CODE})
 
 
+def child_rows(form, period, scope):
+    """The table of the regions below the page's region (下级地区): per child region its figures
+    (rollup.CHILD_FIGURES, as reports print them) and the same page for it, the period and chain kept."""
+    query = {k: v for k, v in form.data.items() if k not in ("export", "district", "region")}
+    return [{"region": child, "values": {v.figure.key: v.display for v in report.values},
+             "url": "?" + urlencode({**query, "district": child.pk})}
+            for child, report in rollup.children(period, scope)]
+
+
 @heavy_read
 class DashboardView(StaffOnlyMixin, View):
     """The chain leader's dashboard: its charts read dashboard_data (JSON in the page, drawn by dashboard.js)."""
 
     def get(self, request):
-        form = _filter_form(request, None if request.GET else default_query(request.user))
+        form = _filter_form(request, None if request.GET else default_query(request.user, region=True))
         context = {"form": form}
         if form.is_valid():
             period, scope = form.period(), form.scope()
             report = compute_all(period, scope, keys=KEY_FIGURES)
             context.update(report=report, period=period, data=dashboard_data(period, scope),
-                           cards=[(v, v.figure.records_url(period, scope)) for v in report.values])
-        return render(request, "reports/dashboard.html", context)
+                           cards=[(v, v.figure.records_url(period, scope)) for v in report.values],
+                           children=child_rows(form, period, scope))
+        return render(request, "reports/dashboard.html", context, status=200 if form.is_valid() else 400)
 
 
 KEY_FIGURES = {"meetings_held", "activities_held", "demands_received", "demands_resolved", "demands_open",

@@ -54,6 +54,8 @@ class ScopeSerializer(StrictSerializer):
     end = serializers.DateField()
     chain = serializers.IntegerField(required=False)
     district = serializers.IntegerField(required=False)
+    region = serializers.IntegerField(required=False, help_text=_("The region (and those below it): the same as "
+                                                                  "district, by its new name."))
 
 
 class CaseSerializer(StrictSerializer):

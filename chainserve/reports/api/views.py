@@ -13,7 +13,7 @@ from chainserve.core.api import ScopedViewSet
 from chainserve.core.choices import STAFF_ROLES
 from chainserve.core.routers import heavy_read
 
-from .. import cases, services
+from .. import cases, rollup, services
 from ..document import compose
 from ..figures import compute_all
 from ..figures import proposals as proposal_figures
@@ -32,16 +32,18 @@ def _parse(request, data, serializer_class=serializers.ScopeSerializer):
     """(period, scope, the validated body) of a request; 400 naming the field for a bad one."""
     body = serializer_class(data=data)
     body.is_valid(raise_exception=True)
-    form = ReportFilterForm({k: data.get(k, "") for k in ("start", "end", "chain", "district")},
+    form = ReportFilterForm({k: data.get(k, "") for k in ("start", "end", "chain", "district", "region")},
                             user=request.user)
     if not form.is_valid():
-        raise ValidationError({k: [e["message"] for e in v] for k, v in form.errors.get_json_data().items()})
+        named = "region" if data.get("region") and not data.get("district") else "district"  # as the request named it
+        raise ValidationError({named if k == "district" else k: [e["message"] for e in v]
+                               for k, v in form.errors.get_json_data().items()})
     return form.period(), form.scope(), body.validated_data
 
 
 SCOPE_PARAMS = [OpenApiParameter(name, OpenApiTypes.DATE if name in ("start", "end") else OpenApiTypes.STR,
                                  required=name in ("start", "end"))
-                for name in ("start", "end", "chain", "district")]
+                for name in ("start", "end", "chain", "district", "region")]
 
 
 class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
@@ -63,7 +65,10 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"])
     def compute(self, request):
         period, scope, _body = _parse(request, request.query_params)
-        return Response(compute_all(period, scope).as_dict())
+        return Response(compute_all(period, scope).as_dict() | {"children": [
+            {"region": child.pk, "name": child.name, "code": child.code,
+             "figures": report.as_dict()["figures"]}
+            for child, report in rollup.children(period, scope, keys=None)]})
 
     @heavy_read
     @extend_schema(parameters=SCOPE_PARAMS, responses=serializers.DraftSerializer)
