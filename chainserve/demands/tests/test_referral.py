@@ -11,6 +11,8 @@ from chainserve.demands import metrics, services
 from chainserve.demands.choices import EventType, Status
 from chainserve.demands.models import Assignment, Demand
 from chainserve.registry.tests.factories import UserFactory
+from chainserve.reports.figures import Period
+from chainserve.reports.rollup import rollup
 
 from .factories import snapshot
 
@@ -135,3 +137,58 @@ def test_a_demand_referred_up_and_resolved_there_counts_in_the_city_s_own_figure
     assert metrics.totals(user=desk.admin, district=city).resolved == 1
     services.rebuild_figures()  # the summary table kept in step agrees with one built afresh
     assert [(f.key, f.resolved) for f in metrics.grouped("district", user=desk.admin)] == [(city.pk, 1)]
+
+
+def test_the_rollup_counts_it_at_the_city_itself_not_under_the_district(referable, levels, desk, clock):
+    demand = services.refer_up(referable(), levels.district, "上报。")
+    services.close(services.dispatch(demand, levels.city, desk.dept), desk.handler, True, "已办结。")
+
+    got = rollup(Period.year(2026), levels.city_region, user=desk.admin, keys=["demands_resolved"])
+
+    assert got.node["demands_resolved"] == 1
+    assert [(child.name, values["demands_resolved"]) for child, values in got.children] == [("东湖区", 0),
+                                                                                          ("西湖区", 0)]
+
+
+def test_the_api_refers_down_to_the_region_named_and_refuses_one_not_below_at_the_field(referable, levels,
+                                                                                       api_as):
+    demand = services.refer_up(referable(), levels.district, "上报。")
+    api = api_as(levels.city)
+    url = f"/api/v1/demands/{demand.pk}/steps/refer_down/"
+    before = snapshot(demand)
+
+    assert api.post(url, {"note": "下交。"}, format="json").json() == {"region": ["This field is required."]}
+    # the province is out of the city office's sight: as a region that does not exist, at the field
+    refused = api.post(url, {"note": "下交。", "region": levels.province.pk}, format="json")
+    assert (refused.status_code, list(refused.json())) == (400, ["region"])
+    assert snapshot(demand) == before
+
+    done = api.post(url, {"note": "下交。", "region": levels.dong.pk, "version": demand.version}, format="json")
+    assert (done.status_code, done.json()["status"]) == (200, Status.ACCEPTED)
+    assert Demand.objects.get(pk=demand.pk).district == levels.dong
+
+
+def test_the_api_refers_up_and_says_the_top_level_at_the_region(referable, levels, desk, api_as):
+    demand = services.refer_up(referable(), levels.district, "上报。")
+    demand = services.refer_up(demand, desk.admin, "上报省级。")
+    before = snapshot(demand)
+
+    refused = api_as(desk.admin).post(f"/api/v1/demands/{demand.pk}/steps/refer_up/", {"note": "再上报。"},
+                                      format="json")
+
+    assert (refused.status_code, refused.json()) == (400, {"region": [
+        "江南省 is the top level: there is no level above it to refer the demand to."]})
+    assert snapshot(demand) == before
+
+
+def test_the_page_offers_refer_up_to_the_district_office_and_takes_it(referable, levels, client_as):
+    demand = referable()
+    client = client_as(levels.district)
+
+    assert "refer_up-note" in client.get(f"/demands/{demand.pk}/").content.decode()
+    response = client.post(f"/demands/{demand.pk}/refer_up/", {"refer_up-note": "请市级办理。",
+                                                               "version": demand.version})
+
+    assert response.status_code == 302
+    d = Demand.objects.get(pk=demand.pk)
+    assert (d.district, d.events.last().type) == (levels.city_region, EventType.REFERRED_UP)
