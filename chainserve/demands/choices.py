@@ -94,3 +94,5 @@ class EventType(models.TextChoices):
     DEADLINE_RECOMPUTED = "deadline_recomputed", _("deadlines adjusted to the official holiday schedule")
     SUPPLEMENTED = "supplemented", _("enterprise added information")
     WITHDRAWN = "withdrawn", _("withdrawn by the enterprise")
+    REFERRED_UP = "referred_up", _("referred up a level")
+    REFERRED_DOWN = "referred_down", _("referred down a level")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
 from chainserve.core.forms import BootstrapForm, ScopedModelForm
+from chainserve.core.models import Region
 from chainserve.core.uploads import check_files
 from chainserve.registry.choices import OrgKind
 from chainserve.registry.forms import OrganizationField
@@ -77,6 +78,22 @@ class ReassignForm(BootstrapForm):
                                   label=_("New lead department"))
     note = forms.CharField(label=_("Reason for reassigning"), widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=5000)
+
+
+class ReferUpForm(BootstrapForm):
+    note = forms.CharField(label=_("Reason for referring up"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000)
+
+
+class ReferDownForm(BootstrapForm):
+    region = forms.ModelChoiceField(Region.objects.none(), label=_("Region below to refer to"))
+    note = forms.CharField(label=_("Reason for referring down"), widget=forms.Textarea(attrs={"rows": 2}),
+                           max_length=5000)
+
+    def __init__(self, *args, demand=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if demand is not None and demand.district_id:  # the regions directly below the demand's own
+            self.fields["region"].queryset = Region.objects.filter(parent_id=demand.district_id)
 
 
 class LevelButtons(forms.Widget):
@@ -271,6 +288,7 @@ ACTION_FORMS = {
     "ask": NoteForm, "reply": ReplyForm, "answer": AnswerForm, "request_extension": ExtensionForm,
     "decide_extension": DecideExtensionForm, "close": CloseForm, "rate": RateForm, "reopen": NoteForm,
     "escalate": EscalateForm, "urge": NoteForm, "reassign": ReassignForm,
+    "refer_up": ReferUpForm, "refer_down": ReferDownForm,
     "add_partner": AddPartnerForm, "merge": MergeForm, "link_issue": LinkIssueForm, "comment": NoteForm,
     "supplement": ReplyForm, "withdraw": WithdrawForm,
 }

@@ -71,6 +71,11 @@ PARTNER_HANDLING = Relation(_handles(Role.PARTNER), HANDLING.denied)
 ENTERPRISE = Relation(  # a user of the enterprise that raised it
     lambda user, demand: user.role == Role.ENTERPRISE and user.organization_id == demand.organization_id,
     _("Only the enterprise that raised the demand may do this."))
+# the chain office of the level that handles the demand now (its region is the demand's), or an admin or an
+# office of no region (the whole platform): only that level passes it up or down (demands.services.referral)
+OFFICE_AT_LEVEL = Relation(
+    lambda user, demand: user.is_admin_role or (is_office(user) and user.region_id in (None, demand.district_id)),
+    _("Only the chain office of the level handling the demand may refer it."))
 STAFF = Relation(lambda user, demand: user.is_staff_role, _("Only staff may comment on a demand."))
 
 
@@ -115,6 +120,8 @@ FINANCING = Condition(lambda d: d.category.slug == FINANCING_CATEGORY,
 
 QUEUED = (Status.NEW, Status.ACCEPTED)
 HANDLED = (Status.DISPATCHED, Status.WAITING)
+# referred up or down: queued, or dispatched (its departments then hand it over); not while the enterprise is asked
+REFERABLE = (*QUEUED, Status.DISPATCHED)
 
 # In the order the page shows them.
 STEPS = {
@@ -137,6 +144,8 @@ STEPS = {
     "withdraw": Step((Status.NEW,), (ENTERPRISE,)),
     "escalate": Step(OPEN_STATUSES, (OFFICE, HANDLING), _("Only the chain office or a handling department may escalate."),
                      when=BELOW_JOINT_MEETING),
+    "refer_up": Step(REFERABLE, (OFFICE_AT_LEVEL,)),
+    "refer_down": Step(REFERABLE, (OFFICE_AT_LEVEL,)),
     "merge": Step(OPEN_STATUSES, (OFFICE,)),
     "link_issue": Step(OPEN_STATUSES, (OFFICE,)),
     "comment": Step(tuple(Status), (STAFF,)),

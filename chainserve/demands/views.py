@@ -129,7 +129,7 @@ def form_kwargs(name, demand, user):
     """What a step's form needs besides the data: the demand and the user for the lookups it scopes."""
     scoped = {"demand": demand, "user": user}
     return {"link_issue": scoped, "escalate": scoped, "merge": {"user": user}, "answer": {"demand": demand},
-            "close": {"demand": demand}}.get(name, {})
+            "close": {"demand": demand}, "refer_down": {"demand": demand}}.get(name, {})
 
 
 def link_recommendations(events, user):

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
+from chainserve.core.models import Region
 from chainserve.core.reference import per_process
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.core.uploads import check_files
@@ -195,11 +196,14 @@ class ActionSerializer(StrictSerializer):
     partner = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind__in=PARTNER_KINDS), required=False,
         help_text=_("add_partner: the bank, investor or fund to co-handle a financing demand."))
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, help_text=_(
+        "refer_down: the region directly below the demand's own to pass it to."))
     to_level = serializers.IntegerField(required=False, min_value=1, max_value=3, help_text=_(
         "escalate: the level to take the demand to (by default the next); the chain office may go to any higher."))
 
     REQUIRED = {"dispatch": ["lead"], "reassign": ["lead"], "add_partner": ["partner"], "request_extension": ["days"], "decide_extension": ["approve"],
-                "close": ["resolved"], "rate": ["rating"], "merge": ["into"]}
+                "close": ["resolved"], "rate": ["rating"], "merge": ["into"],
+                "refer_down": ["region"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,6 +212,7 @@ class ActionSerializer(StrictSerializer):
         # Only what the user may see: a hidden demand or issue answers as one that does not exist.
         self.fields["into"].queryset = Demand.objects.restrict(user)
         self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
+        self.fields["region"].queryset = Region.objects.restrict(user)
 
     def validate_files(self, files):
         try:

@@ -12,6 +12,7 @@ from .history import record_past_demand
 from .intake import Intake, SimilarDemandsFound, check_similar, similar_demands, submit
 from .notifications import notify_event
 from .office import add_partner, reassign, urge
+from .referral import refer_down, refer_up
 from .reminders import escalate_overdue, in_working_hours, send_reminders
 from .rules import rule_changes, save_rule
 from .steps import Outcome, dispatch_selected, perform
@@ -41,7 +42,7 @@ __all__ = [
     "ConflictError", "Intake", "Outcome", "TransitionError", "accept", "add_partner", "agenda_candidates", "answer", "ask",
     "available_actions", "check_attachment", "close", "comment", "decide_extension", "dispatch",
     "dispatch_selected", "escalate", "escalate_overdue", "in_working_hours", "link_issue", "merge", "notify_event",
-    "perform", "rate", "record_past_demand", "reassign", "recommend", "rebuild_figures", "reject", "reopen", "reply",
+    "perform", "rate", "record_past_demand", "refer_down", "refer_up", "reassign", "recommend", "rebuild_figures", "reject", "reopen", "reply",
     "request_extension",
     "resolve_at_meeting", "rule_changes", "save_rule", "send_back", "send_reminders", "submit",
     "suggest_departments", "urge",

@@ -141,3 +141,18 @@ def withdrawn(demand, actor, was, reason):
 
 def supplemented(demand, actor, was, text):
     return _write(demand, actor, EventType.SUPPLEMENTED, was, text)
+
+
+def referred_up(demand, actor, was, reason, former, region):
+    """上报: the region it left and the one above it went to (the level handling it now)."""
+    return _referred(demand, actor, EventType.REFERRED_UP, was, reason, former, region)
+
+
+def referred_down(demand, actor, was, reason, former, region):
+    """下交: the region it left and the one below it went to."""
+    return _referred(demand, actor, EventType.REFERRED_DOWN, was, reason, former, region)
+
+
+def _referred(demand, actor, type, was, reason, former, region):
+    return _write(demand, actor, type, was, reason, former=former.pk, former_name=str(former), region=region.pk,
+                  region_name=str(region))

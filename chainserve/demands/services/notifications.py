@@ -45,6 +45,7 @@ def notify_event(event_id):
     to_office = {EventType.SUBMITTED, EventType.SENT_BACK, EventType.EXTENSION_ASKED, EventType.ESCALATED,
                  EventType.REOPENED, EventType.RATED, EventType.DEADLINE_RECOMPUTED, EventType.SUPPLEMENTED,
                  EventType.WITHDRAWN}
+    referred = {EventType.REFERRED_UP, EventType.REFERRED_DOWN}
     users = set()
     if event.type in to_enterprise:
         users.update(enterprise)
@@ -52,6 +53,8 @@ def notify_event(event_id):
         users.update(handlers)
     if event.type in to_office:
         users.update(office)
+    if event.type in referred:  # the chain offices of the level it went to (services.referral)
+        users.update(office.filter(region_id=d.district_id))
     if event.type == EventType.REASSIGNED and event.data.get("former"):  # the former lead hears it is no longer its
         users.update(User.objects.filter(role=Role.HANDLER, organization_id=event.data["former"]))
     users.discard(event.actor)

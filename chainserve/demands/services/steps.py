@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import ChainIssue, Demand
-from . import enterprise, escalation, office, transitions
+from . import enterprise, escalation, office, referral, transitions
 from .transitions import ConflictError, TransitionError
 
 # Steps that are not idempotent (sent twice, they act twice): they need the version the user saw, or the
@@ -54,6 +54,8 @@ def perform(action, demand, user, data, version=None):
         "urge": lambda: office.urge(demand, user, note, **v),
         "reassign": lambda: office.reassign(demand, user, data.get("lead"), note, **v),
         "add_partner": lambda: office.add_partner(demand, user, data.get("partner"), note, **v),
+        "refer_up": lambda: referral.refer_up(demand, user, note, **v),
+        "refer_down": lambda: referral.refer_down(demand, user, data.get("region"), note, **v),
         "merge": lambda: transitions.merge(demand, data["into"], user, **v),
         "link_issue": lambda: transitions.link_issue(demand, user, data.get("issue") or open_issue(user, demand, data)),
         "comment": lambda: transitions.comment(demand, user, note),

@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from chainserve.core.models import RegionLevel
 from chainserve.demands import permissions, services
 from chainserve.demands.choices import EscalationLevel
 from chainserve.demands.models import ChainIssue, Demand
+from chainserve.registry.tests.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +33,8 @@ CALLS = {
     "urge": lambda s, d, u: services.urge(d, u, "请尽快办理。"),
     "reassign": lambda s, d, u: services.reassign(d, u, s.science, "属科技局职责。"),
     "add_partner": lambda s, d, u: services.add_partner(d, u, s.world.bank),
+    "refer_up": lambda s, d, u: services.refer_up(d, u, "涉及全市政策口径。"),
+    "refer_down": lambda s, d, u: services.refer_down(d, u, s.town, "由街道办理。"),
     "merge": lambda s, d, u: services.merge(d, s.target, u),
     "link_issue": lambda s, d, u: services.link_issue(d, u, s.issue),
     "comment": lambda s, d, u: services.comment(d, u, "跟进。"),
@@ -78,6 +82,7 @@ def demands(clock, desk, make_demand):
     services.merge(states["merged"], make_demand(), desk.office)
     desk.target = make_demand()
     desk.issue = ChainIssue.objects.create(chain=desk.chain, title="生物药企融资难")
+    desk.town = RegionFactory(code="420102001", name="东湖街道", level=RegionLevel.TOWN, parent=desk.world.dong)
     return {name: Demand.objects.get(pk=d.pk) for name, d in states.items()}
 
 
@@ -109,6 +114,11 @@ def test_every_step_is_allowed_by_its_service_exactly_when_available_actions_lis
                                  for who in ("admin", "lead handler", "co-handler")}
     assert allowed["add_partner"] == {("financing", "admin"), ("financing", "office")}
     assert allowed["reopen"] == {("rated_unsatisfied", "own enterprise")}
+    # referred by the office of no region (the whole platform) and admins, from the queue or dispatched
+    referable = {"new", "accepted", "dispatched", "answered", "financing", "sent_back", "extension_asked",
+                 "on_the_agenda"}
+    assert allowed["refer_up"] == allowed["refer_down"] == {(state, who) for state in referable
+                                                            for who in ("admin", "office")}
     assert ("on_the_agenda", "office") not in allowed["escalate"]
     assert ("sent_back", "lead handler") not in allowed["escalate"]
 
