@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from pypinyin import Style, lazy_pinyin
 from stdnum.cn import uscc as stdnum_uscc
 
-from chainserve.core.models import Region
+from chainserve.core.models import Region, User
 from chainserve.registry import services
 from chainserve.registry.models import Organization
 from chainserve.registry.validators import clean_uscc
@@ -60,7 +60,7 @@ def test_wrong_uscc_check_character_is_refused_at_the_field_then_saved(demo, pag
     page.fill("#id_name", "明湖测链生物科技有限公司")
     page.select_option("#id_kind", "enterprise")
     page.fill("#id_uscc", wrong)
-    page.select_option("#id_district", label="生物城新区")
+    page.select_option("#id_district", label="江南省／明湖市／生物城新区")
     submit(page)
 
     assert page.url.endswith("/registry/organizations/add/")
@@ -131,7 +131,7 @@ def test_import_lists_the_bad_row_and_writes_nothing_then_imports_a_good_workboo
     assert rows.count() == 1
     assert rows.nth(0).locator("td").nth(0).inner_text().strip() == "3"  # header is row 1; the 2nd data row
     reason = rows.nth(0).locator("td").nth(1).inner_text().strip()
-    assert ui(lambda: _("There is no district called %(v)s.") % {"v": "不存在区"}) in reason
+    assert ui(lambda: _("There is no region called %(v)s.") % {"v": "不存在区"}) in reason
     assert page.locator("#import-preview").count() == 0
     assert page.locator("input[name=confirm]").count() == 0  # nothing to confirm
     shot("import-errors")
@@ -184,10 +184,10 @@ def full_pinyin(text):
     return "".join(lazy_pinyin(text or "")).lower()
 
 
-def expected_by_pinyin(q):
-    """Organisations whose name (or short name, or USCC) contains q as pinyin initials or full pinyin."""
+def expected_by_pinyin(q, user):
+    """Organisations user sees whose name (or short name, or USCC) contains q as pinyin initials or full pinyin."""
     return sorted(
-        o.name for o in Organization.objects.all()
+        o.name for o in Organization.objects.restrict(user)
         if any(q in form for part in (o.name, o.short_name) for form in (initials(part), full_pinyin(part)))
         or q in (o.uscc or "").lower()
     )
@@ -200,11 +200,12 @@ def search(page, q):
 
 @pytest.mark.parametrize("q", ["lzjy", "mhlz"])
 def test_search_by_pinyin_initials(demo, page, login, listed, shot, q):
-    expected = expected_by_pinyin(q)
+    office = User.objects.get(username="office")  # the demo city's office: its region's organisations only
+    expected = expected_by_pinyin(q, office)
     assert DEMO_FIRM in expected and 0 < len(expected) <= 25
     login("office")
     page.goto("/registry/organizations/")
-    total = Organization.objects.count()
+    total = Organization.objects.restrict(office).count()
     assert page.locator("main h1 small").inner_text().strip() == record_count_text(total)
     if q == "lzjy":
         shot("organization-list")
