@@ -29,7 +29,7 @@ def rows(page):
         return None
     found = {}
     for name, cells in re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]*)</a></th>(.*?)</tr>', table.group(1), re.S):
-        found[name] = dict(re.findall(r'data-figure="(\w+)">([^<]*)</td>', cells))
+        found[name] = dict(re.findall(r'data-child-figure="(\w+)">([^<]*)</td>', cells))
     return found
 
 
