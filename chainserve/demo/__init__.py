@@ -51,6 +51,7 @@ def load_demo(stdout=None):
     now = timezone.now()
     with transaction.atomic():
         history(now)
+        _analyze()  # the apps' demo records compute figures (bulletins, matches) over what history wrote
         for app in DEMO_APPS:
             import_module(f"chainserve.{app}.demo").load()
         # The province around the city, on regions of its own: nothing of the city's records or figures changes.
