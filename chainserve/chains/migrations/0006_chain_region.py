@@ -12,6 +12,10 @@ def city_chains_in_their_city(apps, schema_editor):
     cities = list(Region.objects.filter(level="city")[:2])
     if len(cities) == 1:
         Chain.objects.filter(level="city", region__isnull=True).update(region=cities[0])
+    if schema_editor.connection.vendor == "postgresql":
+        # The update leaves deferred foreign-key checks pending, and PostgreSQL refuses the ALTER TABLE of the
+        # constraints below while they are ("pending trigger events"): check them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
