@@ -8,9 +8,9 @@ fall when answers slow down):
 | user class | users × req/s | requests (weights) |
 |---|---|---|
 | Enterprise (portal) | 12 × 0.8 | portal home 6 (their demands), a demand of theirs 4, raise a demand (API, Idempotency-Key) 1 |
-| Handler (department) | 6 × 0.8 | department inbox 5, a demand assigned to the department 3 |
-| Office (chain office) | 4 × 0.8 | demand list 3, dispatch queue 2, organisation search 2, demand list filtered by status 1 |
-| Leader (dashboards) | 2 × 0.5 | demand metrics 2, the reports dashboard 1 (when the app has it) |
+| Handler (department) | 6 × 0.8 | workbench 2, department inbox 5, a demand assigned to the department 3 |
+| Office (chain office) | 4 × 0.8 | workbench 2, demand list 3, dispatch queue 2, organisation search 2, demand list filtered by status 1 |
+| Leader (dashboards) | 2 × 0.5 | workbench 1, demand metrics 2, the reports dashboard 1 (when the app has it) |
 
 That is ≈ 18.6 requests/s, of which ≈ 0.9 creates/s. Why: a province's normal day is ~1,000 demands; its
 peak day four times that, 4,000; if a fifth of a day's work falls in its busiest hour, the peak hour brings
@@ -111,6 +111,10 @@ class Handler(LoggedIn):
     fixed_count = 6
     wait_time = constant_throughput(0.8)
 
+    @task(2)
+    def workbench(self):
+        self.open("/", "handler: workbench")
+
     @task(5)
     def inbox(self):
         self.open("/demands/inbox/", "handler: inbox")
@@ -124,6 +128,10 @@ class Office(LoggedIn):
     role = "office"
     fixed_count = 4
     wait_time = constant_throughput(0.8)
+
+    @task(2)
+    def workbench(self):
+        self.open("/", "office: workbench")
 
     @task(3)
     def demands(self):
@@ -147,6 +155,10 @@ class Leader(LoggedIn):
     role = "leader"
     fixed_count = 2
     wait_time = constant_throughput(0.5)
+
+    @task(1)
+    def workbench(self):
+        self.open("/", "leader: workbench")
 
     @task(2)
     def metrics(self):

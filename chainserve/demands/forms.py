@@ -9,7 +9,7 @@ from chainserve.core.forms import BootstrapForm, ScopedModelForm
 from chainserve.core.models import Region
 from chainserve.core.uploads import check_files
 from chainserve.registry.choices import OrgKind
-from chainserve.registry.forms import OrganizationField
+from chainserve.registry.forms import OrganizationField, OrganizationsField
 from chainserve.registry.models import Organization
 
 from .choices import Channel, EscalationLevel, Priority, ProposalGrade, Rating
@@ -66,18 +66,50 @@ class OptionalNoteForm(BootstrapForm):
                            required=False)
 
 
-class DispatchForm(BootstrapForm):
-    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), label=_("Lead department"))
-    co = forms.ModelMultipleChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), required=False,
-                                        label=_("Co-handlers"))
+PICK_ABOVE = 100  # more units to choose from than this: typed with the picker rather than listed
+
+
+def unit_field(user, kinds, label, *, multiple=False, required=True):
+    """A field choosing units of kinds that user sees (its region's departments, banks …): a list when they
+    are few, as in a city; the typed picker when they are many, as for a province office (a list of thousands
+    of options costs seconds to render and cannot be read)."""
+    units = (Organization.objects.restrict(user) if user else Organization.objects).filter(kind__in=kinds)
+    units = units.order_by("name", "pk")
+    if units.count() > PICK_ABOVE:
+        return (OrganizationsField if multiple else OrganizationField)(
+            queryset=units, kinds=kinds, label=label, required=required)
+    return (forms.ModelMultipleChoiceField if multiple else forms.ModelChoiceField)(
+        units, label=label, required=required)
+
+
+class UnitChoices:
+    """A form mixin: the fields named in `units` — {name: (kinds, label, multiple, required)} — choose among
+    the units the form's user sees (unit_field), made before the form bootstraps its widgets."""
+
+    units = {}
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.base_fields = {**self.base_fields, **{
+            name: unit_field(user, kinds, label, multiple=multiple, required=required)
+            for name, (kinds, label, multiple, required) in self.units.items()}}
+        super().__init__(*args, **kwargs)
+
+
+DEPARTMENT = (OrgKind.DEPARTMENT,)
+
+
+class DispatchForm(UnitChoices, BootstrapForm):
+    units = {"lead": (DEPARTMENT, _("Lead department"), False, True),
+             "co": (DEPARTMENT, _("Co-handlers"), True, False)}
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    field_order = ["lead", "co", "note"]
 
 
-class ReassignForm(BootstrapForm):
-    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT),
-                                  label=_("New lead department"))
+class ReassignForm(UnitChoices, BootstrapForm):
+    units = {"lead": (DEPARTMENT, _("New lead department"), False, True)}
     note = forms.CharField(label=_("Reason for reassigning"), widget=forms.Textarea(attrs={"rows": 2}),
                            max_length=5000)
+    field_order = ["lead", "note"]
 
 
 class ReferUpForm(BootstrapForm):
@@ -110,9 +142,9 @@ class LevelButtons(forms.Widget):
         return format_html('<div class="d-flex flex-wrap gap-1">{}</div>', buttons)
 
 
-class AddPartnerForm(BootstrapForm):
-    partner = forms.ModelChoiceField(Organization.objects.filter(kind__in=PARTNER_KINDS),
-                                     label=_("Partner institution"))
+class AddPartnerForm(UnitChoices, BootstrapForm):
+    units = {"partner": (PARTNER_KINDS, _("Partner institution"), False, True)}
+    field_order = ["partner", "note"]
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
                            max_length=5000)
 
@@ -130,12 +162,10 @@ class EscalateForm(NoteForm):
         self.fields["to_level"].choices = self.fields["to_level"].widget.choices = choices
 
 
-class BulkDispatchForm(BootstrapForm):
+class BulkDispatchForm(UnitChoices, BootstrapForm):
     """Dispatch the demands ticked on the queue to one lead department (and co-handlers)."""
 
-    lead = forms.ModelChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), label=_("Lead department"))
-    co = forms.ModelMultipleChoiceField(Organization.objects.filter(kind=OrgKind.DEPARTMENT), required=False,
-                                        label=_("Co-handlers"))
+    units = DispatchForm.units
 
 
 class ExtensionForm(BootstrapForm):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
@@ -20,6 +20,18 @@ from .models import Assignment
 
 FINANCING_CATEGORY = "financing"  # the category (slug) whose demands a partner institution may co-handle
 PARTNER_KINDS = (OrgKind.FINANCIAL, OrgKind.FUND)  # the organisations that may be such a partner
+
+
+def check_within_reach(user, field, units):
+    """Refuse sending a demand to a department or partner that user does not see — another city's or another
+    district's (Organization.scope: the user's region subtree); the step is refused at field."""
+    from chainserve.registry.models import Organization  # registry sits below demands; its scope is the rule
+
+    seen = set(Organization.objects.restrict(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
+    for unit in units:
+        if unit.pk not in seen:
+            raise ValidationError({field: _("%(o)s is outside your region: send the demand to a unit of your "
+                                            "region, or refer it up.") % {"o": unit}})
 
 
 def is_office(user) -> bool:

@@ -61,7 +61,7 @@ class QueueView(DemandListView):
     default_sort = "accept_due"
 
     def extra_context(self, request):
-        return {"title": _("Dispatch queue"), "bulk_form": BulkDispatchForm(prefix="bulk")}
+        return {"title": _("Dispatch queue"), "bulk_form": BulkDispatchForm(prefix="bulk", user=request.user)}
 
 
 class BulkDispatchView(LoginRequiredMixin, View):
@@ -71,7 +71,7 @@ class BulkDispatchView(LoginRequiredMixin, View):
     def post(self, request):
         if not permissions.is_office(request.user):
             raise PermissionDenied
-        form = BulkDispatchForm(request.POST, prefix="bulk")
+        form = BulkDispatchForm(request.POST, prefix="bulk", user=request.user)
         picks = []
         for pk in request.POST.getlist("demand"):
             if pk.isdigit():
@@ -129,7 +129,8 @@ def form_kwargs(name, demand, user):
     """What a step's form needs besides the data: the demand and the user for the lookups it scopes."""
     scoped = {"demand": demand, "user": user}
     return {"link_issue": scoped, "escalate": scoped, "merge": {"user": user}, "answer": {"demand": demand},
-            "close": {"demand": demand}, "refer_down": {"demand": demand}}.get(name, {})
+            "close": {"demand": demand}, "refer_down": {"demand": demand}, "dispatch": {"user": user},
+            "reassign": {"user": user}, "add_partner": {"user": user}}.get(name, {})
 
 
 def link_recommendations(events, user):

@@ -17,7 +17,7 @@ from chainserve.core.services import RecordInUse, deletable, delete_record
 from chainserve.core.views import ObjectEditView, ObjectListView
 
 from . import services
-from .choices import CORRECTABLE_FIELDS, CorrectionStatus
+from .choices import CORRECTABLE_FIELDS, CorrectionStatus, OrgKind
 from .file import build_file, may_request_correction
 from .filtersets import CorrectionRequestFilterSet, OrganizationFilterSet, PersonFilterSet, RelationshipFilterSet
 from .forms import CorrectionRequestForm, OrganizationForm, PersonForm, ProductForm, RefusalForm, RelationshipForm
@@ -200,11 +200,13 @@ class ProductEditView(ObjectEditView):
 class SuggestView(LoginRequiredMixin, View):
     """The options of an organisation picker (core.widgets org_picker): name, USCC and district of the first
     15 organisations the user may see that match what has been typed (name, traditional characters, pinyin,
-    initials, USCC)."""
+    initials, USCC); ?kind=… (repeated) keeps those kinds only."""
 
     def get(self, request):
         q = request.GET.get("q", "").strip()
         orgs = Organization.objects.restrict(request.user).select_related("district")
+        if kinds := request.GET.getlist("kind"):
+            orgs = orgs.filter(kind__in=[k for k in kinds if k in OrgKind.values])
         orgs = search_queryset(orgs, q)[:15] if q else []
         return render(request, "registry/suggest.html", {"orgs": orgs})
 

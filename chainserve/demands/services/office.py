@@ -41,6 +41,7 @@ def reassign(demand, user, lead, reason, *, version=None):
     permissions.check("reassign", user, demand)
     if lead is None or lead.kind != OrgKind.DEPARTMENT:
         raise ValidationError({"lead": _("Choose the government department that leads from now on.")})
+    permissions.check_within_reach(user, "lead", [lead])
     with transaction.atomic():
         d = _lock(demand, version)
         _require_step(d, "reassign")
@@ -63,6 +64,7 @@ def add_partner(demand, user, partner, note="", *, version=None):
     permissions.check("add_partner", user, demand)
     if partner is None or partner.kind not in permissions.PARTNER_KINDS:
         raise ValidationError({"partner": _("Choose a bank, investor or fund.")})
+    permissions.check_within_reach(user, "partner", [partner])
     calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)

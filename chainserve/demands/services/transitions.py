@@ -125,6 +125,8 @@ def dispatch(demand, user, lead, co=(), *, version=None, note=""):
     for dept in [lead, *co]:
         if dept.kind != OrgKind.DEPARTMENT:
             raise ValidationError({"lead": _("%(o)s is not a government department.") % {"o": dept}})
+    permissions.check_within_reach(user, "lead", [lead])
+    permissions.check_within_reach(user, "co", co)
     calendar = current_calendar()
     with transaction.atomic():
         d = _lock(demand, version)

@@ -31,6 +31,9 @@ def levels(desk):
     levels.city = desk.office
     levels.city.region = levels.city_region
     levels.city.save(update_fields=["region"])
+    for department in (desk.dept, desk.market):  # the city's own departments, which its office sends demands to
+        department.district = levels.city_region
+        department.save(update_fields=["district"])
     return levels
 
 

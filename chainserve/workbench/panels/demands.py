@@ -20,10 +20,11 @@ OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def office_counts(user, now):
-    """{name: count} of the office's desk in one query over the demands user may see."""
-    escalated = {f"level{level}": Counted("id", filter=Q(status__in=OPEN_STATUSES, escalation_level=level))
+    """{name: count} of the office's desk in one query over the open demands user may see (each count is of
+    open ones: the status index leaves the year's closed demands unread)."""
+    escalated = {f"level{level}": Counted("id", filter=Q(escalation_level=level))
                  for level in EscalationLevel.values if level}
-    return Demand.objects.restrict(user).aggregate(
+    return Demand.objects.restrict(user).filter(status__in=OPEN_STATUSES).aggregate(
         queue=Counted("id", filter=Q(status__in=QUEUED)), soon=Counted("id", filter=due_soon_q(now)),
         overdue=Counted("id", filter=overdue_q(now)), sent_back=Counted("id", filter=SENT_BACK_Q), **escalated)
 
@@ -36,7 +37,8 @@ def office(user, now):
         Count(_("Overdue"), c["overdue"], url("demands:demands", query={"overdue": "true"}), "overdue"),
         Count(_("Sent back, to dispatch again"), c["sent_back"], url("demands:queue", query={"sent_back": "true"})),
     ])
-    desk.rows = list(Demand.objects.restrict(user).filter(overdue_q(now) | due_soon_q(now)).select_related(
+    desk.rows = list(Demand.objects.restrict(user).filter(status__in=RUNNING_STATUSES).filter(
+        overdue_q(now) | due_soon_q(now)).select_related(
         "organization", "lead_department").order_by("resolve_due", "pk")[:SHOWN])
     desk.more = url("demands:demands", query={"status": [s.value for s in RUNNING_STATUSES], "sort": "resolve_due"})
     escalations = Panel("counts", _("Escalations waiting"), counts=[

@@ -19,6 +19,8 @@ document.addEventListener("click", (event) => {
 // Typing asks the server for matches (name, pinyin, initials, credit code); ↓/↑ move through them, Enter or
 // a click chooses one (its id goes to the hidden input, its name stays in the box), Escape closes the list.
 // Typing again clears the choice, so what is sent is either a chosen record or the typed text.
+// With data-org-picker-multiple (registry OrganizationsPicker) a choice becomes a chip with its own hidden
+// input and a button that takes it off again, and the box is emptied for the next one.
 (() => {
   const timers = new WeakMap();
   const parts = (box) => {
@@ -34,17 +36,37 @@ document.addEventListener("click", (event) => {
                                    o.setAttribute("aria-selected", String(o === option)); });
     if (option) { box.setAttribute("aria-activedescendant", option.id); option.scrollIntoView({ block: "nearest" }); }
   };
+  const chip = (picker, option) => {
+    const chosen = picker.querySelector("[data-org-picker-chosen]");
+    const taken = [...chosen.querySelectorAll("input")].some((i) => i.value === option.dataset.value);
+    if (taken) return;
+    const span = document.createElement("span");
+    span.className = "badge text-bg-light border org-chip";
+    const input = Object.assign(document.createElement("input"),
+                                { type: "hidden", name: picker.dataset.name, value: option.dataset.value });
+    const remove = Object.assign(document.createElement("button"), { type: "button", className: "btn-close ms-1" });
+    remove.setAttribute("aria-label", `${picker.dataset.removeLabel} ${option.dataset.label}`);
+    remove.dataset.orgPickerRemove = "";
+    span.append(option.dataset.label, input, remove);
+    chosen.append(span);
+  };
   const choose = (box, option) => {
-    const { hidden, list } = parts(box);
-    hidden.value = option.dataset.value;
-    box.value = option.dataset.label;
+    const { picker, hidden, list } = parts(box);
+    if (picker.hasAttribute("data-org-picker-multiple")) {
+      chip(picker, option);
+      box.value = "";
+    } else {
+      hidden.value = option.dataset.value;
+      box.value = option.dataset.label;
+    }
     close(box, list);
   };
   const suggest = async (box) => {
     const { picker, list } = parts(box);
     const q = box.value.trim();
     if (!q) { close(box, list); list.replaceChildren(); return; }
-    const url = `${picker.dataset.suggestUrl}?q=${encodeURIComponent(q)}`;
+    const url = new URL(picker.dataset.suggestUrl, window.location.href);
+    url.searchParams.set("q", q);
     const response = await fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" });
     if (!response.ok || box.value.trim() !== q) return;
     list.innerHTML = await response.text();
@@ -54,7 +76,8 @@ document.addEventListener("click", (event) => {
   document.addEventListener("input", (event) => {
     const box = event.target.closest("[data-org-picker] [role=combobox]");
     if (!box) return;
-    parts(box).hidden.value = "";
+    const { hidden } = parts(box);
+    if (hidden) hidden.value = "";
     clearTimeout(timers.get(box));
     timers.set(box, setTimeout(() => suggest(box), 200));
   });
@@ -82,6 +105,10 @@ document.addEventListener("click", (event) => {
       event.preventDefault();  // keep the focus in the box
       choose(option.closest("[data-org-picker]").querySelector("[role=combobox]"), option);
     }
+  });
+  document.addEventListener("click", (event) => {
+    const remove = event.target.closest("[data-org-picker] [data-org-picker-remove]");
+    if (remove) remove.closest(".org-chip").remove();
   });
   document.addEventListener("focusout", (event) => {
     const box = event.target.closest("[data-org-picker] [role=combobox]");
