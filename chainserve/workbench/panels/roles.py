@@ -1,13 +1,14 @@
 """Which panels each role's workbench shows (the enterprise's home is the portal's: portal.panels)."""
 
+from django.core.cache import cache
 from django.db.models import Count as Counted
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from chainserve.chains.models import Chain
+from chainserve.chains.models import Chain, Placement
 from chainserve.core.choices import Role
 from chainserve.core.panels import Panel, url
 from chainserve.registry.choices import OrgKind
+from chainserve.reports.models import RegistryStamp
 
 from .demands import handler, office
 from .partner import partner
@@ -21,11 +22,29 @@ def leader(user, now):
         (_("Bulletin"), url("reports:bulletin-live"))]), *office(user, now)]
 
 
+COUNTS_CACHED_FOR = 3600  # seconds; a change of a placement or a profile ends it sooner (RegistryStamp)
+
+
+def enterprise_counts(chain_ids):
+    """{chain id: enterprises placed on it}, kept in Django's cache under the registry's stamp (a new one after
+    every change of a placement or an organisation's profile). Why cached: a chain of 50,000 placements reads
+    each placed organisation for its kind — 0.2–0.9 s on every view of an office's workbench at a province's size."""
+    def count():
+        rows = Placement.objects.filter(chain_id__in=chain_ids, organization__kind=OrgKind.ENTERPRISE).values(
+            "chain_id").annotate(n=Counted("organization_id", distinct=True))
+        return {row["chain_id"]: row["n"] for row in rows}
+
+    key = f"workbench:chain-enterprises:{RegistryStamp.current()}:{','.join(map(str, sorted(chain_ids)))}"
+    return cache.get_or_set(key, count, COUNTS_CACHED_FOR)
+
+
 def chains(user):
     """The chains the office staffs, each with its enterprises and its map and gaps one click away."""
-    rows = Chain.objects.restrict(user).annotate(enterprises=Counted(
-        "placements__organization", filter=Q(placements__organization__kind=OrgKind.ENTERPRISE), distinct=True))
-    return Panel("chains", _("Our chains"), rows=list(rows.order_by("name")), more=url("chains:chains"))
+    rows = list(Chain.objects.restrict(user).order_by("name"))
+    counts = enterprise_counts([c.pk for c in rows])
+    for chain in rows:
+        chain.enterprises = counts.get(chain.pk, 0)
+    return Panel("chains", _("Our chains"), rows=rows, more=url("chains:chains"))
 
 
 def chain_office(user, now):

@@ -108,6 +108,20 @@ def test_the_office_desk_lists_the_chains_in_its_charge_only(desk):
     assert chains(UserFactory(role=Role.OFFICE, organization=desk.world.dept)).rows == []  # an office of no chain
 
 
+def test_the_chains_enterprise_count_follows_a_placement_at_once_though_it_is_cached(desk):
+    from chainserve.chains.models import Placement
+    from chainserve.chains.services import place
+    from chainserve.core.services import delete_record
+    from chainserve.registry.tests.factories import OrganizationFactory
+
+    assert [c.enterprises for c in chains(desk.office).rows] == [2]
+    newcomer = OrganizationFactory(name="明湖新晨生物科技有限公司", kind="enterprise")
+    placement = place(desk.office, Placement(segment=desk.world.s_raw, organization=newcomer))
+    assert [c.enterprises for c in chains(desk.office).rows] == [3]
+    delete_record(desk.office, placement)
+    assert [c.enterprises for c in chains(desk.office).rows] == [2]
+
+
 def test_handler_inbox_is_its_department_only(desk, day):
     running, waiting, _rates = handler(desk.handler, NOW)
     assert counts(running) == {"Being handled": 4, "Overdue": 1, "Due within a working day": 1}
