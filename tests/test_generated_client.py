@@ -118,7 +118,8 @@ def test_a_past_year_loaded_with_a_generated_client_shows_in_that_year_s_bulleti
     demand(firms[0], at(3, 3, 9), ("accept", {"at": at(3, 3, 10)}),
            ("dispatch", {"at": at(3, 4, 9, 30), "lead": industry, "co": [science]}),
            ("answer", {"at": at(3, 5, 15), "note": "已联系企业，约定上门辅导。"}),
-           ("close", {"at": at(3, 14, 16), "resolved": True, "note": "已完成申报辅导。"}))
+           ("close", {"at": at(3, 14, 16), "resolved": True, "note": "已完成申报辅导。"}),
+           ("rate", {"at": at(3, 18, 10), "rating": m.RatingEnum("satisfied"), "note": "回访：辅导及时。"}))
     # first answered by its closing, late; closed unresolved
     demand(firms[1], at(4, 7, 9), ("dispatch", {"at": at(4, 8, 10), "lead": science}),
            ("close", {"at": at(4, 25, 11), "resolved": False, "note": "现行政策不支持。"}))
@@ -143,8 +144,9 @@ def test_a_past_year_loaded_with_a_generated_client_shows_in_that_year_s_bulleti
     figures = bulletin(2025)
     assert {key: figures[key] for key in ["demands_received", "demands_resolved", "demands_unresolved",
                                           "demands_open", "response_rate", "resolution_rate", "avg_working_days",
-                                          "meetings_held"]} == {
+                                          "satisfaction_rate", "meetings_held"]} == {
         "demands_received": 3, "demands_resolved": 1, "demands_unresolved": 1, "demands_open": 1,
-        "response_rate": 33.3, "resolution_rate": 50.0, "avg_working_days": 9.0, "meetings_held": 1}
+        "response_rate": 33.3, "resolution_rate": 50.0, "avg_working_days": 9.0,
+        "satisfaction_rate": 100.0, "meetings_held": 1}
     this_year = bulletin(2026)
     assert (this_year["demands_received"], this_year["meetings_held"]) == (0, 0)

@@ -13,7 +13,7 @@ from .factories import eod, local
 
 URL = "/api/v1/demands/"
 KEYS = ["demands_received", "demands_resolved", "demands_open", "response_rate", "resolution_rate",
-        "avg_working_days"]
+        "avg_working_days", "satisfaction_rate"]
 
 
 def step(api, demand_id, name, **body):
@@ -42,14 +42,17 @@ def test_a_demand_received_and_resolved_in_2025_through_the_api_counts_in_2025(d
         ("dispatch", {"at": "2025-03-04T09:30:00+08:00", "lead": desk.dept.pk, "co": [desk.market.pk]}),
         ("answer", {"at": "2025-03-05T15:00:00+08:00", "note": "已联系企业。"}),
         ("close", {"at": "2025-03-14T16:00:00+08:00", "resolved": True, "note": "已辅导完成。"}),
+        # the enterprise's rating, as the office's return visit (回访) took it
+        ("rate", {"at": "2025-03-18T10:00:00+08:00", "rating": "satisfied", "note": "辅导及时。"}),
     ]:
         response = step(api, pk, name, **body)
         assert response.status_code == 200, (name, response.json())
 
     demand = Demand.objects.get(pk=pk)
-    assert (demand.status, demand.accepted_at, demand.dispatched_at, demand.first_answered_at, demand.closed_at) == (
+    assert (demand.status, demand.accepted_at, demand.dispatched_at, demand.first_answered_at, demand.closed_at,
+            demand.rating, demand.rated_at) == (
         Status.RESOLVED, local(2025, 3, 3, 10), local(2025, 3, 4, 9, 30), local(2025, 3, 5, 15),
-        local(2025, 3, 14, 16))
+        local(2025, 3, 14, 16), "satisfied", local(2025, 3, 18, 10))
     # 2025's calendar: answer within 2 and resolve within 10 working days of Monday 3 March; closed on Friday the
     # 14th, 9 working days on; the co-handler's 5 working days run from the dispatch, on the 4th
     assert (demand.answer_due, demand.resolve_due, demand.resolve_working_days) == (
@@ -65,9 +68,12 @@ def test_a_demand_received_and_resolved_in_2025_through_the_api_counts_in_2025(d
          "2026-09-29T10:00:00+08:00"),
         (EventType.RESOLVED, local(2025, 3, 14, 16), Status.DISPATCHED, Status.RESOLVED, True,
          "2026-09-29T10:00:00+08:00"),
+        (EventType.RATED, local(2025, 3, 18, 10), Status.RESOLVED, Status.RESOLVED, True,
+         "2026-09-29T10:00:00+08:00"),
     ]
     assert figures(2025) == {"demands_received": 1, "demands_resolved": 1, "demands_open": 0, "response_rate": 100.0,
-                             "resolution_rate": 100.0, "avg_working_days": 9.0}
+                             "resolution_rate": 100.0, "avg_working_days": 9.0,
+                             "satisfaction_rate": 100.0}
     assert figures(2026) == this_year
     assert Notification.objects.count() == notifications  # it happened in 2025: no one is told now
 
@@ -120,3 +126,14 @@ def test_a_step_without_at_still_happens_now(desk, clock, api_as):
     event = Demand.objects.get(pk=pk).events.get(type=EventType.ACCEPTED)
     assert (event.at, event.data, response.json()["accepted_at"]) == (local(2026, 9, 29, 10), {},
                                                                        "2026-09-29T10:00:00+08:00")
+
+
+def test_the_office_rates_for_the_enterprise_only_at_a_past_instant(desk, clock, api_as, make_demand):
+    demand = make_demand("resolved")
+    before = (Demand.objects.values().get(pk=demand.pk), DemandEvent.objects.filter(demand=demand).count())
+
+    response = step(api_as(desk.office), demand.pk, "rate", rating="satisfied")
+
+    assert (response.status_code, response.json()) == (
+        400, {"non_field_errors": ["This step is not open to you on this demand now."]})
+    assert (Demand.objects.values().get(pk=demand.pk), DemandEvent.objects.filter(demand=demand).count()) == before
