@@ -41,10 +41,6 @@ def perform(action, demand, user, data, version=None):
     if action in EXPECTING_STEPS and version is None and level is None:
         raise ValidationError({"version": _("Send the version of the demand you saw (or the level you expect it "
                                             "at now): repeated, this step would act twice.")})
-    with clock.recorded_at(at):
-        if not (action in permissions.available_actions(demand, user)
-                or transitions.records_for_enterprise(action, user, demand)):
-            raise TransitionError(_("This step is not open to you on this demand now."))
     note = data.get("note", "")
     v = {"version": version}
     steps = {
@@ -74,6 +70,9 @@ def perform(action, demand, user, data, version=None):
         "withdraw": lambda: enterprise.withdraw(demand, user, note, **v),
     }
     with clock.recorded_at(at):
+        if not (action in permissions.available_actions(demand, user)
+                or transitions.records_for_enterprise(action, user, demand)):
+            raise TransitionError(_("This step is not open to you on this demand now."))
         return steps[action]()
 
 
