@@ -81,9 +81,8 @@ def generated(live_server, tmp_path, token):
 
 
 def api(package, operation):
-    """The `sync` function of an operation of the generated client (package.api.<tag>.<operation>)."""
-    tag = operation.split("_")[0] if not operation.startswith("demand_categories") else "demand_categories"
-    return importlib.import_module(f"{package.__name__}.api.{tag}.{operation}").sync
+    """The `sync` function of an operation of the generated client: "<tag>.<operation id>"."""
+    return importlib.import_module(f"{package.__name__}.api.{operation}").sync
 
 
 def test_a_past_year_loaded_with_a_generated_client_shows_in_that_year_s_bulletin(generated, live_server, token):
@@ -93,7 +92,7 @@ def test_a_past_year_loaded_with_a_generated_client_shows_in_that_year_s_bulleti
     step_enum = m.DemandsStepsCreateStep
 
     def organization(name, kind, **fields):
-        return api(generated, "organizations_create")(client=client, body=m.OrganizationRequest(
+        return api(generated, "organizations.organizations_create")(client=client, body=m.OrganizationRequest(
             name=name, kind=m.OrganizationKindEnum(kind), **fields)).id
 
     firms = [organization("明湖瑞康生物医药有限公司", "enterprise", uscc=make_uscc(801)),
@@ -101,16 +100,16 @@ def test_a_past_year_loaded_with_a_generated_client_shows_in_that_year_s_bulleti
              organization("明湖康达制药有限公司", "enterprise", uscc=make_uscc(803))]
     industry = organization("明湖市经济和信息化局", "department")
     science = organization("明湖市科学技术局", "department")
-    categories = api(generated, "demand_categories_list")(client=client)
+    categories = api(generated, "demand_categories.demand_categories_list")(client=client)
     policy = next(c.id for c in getattr(categories, "results", categories) if c.slug == "policy")
 
     def demand(firm, received_at, *steps):
         """A demand received at a past instant, then its steps, each at its own instant."""
-        created = api(generated, "demands_create")(client=client, body=m.DemandCreateRequest(
+        created = api(generated, "demands.demands_create")(client=client, body=m.DemandCreateRequest(
             organization=firm, category=policy, channel=m.ChannelEnum("visit"), title="研发费用加计扣除政策辅导",
             description="企业希望了解研发费用加计扣除的申报口径。", received_at=received_at))
         for name, body in steps:
-            api(generated, "demands_steps_create")(id=created.id, step=step_enum(name), client=client,
+            api(generated, "demands.demands_steps_create")(id=created.id, step=step_enum(name), client=client,
                                                    body=m.ActionRequest(**body))
         return created.id
 
@@ -128,16 +127,16 @@ def test_a_past_year_loaded_with_a_generated_client_shows_in_that_year_s_bulleti
     # out of scope: counted in no figure
     demand(firms[2], at(5, 6, 9), ("reject", {"at": at(5, 6, 11), "note": "不属于产业链服务范围。"}))
 
-    chain = api(generated, "chains_create")(client=client, body=m.ChainRequest(name="生物医药产业链")).id
-    committee = api(generated, "committees_create")(client=client, body=m.CommitteeRequest(
+    chain = api(generated, "chains.chains_create")(client=client, body=m.ChainRequest(name="生物医药产业链")).id
+    committee = api(generated, "committees.committees_create")(client=client, body=m.CommitteeRequest(
         chain=chain, name="生物医药产业链联席会议")).id
-    meeting = api(generated, "meetings_create")(client=client, body=m.MeetingRequest(
+    meeting = api(generated, "meetings.meetings_create")(client=client, body=m.MeetingRequest(
         committee=committee, title="2025年第二季度联席会议", starts_at=at(6, 10, 14, 30), location="市政府3号会议室")).id
-    api(generated, "meetings_minutes_create")(id=meeting, client=client, body=m.MinutesInputRequest(
+    api(generated, "meetings.meetings_minutes_create")(id=meeting, client=client, body=m.MinutesInputRequest(
         minutes="会议研究了企业研发费用加计扣除辅导等事项。"))
 
     def bulletin(year):
-        figures = api(generated, "bulletins_compute_retrieve")(
+        figures = api(generated, "bulletins.bulletins_compute_retrieve")(
             client=client, start=datetime.date(year, 1, 1), end=datetime.date(year, 12, 31))
         return {f["key"]: f["value"] for f in figures.additional_properties["figures"]}
 
