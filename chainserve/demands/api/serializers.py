@@ -173,6 +173,12 @@ class ActionSerializer(StrictSerializer):
 
     version = serializers.IntegerField(required=False, help_text=_("The version you saw; a stale one is a conflict."))
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    at = serializers.DateTimeField(required=False, help_text=_(
+        "The chain office or an admin loading past records: when the step was taken (not in the future, not before "
+        "the demand's last event). The demand's dates and deadlines are those of then, counted with that year's "
+        "working-day calendar; its event is at that instant, marked as recorded afterwards, and notifies no one. "
+        "Anyone else sending it, or sending it with a step that cannot be dated (escalate, urge, reassign, "
+        "add_partner, refer_up, refer_down, supplement, withdraw), gets a 400."))
     lead = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT),
                                               required=False)
     co = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(kind=OrgKind.DEPARTMENT),

@@ -1,15 +1,25 @@
 """A demand's history (DemandEvent, append-only): one function per event type, each writing its row with what
 that event keeps (`was`: the status the demand was in before the step) and queueing its notification."""
 
+from django.utils import timezone
+
 from ..choices import EventType
 from ..models import DemandEvent
+from . import clock
 from .notifications import notify_after_commit
 
 
 def _write(demand, actor, type, was, note="", **data):
+    at = clock.past()
+    if at is not None:  # recorded afterwards (clock.recorded_at): marked as the imported steps are, told to no one
+        data = {**data, "imported": True, "recorded": timezone.now().isoformat()}
     event = DemandEvent.objects.create(demand=demand, type=type, actor=actor, from_status=was,
                                        to_status=demand.status, note=note, data=data)
-    notify_after_commit(event)
+    if at is None:
+        notify_after_commit(event)
+    else:  # `at` is auto_now_add: the instant is written over it
+        DemandEvent.objects.filter(pk=event.pk).update(at=at)
+        event.at = at
     return event
 
 

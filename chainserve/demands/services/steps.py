@@ -4,20 +4,26 @@ step over several demands at once (the office's bulk dispatch)."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import ChainIssue, Demand
-from . import enterprise, escalation, office, referral, transitions
+from . import clock, enterprise, escalation, office, referral, transitions
 from .transitions import ConflictError, TransitionError
 
 # Steps that are not idempotent (sent twice, they act twice): they need the version the user saw, or the
 # level they expect, so that a retry or a double click is a conflict instead of a second escalation.
 EXPECTING_STEPS = {"escalate"}
+# Steps that may be recorded at a past instant (`at`: a ledger fed through the API): those of `transitions`, which
+# read their instant from `clock`.
+DATED_STEPS = {"accept", "reject", "dispatch", "send_back", "ask", "reply", "answer", "request_extension",
+               "decide_extension", "close", "rate", "reopen", "merge", "link_issue", "comment"}
 
 
 def perform(action, demand, user, data, version=None):
-    """Run one named step with a form's or the API's cleaned data (the page and the API share this)."""
+    """Run one named step with a form's or the API's cleaned data (the page and the API share this); with
+    `data["at"]`, the step as it happened at that past instant (`check_past`)."""
     try:
         version = None if version in (None, "") else int(version)
     except (TypeError, ValueError):
@@ -25,6 +31,9 @@ def perform(action, demand, user, data, version=None):
     if not Demand.objects.restrict(user).filter(pk=demand.pk).exists():
         # a former assignee (sent back, re-dispatched) or anyone else out of scope: as if it did not exist
         raise PermissionDenied(_("This step is not open to you on this demand now."))
+    at = data.get("at")
+    if at is not None:
+        check_past(action, user, at)
     if version is not None and version != demand.version:
         # checked before the step's availability: a step taken meanwhile may have closed this one
         raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
@@ -32,8 +41,6 @@ def perform(action, demand, user, data, version=None):
     if action in EXPECTING_STEPS and version is None and level is None:
         raise ValidationError({"version": _("Send the version of the demand you saw (or the level you expect it "
                                             "at now): repeated, this step would act twice.")})
-    if action not in permissions.available_actions(demand, user):
-        raise TransitionError(_("This step is not open to you on this demand now."))
     note = data.get("note", "")
     v = {"version": version}
     steps = {
@@ -62,7 +69,23 @@ def perform(action, demand, user, data, version=None):
         "supplement": lambda: enterprise.supplement(demand, user, note, data.get("files", ()), **v),
         "withdraw": lambda: enterprise.withdraw(demand, user, note, **v),
     }
-    return steps[action]()
+    with clock.recorded_at(at):
+        if not (action in permissions.available_actions(demand, user)
+                or transitions.records_for_enterprise(action, user, demand)):
+            raise TransitionError(_("This step is not open to you on this demand now."))
+        return steps[action]()
+
+
+def check_past(action, user, at):
+    """Refuse (ValidationError at `at`) a step recorded at a past instant by anyone but the chain office or an
+    admin, for a step that cannot be, or in the future; its order after the demand's history is checked with the
+    demand locked (transitions)."""
+    if not permissions.is_office(user):
+        raise ValidationError({"at": _("Only the chain office or an admin records a step taken in the past.")})
+    if action not in DATED_STEPS:
+        raise ValidationError({"at": _("This step is not recorded at a past time.")})
+    if at > timezone.now():
+        raise ValidationError({"at": _("A date in the future (%(d)s).") % {"d": timezone.localtime(at).isoformat()}})
 
 
 def open_issue(user, demand, data):

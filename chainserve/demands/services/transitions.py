@@ -4,6 +4,9 @@ Each step locks the demand row, checks who may take it and the status it may sta
 `demands.permissions`) and the version the user saw (two people acting at once: one wins, the other gets a
 ConflictError), writes its event, keeps the metrics' summary table (DemandFigures) in step in the same
 transaction, and notifies after commit. Nothing here is called from signals.
+
+Every step reads its instant from `clock.now()`: inside `clock.recorded_at(at)` (a step the chain office or an
+admin records at a past instant, `steps.perform`) the whole step — timestamps, deadlines, event — happens then.
 """
 
 from collections import Counter
@@ -11,7 +14,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +24,9 @@ from chainserve.registry.choices import OrgKind
 
 from .. import metrics, permissions, sla
 from ..choices import AssignmentRole, Rating, Status
-from ..models import Assignment, ChainIssue, Demand, DispatchRule
+from ..models import Assignment, ChainIssue, Demand, DemandEvent, DispatchRule
 from ..permissions import STEPS
-from . import events, figures
+from . import clock, events, figures
 from .attachments import attach_all, check_attachments
 
 REOPEN_WORKING_DAYS = getattr(settings, "DEMAND_REOPEN_WORKING_DAYS", 10)
@@ -37,14 +40,37 @@ class ConflictError(TransitionError):
     """Someone else changed the demand since the user loaded it."""
 
 
+# The enterprise's steps that the chain office or an admin records for it, only at a past instant (a past year's
+# ledger: the rating its return visit, 回访, took). Now, the enterprise takes them itself.
+RECORDED_FOR_ENTERPRISE = {"rate"}
+
+
 # ---------------------------------------------------------------- helpers
+
+def records_for_enterprise(step, user, demand):
+    """Whether user records the enterprise's `step` on demand for it (RECORDED_FOR_ENTERPRISE), the demand
+    being in a state the step starts from."""
+    return (step in RECORDED_FOR_ENTERPRISE and clock.past() is not None and permissions.is_office(user)
+            and STEPS[step].opens(demand))
+
 
 def _lock(demand, version):
     locked = Demand.objects.select_for_update().get(pk=demand.pk)
     if version is not None and int(version) != locked.version:
         raise ConflictError(_("Someone else has just updated this demand. Reload it to see what changed."))
     locked._share = metrics.share(locked)
+    if clock.past() is not None:
+        _require_after_history(locked, clock.past())
     return locked
+
+
+def _require_after_history(demand, at):
+    """Refuse (ValidationError at `at`) a step recorded before the demand's last event: its history stays in
+    the order it happened."""
+    last = DemandEvent.objects.filter(demand=demand).aggregate(last=Max("at"))["last"]
+    if last is not None and at < last:
+        raise ValidationError({"at": _("Before the demand's last step (%(d)s).") % {
+            "d": timezone.localtime(last).isoformat()}})
 
 
 def _lock_pair(demand, version, other):
@@ -87,7 +113,7 @@ def accept(demand, user, *, version=None, note=""):
     with transaction.atomic():
         d = _lock(demand, version)
         _require_step(d, "accept")
-        d.accepted_at = timezone.now()
+        d.accepted_at = clock.now()
         was = _save(d, to=Status.ACCEPTED)
         events.accepted(d, user, was, note)
     return d
@@ -99,7 +125,7 @@ def reject(demand, user, reason, *, version=None):
     with transaction.atomic():
         d = _lock(demand, version)
         _require_step(d, "reject")
-        d.closed_at = timezone.now()
+        d.closed_at = clock.now()
         was = _save(d, to=Status.REJECTED)
         events.rejected(d, user, was, reason)
     return d
@@ -131,7 +157,7 @@ def dispatch(demand, user, lead, co=(), *, version=None, note=""):
     with transaction.atomic():
         d = _lock(demand, version)
         _require_step(d, "dispatch")
-        now = timezone.now()
+        now = clock.now()
         if d.accepted_at is None:
             d.accepted_at = now
         if d.dispatched_at is not None:  # dispatched before: the departments of then hand it over
@@ -179,7 +205,7 @@ def ask(demand, user, question, *, version=None):
         d = _lock(demand, version)
         permissions.check("ask", user, d)
         _require_step(d, "ask")
-        d.paused_at = timezone.now()
+        d.paused_at = clock.now()
         was = _save(d, to=Status.WAITING)
         events.asked(d, user, was, question)
     return d
@@ -194,7 +220,7 @@ def reply(demand, user, text, files=(), *, version=None):
         d = _lock(demand, version)
         permissions.check("reply", user, d)
         _require_step(d, "reply")
-        paused = sla.working_days_since(d.paused_at, timezone.now(), calendar)
+        paused = sla.working_days_since(d.paused_at, clock.now(), calendar)
         d.resolve_due = sla.shift(d.resolve_due, paused, calendar)
         if d.first_answered_at is None:
             d.answer_due = sla.shift(d.answer_due, paused, calendar)
@@ -218,7 +244,7 @@ def answer(demand, user, text, files=(), *, version=None):
         _require_step(d, "answer")
         permissions.check("answer", user, d)
         assignment = Assignment.objects.filter(demand=d, department_id=user.organization_id, active=True).first()
-        now = timezone.now()
+        now = clock.now()
         if assignment is not None and assignment.answered_at is None:
             assignment.answered_at = now
             assignment.save(update_fields=["answered_at"])
@@ -237,7 +263,7 @@ def request_extension(demand, user, days, reason, *, version=None):
         d = _lock(demand, version)
         permissions.check("request_extension", user, d)
         _require_step(d, "request_extension")
-        if d.status == Status.DISPATCHED and d.resolve_due and timezone.now() > d.resolve_due:
+        if d.status == Status.DISPATCHED and d.resolve_due and clock.now() > d.resolve_due:
             raise TransitionError(_("An extension must be asked for before the deadline."))
         _require_when(d, "request_extension")
         d.extension_days, d.extension_reason = int(days), reason
@@ -275,7 +301,7 @@ def close(demand, user, resolved: bool, text, grade="", files=(), *, version=Non
         _require_step(d, "close")
         if d.is_proposal and grade not in ("A", "B", "C"):
             raise ValidationError({"grade": _("Grade the answer to the proposal: A, B or C.")})
-        now = timezone.now()
+        now = clock.now()
         d.closed_at = now
         d.resolution = text
         d.proposal_grade = grade if d.is_proposal else ""
@@ -297,10 +323,11 @@ def rate(demand, user, rating, comment="", *, version=None):
         raise ValidationError({"rating": _("Choose satisfied, basically satisfied or unsatisfied.")})
     with transaction.atomic():
         d = _lock(demand, version)
-        permissions.check("rate", user, d)
+        if not records_for_enterprise("rate", user, d):
+            permissions.check("rate", user, d)
         _require_step(d, "rate")
         _require_when(d, "rate")
-        d.rating, d.rating_comment, d.rated_at = rating, comment.strip()[:500], timezone.now()
+        d.rating, d.rating_comment, d.rated_at = rating, comment.strip()[:500], clock.now()
         was = _save(d)
         events.rated(d, user, was, comment, rating)
     return d
@@ -315,11 +342,11 @@ def reopen(demand, user, reason, *, version=None):
         permissions.check("reopen", user, d)
         _require_step(d, "reopen")
         _require_when(d, "reopen")
-        if sla.working_days_since(d.closed_at, timezone.now(), calendar) > REOPEN_WORKING_DAYS:
+        if sla.working_days_since(d.closed_at, clock.now(), calendar) > REOPEN_WORKING_DAYS:
             raise TransitionError(_("A demand can be reopened within %(n)d working days of its closing.")
                                   % {"n": REOPEN_WORKING_DAYS})
         policy = sla.policy_for(d.category, d.priority)
-        now = timezone.now()
+        now = clock.now()
         d.resolve_due = sla.due(now, policy.resolve_days, calendar)
         d.closed_at, d.rating, d.rating_comment, d.rated_at = None, "", "", None
         d.resolution, d.proposal_grade = "", ""  # the result reopened is kept by its event, shown as history
@@ -367,7 +394,7 @@ def merge(duplicate, into, user, *, version=None):
         if target.status == Status.MERGED:
             raise TransitionError(_("The target was itself merged into another demand."))
         d.merged_into = target
-        d.closed_at = timezone.now()
+        d.closed_at = clock.now()
         was = _save(d, to=Status.MERGED)
         events.merged(d, user, was, target)
         was = _save(target)
