@@ -107,7 +107,8 @@ def publish(user, period, scope, title="", note="", lead="", cases=()):
             series=series, version=previous.version + 1 if previous else 1, supersedes=previous,
             masthead=doc.masthead, issuer=unit, issuer_name=name,
             issue_year=year, issue_number=number, data=doc.data, summary=doc.lead,
-            sections={"lead_links": doc.lead_links, "activity": doc.activity, "results": doc.results},
+            sections={"lead_links": doc.lead_links, "activity": doc.activity, "results": doc.results,
+                      "children": doc.children, "proposals": doc.proposals},
             cases=doc.cases, computed_at=doc.computed_at, published_by=user, note=note.strip())
         bulletin.full_clean()  # e.g. a title too long: a ValidationError naming the field, nothing written
         return save_record(user, bulletin)
