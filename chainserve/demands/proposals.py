@@ -16,6 +16,7 @@ from functools import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
+from chainserve.core.choices import Role
 from chainserve.registry.models import Organization
 
 from . import metrics
@@ -114,6 +115,13 @@ class Proposals:
         return {"channels": [line.as_dict() for line in self.channels],
                 "units": [line.as_dict() for line in self.units],
                 "total": self.total.as_dict(), "summary": self.summary}
+
+
+def may_view(user):
+    """Whether user sees the proposal figures (建议提案): the platform admins and the chain offices — those who
+    report them; a department, a specialist, an enterprise or a partner does not."""
+    return bool(user and user.is_authenticated and user.is_active
+                and (user.is_admin_role or user.role == Role.OFFICE))
 
 
 def proposals_of(demands):

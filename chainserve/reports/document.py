@@ -133,10 +133,7 @@ class Document:
     def proposal_rows(self):
         """The proposals by channel, then their total, as printed: [(name, [shown in the order of COLUMNS])]."""
         def cells(line):
-            grades = line["grades"]
-            counts = [line["received"], line["answered"], line["answered_on_time"]]
-            return [*(shown(COUNT, n) for n in counts), percent(line["on_time_rate"]),
-                    *(shown(COUNT, grades[g]) for g in ("A", "B", "C", "none"))]
+            return [percent(v) if n == RATE_COLUMN else shown(COUNT, v) for n, v in enumerate(proposal_values(line))]
         lines = [*self.proposals["channels"], self.proposals["total"]]
         return [(line["name"], cells(line)) for line in lines]
 
@@ -193,6 +190,17 @@ CHILD_KEYS = rollup.CHILD_FIGURES
 CHILD_COLUMNS = {"demands_received": gettext_lazy("Demands received"), "demands_resolved": gettext_lazy("Resolved"),
                  "response_rate": gettext_lazy("Response rate"), "resolution_rate": gettext_lazy("Resolution rate"),
                  "satisfaction_rate": gettext_lazy("Satisfaction rate")}
+
+
+RATE_COLUMN = 3  # the on-time rate among the proposal columns
+
+
+def proposal_values(line):
+    """A frozen line of the proposals (Line.as_dict) as its values in the order of their COLUMNS: the counts,
+    the on-time rate (a number, None when no answer is due) and the counts by grade."""
+    grades = line["grades"]
+    return [line["received"], line["answered"], line["answered_on_time"], line["on_time_rate"],
+            *(grades[g] for g in ("A", "B", "C", "none"))]
 
 
 def shown(unit, value):

@@ -11,9 +11,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.chains.models import Chain
-from chainserve.core.choices import Role
 from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
+from chainserve.demands import proposals
 
 from .document import Composition, compose, from_bulletin, issuer, text_changes
 from .figures import display
@@ -57,11 +57,7 @@ def may_publish(user, chain):
     return Chain.objects.restrict(user, "change").filter(pk=chain.pk).exists()
 
 
-def may_view_proposals(user):
-    """Whether user sees the proposal figures (建议提案): the platform admins and the chain offices — those who
-    report them; a department, a specialist, an enterprise or a partner does not."""
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_admin_role or user.role == Role.OFFICE))
+may_view_proposals = proposals.may_view  # who sees the proposal figures: decided where they are counted
 
 
 def next_issue_number(issuer, year):
