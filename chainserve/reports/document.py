@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from chainserve.demands.proposals import COLUMNS as PROPOSAL_COLUMNS
 from chainserve.demands.proposals import percent
 
 from . import cases, charts, rollup, sections
-from .figures.base import COUNT, DAYS, FIGURES, GROUPS, UNIT_LABELS, Period, display, records_url
+from .figures.base import DAYS, FIGURES, GROUPS, UNIT_LABELS, Period, display, records_url
 from .figures.report import compute_all
 from .figures.report import lead as lead_paragraph
 from .models import issue_label
@@ -115,10 +115,10 @@ class Document:
         return [self.children["column"], *(str(CHILD_COLUMNS[k]) for k in CHILD_KEYS)]
 
     def child_rows(self):
-        """The table of the regions below as printed: [{region, name, url, cells: [(key, shown)], total}], the
+        """The table of the regions below as printed: [{region, name, url, cells: [(key, as printed)], total}], the
         total (the bulletin's own figures) last; `url`: the live bulletin of the region, the period kept."""
         def cells(values):
-            return [(k, shown(FIGURES[k].unit, values.get(k))) for k in CHILD_KEYS]
+            return [(k, display(FIGURES[k].unit, values.get(k))) for k in CHILD_KEYS]
         query = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
                  **{k: v for k, v in self.params.items() if k != "district"}}
         rows = [{"region": r["region"], "name": r["name"], "cells": cells(r["figures"]), "total": False,
@@ -131,9 +131,9 @@ class Document:
         return [pgettext("bulletin table", "Channel"), *(str(c) for c in PROPOSAL_COLUMNS)]
 
     def proposal_rows(self):
-        """The proposals by channel, then their total, as printed: [(name, [shown in the order of COLUMNS])]."""
+        """The proposals by channel, then their total, as printed: [(name, [values as printed, in the order of COLUMNS])]."""
         def cells(line):
-            return [percent(v) if n == RATE_COLUMN else shown(COUNT, v) for n, v in enumerate(proposal_values(line))]
+            return [percent(v) if n == RATE_COLUMN else v for n, v in enumerate(proposal_values(line))]
         lines = [*self.proposals["channels"], self.proposals["total"]]
         return [(line["name"], cells(line)) for line in lines]
 
@@ -185,9 +185,11 @@ TEXT_PARTS = [("title", gettext_lazy("Title")), ("lead", gettext_lazy("Lead para
               ("activity", HEADINGS["activity"]), ("results", HEADINGS["results"]),
               ("children", gettext_lazy("Regions below")), ("proposals", gettext_lazy("Proposals")),
               ("cases", HEADINGS["cases"]), ("charts", gettext_lazy("Charts"))]
-# The figures of the table of the regions below, and their heads there.
+# The figures of the table of the regions below, and their heads there: the counts in 件 (as the proposals'
+# columns), the rates in %.
 CHILD_KEYS = rollup.CHILD_FIGURES
-CHILD_COLUMNS = {"demands_received": gettext_lazy("Demands received"), "demands_resolved": gettext_lazy("Resolved"),
+CHILD_COLUMNS = {"demands_received": pgettext_lazy("bulletin table", "Demands received"),
+                 "demands_resolved": pgettext_lazy("bulletin table", "Resolved"),
                  "response_rate": gettext_lazy("Response rate"), "resolution_rate": gettext_lazy("Resolution rate"),
                  "satisfaction_rate": gettext_lazy("Satisfaction rate")}
 
@@ -201,13 +203,6 @@ def proposal_values(line):
     grades = line["grades"]
     return [line["received"], line["answered"], line["answered_on_time"], line["on_time_rate"],
             *(grades[g] for g in ("A", "B", "C", "none"))]
-
-
-def shown(unit, value):
-    """A value as a table of the bulletin prints it: a count with its measure word (293件), a rate as 96.5%."""
-    if unit == COUNT and value is not None:
-        return pgettext("a count of demands or proposals", "%(count)s") % {"count": value}
-    return display(unit, value)
 
 
 def text_changes(before, after):
