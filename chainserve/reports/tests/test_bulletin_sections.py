@@ -2,7 +2,9 @@
 when published (a later demand changes nothing), printed on the page, in the PDF and in the workbook; the demand
 metrics page's proposals panel counts the same."""
 
+import re
 import subprocess
+from collections import Counter
 from html import unescape
 from io import BytesIO
 
@@ -12,8 +14,10 @@ from openpyxl import load_workbook
 
 from chainserve.demands import services as ds
 from chainserve.demands.models import Category
+from chainserve.demands.proposals import Line
 from chainserve.reports import rollup, services
 from chainserve.reports.document import compose, from_bulletin
+from chainserve.reports.exports import pdf_bytes
 from chainserve.reports.figures import COUNT, PERCENT, Period, Scope, display
 from chainserve.reports.figures import proposals as pf
 from chainserve.reports.models import Bulletin
@@ -178,3 +182,29 @@ def test_the_metrics_page_has_the_proposals_panel_of_the_same_figures(proposals,
         "NPC deputies' proposals (人大建议) 3 2 1 33.3% 1 1 0 1"
     assert handler.status_code == 200 and handler.context["proposals"] is None
     assert 'id="proposals-panel"' not in handler.content.decode()
+
+
+LONG_NAMES = ["克孜勒苏柯尔克孜自治州", "黔东南苗族侗族自治州", "恩施土家族苗族自治州", "博尔塔拉蒙古自治州",
+              "湘西土家族苗族自治州", "延边朝鲜族自治州", "海西蒙古族藏族自治州"]
+A4_WIDTH, RIGHT_MARGIN = 595.28, 24 / 25.4 * 72  # points: the page and its right margin (bulletin_pdf.html)
+
+
+def test_the_pdf_tables_keep_to_the_page_with_seven_long_named_regions_and_large_counts(year):
+    city, office = city_office(year)
+    with translation.override("zh-hans"):
+        doc = compose(office, YEAR, Scope(user=office, district=city))
+        row = doc.children["rows"][0]
+        doc.children["rows"] = [{**row, "region": n, "name": name,
+                                 "figures": {**row["figures"], "demands_received": 1234567, "demands_resolved": 1234567}}
+                                for n, name in enumerate(LONG_NAMES)]
+        line = Line("npc", "人大建议", Counter(received=123456, answered=123456, answered_on_time=123456,
+                                             due_for_answer=123456, **{"grade:A": 123456})).as_dict()
+        doc.proposals = {"heading": "建议提案办理情况", "text": "共收到建议提案123456件。", "channels": [line, line],
+                         "units": [], "total": line}
+        pdf = pdf_bytes(doc)
+
+    words = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', words))
+    assert right <= A4_WIDTH - RIGHT_MARGIN + 1
+    text = pdf_text(pdf)
+    assert all(name in text for name in LONG_NAMES) and "1234567" in text and "123456" in text
