@@ -5,6 +5,8 @@ bulletin's (各区（县）诉求办理情况) and the proposals (建议提案�
 Each piece of text carries `links`: [{"key": figure key, "text": the words that state it}], so that a page can
 link those words to the records behind the figure (sections.linked) while the text itself stays plain."""
 
+from dataclasses import replace
+
 from django.db.models import Count, Q, Sum
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -186,8 +188,13 @@ def children(period, scope, report):
     """各区（县）诉求办理情况: {heading, column, rows: [{region, name, figures}], total} — each region directly below
     the bulletin's (rollup.children: each over its whole subtree, its rates over the union of its records) with
     the figures rollup.CHILD_FIGURES, and the bulletin's own figures (`report`) as the total; None for a region
-    with none below it (no empty section)."""
+    with none below it (no empty section). A bulletin of the whole platform lists the top regions, or, when there
+    is one, the regions below it (a table of one row that is the whole says nothing)."""
     found = rollup.children(period, scope)
+    whole = rollup.node_of(scope) is None
+    while whole and len(found) == 1:  # the whole platform, of one province: its cities
+        scope = replace(scope, district=found[0][0], cache={})
+        found = rollup.children(period, scope)
     if not found:
         return None
     heading, column = CHILD_SECTIONS[found[0][0].level]
