@@ -184,6 +184,9 @@ def test_publishing_through_the_api_takes_the_cases_and_is_strict(year, api_as):
         "No. 1, 2026", 1, "明湖市经济和信息化局", "本期工作稳步推进。", None)
     assert [(c["ref"], c["text"]) for c in got["cases"]] == [(f"demand:{year.d1.pk}", "纽福斯政策诉求4个工作日办结。")]
     assert [e["heading"] for e in got["sections"]["activity"]] == ["联席会议", "联建活动", "走访服务"]
+    # the regions below as the draft had them (no proposals in this year: no section)
+    assert (got["sections"]["children"], got["sections"]["proposals"]) == (draft["sections"]["children"], None)
+    assert [r["name"] for r in got["sections"]["children"]["rows"]] == ["东湖区", "西湖区"]
 
     r = api.post("/api/v1/bulletins/publish/", body, format="json")
     assert (r.status_code, r.json()) == (400, {"non_field_errors": [
