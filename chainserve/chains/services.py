@@ -123,15 +123,17 @@ class Below:
     columns: list  # [BelowColumn], one per chain below, by region
     cells: dict  # {(segment pk of the chain above, chain below pk): SegmentStats}
     extra: dict  # {segment pk of the chain above: SegmentStats} of the enterprises not placed on it already
+    hidden: int = 0  # chains below that the user may not see, counted nowhere
 
 
 def below_stats(chain, user):
     """The placements on the chains below chain that user may see (Placement.restrict), counted per segment of
     chain they match (segment_matcher): per chain below (the breakdown), and over them all without the
     enterprises chain places itself (what its map adds: a district's firms are mostly on its city's chain too).
-    Four queries, whatever the number of chains below."""
+    Five queries, whatever the number of chains below."""
     below = list(chain.district_chains.restrict(user).select_related("region").order_by("region__path", "name"))
     out = Below([BelowColumn(c) for c in below], {}, {})
+    out.hidden = chain.district_chains.count() - len(below)
     if not below:
         return out
     match = segment_matcher(list(Segment.objects.filter(chain=chain).only("name", "gbt_code")))

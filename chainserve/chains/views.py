@@ -75,7 +75,7 @@ class ChainMapView(LoginRequiredMixin, View):
         data = services.map_data(chain, below)
         if request.GET.get("format") == "json":
             return JsonResponse(data)
-        return render(request, "chains/map.html", {"chain": chain, "data": data,
+        return render(request, "chains/map.html", {"chain": chain, "data": data, "hidden": below.hidden,
                                                    "breakdown": services.below_breakdown(chain, below)})
 
 
