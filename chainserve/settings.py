@@ -130,10 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # that user wrote stay on the primary. Unset: one database, nothing routed.
 REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
 REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))  # a replica down: primary meanwhile
 if REPLICA_DATABASE_URL:
     # Tests read the primary's test database through it (no test database of its own is made for it).
     DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2  # a host that does not answer: 2 s (libpq's least)
     DATABASE_ROUTERS = ["chainserve.core.routers.ReplicaRouter"]
     MIDDLEWARE.append("chainserve.core.routers.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
