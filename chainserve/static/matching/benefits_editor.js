@@ -124,13 +124,14 @@
       const head = el("div", { class: "d-flex flex-wrap gap-2 align-items-center mb-1" },
         el("span", { class: "small fw-bold", text: T.tier.replace("%(n)s", i + 1) }));
       if (last) {
-        const box = el("input", { type: "checkbox", class: "form-check-input", id: id() });
-        box.checked = !("when" in tier);
-        box.addEventListener("change", () => {
-          if (box.checked) delete tier.when; else tier.when = { all: [tree.newCondition("")] };
+        const otherwise = el("input", { type: "checkbox", class: "form-check-input", id: id() });
+        otherwise.checked = !("when" in tier);
+        otherwise.addEventListener("change", () => {
+          if (otherwise.checked) delete tier.when; else tier.when = { all: [tree.newCondition("")] };
           render();
         });
-        head.append(el("span", { class: "form-check mb-0" }, box, el("label", { class: "form-check-label small", for: box.id, text: T.otherwise })));
+        head.append(el("span", { class: "form-check mb-0" }, otherwise,
+          el("label", { class: "form-check-label small", for: otherwise.id, text: T.otherwise })));
       }
       if (item.tiers.length > 1) head.append(button("✕", () => { item.tiers.splice(i, 1); render(); }, T.remove_item));
       row.append(head);
@@ -247,9 +248,11 @@
   function load() {
     try {
       const parsed = JSON.parse(area.value.trim() || "[]");
-      const readable = Array.isArray(parsed) && parsed.every((item) => item && typeof item === "object" &&
-        !Array.isArray(item) && (!item.tiers || (Array.isArray(item.tiers) && item.tiers.length &&
-          item.tiers.every((t) => t && typeof t === "object" && (!("when" in t) || (t.when && typeof t.when === "object"))))));
+      const isObject = (x) => x && typeof x === "object" && !Array.isArray(x);
+      const readable = Array.isArray(parsed) && parsed.every((item) => isObject(item) &&
+        (!("product" in item) || isObject(item.product)) &&
+        (!("tiers" in item) || (Array.isArray(item.tiers) && item.tiers.length &&
+          item.tiers.every((t) => isObject(t) && (!("when" in t) || isObject(t.when))))));
       items = readable ? parsed : null;
     } catch (e) {
       items = null;
