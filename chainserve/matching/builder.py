@@ -161,7 +161,7 @@ def benefits_preview(user, items, cap=None, inputs=None, expression=None, enterp
     (a valid rule) that user may see}. The sample is `enterprise` (a pk among those) or the first of them; with
     none, an empty profile. Raises BenefitError (a RuleError) naming the wrong part."""
     benefit_rules.validate(items)
-    cap_fen = None if cap in (None, "") else benefit_rules.to_fen(cap, "benefit_cap")
+    cap_fen = None if cap in (None, "") else benefit_rules.typed_to_fen(cap, "benefit_cap")
     declared = _sample_inputs(inputs or {})
     firms = Organization.objects.restrict(user, "view").filter(kind=OrgKind.ENTERPRISE)
     try:

@@ -141,7 +141,7 @@ class RulePreviewView(StaffOnlyMixin, View):
 
 
 class BenefitsPreviewView(StaffOnlyMixin, View):
-    """The benefits editor's live preview: POST {"benefits", "benefit_cap" (万元), "inputs" {base: 万元 or persons},
+    """The benefits editor's live preview: POST {"benefits", "benefit_cap" (as typed: 万元 or 元), "inputs" {base: 万元 or persons},
     "expression", "enterprise"} → what a sample enterprise would get (builder.benefits_preview), or 400 {"error",
     "path"} naming the wrong part, as the form would (nothing is saved)."""
 

@@ -106,3 +106,19 @@ def test_the_form_refuses_what_the_preview_refuses_with_the_same_path(catalogue,
     assert response.context["form"].errors["benefits"][0].startswith("benefits[1].rate: ")
     assert 'id="id_benefits-error"' in response.content.decode()
     assert not RuleVersion.objects.exists()
+
+
+def test_the_cap_per_enterprise_is_taken_as_people_type_it(catalogue, client_as):
+    office = client_as(catalogue.users.office)
+    url = f"/matching/rules/add/?policy={catalogue.hitech.pk}"
+
+    def save(cap):
+        return office.post(url, {"expression": json.dumps(HITECH_EAST), "benefits": json.dumps([RD]), "benefit_cap": cap})
+
+    refused = [save(cap) for cap in ("0.001元", "-1", "三百万", "1.5亿")]
+    assert [r.status_code for r in refused] == [400] * 4
+    assert all(r.context["form"].errors["benefit_cap"] for r in refused) and not RuleVersion.objects.exists()
+    for cap in ("300", "300万元", "３００万", "3,000,000元", "3，000，000.00 元"):
+        save(cap)
+    assert list(RuleVersion.objects.order_by("number").values_list("benefit_cap", flat=True)) == [300 * WAN] * 5
+    assert preview(office, [RD], inputs={"rd_cost": "3000"}, benefit_cap="4,000,000元").json()["amount"]["total"] == 400 * WAN
