@@ -290,7 +290,7 @@ def cmd_orgs(args):
                                          "created", "updated"], prows)
         reset_sequences([Organization, Placement, Organization.labels.through])
     # Rows written past the services: what is cached of the registry (a shared cache) is not to be read again.
-    from chainserve.reports.services import registry_changed
+    from chainserve.registry.services import registry_changed
     registry_changed([])
     t2 = time.perf_counter()
     print(f"[generate] {n:,} organisations, {len(prows):,} placements on chain {chain.pk} in {t2 - t1:.1f}s "

@@ -338,9 +338,9 @@ SPECTACULAR_SETTINGS = {
 
 # Called by core.profiles.profiles_changed with the ids of organisations whose profile changed, and by
 # core.profiles.catalogue_changed with a catalogue item that changed (the one path from the writes to matching,
-# and to the registry figures the reports cache).
+# and to the registry's stamp, under which reports and matching cache what they compute from the registry).
 PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profiles_changed",
-                         "chainserve.reports.services.registry_changed"]
+                         "chainserve.registry.services.registry_changed"]
 CATALOGUE_CHANGED_HOOKS = ["chainserve.matching.services.item_changed"]
 
 # What resources' policy applications ask of matching (resources imports no matching): the enterprises that qualify

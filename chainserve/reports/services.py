@@ -17,23 +17,7 @@ from chainserve.demands import proposals
 
 from .document import Composition, compose, from_bulletin, issuer, text_changes
 from .figures import display
-from .models import Bulletin, IssueCounter, RegistryStamp
-
-STAMPS_KEPT = 100
-
-
-def registry_changed(org_ids):
-    """Organisations' profiles changed (core.profiles, PROFILE_CHANGED_HOOKS): what is cached of the registry is
-    not read again. A new stamp at once, seen by the changing transaction itself and by everyone once it commits;
-    and another after the commit — a transaction that committed meanwhile may have taken a newer number than the
-    first one and had its figures cached under it."""
-    RegistryStamp.objects.create()
-    transaction.on_commit(_stamp_after_commit)
-
-
-def _stamp_after_commit():
-    newest = RegistryStamp.objects.create()
-    RegistryStamp.objects.filter(pk__lte=newest.pk - STAMPS_KEPT).delete()
+from .models import Bulletin, IssueCounter
 
 
 def series_of(period, scope):

@@ -268,7 +268,7 @@ def test_a_report_page_is_served_by_the_replica_and_after_a_post_by_the_primary(
     admin = User.objects.create(username="reader", role=Role.ADMIN)
     client.force_login(admin)
     wait_for_replay()  # the request reads its user from the replica: a user not yet replayed there is signed out
-    # The first view of the dashboard draws the registry's stamp (reports.RegistryStamp): a write, so the rest of that
+    # The first view of the dashboard draws the registry's stamp (registry.RegistryStamp): a write, so the rest of that
     # request reads the primary. The views after it only read.
     count_queries(client, "/reports/dashboard/?year=2026")
     wait_for_replay()
