@@ -132,7 +132,18 @@ def light_probe(request):
 
 
 urlpatterns = [path("heavy/", heavy_probe), path("light/", light_probe)]
-probes = pytest.mark.urls(__name__)
+
+
+@pytest.fixture
+def replica_answers(monkeypatch):
+    """The replica is taken to answer: these tests are of the router's decisions, not of its health (no database)."""
+    from chainserve.core import routers
+
+    monkeypatch.setattr(routers, "replica_answers", lambda: True)
+
+
+def probes(test):
+    return pytest.mark.urls(__name__)(pytest.mark.usefixtures("replica_answers")(test))
 
 
 def alias_of(client, url="/heavy/"):
@@ -309,6 +320,7 @@ def test_a_replica_that_does_not_answer_leaves_heavy_pages_to_the_primary_until_
     from chainserve.core import routers
 
     client.force_login(User.objects.create(username="reader", role=Role.ADMIN))
+    wait_for_replay()  # the request reads its user from the replica
     url = "/reports/dashboard/?year=2026"
     client.get(url)  # draws the registry's stamp (a write: that request reads the primary)
     wait_for_replay()
