@@ -56,7 +56,9 @@ class QueueView(DemandListView):
     def get_queryset(self, request):
         if not permissions.is_office(request.user):
             raise PermissionDenied
-        return super().get_queryset(request).filter(status__in=[Status.NEW, Status.ACCEPTED])
+        # the demands the office acts on: those it oversees in the regions below are in the demand list only
+        queued = Demand.objects.restrict(request.user, "change").filter(status__in=[Status.NEW, Status.ACCEPTED])
+        return queued.select_related(*self.select_related)
 
     default_sort = "accept_due"
 

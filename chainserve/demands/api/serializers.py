@@ -209,8 +209,9 @@ class ActionSerializer(StrictSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        # Only what the user may see: a hidden demand or issue answers as one that does not exist.
-        self.fields["into"].queryset = Demand.objects.restrict(user)
+        # Only what the user may act on: a hidden demand or issue (or one it only oversees) answers as one that
+        # does not exist.
+        self.fields["into"].queryset = Demand.objects.restrict(user, "change")
         self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
         self.fields["region"].queryset = Region.objects.restrict(user)
 

@@ -22,8 +22,9 @@ def leader(user, now):
 
 
 def chains(user):
-    """The chains the office staffs, each with its enterprises and its map and gaps one click away."""
-    rows = Chain.objects.restrict(user).annotate(enterprises=Counted(
+    """The chains the office staffs (not those it oversees in the regions below), each with its enterprises and
+    its map and gaps one click away."""
+    rows = Chain.objects.restrict(user, "change").annotate(enterprises=Counted(
         "placements__organization", filter=Q(placements__organization__kind=OrgKind.ENTERPRISE), distinct=True))
     return Panel("chains", _("Our chains"), rows=list(rows.order_by("name")), more=url("chains:chains"))
 
