@@ -185,6 +185,8 @@ class ActionView(LoginRequiredMixin, View):
         demand = visible_demand(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
+        if not permissions.acts_on(request.user, demand):  # overseen from the region above: read only
+            raise PermissionDenied(str(permissions.OVERSIGHT_ONLY))
         kwargs = form_kwargs(action, demand, request.user)
         form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action, **kwargs)
         if form.is_valid():
