@@ -169,6 +169,8 @@ def detail_context(request, demand, forms=None):
         "attachments": demand.attachments.all(),
         "now": timezone.now(),
         "overdue": demand.status in RUNNING_STATUSES and demand.resolve_due and demand.resolve_due < timezone.now(),
+        # read only, seen from the region above: said instead of the steps, and no resources to attach
+        "overseen": None if actions or permissions.acts_on(request.user, demand) else permissions.OVERSIGHT_ONLY,
     }
 
 

@@ -105,6 +105,11 @@ def test_the_province_office_reads_a_city_s_demand_page_and_api_and_is_offered_n
     assert demand.number in page.content.decode()
     assert not [step for step in ACTION_FORMS if reverse("demands:action", args=[demand.pk, step])
                 in page.content.decode()]
+    # said instead of the steps; no resources offered to attach
+    assert "You oversee this demand from the region above" in page.content.decode()
+    assert 'id="suggested-resources"' not in page.content.decode()
+    own = client_as(t.city_office).get(reverse("demands:demand", args=[demand.pk])).content.decode()
+    assert "You oversee" not in own and 'id="suggested-resources"' in own
     api = api_as(t.province_office).get(f"/api/v1/demands/{demand.pk}/")
     assert (api.status_code, api.json()["number"], api.json()["actions"]) == (200, demand.number, [])
     # the chain it sits on too, page and API
