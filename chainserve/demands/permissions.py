@@ -182,10 +182,10 @@ def check(step, user, demand):
         raise PermissionDenied(str(rule.refusal))
 
 
-def available_actions(demand, user) -> list[str]:
+def available_actions(demand, user, acts=None) -> list[str]:
     """The steps user may take on demand now (what the detail page offers and the API accepts): none on a
-    demand user only oversees (acts_on)."""
-    if not acts_on(user, demand):
+    demand user only oversees (acts_on; `acts`: its answer when already known, as for a list's rows)."""
+    if not (acts_on(user, demand) if acts is None else acts):
         return []
     holds = cache(lambda relation: relation.holds(user, demand))  # each relation asked once (HANDLING: a query)
     return [name for name, step in STEPS.items()

@@ -175,3 +175,19 @@ def test_an_overseeing_office_counts_the_figures_of_the_regions_below_as_the_pla
     assert metrics.totals(user=t.city_office, district=t.city).received == 2
     assert metrics.totals(user=t.city_office, district=t.other_city).received == 0  # another city's: none
     assert metrics.totals(user=t.district_office).received == 1
+
+
+def test_the_api_list_says_which_demands_an_office_acts_on_with_one_query_for_the_page(tiers, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(tiers.city_office)
+
+    def listed(limit):
+        with CaptureQueriesContext(connection) as queries:
+            rows = api.get("/api/v1/demands/", {"limit": limit}).json()["results"]
+        return {r["number"]: bool(r["actions"]) for r in rows}, len(queries)
+
+    one, few = listed(1), listed(3)
+    assert few[0] == {tiers.city_demand.number: True, tiers.district_demand.number: False}
+    assert few[1] - one[1] <= 1  # the rows' step lists do not cost a query each
