@@ -39,7 +39,7 @@ def overseen(q, user, action, prefix):
     """The scope q of what user acts on, widened to view by the rows of the regions below the user's own
     (through prefix to a Region) where user oversees them (core.below_region_q); any other action keeps q."""
     below = below_region_q(user, prefix) if action == "view" else None
-    return q if below is None else below if q == NOTHING else q | below
+    return q if below is None else q | below
 
 
 class Chain(Searchable, ScopedModel, TimeStampedModel):

@@ -183,8 +183,8 @@ def demand_scope(user, action="view"):
     every demand of the regions below its own or on their chains (oversight: core.below_region_q) — it counts
     their figures and takes no step on them (permissions.acts_on), nor is it notified of them."""
     q = in_region(_demand_scope(user), user, "district")
-    below = overseen_demands(user) if action == "view" else None
-    return q if below is None else below if q == NOTHING else q | below
+    below = overseen_demands(user) if action == "view" else None  # an office's: its q is a Q, never NOTHING
+    return q if below is None else q | below
 
 
 def overseen_demands(user):
