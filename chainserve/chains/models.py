@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, in_region
+from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, below_region_q, in_region
 from chainserve.core.money import format_yuan
 from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind, OrgSize
@@ -28,14 +28,27 @@ WRONG_LEVEL_ABOVE = {
 
 def chain_scope(user, action, prefix=""):
     """Q over Chain (or a model reaching it through prefix) of what user may see or change: a chain office its
-    chains, other staff every chain (to read) — both within the user's region subtree (core.in_region)."""
+    chains, other staff every chain (to read) — both within the user's region subtree (core.in_region). A chain
+    office of a region also reads the chains of the regions below its own (oversight: core.below_region_q),
+    with their segments, placements, meetings … — and changes none of them."""
     if user.role == Role.OFFICE:
-        q = Q(**{f"{prefix}staff": user})
-    elif action == "view" and user.role in STAFF_ROLES:
-        q = None
-    else:
-        return NOTHING
-    return in_region(q, user, f"{prefix}region")
+        return overseen(in_region(staffed(user, prefix), user, f"{prefix}region"), user, action, f"{prefix}region")
+    if action == "view" and user.role in STAFF_ROLES:
+        return in_region(None, user, f"{prefix}region")
+    return NOTHING
+
+
+def staffed(user, prefix=""):
+    """Q of the chains user staffs (reached through prefix), as a subquery rather than a join: or-ed with the
+    regions below (overseen) it must not return a chain once per member of its staff."""
+    return Q(**{f"{prefix}pk__in": Chain.staff.through.objects.filter(user=user).values("chain_id")})
+
+
+def overseen(q, user, action, prefix):
+    """The scope q of what user acts on, widened to view by the rows of the regions below the user's own
+    (through prefix to a Region) where user oversees them (core.below_region_q); any other action keeps q."""
+    below = below_region_q(user, prefix) if action == "view" else None
+    return q if below is None else q | below
 
 
 class Chain(Searchable, ScopedModel, TimeStampedModel):
@@ -245,10 +258,9 @@ class Placement(ScopedModel, TimeStampedModel):
 
 def lead_scope(user, action, prefix=""):
     """Investment attraction is the chain office's work: its staff see and change their chains' candidates
-    and leads; nobody else but admins."""
-    if user.role == Role.OFFICE:
-        return in_region(Q(**{f"{prefix}staff": user}), user, f"{prefix}region")
-    return NOTHING
+    and leads (and read those of the chains of the regions below their own: chain_scope); nobody else but
+    admins."""
+    return chain_scope(user, action, prefix) if user.role == Role.OFFICE else NOTHING
 
 
 class Candidate(Searchable, ScopedModel, TimeStampedModel):

@@ -161,6 +161,22 @@ def region_q(user, prefix="region"):
     return Q(**{f"{prefix}__path__startswith": user.region.path})
 
 
+def below_region_q(user, prefix="region"):
+    """Q over a model reaching a Region through prefix of the rows in the regions strictly below user's own (its
+    subtree without the region itself): what a chain office oversees — reads, never changes — besides the
+    chains it staffs (chains.chain_scope, demands.demand_scope); prefix "" over Region itself. None when user
+    oversees nothing more: not a chain office, or of no region (a one-city install: its chains are all it has)."""
+    if user.role != Role.OFFICE or user.is_superuser or user.region_id is None:
+        return None
+    path, region = (f"{prefix}__path", prefix) if prefix else ("path", "pk")  # "": over Region itself
+    return Q(**{f"{path}__startswith": user.region.path}) & ~Q(**{region: user.region_id})
+
+
+def oversees(user):
+    """Whether user sees more than it acts on (below_region_q): its view and change scopes then differ."""
+    return below_region_q(user) is not None
+
+
 def seeing_region(region):
     """Q over User of those whose region subtree holds region — its own region or one above it — or who have none:
     whom a record of that region may be shown or notified to (the converse of region_q)."""

@@ -268,8 +268,9 @@ class MergeForm(BootstrapForm):
 
     def clean_into(self):
         number = self.cleaned_data["into"].strip().upper()
-        # only among the demands the user may see: a hidden number answers as one that does not exist
-        demand = Demand.objects.restrict(self.user).filter(number=number).first()
+        # only among the demands the user acts on: a hidden number (or one it only oversees) answers as one that
+        # does not exist
+        demand = Demand.objects.restrict(self.user, "change").filter(number=number).first()
         if demand is None:
             raise forms.ValidationError(_("No demand has the number %(n)s.") % {"n": number})
         return demand

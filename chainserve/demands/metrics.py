@@ -7,7 +7,8 @@ overdue now, first answers late now — is counted live, over the running demand
 Every public function takes the same arguments:
 
 * `start`, `end`: the period, dates of receipt in the platform's time zone, inclusive (None: open-ended);
-* `user`: whose scope applies — admin: the city; office: its chains and demands on no chain; handler: the
+* `user`: whose scope applies — admin: the city; office: its chains and demands on no chain, within its region,
+  and the demands of the regions below it (oversight: demands.models.overseen_demands); handler: the
   demands its department leads (and the send-backs it made); specialist: the demands it recorded (counted
   from those demands directly); others: nothing. None: the whole city, for system jobs (the bulletin);
 * the filters `chain`, `district`, `department` (lead department), `category`: a record or its id;
@@ -30,11 +31,11 @@ from django.utils.translation import gettext_lazy as _
 from chainserve.chains.models import Chain
 from chainserve.core.choices import Role
 from chainserve.core.forms import parse_date
-from chainserve.core.models import Region
+from chainserve.core.models import Region, below_region_q, region_q
 from chainserve.registry.models import Organization
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, RUNNING_STATUSES, EventType, Rating, Status
-from .models import ON_THE_CLOCK, Category, Demand, DemandEvent, DemandFigures
+from .models import ON_THE_CLOCK, Category, Demand, DemandEvent, DemandFigures, overseen_demands
 
 # by: (column of DemandFigures, field of Demand, label, model naming the keys)
 GROUPS = {
@@ -296,12 +297,28 @@ def _scope(user):
         return NOTHING
     if user.role == Role.OFFICE:
         chains = list(Chain.objects.filter(staff=user).values_list("pk", flat=True))
-        return Q(chain__in=[*chains, 0]), Q(chain_id__in=chains) | Q(chain__isnull=True)
+        return _in_region(user, Q(chain__in=[*chains, 0]), Q(chain_id__in=chains) | Q(chain__isnull=True))
     if user.role == Role.HANDLER and user.organization_id:
         return Q(department=user.organization_id), Q(lead_department_id=user.organization_id)
     if user.role == Role.SPECIALIST:
         return LIVE
     return NOTHING
+
+
+def _in_region(user, rows, demands):
+    """An office's (rows, demands) narrowed to its region subtree, and widened to what it oversees below its
+    region (Demand.scope "view": demands.models.overseen_demands) — the same rows its demand list shows."""
+    if region_q(user) is None:
+        return rows, demands
+    subtree = Region.objects.filter(path__startswith=user.region.path).values("pk")
+    rows, demands = rows & Q(district__in=subtree), demands & Q(district__in=subtree)
+    below = overseen_demands(user)
+    if below is None:
+        return rows, demands
+    chains_below = Chain.objects.filter(below_region_q(user, "region")).values("pk")
+    regions_below = Region.objects.filter(below_region_q(user, "")).values("pk")
+    return (rows | Q(district__in=regions_below) | Q(chain__in=chains_below, district__in=subtree),
+            demands | below)
 
 
 def _filters(filters, part=0):

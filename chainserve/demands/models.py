@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from chainserve.chains.models import Placement, chain_scope
+from chainserve.chains.models import Placement, chain_scope, staffed
 from chainserve.core.choices import STAFF_ROLES, Role
-from chainserve.core.models import NOTHING, ScopedModel, in_region, region_q
+from chainserve.core.models import NOTHING, ScopedModel, below_region_q, in_region, oversees, region_q
 from chainserve.core.search import Searchable
 from chainserve.registry.choices import OrgKind
 
@@ -177,9 +177,22 @@ class StandardReply(ScopedModel):
         return None if user.role == Role.OFFICE else NOTHING
 
 
-def demand_scope(user):
-    """Q over Demand of what user may see and act on: staff only within their region (its enterprise's)."""
-    return in_region(_demand_scope(user), user, "district")
+def demand_scope(user, action="view"):
+    """Q over Demand of what user may see (action "view") or act on (any other: change, the steps): staff only
+    within their region (its enterprise's). A chain office acts on the demands of its chains; it sees besides
+    every demand of the regions below its own or on their chains (oversight: core.below_region_q) — it counts
+    their figures and takes no step on them (permissions.acts_on), nor is it notified of them."""
+    q = in_region(_demand_scope(user), user, "district")
+    below = overseen_demands(user) if action == "view" else None  # an office's: its q is a Q, never NOTHING
+    return q if below is None else q | below
+
+
+def overseen_demands(user):
+    """Q over Demand of those user oversees (core.below_region_q): of a region below its own, or on a chain of
+    one (within its subtree); None when user oversees nothing."""
+    if not oversees(user):
+        return None
+    return below_region_q(user, "district") | (below_region_q(user, "chain__region") & region_q(user, "district"))
 
 
 def _demand_scope(user):
@@ -197,7 +210,7 @@ def _demand_scope(user):
         # A demand on no chain goes to the offices of the chains its enterprise is placed on (placed after
         # intake); an enterprise on no chain at all is the admins' to triage, not every office's.
         placed = Placement.objects.filter(organization_id=models.OuterRef("organization_id"), chain__staff=user)
-        return Q(chain__staff=user) | Q(chain__isnull=True) & Q(models.Exists(placed))
+        return staffed(user, "chain__") | Q(chain__isnull=True) & Q(models.Exists(placed))
     if user.role == Role.SPECIALIST:
         return Q(recorded_by=user)
     return NOTHING
@@ -285,7 +298,7 @@ class Demand(Searchable, ScopedModel):
 
     @classmethod
     def scope(cls, user, action):
-        return demand_scope(user)
+        return demand_scope(user, action)
 
     @property
     def is_open(self):

@@ -1,8 +1,9 @@
 """Who may do what with demands (诉求), in one table: the services' checks and the pages' steps both read it.
 
 A step names the statuses it starts from, what the user must be to the demand (any of its relations), and a
-further state of the demand it may need. Which demands a user may act on at all is the user's scope
-(`Demand.objects.restrict`), checked by `services.perform` before this table.
+further state of the demand it may need. Which demands a user may act on at all is the user's scope to act
+(`Demand.objects.restrict(user, "change")`), checked by `services.perform` before this table and by `check` and
+`available_actions` themselves (acts_on): a chain office sees more demands than it acts on (the regions below).
 """
 
 from collections.abc import Callable
@@ -13,12 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
-from chainserve.core.models import Region
+from chainserve.core.models import Region, oversees
 from chainserve.core.reference import per_process
 from chainserve.registry.choices import OrgKind
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, EscalationLevel, Rating, Status
-from .models import Assignment
+from .models import Assignment, Demand
 
 FINANCING_CATEGORY = "financing"  # the category (slug) whose demands a partner institution may co-handle
 PARTNER_KINDS = (OrgKind.FINANCIAL, OrgKind.FUND)  # the organisations that may be such a partner
@@ -90,6 +91,8 @@ ENTERPRISE = Relation(  # a user of the enterprise that raised it
 OFFICE_AT_LEVEL = Relation(
     lambda user, demand: user.is_admin_role or (is_office(user) and user.region_id in (None, demand.district_id)),
     _("Only the chain office of the level handling the demand may refer it."))
+# the refusal of every step to a chain office that oversees the demand from the region above, read only
+OVERSIGHT_ONLY = _("You oversee this demand from the region above: only the chain office handling it acts on it.")
 STAFF = Relation(lambda user, demand: user.is_staff_role, _("Only staff may comment on a demand."))
 
 
@@ -188,15 +191,28 @@ def escalation_targets(demand, user):
     return [level for level in EscalationLevel.values if demand.escalation_level < level <= top]
 
 
+def acts_on(user, demand) -> bool:
+    """Whether demand is in user's scope to act (Demand.scope "change"), not only to see: a chain office reads
+    the demands of the regions below its own (oversight) and takes no step on them. One query, and only for a
+    user whose two scopes differ."""
+    return not oversees(user) or Demand.objects.restrict(user, "change").filter(pk=demand.pk).exists()
+
+
 def check(step, user, demand):
-    """Refuse (PermissionDenied) a user who is none of what `step` needs them to be to demand."""
+    """Refuse (PermissionDenied) a user who is none of what `step` needs them to be to demand, or who only
+    oversees it (acts_on)."""
+    if not acts_on(user, demand):
+        raise PermissionDenied(str(OVERSIGHT_ONLY))
     rule = STEPS[step]
     if not any(relation.holds(user, demand) for relation in rule.who):
         raise PermissionDenied(str(rule.refusal))
 
 
-def available_actions(demand, user) -> list[str]:
-    """The steps user may take on demand now (what the detail page offers and the API accepts)."""
+def available_actions(demand, user, acts=None) -> list[str]:
+    """The steps user may take on demand now (what the detail page offers and the API accepts): none on a
+    demand user only oversees (acts_on; `acts`: its answer when already known, as for a list's rows)."""
+    if not (acts_on(user, demand) if acts is None else acts):
+        return []
     holds = cache(lambda relation: relation.holds(user, demand))  # each relation asked once (HANDLING: a query)
     return [name for name, step in STEPS.items()
             if step.offered and step.opens(demand) and any(holds(relation) for relation in step.who)]

@@ -56,7 +56,9 @@ class QueueView(DemandListView):
     def get_queryset(self, request):
         if not permissions.is_office(request.user):
             raise PermissionDenied
-        return super().get_queryset(request).filter(status__in=[Status.NEW, Status.ACCEPTED])
+        # the demands the office acts on: those it oversees in the regions below are in the demand list only
+        queued = Demand.objects.restrict(request.user, "change").filter(status__in=[Status.NEW, Status.ACCEPTED])
+        return queued.select_related(*self.select_related)
 
     default_sort = "accept_due"
 
@@ -168,6 +170,8 @@ def detail_context(request, demand, forms=None):
         "attachments": demand.attachments.all(),
         "now": timezone.now(),
         "overdue": demand.status in RUNNING_STATUSES and demand.resolve_due and demand.resolve_due < timezone.now(),
+        # read only, seen from the region above: said instead of the steps, and no resources to attach
+        "overseen": None if actions or permissions.acts_on(request.user, demand) else permissions.OVERSIGHT_ONLY,
     }
 
 
@@ -184,6 +188,8 @@ class ActionView(LoginRequiredMixin, View):
         demand = visible_demand(request, pk)
         if action not in ACTION_FORMS:
             raise Http404
+        if not permissions.acts_on(request.user, demand):  # overseen from the region above: read only
+            raise PermissionDenied(str(permissions.OVERSIGHT_ONLY))
         kwargs = form_kwargs(action, demand, request.user)
         form = ACTION_FORMS[action](request.POST, request.FILES, prefix=action, **kwargs)
         if form.is_valid():

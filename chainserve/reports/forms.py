@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chainserve.chains.models import Chain
 from chainserve.core.forms import bootstrap
-from chainserve.core.models import Region
+from chainserve.core.models import Region, oversees
 from chainserve.core.money import FEN_PER_YI
 
 from .cases import KIND_LABELS, MAX_CASES, TEXT_MAX, TITLE_MAX
@@ -148,10 +148,14 @@ class ComposeForm(forms.Form):
 
 def default_query(user=None, region=False):
     """This year; with a user who staffs chains (a chain office), the first of their chains as well, so that
-    their dashboard opens on their own chain; with region, the user's own region (the dashboard's node)."""
+    their dashboard opens on their own chain; with region, the user's own region (the dashboard's node) — and
+    for an office overseeing the regions below its own, all of its region's chains, so that its table of the
+    regions below (下级地区) shows their figures, not only those of its own chain there (core.oversees)."""
     query = {"year": timezone.localdate().year}
     if region and user is not None and user.region_id:
         query["district"] = user.region_id
+        if oversees(user):
+            return query
     chain = Chain.objects.filter(staff=user).order_by("level", "pk").first() if user is not None else None
     if chain is not None:
         query["chain"] = chain.pk

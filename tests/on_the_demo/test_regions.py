@@ -147,8 +147,71 @@ def test_lists_the_api_exports_and_search_show_nothing_of_another_city_or_distri
 def test_the_province_office_sees_every_city_and_its_own_chain(db):
     office, handler = User.objects.get(username="office-province"), User.objects.get(username="handler-province")
 
-    assert list(Chain.objects.restrict(office).values_list("name", flat=True)) == [PROVINCE_CHAIN]
+    assert Chain.objects.restrict(office).count() == Chain.objects.count()  # its cities' to read (oversight)
+    assert list(Chain.objects.restrict(office, "change").values_list("name", flat=True)) == [PROVINCE_CHAIN]
     assert Chain.objects.restrict(handler).count() == Chain.objects.count()
     assert Organization.objects.restrict(office).count() == Organization.objects.count()
     assert not Organization.objects.restrict(User.objects.get(username="office-qc")).filter(
         district__path__startswith="420000/420900/").exists()
+
+
+def test_the_province_office_oversees_its_cities_reads_their_demands_and_acts_on_none(db, settings):
+    """Oversight (issue 20): the province's office reads every city's chains and demands and counts their real
+    figures — the dashboard's 下级地区 as the admin's — and takes no step on them."""
+    from chainserve.demands.forms import ACTION_FORMS
+    from chainserve.demands.models import Demand
+    from chainserve.demands.tests.factories import snapshot
+    from chainserve.reports.tests.test_rollup import rows
+
+    settings.AXES_ENABLED = False
+    users = {name: User.objects.get(username=name) for name in ("office-province", "admin")}
+    province, admin = (clients_for(users, settings)[name] for name in users)
+    office = users["office-province"]
+    assert Chain.objects.restrict(office).count() == Chain.objects.count()
+    assert list(Chain.objects.restrict(office, "change").values_list("name", flat=True)) == [PROVINCE_CHAIN]
+    assert Demand.objects.restrict(office).count() == Demand.objects.count() > 0
+    assert not Demand.objects.restrict(office, "change").exists()
+
+    region = office.region
+    mine = rows(province[0].get("/reports/dashboard/?year=2026").content.decode())  # its own region: the province
+    platform = rows(admin[0].get(f"/reports/dashboard/?year=2026&region={region.pk}").content.decode())
+    assert mine == platform
+    assert list(mine) == ["明湖市", *(city.name for city in CITIES)]
+    assert int(mine["明湖市"]["demands_received"]) > 0
+    query = f"/api/v1/bulletins/compute/?start=2026-01-01&end=2026-12-31&region={region.pk}"
+    assert province[1].get(query).json()["children"] == admin[1].get(query).json()["children"]
+
+    demand = Demand.objects.filter(district__path__startswith="420000/420900/", status="new").order_by("pk").first()
+    page = province[0].get(reverse("demands:demand", args=[demand.pk]))
+    assert page.status_code == 200
+    assert not [s for s in ACTION_FORMS if reverse("demands:action", args=[demand.pk, s]) in page.content.decode()]
+    assert province[1].get(f"/api/v1/demands/{demand.pk}/").json()["actions"] == []
+    before = snapshot(demand)
+    assert province[0].post(reverse("demands:action", args=[demand.pk, "accept"]),
+                            {"accept-note": "代为受理。", "version": demand.version}).status_code == 403
+    assert province[1].post(f"/api/v1/demands/{demand.pk}/steps/accept/", {"version": demand.version},
+                            format="json").status_code == 403
+    assert snapshot(demand) == before
+
+
+def test_a_district_s_demand_is_read_by_the_offices_above_and_acted_on_by_those_staffing_its_chain(db):
+    from chainserve.demands import services
+    from chainserve.demands.models import Category, Demand
+
+    qingchuan = CITIES[0]
+    users = {name: User.objects.get(username=name)
+             for name in ("office-qc", "office-qc-qcq", "office-yl", "office", "office-province")}
+    district_chain = Chain.objects.get(region__name="青川区")  # staffed by 青川区's office and 青川市's (demo.province)
+    demand = services.submit(User.objects.get(username="admin"), services.Intake(
+        organization=Organization.objects.get(name=qingchuan.firms[0][0]), category=Category.objects.first(),
+        title="充电桩用地协调", description="新建充电站需协调用地。", chain=district_chain, channel="visit"))
+
+    def sees(name):
+        return tuple(Demand.objects.restrict(users[name], action).filter(pk=demand.pk).exists()
+                     for action in ("view", "change"))
+
+    assert sees("office-qc-qcq") == sees("office-qc") == (True, True)
+    assert sees("office-province") == (True, False)  # oversight: read only
+    assert sees("office-yl") == sees("office") == (False, False)  # other cities' offices
+    assert services.available_actions(demand, users["office-province"]) == []
+    assert "accept" in services.available_actions(demand, users["office-qc-qcq"])

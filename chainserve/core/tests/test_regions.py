@@ -85,7 +85,7 @@ def test_region_q_narrows_staff_of_a_region_and_nobody_else(tree):
     assert in_region(Q(pk=1), office, "district") == Q(pk=1) & Q(district__path__startswith="420000/420900/")
 
 
-def test_staff_see_their_subtree_and_a_chain_office_its_staffed_chains_in_it(tree):
+def test_staff_see_their_subtree_and_a_chain_office_its_staffed_chains_in_it_and_those_below_to_read(tree):
     firms = {r.name: Organization.objects.create(name=f"{r.name}企业", kind=OrgKind.DEPARTMENT, district=r)
              for r in (tree.city, tree.district, tree.other_district)}
     city_chain = Chain.objects.create(name="市链", level=ChainLevel.CITY, region=tree.city)
@@ -99,14 +99,19 @@ def test_staff_see_their_subtree_and_a_chain_office_its_staffed_chains_in_it(tre
     for chain in (city_chain, district_chain, other_chain):  # staffed everywhere: the region still decides
         chain.staff.add(city_office, district_office)
     province_chain.staff.add(province_office)
+    Chain.objects.create(name="区链二", level=ChainLevel.DISTRICT, region=tree.district)  # staffed by none of them
 
-    def chains(user):
-        return set(Chain.objects.restrict(user).values_list("name", flat=True))
+    def chains(user, action="view"):
+        return set(Chain.objects.restrict(user, action).values_list("name", flat=True))
 
-    assert chains(city_office) == {"市链", "区链"}
+    # to read, an office also has every chain of the regions strictly below its own (oversight) …
+    assert chains(city_office) == {"市链", "区链", "区链二"}
     assert chains(district_office) == {"区链"}
-    assert chains(province_office) == {"省链"}
-    assert chains(handler) == {"市链", "区链"}
+    assert chains(province_office) == {"省链", "市链", "区链", "区链二", "他市链"}
+    # … and changes only those it staffs, in its subtree
+    assert chains(province_office, "change") == {"省链"}
+    assert chains(district_office, "change") == {"区链"}
+    assert chains(handler) == {"市链", "区链", "区链二"}
     assert set(Organization.objects.restrict(handler)) == {firms["明湖市"], firms["生物城新区"]}
     assert set(Organization.objects.restrict(district_office)) == {firms["生物城新区"]}
     assert Organization.objects.restrict(province_office).count() == 3

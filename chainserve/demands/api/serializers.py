@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chainserve.core.api import ScopedSerializer
-from chainserve.core.models import Region
+from chainserve.core.models import Region, oversees
 from chainserve.core.reference import per_process
 from chainserve.core.serializers import StrictModelSerializer, StrictSerializer
 from chainserve.core.uploads import check_files
@@ -83,7 +83,20 @@ class DemandSerializer(StrictModelSerializer):
         return is_provisional(demand)
 
     def get_actions(self, demand) -> list[str]:
-        return available_actions(demand, self.context["request"].user)
+        user = self.context["request"].user
+        acting = self._acting(user, demand)
+        return available_actions(demand, user, acts=None if acting is None else demand.pk in acting)
+
+    def _acting(self, user, demand):
+        """The ids of the demands serialised that user acts on (permissions.acts_on), asked once for a whole
+        list page; None for a user who acts on every demand it sees (oversees nothing)."""
+        if not oversees(user):
+            return None
+        if "acting" not in self.context:  # the context is the list's, shared by its rows
+            rows = self.parent.instance if isinstance(self.parent, serializers.ListSerializer) else [demand]
+            self.context["acting"] = set(Demand.objects.restrict(user, "change").filter(
+                pk__in=[d.pk for d in rows]).values_list("pk", flat=True))
+        return self.context["acting"]
 
 
 class DemandCreatedSerializer(StrictSerializer):
@@ -215,8 +228,9 @@ class ActionSerializer(StrictSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        # Only what the user may see: a hidden demand or issue answers as one that does not exist.
-        self.fields["into"].queryset = Demand.objects.restrict(user)
+        # Only what the user may act on: a hidden demand or issue (or one it only oversees) answers as one that
+        # does not exist.
+        self.fields["into"].queryset = Demand.objects.restrict(user, "change")
         self.fields["issue"].queryset = ChainIssue.objects.restrict(user, "change")
         self.fields["region"].queryset = Region.objects.restrict(user)
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from chainserve.core.api import AuditedListMixin, ScopedViewSet, idempotent_create
 from chainserve.core.choices import Role
 
-from .. import services
+from .. import permissions, services
 from ..filtersets import DemandFilterSet
 from ..forms import ACTION_FORMS
 from ..models import Assignment, Category, Demand, DispatchRule, StandardReply
@@ -100,6 +100,8 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
         demand = self.get_object()
         if step not in ACTION_FORMS:
             raise NotFound
+        if not permissions.acts_on(request.user, demand):  # overseen from the region above: read only
+            raise PermissionDenied(str(permissions.OVERSIGHT_ONLY))
         body = serializers.ActionSerializer(data=request.data, context={"action": step, "request": request})
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)

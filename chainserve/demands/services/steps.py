@@ -28,8 +28,9 @@ def perform(action, demand, user, data, version=None):
         version = None if version in (None, "") else int(version)
     except (TypeError, ValueError):
         raise ConflictError(_("Reload the demand and try again.")) from None
-    if not Demand.objects.restrict(user).filter(pk=demand.pk).exists():
-        # a former assignee (sent back, re-dispatched) or anyone else out of scope: as if it did not exist
+    if not Demand.objects.restrict(user, "change").filter(pk=demand.pk).exists():
+        # a former assignee (sent back, re-dispatched), an office overseeing it from the region above, or anyone
+        # else out of scope: refused before anything else is looked at
         raise PermissionDenied(_("This step is not open to you on this demand now."))
     at = data.get("at")
     if at is not None:
@@ -116,7 +117,7 @@ def dispatch_selected(user, picks, lead, co=(), note=""):
         raise PermissionDenied(_("Only the chain office may do this."))
     if not picks:
         raise ValidationError({"demands": _("Select the demands to dispatch.")})
-    found = Demand.objects.restrict(user).in_bulk([pk for pk, _version in picks])
+    found = Demand.objects.restrict(user, "change").in_bulk([pk for pk, _version in picks])
     outcomes = []
     for pk, version in picks:
         demand = found.get(pk)

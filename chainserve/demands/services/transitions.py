@@ -379,9 +379,9 @@ def link_issue(demand, user, issue):
 def merge(duplicate, into, user, *, version=None):
     """Merge a duplicate into another demand of the same enterprise; both keep their histories."""
     permissions.check("merge", user, duplicate)
-    # Scope first, before anything that tells about the target: a demand the user may not see answers
-    # exactly as a number that does not exist.
-    if not Demand.objects.restrict(user).filter(pk=into.pk).exists():
+    # Scope first, before anything that tells about the target: a demand the user may not act on (nor see)
+    # answers exactly as a number that does not exist.
+    if not Demand.objects.restrict(user, "change").filter(pk=into.pk).exists():
         raise ValidationError({"into": _("No demand has the number %(n)s.") % {"n": into.number}})
     if duplicate.pk == into.pk:
         raise ValidationError({"into": _("A demand cannot be merged into itself.")})

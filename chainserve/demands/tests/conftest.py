@@ -58,14 +58,15 @@ def desk(world):
 
 @pytest.fixture
 def make_demand(desk):
-    """make_demand(state="new", **intake): a demand of 纽福斯 brought to state through the services.
+    """make_demand(state="new", **intake): a demand of 纽福斯 brought to state through the services (accepted,
+    rejected or dispatched by `office`, desk.office unless given).
 
     States: new, accepted, dispatched (lead 经信局, co-handler 市场监管局), waiting, answered, resolved,
     unresolved, rejected, rated_unsatisfied. Returns the demand fresh from the database.
     """
 
-    def make(state="new", *, by=None, lead=None, co=None, **intake):
-        by = by or desk.enterprise
+    def make(state="new", *, by=None, lead=None, co=None, office=None, **intake):
+        by, office = by or desk.enterprise, office or desk.office
         fields = {"organization": desk.nfs, "category": desk.policy, "title": "申请研发费用加计扣除辅导",
                   "description": "企业希望了解研发费用加计扣除的申报口径。"}
         if by.role != "enterprise":
@@ -75,11 +76,11 @@ def make_demand(desk):
         if state == "new":
             return Demand.objects.get(pk=demand.pk)
         if state == "accepted":
-            services.accept(demand, desk.office)
+            services.accept(demand, office)
         elif state == "rejected":
-            services.reject(demand, desk.office, "不属于产业链服务范围。")
+            services.reject(demand, office, "不属于产业链服务范围。")
         else:
-            services.dispatch(demand, desk.office, lead or desk.dept, [desk.market] if co is None else co)
+            services.dispatch(demand, office, lead or desk.dept, [desk.market] if co is None else co)
             if state == "waiting":
                 services.ask(demand, desk.handler, "请补充近三年研发费用明细。")
             elif state == "answered":

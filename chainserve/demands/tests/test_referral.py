@@ -42,7 +42,7 @@ def levels(desk):
 @pytest.fixture
 def referable(make_demand, levels):
     """make_demand on 东湖区's chain (纽福斯 is in 东湖区): the district's to handle."""
-    return lambda state="accepted": make_demand(state, chain=levels.dchain)
+    return lambda state="accepted": make_demand(state, chain=levels.dchain, office=levels.district)
 
 
 def test_a_district_office_refers_a_demand_up_to_the_city_with_its_reason(referable, levels):

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chainserve.core.models import oversees
 from chainserve.core.panels import Count, Panel, url
 from chainserve.demands import metrics
 from chainserve.demands.choices import OPEN_STATUSES, RUNNING_STATUSES, EscalationLevel, Status
@@ -20,13 +21,17 @@ OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def office_counts(user, now):
-    """{name: count} of the office's desk in one query over the open demands user may see (each count is of
-    open ones: the status index leaves the year's closed demands unread)."""
+    """{name: count} of the office's desk in one query over the open demands user may see (each count is of open
+    ones: the status index leaves the year's closed demands unread), as the pages its counts link to list them: the
+    queue's (to dispatch) only those it acts on, not those it oversees in the regions below (their chain offices'
+    work: demands.models.demand_scope)."""
+    acts = Demand.scope(user, "change") if oversees(user) else Q()
     escalated = {f"level{level}": Counted("id", filter=Q(escalation_level=level))
                  for level in EscalationLevel.values if level}
     return Demand.objects.restrict(user).filter(status__in=OPEN_STATUSES).aggregate(
-        queue=Counted("id", filter=Q(status__in=QUEUED)), soon=Counted("id", filter=due_soon_q(now)),
-        overdue=Counted("id", filter=overdue_q(now)), sent_back=Counted("id", filter=SENT_BACK_Q), **escalated)
+        queue=Counted("id", filter=Q(status__in=QUEUED) & acts), soon=Counted("id", filter=due_soon_q(now)),
+        overdue=Counted("id", filter=overdue_q(now)), sent_back=Counted("id", filter=SENT_BACK_Q & acts),
+        **escalated)
 
 
 def office(user, now):

@@ -39,8 +39,9 @@ def enterprise_counts(chain_ids):
 
 
 def chains(user):
-    """The chains the office staffs, each with its enterprises and its map and gaps one click away."""
-    rows = list(Chain.objects.restrict(user).order_by("name"))
+    """The chains the office staffs (not those it oversees in the regions below), each with its enterprises and
+    its map and gaps one click away."""
+    rows = list(Chain.objects.restrict(user, "change").order_by("name"))
     counts = enterprise_counts([c.pk for c in rows])
     for chain in rows:
         chain.enterprises = counts.get(chain.pk, 0)
