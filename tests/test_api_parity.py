@@ -93,6 +93,8 @@ PARITY = {
     "matching:rule-add": f"POST {API}/rules/",
     "matching:rule-edit": f"POST {API}/rules/",  # a rule changes by a new version, as on the page
     "matching:rule-preview": f"POST {API}/rules/validate/",  # the builder's count: qualifying and examples
+    # the benefits editor's check and worked amounts; what one firm may get is on its match (GET /matches/{id}/)
+    "matching:benefits-preview": f"POST {API}/rules/validate/",
     "matching:match-state": {action: f"POST {API}/matches/{{id}}/state/" for action in STATE_ACTIONS},
     "matching:declare": f"POST {API}/matches/{{id}}/declare/",
     "matching:attach": f"POST {API}/demand-resources/",

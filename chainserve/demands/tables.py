@@ -25,6 +25,8 @@ class DemandTable(Table):
         Column("days_left", _("Working days left"), accessor=Countdown, order_by="resolve_due", nowrap=True),
         Column("title", _("Title"), order_by="title", link=True),
         Column("organization", _("Enterprise"), accessor=lambda d: d.organization, order_by="organization__name"),
+        Column("district", _("Region"), accessor=lambda d: d.district.name if d.district else "",
+               order_by="district__path"),
         Column("category", _("Category"), accessor=lambda d: d.category, order_by="category__position"),
         Column("channel", _("Channel")),
         Column("status", _("Status"), order_by="status"),

@@ -36,7 +36,7 @@ class DemandListBase(ObjectListView):
     model = Demand
     filterset_class = DemandFilterSet
     table_class = DemandTable
-    select_related = ("organization", "category", "lead_department")
+    select_related = ("organization", "category", "lead_department", "district")
     heading = None
 
 

@@ -19,8 +19,10 @@ WRONG_LEVEL = "The chain above a city's chain is a province's chain."
 def tree(world):
     """江南省's chain (segments 化学原料药及中间体 C271; 生物药品制品 C276 › 抗体药物; 医疗器械) and, not yet under it,
     明湖市's chain (`ca`: 原料药 C271 ×2, 抗体药物 ×1, 生物药 C276 › 疫苗 ×1, 中药材种植 ×1) and 青川市's (`cb`:
-    医疗器械 ×2, 抗体药物 ×1); one firm of 青川市's 医疗器械 is on the province's 医疗器械 too. `office_p` staffs the
-    province's chain and 明湖市's, not 青川市's. 湖东省 is another province with its chain."""
+    医疗器械 ×2, 抗体药物 ×1); one firm of 青川市's 医疗器械 is on the province's 医疗器械 too. `office_p`, an office of
+    no region (it sees the chains it staffs only), staffs the province's chain and 明湖市's, not 青川市's;
+    `office_province`, of 江南省, staffs the province's chain and oversees every city's. 湖东省 is another province
+    with its chain."""
     t = type("Tree", (), {})()
     t.mh = city_of_the_tests()
     t.province = t.mh.parent
@@ -48,9 +50,11 @@ def tree(world):
     t.both = dev.placements.first().organization
     PlacementFactory(segment=t.p_dev, organization=t.both, role=PlacementRole.BACKBONE)
 
-    t.office_p = UserFactory(username="office-p", role="office", region=t.province)
+    t.office_p = UserFactory(username="office-p", role="office")
     t.prov.staff.add(t.office_p)
     t.ca.staff.add(t.office_p)
+    t.office_province = UserFactory(username="office-province", role="office", region=t.province)
+    t.prov.staff.add(t.office_province)
     return t
 
 
@@ -172,6 +176,14 @@ def test_the_map_page_counts_only_the_chains_below_the_viewer_may_see(linked, cl
     assert f'href="/chains/{linked.ca.pk}/map/"' in page
     assert f'href="/chains/{linked.cb.pk}/map/"' not in page
     assert "1 chain below this one is outside what you may see" in page
+
+
+def test_the_province_office_s_map_counts_every_city_below_as_the_admin_s(linked, client_as):
+    response = client_as(linked.office_province).get(f"/chains/{linked.prov.pk}/map/")
+
+    breakdown = response.context["breakdown"]
+    assert [c.chain for c in breakdown["columns"]] == [linked.ca, linked.cb]
+    assert ([c.total for c in breakdown["columns"]], response.context["hidden"]) == ([5, 3], 0)
 
 
 def test_the_admin_s_map_page_and_json_show_every_city(linked, world, client_as):

@@ -12,7 +12,8 @@ from chainserve.core.models import Notification
 from chainserve.demands import metrics, permissions, services
 from chainserve.demands.choices import EventType, Status
 from chainserve.demands.models import Assignment, Demand
-from chainserve.registry.tests.factories import UserFactory
+from chainserve.registry.choices import OrgKind
+from chainserve.registry.tests.factories import OrganizationFactory, UserFactory
 from chainserve.reports.figures import Period
 from chainserve.reports.rollup import rollup
 
@@ -36,13 +37,16 @@ def levels(desk):
     for department in (desk.dept, desk.market):  # the city's own departments, which its office sends demands to
         department.district = levels.city_region
         department.save(update_fields=["district"])
+    # the district's own department: the district office sends its demands there, not to the city's
+    levels.dong_dept = OrganizationFactory(name="东湖区经济和信息化局", kind=OrgKind.DEPARTMENT, district=w.dong)
     return levels
 
 
 @pytest.fixture
 def referable(make_demand, levels):
     """make_demand on 东湖区's chain (纽福斯 is in 东湖区): the district's to handle."""
-    return lambda state="accepted": make_demand(state, chain=levels.dchain, office=levels.district)
+    return lambda state="accepted": make_demand(state, chain=levels.dchain, office=levels.district,
+                                                lead=levels.dong_dept, co=[])
 
 
 def test_a_district_office_refers_a_demand_up_to_the_city_with_its_reason(referable, levels):
