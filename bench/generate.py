@@ -412,7 +412,7 @@ def cmd_orgs(args):
                   f"enterprises made, chain {city.chain.pk}", flush=True)
         reset_sequences([Organization, Placement, Organization.labels.through])
     # Rows written past the services: what is cached of the registry (a shared cache) is not to be read again.
-    from chainserve.reports.services import registry_changed
+    from chainserve.registry.services import registry_changed
     registry_changed([])
     t2 = time.perf_counter()
     print(f"[generate] {n:,} organisations, {placed:,} placements on {len(cities)} chains in {t2 - t1:.1f}s "

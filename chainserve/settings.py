@@ -130,10 +130,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # that user wrote stay on the primary. Unset: one database, nothing routed.
 REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL", "")
 REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "30"))  # a replica down: primary meanwhile
 if REPLICA_DATABASE_URL:
     # Tests read the primary's test database through it (no test database of its own is made for it).
     DATABASES["replica"] = dj_database_url.parse(REPLICA_DATABASE_URL, conn_max_age=60)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2  # a host that does not answer: 2 s (libpq's least)
     DATABASE_ROUTERS = ["chainserve.core.routers.ReplicaRouter"]
     MIDDLEWARE.append("chainserve.core.routers.ReplicaReadsMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -336,9 +338,9 @@ SPECTACULAR_SETTINGS = {
 
 # Called by core.profiles.profiles_changed with the ids of organisations whose profile changed, and by
 # core.profiles.catalogue_changed with a catalogue item that changed (the one path from the writes to matching,
-# and to the registry figures the reports cache).
+# and to the registry's stamp, under which reports and matching cache what they compute from the registry).
 PROFILE_CHANGED_HOOKS = ["chainserve.matching.services.profiles_changed",
-                         "chainserve.reports.services.registry_changed"]
+                         "chainserve.registry.services.registry_changed"]
 CATALOGUE_CHANGED_HOOKS = ["chainserve.matching.services.item_changed"]
 
 # What resources' policy applications ask of matching (resources imports no matching): the enterprises that qualify

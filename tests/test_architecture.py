@@ -1,7 +1,7 @@
 """The apps depend on each other one way, as docs/architecture.md draws it: every import of one app by another
 — at the top of a module or inside a function — is read from the source (tests and migrations left out), and
 the graph must have no cycle, core must import no domain app, and nobody imports portal, reports or workbench
-(the pages on top)."""
+(the pages on top), nor reads one of their models by label."""
 
 import ast
 from pathlib import Path
@@ -82,3 +82,23 @@ def test_docs_architecture_draws_the_arrows_the_code_has():
             app, imports = [cell.strip() for cell in line.strip("|").split("|")]
             table[app.strip("`")] = set() if imports == "—" else set(imports.split(", "))
     assert table == {app: set(edges) for app, edges in graph().items()}
+
+
+def models_read_by_label(app):
+    """[(app label, file:line)] of every get_model("label", …) / get_model("label.Model") in app's code whose label
+    is written out (tests and migrations left out): a model read by label is a dependency all the same."""
+    found = []
+    for path in (ROOT / app).rglob("*.py"):
+        if path.relative_to(ROOT / app).parts[0] in ("tests", "migrations"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", None)) == "get_model"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.append((node.args[0].value.split(".")[0], f"{path.relative_to(ROOT)}:{node.lineno}"))
+    return found
+
+
+def test_no_app_reads_a_model_of_the_pages_on_top_by_label():
+    # matching once keyed its cache on reports.RegistryStamp read by label; the stamp is the registry's now
+    assert [f"{app} reads {label} ({where})" for app in APPS if app not in ON_TOP
+            for label, where in models_read_by_label(app) if label in ON_TOP] == []

@@ -11,7 +11,7 @@ from chainserve.registry.forms import OrganizationField
 from chainserve.registry.validators import clean_uscc
 
 from .choices import LeadStage
-from .models import Candidate, Chain, Lead, Placement, Segment, office_staff
+from .models import LEVEL_ABOVE, Candidate, Chain, Lead, Placement, Segment, office_staff
 
 
 class ChainForm(ScopedModelForm):
@@ -24,6 +24,13 @@ class ChainForm(ScopedModelForm):
         # Office staff of the user's region subtree (a city's office staffs its city's and districts' chains).
         self.fields["staff"].queryset = User.objects.filter(in_region(Q(role=Role.OFFICE, is_active=True), self.user))
         region_field(self, "region")
+        # A chain sits under a province's or a city's chain (Chain.clean_parent checks which one), named with its
+        # region; a chain is never its own chain above.
+        parent = self.fields["parent"]
+        parent.queryset = (parent.queryset.filter(level__in=LEVEL_ABOVE.values()).exclude(pk=self.instance.pk)
+                           .select_related("region").order_by("level", "region__path", "name"))
+        parent.help_text = _("A city's chain under its province's chain of the same industry, a district's under "
+                             "its city's: their chain maps then show this chain's enterprises.")
 
     def clean_staff(self):
         return office_staff(self.cleaned_data["staff"], self.user)

@@ -16,6 +16,15 @@ from chainserve.registry.choices import OrgKind, OrgSize
 
 from .choices import LEAD_TRANSITIONS, ChainLevel, LeadStage, PlacementRole, Stage
 
+# The level of the chain a chain sits under (Chain.parent): a district's under its city's, a city's under its
+# province's.
+LEVEL_ABOVE = {ChainLevel.DISTRICT: ChainLevel.CITY, ChainLevel.CITY: ChainLevel.PROVINCE}
+WRONG_LEVEL_ABOVE = {
+    ChainLevel.PROVINCE: _("A province's chain has no chain above it."),
+    ChainLevel.CITY: _("The chain above a city's chain is a province's chain."),
+    ChainLevel.DISTRICT: _("The chain above a district's chain is a city's chain."),
+}
+
 
 def chain_scope(user, action, prefix=""):
     """Q over Chain (or a model reaching it through prefix) of what user may see or change: a chain office its
@@ -85,6 +94,19 @@ class Chain(Searchable, ScopedModel, TimeStampedModel):
         if self.region_id and self.region.level != self.level:
             raise ValidationError({"region": _("A chain of this level belongs to a region of the same level "
                                                "(%(level)s).") % {"level": self.get_level_display()}})
+        if self.parent_id and self.level in WRONG_LEVEL_ABOVE:  # an unknown level is the field's error
+            self.clean_parent()
+
+    def clean_parent(self):
+        """The chain above is of the level directly above (a city's chain sits under a province's, a district's
+        under a city's) and of the region holding this chain's region; a chain above of no region is the
+        platform's (an install that keeps no regions) and holds every region."""
+        above = self.parent
+        if above.level != LEVEL_ABOVE.get(self.level):
+            raise ValidationError({"parent": WRONG_LEVEL_ABOVE[self.level]})
+        if above.region_id and not (self.region_id and self.region.path.startswith(above.region.path)):
+            raise ValidationError({"parent": _("The chain above is of %(region)s, which does not hold this chain's "
+                                               "region.") % {"region": above.region}})
 
     @classmethod
     def scope(cls, user, action):

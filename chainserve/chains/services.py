@@ -2,12 +2,13 @@
 investment attraction: candidates, leads and their stage changes, the candidate import."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -58,10 +59,11 @@ def segment_stats(chain) -> dict[int, SegmentStats]:
     return stats
 
 
-def segment_tree(chain):
-    """The chain's segments as nested nodes [(segment, stats, subtree_count, children)], grouped by stage."""
+def segment_tree(chain, stats=None):
+    """The chain's segments as nested nodes [(segment, stats, subtree_count, children)], grouped by stage
+    (stats: segment_stats(chain) unless given)."""
     segments = list(Segment.objects.filter(chain=chain).order_by("position", "pk"))
-    stats = segment_stats(chain)
+    stats = segment_stats(chain) if stats is None else stats
     children = {}
     for seg in segments:
         children.setdefault(seg.parent_id, []).append(seg)
@@ -84,9 +86,128 @@ def _strength_level(stats: SegmentStats) -> int:
     return 3 if stats.owners or stats.strength >= 15 else 2
 
 
-def map_data(chain):
-    """The ECharts tree for the chain map: chain → stage → segments, each with its counts and open leads."""
+# ---------------------------------------------------------------- the chains below (a province's cities' chains)
+
+@dataclass
+class BelowColumn:
+    """A chain below, as a column of the breakdown: its placements per segment of the chain above."""
+
+    chain: Chain
+    total: int = 0
+    unmatched: int = 0  # placed on segments that match none of the chain above
+
+
+def segment_matcher(segments):
+    """A function giving, for a segment of a chain below, the pk of the segment of `segments` (the chain above's)
+    it counts in: the one of the same name; else the one with its GB/T 4754 code, where only one has that code;
+    else what its parent segment counts in (a city's sub-segment rolls up to the province's heading); else None.
+    Chains below are set up on their own, not copied from a template, so the name and the code are what they
+    share."""
+    by_name = {s.name: s.pk for s in segments}
+    codes = Counter(s.gbt_code for s in segments if s.gbt_code)
+    by_code = {s.gbt_code: s.pk for s in segments if s.gbt_code and codes[s.gbt_code] == 1}
+
+    def match(seg, others):
+        found = by_name.get(seg.name) or by_code.get(seg.gbt_code)
+        if found is None and seg.parent_id in others:
+            return match(others[seg.parent_id], others)
+        return found
+
+    return match
+
+
+@dataclass
+class Below:
+    """The placements on the chains below a chain that a user may see (below_stats)."""
+
+    columns: list  # [BelowColumn], one per chain below, by region
+    cells: dict  # {(segment pk of the chain above, chain below pk): SegmentStats}
+    extra: dict  # {segment pk of the chain above: SegmentStats} of the enterprises not placed on it already
+    hidden: int = 0  # chains below that the user may not see, counted nowhere
+
+
+def below_stats(chain, user):
+    """The placements on the chains below chain that user may see (Placement.restrict), counted per segment of
+    chain they match (segment_matcher): per chain below (the breakdown), and over them all without the
+    enterprises chain places itself (what its map adds: a district's firms are mostly on its city's chain too).
+    Five queries, whatever the number of chains below."""
+    below = list(chain.district_chains.restrict(user).select_related("region").order_by("region__path", "name"))
+    out = Below([BelowColumn(c) for c in below], {}, {})
+    out.hidden = chain.district_chains.count() - len(below)
+    if not below:
+        return out
+    match = segment_matcher(list(Segment.objects.filter(chain=chain).only("name", "gbt_code")))
+    others = {s.pk: s for s in Segment.objects.filter(chain__in=below).only("chain_id", "parent_id", "name",
+                                                                            "gbt_code")}
+    target = {pk: match(seg, others) for pk, seg in others.items()}
+    weight = Case(*[When(role=r, then=Value(w)) for r, w in ROLE_WEIGHT.items()], default=Value(1),
+                  output_field=IntegerField())
+    placed_above = Exists(Placement.objects.filter(chain=chain, organization=OuterRef("organization")))
+    rows = (Placement.objects.restrict(user, "view").filter(chain__in=below).annotate(placed_above=placed_above)
+            .values("chain_id", "segment_id", "placed_above")
+            .annotate(count=Count("id"), owners=Count("id", filter=Q(role=PlacementRole.CHAIN_OWNER)),
+                      backbone=Count("id", filter=Q(role=PlacementRole.BACKBONE)),
+                      listed=Count("id", filter=Q(organization__listing_status="listed")), strength=Sum(weight))
+            .order_by())
+    columns = {c.chain.pk: c for c in out.columns}
+    for row in rows:
+        column, own = columns[row.pop("chain_id")], target.get(row.pop("segment_id"))
+        column.total += row["count"]
+        if own is None:
+            column.unmatched += row["count"]
+            continue
+        _add_to(out.cells.setdefault((own, column.chain.pk), SegmentStats()), row)
+        if not row["placed_above"]:
+            _add_to(out.extra.setdefault(own, SegmentStats()), row)
+    return out
+
+
+STAT_FIELDS = ("count", "owners", "backbone", "listed", "strength")
+
+
+def _add_to(stats, more):
+    """stats with more (a SegmentStats or a row of counts) added to it."""
+    for name in STAT_FIELDS:
+        setattr(stats, name, getattr(stats, name) + (more[name] if isinstance(more, dict) else getattr(more, name)))
+    stats.only = ""  # the single enterprise's name holds only for the chain's own
+    return stats
+
+
+def below_breakdown(chain, below):
+    """The chain map's table of the chains below (below: below_stats): {"columns": [BelowColumn], "rows":
+    [{"segment", "depth", "counts": [n per column, its subtree's included], "cells": [(column, n)], "total"}] in the
+    tree's order, "unmatched": [n per column], "unmatched_total", "total"}; None when there is no chain below that
+    the user may see."""
+    if not below.columns:
+        return None
+    rows = []
+
+    def walk(node, depth):
+        at = len(rows)
+        rows.append(None)
+        counts = [below.cells.get((node["segment"].pk, c.chain.pk), SegmentStats()).count for c in below.columns]
+        for child in node["children"]:
+            counts = [a + b for a, b in zip(counts, walk(child, depth + 1), strict=True)]
+        rows[at] = {"segment": node["segment"], "depth": depth, "counts": counts, "total": sum(counts),
+                    "cells": list(zip(below.columns, counts, strict=True))}
+        return counts
+
+    for _stage, roots in segment_tree(chain, {}):
+        for root in roots:
+            walk(root, 0)
+    unmatched = [c.unmatched for c in below.columns]
+    return {"columns": below.columns, "rows": rows, "unmatched": unmatched, "unmatched_total": sum(unmatched),
+            "total": sum(c.total for c in below.columns)}
+
+
+def map_data(chain, below=None):
+    """The ECharts tree for the chain map: chain → stage → segments, each with its counts and open leads — and,
+    given below (below_stats), the enterprises of the chains below counted in with the segments they match: a
+    province's map shows its cities' enterprises."""
     leads = lead_counts_by_segment(chain)
+    stats = segment_stats(chain)
+    for seg, more in (below.extra.items() if below else ()):
+        stats[seg] = _add_to(stats.get(seg, SegmentStats()), more)
 
     def node(n):
         s = n["stats"]
@@ -107,7 +228,7 @@ def map_data(chain):
         }
 
     stages = []
-    for stage, roots in segment_tree(chain):
+    for stage, roots in segment_tree(chain, stats):
         kids = [node(r) for r in roots]
         stages.append({"name": stage.label, "value": sum(k["value"] for k in kids), "stage": stage.value,
                        "children": kids})

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -51,7 +52,9 @@ class ChainView(LoginRequiredMixin, View):
             "owners": key.filter(role=PlacementRole.CHAIN_OWNER).select_related("organization", "segment"),
             "carriers": key.filter(role=PlacementRole.CARRIER).select_related("organization", "segment"),
             "can_edit": _can_change(request, chain),
-            "district_chains": chain.district_chains.restrict(request.user),
+            "above": Chain.objects.restrict(request.user).filter(pk=chain.parent_id).first() if chain.parent_id else None,
+            "below": chain.district_chains.restrict(request.user).select_related("region")
+            .annotate(placed=Count("placements", distinct=True)).order_by("region__path", "name"),
         })
 
 
@@ -63,11 +66,17 @@ class ChainEditView(ObjectEditView):
 
 
 class ChainMapView(LoginRequiredMixin, View):
+    """产业链图谱: the chain's segments with their enterprises — and those of the chains below it that the user may
+    see (a province's: its cities'), with a table of how many each chain below places on each segment."""
+
     def get(self, request, pk):
         chain = _chain(request, pk)
+        below = services.below_stats(chain, request.user)
+        data = services.map_data(chain, below)
         if request.GET.get("format") == "json":
-            return JsonResponse(services.map_data(chain))
-        return render(request, "chains/map.html", {"chain": chain, "data": services.map_data(chain)})
+            return JsonResponse(data)
+        return render(request, "chains/map.html", {"chain": chain, "data": data, "hidden": below.hidden,
+                                                   "breakdown": services.below_breakdown(chain, below)})
 
 
 class GapView(LoginRequiredMixin, View):

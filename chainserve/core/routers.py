@@ -10,15 +10,20 @@ Installed only when REPLICA_DATABASE_URL is set (settings). The rules, in the or
   that reads "not found" from a replica a few milliseconds behind would fail or, worse, do nothing;
 - a user who wrote (a non-safe request that succeeded) reads the primary for REPLICA_STICKY_SECONDS afterwards:
   the ReplicaReadsMiddleware keeps the time of the write in a cookie, so the page after a save shows the save;
-- sessions, login lock-outs and the task queue's own rows are always read from the primary.
+- sessions, login lock-outs and the task queue's own rows are always read from the primary;
+- a replica that does not answer is left alone for REPLICA_RETRY_SECONDS: heavy reads go to the primary meanwhile
+  (slower, not broken; a warning in the log says so), then it is tried again.
 """
 
 import contextlib
+import logging
 import time
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 PRIMARY_ONLY_APPS = {"sessions", "axes", "django_tasks_database"}
@@ -106,6 +111,32 @@ def connect():
     finished.connect(task_finished, dispatch_uid="chainserve.core.routers.task_finished")
 
 
+_replica_down_until = 0.0  # time.monotonic() before which the replica is not asked again
+
+
+def replica_answers():
+    """Whether the replica may take this request's heavy reads: its connection opens (or is open and usable).
+    One that does not is closed and skipped for REPLICA_RETRY_SECONDS — per process, so each server finds out on
+    its own, with one failed connection attempt (connect_timeout: two seconds at most) per retry period."""
+    global _replica_down_until
+    if time.monotonic() < _replica_down_until:
+        return False
+    if REPLICA not in connections.settings:
+        return True  # no replica alias (the router's own tests): nothing to check
+    connection = connections[REPLICA]
+    try:
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+        connection.ensure_connection()
+    except DatabaseError as e:
+        connection.close()
+        _replica_down_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
+        logger.warning("The read replica does not answer (%s): heavy reads go to the primary for %s s.",
+                       e.__class__.__name__, settings.REPLICA_RETRY_SECONDS)
+        return False
+    return True
+
+
 class ReplicaRouter:
     """DATABASE_ROUTERS entry when a replica is configured (see the module docstring for the rules)."""
 
@@ -153,8 +184,8 @@ class ReplicaReadsMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         reads = _reads.get()
-        if reads is not None and is_heavy_read(view_func, request.method):
-            reads.heavy = True
+        if reads is not None and not reads.primary and is_heavy_read(view_func, request.method):
+            reads.heavy = replica_answers()
 
     @staticmethod
     def wrote_recently(request):

@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from chainserve.core.choices import Role
+from chainserve.core.models import Region
+from chainserve.core.reference import per_process
 from chainserve.registry.choices import OrgKind
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, EscalationLevel, Rating, Status
@@ -127,6 +129,19 @@ RATED_UNSATISFIED = Condition(lambda d: d.rating == Rating.UNSATISFIED,
 BELOW_JOINT_MEETING = Condition(lambda d: d.escalation_level < EscalationLevel.JOINT_MEETING,
                                 _("The demand is already on the joint meeting's agenda."))
 
+
+
+def regions_with_children():
+    """The pks of the regions with a region below them, kept per process (core.reference), so that a list of
+    demands offers 下交 or not without a query per demand; a region added is seen within
+    REFERENCE_CACHE_SECONDS (the service itself checks the region chosen against the database)."""
+    return per_process("regions-with-children", lambda: frozenset(
+        Region.objects.filter(parent__isnull=False).values_list("parent_id", flat=True).distinct()))
+
+
+REGION_BELOW = Condition(lambda d: d.district_id is not None and d.district_id in regions_with_children(),
+                         _("No region lies below the demand's: there is no level to pass it down to."))
+
 FINANCING = Condition(lambda d: d.category.slug == FINANCING_CATEGORY,
                       _("Only a financing demand goes to a partner institution."))
 
@@ -157,7 +172,7 @@ STEPS = {
     "escalate": Step(OPEN_STATUSES, (OFFICE, HANDLING), _("Only the chain office or a handling department may escalate."),
                      when=BELOW_JOINT_MEETING),
     "refer_up": Step(REFERABLE, (OFFICE_AT_LEVEL,)),
-    "refer_down": Step(REFERABLE, (OFFICE_AT_LEVEL,)),
+    "refer_down": Step(REFERABLE, (OFFICE_AT_LEVEL,), when=REGION_BELOW),
     "merge": Step(OPEN_STATUSES, (OFFICE,)),
     "link_issue": Step(OPEN_STATUSES, (OFFICE,)),
     "comment": Step(tuple(Status), (STAFF,)),

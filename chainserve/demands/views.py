@@ -22,7 +22,7 @@ from chainserve.core.routers import heavy_read
 from chainserve.core.services import missing_calendar_years
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 
-from . import metrics, permissions, services
+from . import metrics, permissions, proposals, services
 from .choices import RUNNING_STATUSES, EventType, Status
 from .filtersets import DemandFilterSet
 from .forms import ACTION_FORMS, BulkDispatchForm, DispatchRuleForm, StaffDemandForm, StandardReplyForm
@@ -308,6 +308,7 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
             return response
         return render(request, "demands/metrics.html", {
             "rows": rows, "total": total, "ranking": ranking, "by": by, "groups": metrics.GROUPS,
+            "proposals": self.proposals(request.user, start, end), "proposal_columns": proposals.COLUMNS,
             "start": start, "end": end, "errors": errors, "missing_years": missing_calendar_years(),
             "chart": {"names": [f.name for f in ranking],
                       "labels": [_("Response rate"), _("Resolution rate"), _("Satisfaction rate")],
@@ -315,3 +316,11 @@ class MetricsView(StaffOnlyMixin, LoginRequiredMixin, View):
                       "resolution": [f.resolution_rate for f in ranking],
                       "satisfaction": [f.satisfaction_rate for f in ranking]},
         }, status=400 if errors else 200)
+
+    @staticmethod
+    def proposals(user, start, end):
+        """The proposal figures (建议提案) of the period among the demands user sees, for those who report them
+        (proposals.may_view); None for the others."""
+        if not proposals.may_view(user):
+            return None
+        return proposals.compute(metrics.period_queryset(Demand.objects.restrict(user, "view"), start, end))

@@ -23,13 +23,14 @@ rounded DOWN to the fen (never more than the policy says: 333.333…元 → 333.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from chainserve.core.money import FEN_PER_WAN, format_amount
+from chainserve.core.money import FEN_PER_WAN, FEN_PER_YUAN, format_amount
 
 from . import rules
 from .choices import BaseKind
@@ -45,6 +46,7 @@ MAX_HEADCOUNT = 1_000_000
 MAX_DECLARED_FEN = int(MAX_WAN) * FEN_PER_WAN
 ITEM_KEYS = {"label", "amount", "tiers", "base", "rate", "per_head", "cap", "product", "product_cap"}
 AMOUNT_TEXT = re.compile(r"^\d{1,8}(\.\d{1,6})?$")
+TYPED_AMOUNT = re.compile(r"^(\d{1,12}(?:\.\d{1,6})?)(万元|万|元)?$")
 RATE_TEXT = re.compile(r"^(\d{1,4}(\.\d{1,4})?)(%|‰)$")
 
 
@@ -143,6 +145,19 @@ def to_fen(value, path="amount"):
         raise BenefitError(path, _("An amount is written in 万元 as text, e.g. \"500\" or \"0.5\": a number from 0 "
                                    "to %(max)s, to the fen (six decimals at most).") % {"max": MAX_WAN})
     return int(Decimal(value) * FEN_PER_WAN)
+
+
+def typed_to_fen(text, path="amount"):
+    """An amount as a person types it on a form — 500, 500万, 500万元, 5,000,000元, full-width digits — as integer
+    fen: in 万元 unless 元 is written, exact (to the fen: 元 with two decimals at most, 万元 with six); BenefitError
+    otherwise. 500万元 = 5,000,000元 = 500,000,000 fen."""
+    normal = re.sub(r"[\s,]", "", unicodedata.normalize("NFKC", str(text)))  # ５００，０００ → 500,000 → 500000
+    found = TYPED_AMOUNT.match(normal)
+    fen = Decimal(found[1]) * (FEN_PER_YUAN if found[2] == "元" else FEN_PER_WAN) if found else None
+    if fen is None or fen != fen.to_integral_value() or fen > MAX_DECLARED_FEN:
+        raise BenefitError(path, _("Write an amount in 万元, or in 元 with 元 after it (500, 500万元, 5,000,000元): "
+                                   "to the fen, at most %(max)s万元.") % {"max": MAX_WAN})
+    return int(fen)
 
 
 def rate_of(text, path="rate"):

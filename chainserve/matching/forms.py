@@ -90,8 +90,8 @@ class RuleVersionForm(BootstrapForm):
     benefits = BenefitsField(label=_("Benefits"), required=False, help_text=_(
         "JSON: a list of items, each with a label and an amount, tiers, or a base with a rate; amounts in 万元 "
         "as text. See the examples beside the form. Benefits do not change who qualifies."))
-    benefit_cap = forms.DecimalField(label=_("Cap per enterprise and year (万元)"), required=False, min_value=0,
-                                     max_value=benefit_rules.MAX_WAN, decimal_places=6, max_digits=14)
+    benefit_cap = forms.CharField(label=_("Cap per enterprise and year (万元)"), required=False, max_length=40,
+                                  help_text=_("In 万元, or in 元 written with 元: 300, 300万元 or 3,000,000元."))
     effective_from = forms.DateField(label=_("Effective from"), required=False)
     effective_to = forms.DateField(label=_("Effective to"), required=False)
     note = forms.CharField(label=_("What changed"), max_length=200, required=False)
@@ -102,8 +102,12 @@ class RuleVersionForm(BootstrapForm):
         self.fields["expression"].help_text = expression_help()
 
     def clean_benefit_cap(self):
-        cap = self.cleaned_data.get("benefit_cap")
-        return None if cap is None else int(cap * FEN_PER_WAN)
+        """The cap as typed (benefits.typed_to_fen) in fen; None when empty."""
+        cap = self.cleaned_data.get("benefit_cap", "").strip()
+        try:
+            return benefit_rules.typed_to_fen(cap, "benefit_cap") if cap else None
+        except benefit_rules.BenefitError as e:
+            raise forms.ValidationError(e.message) from None
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 
-from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +23,7 @@ from chainserve.core.services import notify
 from chainserve.core.tasks import enqueue_after_commit
 from chainserve.demands import services as demand_services
 from chainserve.registry.choices import OrgKind
-from chainserve.registry.models import Organization
+from chainserve.registry.models import Organization, RegistryStamp
 from chainserve.resources.choices import ItemStatus
 
 from . import benefits as benefit_rules
@@ -508,17 +507,6 @@ class Priced:
     complete: bool
 
 
-def registry_stamp():
-    """The registry's current stamp — a token drawn afresh whenever an organisation's profile changes
-    (reports.RegistryStamp, written by reports' PROFILE_CHANGED_HOOKS entry) — read by its model's label, as
-    matching imports no app on top of it; None where reports is not installed (then nothing is cached)."""
-    try:
-        model = django_apps.get_model("reports", "RegistryStamp")
-    except LookupError:
-        return None
-    return model.current()
-
-
 def rule_cost(rule, today=None):
     """{enterprise id: Priced} for every firm qualifying for rule — the qualifying list's amounts and what the
     policy would cost the city — kept in Django's cache under everything they depend on: the registry's stamp
@@ -531,9 +519,7 @@ def rule_cost(rule, today=None):
     def price():
         return {org: Priced(a.total, a.complete) for org, a in amounts_of_rule(rule, matches, today).items()}
 
-    stamp = registry_stamp()
-    if stamp is None:
-        return price()
+    stamp = RegistryStamp.current()
     versions = rule.versions.aggregate(newest=Max("pk"))
     declared = DeclaredInput.objects.filter(rule=rule).aggregate(at=Max("at"), n=Count("pk"))
     matched = matches.aggregate(at=Max("updated"), n=Count("pk"))

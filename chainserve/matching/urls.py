@@ -7,6 +7,7 @@ urlpatterns = [
     path("rules/", views.RuleListView.as_view(), name="rules"),
     path("rules/add/", views.RuleVersionView.as_view(), name="rule-add"),
     path("rules/preview/", views.RulePreviewView.as_view(), name="rule-preview"),
+    path("rules/benefits-preview/", views.BenefitsPreviewView.as_view(), name="benefits-preview"),
     path("rules/<int:pk>/", views.RuleView.as_view(), name="rule"),
     path("rules/<int:pk>/edit/", views.RuleVersionView.as_view(), name="rule-edit"),
     path("rules/<int:pk>/qualifying/", views.QualifyingListView.as_view(), name="qualifying"),

@@ -91,7 +91,8 @@ class RuleVersionView(LoginRequiredMixin, View):
                                                     "product_fields": rules.PRODUCT_FIELDS.values(),
                                                     "other_parts": [(key, part.fields.values()) for key, part in
                                                                     rules.PARTS.items() if key != "product"],
-                                                    "builder": builder.catalogue()},
+                                                    "builder": builder.catalogue(),
+                                                    "benefits_editor": builder.benefits_catalogue()},
                       status=status)
 
     def get(self, request, pk=None):
@@ -137,6 +138,32 @@ class RulePreviewView(StaffOnlyMixin, View):
             return JsonResponse({"error": str(e)}, status=400)
         count, examples = builder.preview(expression)
         return JsonResponse({"count": count, "examples": examples})
+
+
+class BenefitsPreviewView(StaffOnlyMixin, View):
+    """The benefits editor's live preview: POST {"benefits", "benefit_cap" (as typed: 万元 or 元), "inputs" {base: 万元 or persons},
+    "expression", "enterprise"} → what a sample enterprise would get (builder.benefits_preview), or 400 {"error",
+    "path"} naming the wrong part, as the form would (nothing is saved)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if json_depth_exceeds(request.body.decode("utf-8", "replace")):
+            return JsonResponse({"error": _("This JSON is nested deeper than %(n)d levels.") % {"n": MAX_JSON_DEPTH},
+                                 "path": ""}, status=400)
+        try:
+            data = json.loads(request.body or b"{}")
+            if not isinstance(data, dict):
+                raise benefits.BenefitError("", _("Send an object."))
+            enterprise = data.get("enterprise")
+            answer = builder.benefits_preview(request.user, data.get("benefits", []), data.get("benefit_cap"),
+                                              data.get("inputs"), data.get("expression"),
+                                              enterprise if isinstance(enterprise, int) else None)
+        except rules.RuleError as e:
+            return JsonResponse({"error": e.message, "path": e.path}, status=400)
+        except ValueError as e:  # bad JSON
+            return JsonResponse({"error": str(e), "path": ""}, status=400)
+        return JsonResponse(answer)
 
 
 class QualifyingListView(ObjectListView):

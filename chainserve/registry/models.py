@@ -1,5 +1,7 @@
 """The registry — 主体库: organisations of every kind, enterprise profiles, products, people, relationships."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -381,3 +383,29 @@ class CorrectionRequest(ScopedModel):
         if user.role == Role.OFFICE or (user.role == Role.SPECIALIST and action == "view"):
             return _through_editable(user, "organization")
         return NOTHING
+
+
+def new_token():
+    return uuid.uuid4().hex
+
+
+class RegistryStamp(models.Model):
+    """The registry's stamp — 主体库版本标记: a token drawn afresh whenever organisations' profiles change
+    (core.profiles → services.registry_changed). What is computed from the registry is cached under the newest
+    token (reports' enterprise counts, matching's rule cost), so a change ends its use in every process at once,
+    whatever the cache. Rows are only added, never updated
+    (no row lock for writers to queue on), and the old ones dropped."""
+
+    token = models.CharField(_("token"), max_length=32, default=new_token)
+
+    class Meta:
+        verbose_name = _("registry stamp")
+        verbose_name_plural = _("registry stamps")
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def current(cls):
+        """The newest token (one is drawn when there is none yet)."""
+        return cls.objects.order_by("-pk").values_list("token", flat=True).first() or cls.objects.create().token

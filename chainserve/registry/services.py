@@ -1,5 +1,5 @@
 """State changes of the registry: the Excel importers of organisations and people (core.importing), products,
-the enterprise's correction requests."""
+the enterprise's correction requests; the registry's stamp."""
 
 import copy
 import datetime
@@ -22,7 +22,7 @@ from chainserve.core.services import notify, save_record
 
 from .choices import CORRECTABLE_FIELDS, CorrectionStatus, ListingStatus, OrgKind, OrgSize
 from .forms import OrganizationForm
-from .models import CorrectionRequest, Label, Organization, Person
+from .models import CorrectionRequest, Label, Organization, Person, RegistryStamp
 from .product_sheet import ProductSheet
 from .validators import clean_phone, clean_uscc
 
@@ -459,3 +459,22 @@ def refuse_correction(user, pk, reason):
             raise ValidationError({"refusal_reason": [_("Say why the request is refused.")]})
         correction.refusal_reason = reason.strip()
         return _decided(user, correction, CorrectionStatus.REFUSED, gettext_lazy("Correction refused: %(field)s"))
+
+
+# ---------------------------------------------------------------- the registry's stamp
+
+STAMPS_KEPT = 100
+
+
+def registry_changed(org_ids):
+    """Organisations' profiles changed (core.profiles, PROFILE_CHANGED_HOOKS): what is cached of the registry is
+    not read again. A new stamp at once, seen by the changing transaction itself and by everyone once it commits;
+    and another after the commit — a transaction that committed meanwhile may have taken a newer number than the
+    first one and had its figures cached under it."""
+    RegistryStamp.objects.create()
+    transaction.on_commit(_stamp_after_commit)
+
+
+def _stamp_after_commit():
+    newest = RegistryStamp.objects.create()
+    RegistryStamp.objects.filter(pk__lte=newest.pk - STAMPS_KEPT).delete()

@@ -1,5 +1,6 @@
 """A bulletin as it reads — the 简报 of one period and scope: masthead, 期号, 编发单位 and date, title, the lead
-paragraph, 工作动态, 主要成效, 典型案例, charts, and the figures as the annex (附件).
+paragraph, 工作动态, 主要成效, the regions below (各区（县）诉求办理情况), the proposals (建议提案办理情况), 典型案例,
+charts, and the figures as the annex (附件).
 
 One Document is what the page, the PDF and the workbook print, whether it is a draft composed now (compose) or a
 published version read back (from_bulletin): a bulletin reads the same everywhere."""
@@ -10,12 +11,17 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from . import cases, charts, sections
+from chainserve.demands.proposals import COLUMNS as PROPOSAL_COLUMNS
+from chainserve.demands.proposals import percent
+
+from . import cases, charts, rollup, sections
 from .figures.base import DAYS, FIGURES, GROUPS, UNIT_LABELS, Period, display, records_url
 from .figures.report import compute_all
 from .figures.report import lead as lead_paragraph
@@ -58,6 +64,8 @@ class Document:
     period: Period
     params: dict  # the scope as query parameters, for the links to records
     version: int | None = None
+    children: dict | None = None  # the regions below (sections.children), None when there are none
+    proposals: dict | None = None  # the proposals (sections.proposals), None when the period has none
 
     @property
     def draft(self):
@@ -96,8 +104,38 @@ class Document:
 
     def headings(self):
         """{part: its heading, numbered as printed (一、工作动态)} of the parts the bulletin has."""
-        present = [k for k, there in (("activity", self.activity), ("results", True), ("cases", self.cases)) if there]
-        return {k: heading_number(n) + str(HEADINGS[k]) for n, k in enumerate(present, 1)}
+        parts = [("activity", self.activity and HEADINGS["activity"]), ("results", HEADINGS["results"]),
+                 ("children", self.children and self.children["heading"]),
+                 ("proposals", self.proposals and self.proposals["heading"]),
+                 ("cases", self.cases and HEADINGS["cases"])]
+        return {k: heading_number(n) + str(h) for n, (k, h) in enumerate([p for p in parts if p[1]], 1)}
+
+    def child_columns(self):
+        """The heads of the table of the regions below: the region's, then one per figure."""
+        return [self.children["column"], *(str(CHILD_COLUMNS[k]) for k in CHILD_KEYS)]
+
+    def child_rows(self):
+        """The table of the regions below as printed: [{region, name, url, cells: [(key, as printed)], total}], the
+        total (the bulletin's own figures) last; `url`: the live bulletin of the region, the period kept."""
+        def cells(values):
+            return [(k, display(FIGURES[k].unit, values.get(k))) for k in CHILD_KEYS]
+        query = {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
+                 **{k: v for k, v in self.params.items() if k != "district"}}
+        rows = [{"region": r["region"], "name": r["name"], "cells": cells(r["figures"]), "total": False,
+                 "url": f"{reverse('reports:bulletin-live')}?{urlencode({**query, 'district': r['region']})}"}
+                for r in self.children["rows"]]
+        return [*rows, {"region": "", "name": pgettext("bulletin table", "Total"), "url": "", "total": True,
+                        "cells": cells(self.children["total"])}]
+
+    def proposal_columns(self):
+        return [pgettext("bulletin table", "Channel"), *(str(c) for c in PROPOSAL_COLUMNS)]
+
+    def proposal_rows(self):
+        """The proposals by channel, then their total, as printed: [(name, [values as printed, in the order of COLUMNS])]."""
+        def cells(line):
+            return [percent(v) if n == RATE_COLUMN else v for n, v in enumerate(proposal_values(line))]
+        lines = [*self.proposals["channels"], self.proposals["total"]]
+        return [(line["name"], cells(line)) for line in lines]
 
     def lead_html(self):
         return sections.linked(self.lead, self.lead_links, self.period, self.params)
@@ -137,20 +175,39 @@ class Document:
             "activity": [[e["heading"], e["text"], [i["text"] for i in e["items"]]] for e in self.activity],
             "results": [[r["heading"], r["text"]] for r in self.results],
             "cases": [[c["ref"], c["title"], c["text"]] for c in self.cases],
-            "charts": self.charts,
+            "charts": self.charts, "children": self.children, "proposals": self.proposals,
         })
 
 
 HEADINGS = {"activity": gettext_lazy("Work updates"), "results": gettext_lazy("Main results"),
             "cases": gettext_lazy("Typical cases")}
 TEXT_PARTS = [("title", gettext_lazy("Title")), ("lead", gettext_lazy("Lead paragraph")),
-              ("activity", HEADINGS["activity"]), ("results", HEADINGS["results"]), ("cases", HEADINGS["cases"]),
-              ("charts", gettext_lazy("Charts"))]
+              ("activity", HEADINGS["activity"]), ("results", HEADINGS["results"]),
+              ("children", gettext_lazy("Regions below")), ("proposals", gettext_lazy("Proposals")),
+              ("cases", HEADINGS["cases"]), ("charts", gettext_lazy("Charts"))]
+# The figures of the table of the regions below, and their heads there: the counts in 件 (as the proposals'
+# columns), the rates in %.
+CHILD_KEYS = rollup.CHILD_FIGURES
+CHILD_COLUMNS = {"demands_received": pgettext_lazy("bulletin table", "Demands received"),
+                 "demands_resolved": pgettext_lazy("bulletin table", "Resolved"),
+                 "response_rate": gettext_lazy("Response rate"), "resolution_rate": gettext_lazy("Resolution rate"),
+                 "satisfaction_rate": gettext_lazy("Satisfaction rate")}
+
+
+RATE_COLUMN = 3  # the on-time rate among the proposal columns
+
+
+def proposal_values(line):
+    """A frozen line of the proposals (Line.as_dict) as its values in the order of their COLUMNS: the counts,
+    the on-time rate (a number, None when no answer is due) and the counts by grade."""
+    grades = line["grades"]
+    return [line["received"], line["answered"], line["answered_on_time"], line["on_time_rate"],
+            *(grades[g] for g in ("A", "B", "C", "none"))]
 
 
 def text_changes(before, after):
     """The parts of the text that differ between two Documents' content(): [label] in the bulletin's order."""
-    return [str(label) for key, label in TEXT_PARTS if before[key] != after[key]]
+    return [str(label) for key, label in TEXT_PARTS if before.get(key) != after.get(key)]
 
 
 def _plain(value):
@@ -193,6 +250,7 @@ def compose(user, period, scope, composition=None):
     report = compute_all(period, scope)
     chosen = cases.chosen(period, scope, composition.cases)
     text, links = lead_paragraph(report)
+    children = sections.children(period, scope, report)
     data = report.as_dict()
     data["charts"] = charts.chart_data(report)
     return Document(
@@ -200,7 +258,8 @@ def compose(user, period, scope, composition=None):
         title=composition.title.strip() or str(default_title(period, scope)),
         lead=composition.lead.strip() or text, lead_links=links,
         activity=sections.activity(period, scope), results=sections.results(report), cases=chosen,
-        data=_plain(data), period=period, params=scope.params())
+        data=_plain(data), period=period, params=scope.params(), children=_plain(children),
+        proposals=_plain(sections.proposals(period, scope)))
 
 
 def from_bulletin(bulletin):
@@ -212,7 +271,8 @@ def from_bulletin(bulletin):
         date=timezone.localdate(bulletin.published_at), title=bulletin.title, lead=bulletin.summary,
         lead_links=bulletin.sections.get("lead_links", []), activity=bulletin.sections.get("activity", []),
         results=bulletin.sections.get("results", []), cases=bulletin.cases, data=bulletin.data,
-        period=Period(bulletin.start, bulletin.end), params=params, version=bulletin.version)
+        period=Period(bulletin.start, bulletin.end), params=params, version=bulletin.version,
+        children=bulletin.sections.get("children"), proposals=bulletin.sections.get("proposals"))
 
 
 # ---------------------------------------------------------------- the annex

@@ -8,11 +8,13 @@ from io import BytesIO
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from chainserve.core.exports import safe_cell
 
+from .document import CHILD_KEYS, proposal_values
 from .figures import FEN, UNIT_LABELS, records_url, yi
 from .figures.proposals import COLUMNS as PROPOSAL_COLUMNS
 
@@ -61,11 +63,36 @@ def text_rows(doc, bulletin=None):
         rows.append([_("Work updates: %(part)s") % {"part": e["heading"]}, e["text"]])
         rows += [["", item["text"]] for item in e["items"]]
     rows += [[_("Main results: %(part)s") % {"part": r["heading"]}, r["text"]] for r in doc.results]
+    if doc.children:
+        rows.append([doc.children["heading"], _("See the sheet “%(sheet)s”.") % {"sheet": _("Regions below")}])
+    if doc.proposals:
+        rows.append([doc.proposals["heading"], doc.proposals["text"]])
     for n, c in enumerate(doc.cases, 1):
         rows += [[_("Typical case %(n)s") % {"n": n}, c["title"]], ["", c["text"]]]
     rows.append([_("Computed at"), doc.computed_at.strftime("%Y-%m-%d %H:%M")])
     if bulletin is not None:
         rows += [[_("Version"), bulletin.version], [_("Published by"), bulletin.publisher]]
+    return rows
+
+
+def child_sheet_rows(doc):
+    """The regions below, one row each, then the total: the name and the exact values (counts, rates as
+    percentage numbers; blank where there is none)."""
+    children = doc.children
+    lines = [(r["name"], r["figures"]) for r in children["rows"]]
+    lines.append((pgettext("bulletin table", "Total"), children["total"]))
+    return [[name, *("" if values.get(k) is None else values[k] for k in CHILD_KEYS)] for name, values in lines]
+
+
+def proposal_sheet_rows(doc):
+    """The proposals by channel and their total, then by lead unit (under its own head): the values in the
+    order of COLUMNS, the on-time rate a percentage number, blank when no answer is due."""
+    def values(line):
+        return [line["name"], *("" if v is None else v for v in proposal_values(line))]
+    found = doc.proposals
+    rows = [values(line) for line in [*found["channels"], found["total"]]]
+    if found["units"]:
+        rows += [[], [_("Lead unit"), *(str(c) for c in PROPOSAL_COLUMNS)], *(values(line) for line in found["units"])]
     return rows
 
 
@@ -78,6 +105,11 @@ def xlsx_bytes(doc, bulletin=None, base_url=""):
     for row in text.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if doc.children:
+        _sheet(wb, _("Regions below"), doc.child_columns(), child_sheet_rows(doc), [24, *([14] * len(CHILD_KEYS))])
+    if doc.proposals:
+        _sheet(wb, _("Proposals"), doc.proposal_columns(), proposal_sheet_rows(doc),
+               [36, *([12] * len(PROPOSAL_COLUMNS))])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -1,7 +1,5 @@
 """Reports — 报表: published bulletins, frozen with their figures, and the industry scale entered by staff."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,6 +11,7 @@ from chainserve.chains.models import chain_scope
 from chainserve.core.choices import STAFF_ROLES, Role
 from chainserve.core.models import NOTHING, ScopedModel, TimeStampedModel, region_q
 from chainserve.core.search import Searchable
+from chainserve.registry.models import new_token  # noqa: F401 — migration 0007 names it (the stamp lives in registry)
 
 
 def person_name(user):
@@ -182,28 +181,3 @@ class Bulletin(Searchable, ScopedModel):
     @classmethod
     def scope(cls, user, action):
         return report_scope(user, action, region="district")
-
-
-def new_token():
-    return uuid.uuid4().hex
-
-
-class RegistryStamp(models.Model):
-    """A token drawn afresh whenever organisations' profiles change (core.profiles → services.registry_changed):
-    aggregates of the registry are cached under the newest token (figures.industry: the enterprise counts), so
-    a change ends their use in every process at once, whatever the cache. Rows are only added, never updated
-    (no row lock for writers to queue on), and the old ones dropped."""
-
-    token = models.CharField(_("token"), max_length=32, default=new_token)
-
-    class Meta:
-        verbose_name = _("registry stamp")
-        verbose_name_plural = _("registry stamps")
-
-    def __str__(self):
-        return self.token
-
-    @classmethod
-    def current(cls):
-        """The newest token (one is drawn when there is none yet)."""
-        return cls.objects.order_by("-pk").values_list("token", flat=True).first() or cls.objects.create().token

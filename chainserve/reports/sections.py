@@ -1,9 +1,11 @@
 """The sections of a bulletin generated from its records and figures, in the active language: 工作动态 (the
-meetings, activities and visits of the period) and 主要成效 (results with 同比 and 环比). The lead paragraph is
-figures.lead.
+meetings, activities and visits of the period), 主要成效 (results with 同比 and 环比), the regions below the
+bulletin's (各区（县）诉求办理情况) and the proposals (建议提案办理情况). The lead paragraph is figures.lead.
 
 Each piece of text carries `links`: [{"key": figure key, "text": the words that state it}], so that a page can
 link those words to the records behind the figure (sections.linked) while the text itself stays plain."""
+
+from dataclasses import replace
 
 from django.db.models import Count, Q, Sum
 from django.utils.html import format_html
@@ -14,9 +16,12 @@ from django.utils.translation import ngettext_lazy, pgettext, pgettext_lazy
 
 from chainserve.coordination.choices import ActivityKind
 from chainserve.coordination.models import Agreement, Registration, Visit
+from chainserve.core.models import RegionLevel
 
+from . import rollup
 from .comparisons import compare
 from .figures import FIGURES, activities, display, meetings, phrase, records_url, visits
+from .figures import proposals as proposal_figures
 from .wording import clauses, enumeration, groups, month_day, nested, sentence
 
 # 主要成效: (key, heading, figures), each figure with its 同比 and 环比.
@@ -162,6 +167,56 @@ def results(report):
             out.append({"key": key, "heading": str(heading), "links": links,
                         "text": sentence(groups(statements))})
     return out
+
+
+# ---------------------------------------------------------------- 下级地区
+
+# The section of the regions below, by their level: (heading, the head of the table's first column).
+CHILD_SECTIONS = {
+    RegionLevel.PROVINCE: (pgettext_lazy("bulletin section", "Demands handled in each province"),
+                           pgettext_lazy("bulletin table", "Province")),
+    RegionLevel.CITY: (pgettext_lazy("bulletin section", "Demands handled in each city (prefecture)"),
+                       pgettext_lazy("bulletin table", "City (prefecture)")),
+    RegionLevel.DISTRICT: (pgettext_lazy("bulletin section", "Demands handled in each district (county)"),
+                           pgettext_lazy("bulletin table", "District (county)")),
+    RegionLevel.TOWN: (pgettext_lazy("bulletin section", "Demands handled in each town (street)"),
+                       pgettext_lazy("bulletin table", "Town (street)")),
+}
+
+
+def children(period, scope, report):
+    """各区（县）诉求办理情况: {heading, column, rows: [{region, name, figures}], total} — each region directly below
+    the bulletin's (rollup.children: each over its whole subtree, its rates over the union of its records) with
+    the figures rollup.CHILD_FIGURES, and the bulletin's own figures (`report`) as the total; None for a region
+    with none below it (no empty section). A bulletin of the whole platform lists the top regions, or, when there
+    is one, the regions below it (a table of one row that is the whole says nothing)."""
+    found = rollup.children(period, scope)
+    whole = rollup.node_of(scope) is None
+    while whole and len(found) == 1:  # the whole platform, of one province: its cities
+        scope = replace(scope, district=found[0][0], cache={})
+        found = rollup.children(period, scope)
+    if not found:
+        return None
+    heading, column = CHILD_SECTIONS[found[0][0].level]
+    own = {v.figure.key: v.value for v in report.values}
+    return {"heading": str(heading), "column": str(column),
+            "rows": [{"region": child.pk, "name": child.name,
+                      "figures": {v.figure.key: v.value for v in figures.values}} for child, figures in found],
+            "total": {key: own.get(key) for key in rollup.CHILD_FIGURES}}
+
+
+# ---------------------------------------------------------------- 建议提案
+
+def proposals(period, scope):
+    """建议提案办理情况: {heading, text, channels, units, total} — the proposal figures of the period
+    (figures.proposals, each line as Line.as_dict) and the sentence that states them; None when the period has
+    no proposal."""
+    figures = proposal_figures.compute(period, scope)
+    if not figures.total.received:
+        return None
+    return {"heading": str(pgettext("bulletin section", "Proposals handled")), "text": figures.summary,
+            "channels": [line.as_dict() for line in figures.channels],
+            "units": [line.as_dict() for line in figures.units], "total": figures.total.as_dict()}
 
 
 # ---------------------------------------------------------------- links in the text

@@ -11,29 +11,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chainserve.chains.models import Chain
-from chainserve.core.choices import Role
 from chainserve.core.models import can_change_any
 from chainserve.core.services import save_record
+from chainserve.demands import proposals
 
 from .document import Composition, compose, from_bulletin, issuer, text_changes
 from .figures import display
-from .models import Bulletin, IssueCounter, RegistryStamp
-
-STAMPS_KEPT = 100
-
-
-def registry_changed(org_ids):
-    """Organisations' profiles changed (core.profiles, PROFILE_CHANGED_HOOKS): what is cached of the registry is
-    not read again. A new stamp at once, seen by the changing transaction itself and by everyone once it commits;
-    and another after the commit — a transaction that committed meanwhile may have taken a newer number than the
-    first one and had its figures cached under it."""
-    RegistryStamp.objects.create()
-    transaction.on_commit(_stamp_after_commit)
-
-
-def _stamp_after_commit():
-    newest = RegistryStamp.objects.create()
-    RegistryStamp.objects.filter(pk__lte=newest.pk - STAMPS_KEPT).delete()
+from .models import Bulletin, IssueCounter
 
 
 def series_of(period, scope):
@@ -57,11 +41,7 @@ def may_publish(user, chain):
     return Chain.objects.restrict(user, "change").filter(pk=chain.pk).exists()
 
 
-def may_view_proposals(user):
-    """Whether user sees the proposal figures (建议提案): the platform admins and the chain offices — those who
-    report them; a department, a specialist, an enterprise or a partner does not."""
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_admin_role or user.role == Role.OFFICE))
+may_view_proposals = proposals.may_view  # who sees the proposal figures: decided where they are counted
 
 
 def next_issue_number(issuer, year):
@@ -107,7 +87,8 @@ def publish(user, period, scope, title="", note="", lead="", cases=()):
             series=series, version=previous.version + 1 if previous else 1, supersedes=previous,
             masthead=doc.masthead, issuer=unit, issuer_name=name,
             issue_year=year, issue_number=number, data=doc.data, summary=doc.lead,
-            sections={"lead_links": doc.lead_links, "activity": doc.activity, "results": doc.results},
+            sections={"lead_links": doc.lead_links, "activity": doc.activity, "results": doc.results,
+                      "children": doc.children, "proposals": doc.proposals},
             cases=doc.cases, computed_at=doc.computed_at, published_by=user, note=note.strip())
         bulletin.full_clean()  # e.g. a title too long: a ValidationError naming the field, nothing written
         return save_record(user, bulletin)

@@ -125,8 +125,7 @@ class BulletinView(StaffOnlyMixin, View):
             if fmt in ("xlsx", "pdf"):
                 return export_response(request, doc, fmt, "bulletin")
             context.update(doc=doc, query=urlencode(form.query()), chosen=_query_of(form),
-                           may_publish=services.may_publish(request.user, scope.chain),
-                           children=child_rows(form, period, scope))
+                           may_publish=services.may_publish(request.user, scope.chain))
         return render(request, "reports/bulletin.html", context)
 
 

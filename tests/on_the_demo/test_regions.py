@@ -137,9 +137,9 @@ def test_lists_the_api_exports_and_search_show_nothing_of_another_city_or_distri
               for name in users}
     assert chains["office-qc"] == sorted(Chain.objects.filter(region__path__startswith="420000/421000/")
                                          .values_list("name", flat=True))
-    assert len(chains["office-qc"]) == 2
+    assert len(chains["office-qc"]) == 3  # its new-energy vehicle and biomedicine chains, and its district's
     assert chains["office-qc-qcq"] == ["青川区新能源汽车产业链"]
-    assert chains["handler-yl"] == sorted(["云岭市绿色食品产业链", "云岭区绿色食品产业链"])
+    assert chains["handler-yl"] == sorted(["云岭市绿色食品产业链", "云岭市生物医药产业链", "云岭区绿色食品产业链"])
     assert chains["office"] == sorted(["明湖市大健康和生物技术产业链", "生物城新区生物医药产业链"])
     assert yunling.chain not in clients["office-qc"][0].get(reverse("chains:chains"), {"q": "产业链"}).content.decode()
 

@@ -26,8 +26,10 @@ class ChainViewSet(ScopedViewSet):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=True, methods=["get"])
     def map(self, request, pk=None):
-        """The chain map: chain → stage → segments with enterprise counts and strength."""
-        return Response(services.map_data(self.get_object()))
+        """The chain map: chain → stage → segments with enterprise counts and strength, the enterprises of the
+        chains below it that the user may see counted in (a province's map: its cities')."""
+        chain = self.get_object()
+        return Response(services.map_data(chain, services.below_stats(chain, request.user)))
 
     @extend_schema(responses=inline_serializer("ChainGap", many=True, fields={
         "segment": drf_serializers.IntegerField(), "name": drf_serializers.CharField(),

@@ -72,14 +72,14 @@ def test_the_chain_page_shows_the_tree_owners_and_carriers(world, client_as):
     assert [p.organization for p in response.context["owners"]] == [world.nfs]
     assert [p.organization for p in response.context["carriers"]] == [world.hospital]
     assert response.context["can_edit"] is True
-    assert list(response.context["district_chains"]) == []  # the district chain is not the office's
+    assert list(response.context["below"]) == []  # the district chain is not the office's
 
 
 def test_a_handler_sees_the_chain_but_may_not_edit_it(world, client_as):
     response = client_as(world.users.handler).get(f"/chains/{world.chain.pk}/")
 
     assert response.context["can_edit"] is False
-    assert list(response.context["district_chains"]) == [world.dchain]
+    assert [(c, c.placed) for c in response.context["below"]] == [(world.dchain, 1)]
     assert f'href="/chains/{world.chain.pk}/edit/"' not in response.content.decode()
 
 

@@ -39,9 +39,10 @@ def test_load_demo_twice_leaves_the_same_counts_and_the_command_says_what_it_did
     # and the cluster is big enough to look real
     assert first["Organization"] >= 300
     assert set(Organization.objects.values_list("kind", flat=True)) == set(OrgKind.values)
-    # the city's two chains; the province's own and two in each of its other two cities (demo.province)
+    # the city's two chains; the province's own and, in each of its other two cities, a city chain with its
+    # district's and a biomedicine chain under the province's (demo.province)
     assert Chain.objects.filter(region__path__startswith="420000/420900/").count() == 2
-    assert first["Chain"] == 7
+    assert first["Chain"] == 9
     assert Region.objects.filter(level="city").count() == 3
     assert first["Placement"] >= 200
     assert first["Person"] >= 300

@@ -268,7 +268,7 @@ def test_a_report_page_is_served_by_the_replica_and_after_a_post_by_the_primary(
     admin = User.objects.create(username="reader", role=Role.ADMIN)
     client.force_login(admin)
     wait_for_replay()  # the request reads its user from the replica: a user not yet replayed there is signed out
-    # The first view of the dashboard draws the registry's stamp (reports.RegistryStamp): a write, so the rest of that
+    # The first view of the dashboard draws the registry's stamp (registry.RegistryStamp): a write, so the rest of that
     # request reads the primary. The views after it only read.
     count_queries(client, "/reports/dashboard/?year=2026")
     wait_for_replay()
@@ -286,3 +286,45 @@ def test_a_report_page_is_served_by_the_replica_and_after_a_post_by_the_primary(
     client.cookies[STICKY_COOKIE] = f"{time.time() - 6:.3f}"  # the write is older than REPLICA_STICKY_SECONDS
     primary, from_replica = count_queries(client, "/reports/dashboard/?year=2026")
     assert len(from_replica) >= 5
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def primary_reads(client, url):
+    """The queries of a GET of url on the primary, the session's aside (the replica is not watched: it is down)."""
+    with CaptureQueriesContext(connections["default"]) as primary:
+        assert client.get(url).status_code == 200
+    return [q for q in primary.captured_queries if "django_session" not in q["sql"]]
+
+
+@on_the_replica
+def test_a_replica_that_does_not_answer_leaves_heavy_pages_to_the_primary_until_it_is_tried_again(
+        replica, client, caplog, monkeypatch):
+    from chainserve.core import routers
+
+    client.force_login(User.objects.create(username="reader", role=Role.ADMIN))
+    url = "/reports/dashboard/?year=2026"
+    client.get(url)  # draws the registry's stamp (a write: that request reads the primary)
+    wait_for_replay()
+    assert primary_reads(client, url) == []  # the replica serves it
+
+    port = replica.settings_dict["PORT"]
+    replica.close()
+    replica.settings_dict["PORT"] = free_port()  # nothing listens there: the replica is down
+    try:
+        assert len(primary_reads(client, url)) >= 5  # the page answers, from the primary
+        assert "The read replica does not answer (OperationalError): heavy reads go to the primary for 30 s." in (
+            caplog.text)
+        replica.settings_dict["PORT"] = port  # back, but not asked again before the retry time
+        assert len(primary_reads(client, url)) >= 5
+        monkeypatch.setattr(routers, "_replica_down_until", 0.0)  # the retry time has passed
+        assert primary_reads(client, url) == []
+    finally:
+        replica.settings_dict["PORT"] = port
+        routers._replica_down_until = 0.0

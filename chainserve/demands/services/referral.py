@@ -55,7 +55,10 @@ def refer_down(demand, user, region, reason, *, version=None):
         d = _lock(demand, version)
         permissions.check("refer_down", user, d)
         _require_step(d, "refer_down")
-        if region is None or d.district_id is None or region.parent_id != d.district_id:
+        if d.district_id is None or not d.district.children.exists():
+            # not offered then (permissions.REGION_BELOW); asked of the database here, not of what a process keeps
+            raise ValidationError({"region": str(permissions.REGION_BELOW.unmet)})
+        if region is None or region.parent_id != d.district_id:
             raise ValidationError({"region": _("Choose a region directly below the demand's own.")})
         former = d.district
         # the chain's own chain in the region below, if it has one, whose office then sees it

@@ -3,11 +3,13 @@ history and the figures say."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from chainserve.chains.choices import ChainLevel
 from chainserve.chains.tests.factories import ChainFactory
 from chainserve.core.models import Notification
-from chainserve.demands import metrics, services
+from chainserve.demands import metrics, permissions, services
 from chainserve.demands.choices import EventType, Status
 from chainserve.demands.models import Assignment, Demand
 from chainserve.registry.tests.factories import UserFactory
@@ -195,3 +197,49 @@ def test_the_page_offers_refer_up_to_the_district_office_and_takes_it(referable,
     assert response.status_code == 302
     d = Demand.objects.get(pk=demand.pk)
     assert (d.district, d.events.last().type) == (levels.city_region, EventType.REFERRED_UP)
+
+
+def test_refer_down_is_offered_only_where_a_region_lies_below(referable, levels, desk, api_as):
+    demand = referable()  # at 东湖区, which has no town or street below it
+
+    assert "refer_up" in permissions.available_actions(demand, levels.district)
+    assert "refer_down" not in permissions.available_actions(demand, levels.district)
+    assert "refer_down" not in permissions.available_actions(demand, desk.admin)
+    assert "refer_down" not in api_as(desk.admin).get(f"/api/v1/demands/{demand.pk}/").json()["actions"]
+
+    demand = services.refer_up(demand, levels.district, "上报。")  # at 明湖市, above 东湖区 and 西湖区
+    assert "refer_down" in permissions.available_actions(demand, levels.city)
+    assert "refer_down" in api_as(levels.city).get(f"/api/v1/demands/{demand.pk}/").json()["actions"]
+
+
+def test_refer_down_where_no_region_lies_below_is_refused_at_the_region_and_changes_nothing(referable, levels, desk,
+                                                                                          api_as):
+    demand = referable()
+    before = snapshot(demand)
+
+    with pytest.raises(ValidationError) as e:
+        services.refer_down(demand, desk.admin, levels.dong, "下交。")
+    refused = api_as(desk.admin).post(f"/api/v1/demands/{demand.pk}/steps/refer_down/",
+                                      {"note": "下交。", "region": levels.dong.pk, "version": demand.version},
+                                      format="json")
+
+    assert e.value.message_dict == {"region": ["No region lies below the demand's: there is no level to pass it "
+                                               "down to."]}
+    assert (refused.status_code, refused.json()) == (400, {"non_field_errors": [
+        "This step is not open to you on this demand now."]})
+    assert snapshot(demand) == before
+
+
+def test_offering_refer_down_costs_the_list_no_query_per_demand(referable, levels, desk, api_as):
+    api = api_as(desk.admin)
+    referable()
+    api.get("/api/v1/demands/")  # the regions with a region below are loaded once per process (then kept)
+    with CaptureQueriesContext(connection) as one:
+        assert len(api.get("/api/v1/demands/").json()["results"]) == 1
+    services.refer_up(referable(), levels.district, "上报。")  # one at the city, where it is offered
+    referable()
+    with CaptureQueriesContext(connection) as three:
+        rows = api.get("/api/v1/demands/").json()["results"]
+
+    assert sorted("refer_down" in row["actions"] for row in rows) == [False, False, True]
+    assert len(three.captured_queries) == len(one.captured_queries)

@@ -80,7 +80,8 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
             candidates = cases.candidates(period, scope)
         return Response(serializers.DraftSerializer({
             "masthead": doc.masthead, "issuer_name": doc.issuer_name, "title": doc.title, "lead": doc.lead,
-            "sections": {"activity": doc.activity, "results": doc.results}, "cases": doc.cases,
+            "sections": {"activity": doc.activity, "results": doc.results, "children": doc.children,
+                         "proposals": doc.proposals}, "cases": doc.cases,
             "candidates": [{"ref": c.ref, "kind": c.kind, "label": c.label} for c in candidates],
             "figures": doc.data}).data)
 

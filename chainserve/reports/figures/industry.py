@@ -12,9 +12,9 @@ from chainserve.coordination.choices import CoverageKind
 from chainserve.coordination.metrics import Enterprises, coverage_rates, pairing_counts
 from chainserve.coordination.models import Coverage, InstructorAssignment, Pairing, current_on
 from chainserve.registry.choices import DrugClass, ListingStatus, OrgKind, Phase
-from chainserve.registry.models import Organization, Product
+from chainserve.registry.models import Organization, Product, RegistryStamp
 
-from ..models import IndustryScale, RegistryStamp
+from ..models import IndustryScale
 from .base import COUNT, FEN, PERCENT, figure
 
 CLASS_1 = (DrugClass.CHEM_1, DrugClass.BIO_1, DrugClass.TCM_1)

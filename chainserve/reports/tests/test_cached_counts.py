@@ -9,9 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from chainserve.chains.models import Placement
 from chainserve.core.services import delete_record, save_record
 from chainserve.registry.choices import ListingStatus, OrgKind
-from chainserve.registry.models import Organization
+from chainserve.registry.models import Organization, RegistryStamp
 from chainserve.reports.figures import Period, Scope, compute_all
-from chainserve.reports.models import RegistryStamp
 
 KEYS = ("enterprises", "listed", "reserve_listed", "hitech", "srdi")
 YEAR = Period.year(2026)
@@ -115,7 +114,7 @@ def test_a_viewer_who_sees_one_organisation_never_gets_the_figures_of_all(world,
 
 
 def test_the_stamps_are_added_and_the_old_ones_dropped(world, django_capture_on_commit_callbacks):
-    from chainserve.reports.services import STAMPS_KEPT, registry_changed
+    from chainserve.registry.services import STAMPS_KEPT, registry_changed
 
     for _ in range(STAMPS_KEPT + 5):
         with django_capture_on_commit_callbacks(execute=True):

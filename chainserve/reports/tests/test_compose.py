@@ -122,7 +122,11 @@ def test_the_published_bulletin_as_its_readers_see_it(year, client_as):
     assert '<p class="bulletin-issue" id="issue">2026年第1期</p>' in page_zh
     assert '<span id="issuer">明湖市大健康产业链办公室</span><span id="issue-date">2026年12月31日</span>' in page_zh
     assert re.search(r'<h1 class="bulletin-title" id="bulletin-title">明湖市大健康产业链2026年工作情况</h1>', page_zh)
-    assert "<h2>三、典型案例</h2>" in page_zh and "<h3>（一）明湖农商银行—溫州康寧醫藥有限公司</h3>" in page_zh
+    # third, the regions below: the office of no region publishes for the whole platform, whose one province has
+    # one city, so its districts
+    assert [r["name"] for r in bulletin.sections["children"]["rows"]] == ["东湖区", "西湖区"]
+    assert re.search(r'<section id="regions-below"><h2>三、', page_zh)
+    assert "<h2>四、典型案例</h2>" in page_zh and "<h3>（一）明湖农商银行—溫州康寧醫藥有限公司</h3>" in page_zh
     # a rate once with its sign, an amount whole, no unit repeated beside them
     assert 'data-figure="response_rate">80.0%</a></td>' in page_zh
     assert 'data-figure="agreements_credit_fen">68.2亿元</a></td>' in page_zh
@@ -133,7 +137,7 @@ def test_the_published_bulletin_as_its_readers_see_it(year, client_as):
     flat = plain(text)
     # printed as published, in the platform's language, whoever downloads it
     for expected in ("明湖市大健康产业链工作简报", "2026年第1期", "明湖市大健康产业链办公室", "2026年12月31日",
-                     plain(bulletin.summary), "一、工作动态", "二、主要成效", "三、典型案例", "附件", "2026年主要指标",
+                     plain(bulletin.summary), "一、工作动态", "二、主要成效", "四、典型案例", "附件", "2026年主要指标",
                      "2026年12月31日印发", "—1—"):
         assert expected in flat, expected
     assert re.search(r"响应率\s+80\.0%\n", text) and re.search(r"授信金额\s+68\.2亿元\n", text)
@@ -180,6 +184,9 @@ def test_publishing_through_the_api_takes_the_cases_and_is_strict(year, api_as):
         "No. 1, 2026", 1, "明湖市经济和信息化局", "本期工作稳步推进。", None)
     assert [(c["ref"], c["text"]) for c in got["cases"]] == [(f"demand:{year.d1.pk}", "纽福斯政策诉求4个工作日办结。")]
     assert [e["heading"] for e in got["sections"]["activity"]] == ["联席会议", "联建活动", "走访服务"]
+    # the regions below as the draft had them (no proposals in this year: no section)
+    assert (got["sections"]["children"], got["sections"]["proposals"]) == (draft["sections"]["children"], None)
+    assert [r["name"] for r in got["sections"]["children"]["rows"]] == ["东湖区", "西湖区"]
 
     r = api.post("/api/v1/bulletins/publish/", body, format="json")
     assert (r.status_code, r.json()) == (400, {"non_field_errors": [

@@ -24,11 +24,12 @@ def test_a_city_s_counts_are_the_sum_of_its_districts_and_its_rates_those_of_the
 
 def rows(page):
     """{region name: {figure key: shown value}} of the table of the regions below (下级地区) on a page."""
-    table = re.search(r'<div class="card mb-3" id="children">(.*?)</table>', page, re.S)
+    table = re.search(r' id="children">(.*?)</table>', page, re.S)
     if table is None:
         return None
     found = {}
-    for name, cells in re.findall(r'<th scope="row"[^>]*><a [^>]*>([^<]*)</a></th>(.*?)</tr>', table.group(1), re.S):
+    for name, cells in re.findall(r'<tr[^>]* data-region="\d+">\s*<th scope="row"[^>]*><a [^>]*>([^<]*)</a></th>(.*?)</tr>',
+                                  table.group(1), re.S):
         found[name] = dict(re.findall(r'data-child-figure="(\w+)">([^<]*)</td>', cells))
     return found
 

@@ -2,20 +2,14 @@
 // reader's language), nested all / any / not and conditions over one product, placement or agreement. It reads
 // and writes the JSON textarea (#id_expression), which stays the rule that is saved and checked; after each
 // change it asks how many enterprises qualify now (POST to data-preview) and shows a few of them.
-(() => {
-  const box = document.getElementById("rule-builder");
-  const data = document.getElementById("rule-builder-catalogue");
-  const area = document.getElementById("id_expression");
-  if (!box || !data || !area) return;
-  const cat = JSON.parse(data.textContent);
+
+// The tree of conditions, drawn from the builder's catalogue (builder.catalogue); also used by the benefits editor
+// for a tier's condition and a product condition. write(): a value changed; render(): the shape changed, draw again.
+window.chainserveRuleTree = (cat, write, render) => {
   const T = cat.texts;
   const PARTS = ["product", "placement", "agreement"];
   const LIST_OPS = ["in", "not_in", "has_any", "has_all", "has_none"];
   const VALUELESS = ["is_null", "not_null", "in_policy_year"];
-  const csrf = () => (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
-  let root = null;
-  let timer = null;
-
   const el = (tag, attrs = {}, ...kids) => {
     const node = document.createElement(tag);
     Object.entries(attrs).forEach(([k, v]) => (k === "text" ? (node.textContent = v) : node.setAttribute(k, v)));
@@ -169,6 +163,21 @@
   function draw(node, context, replace, remove) {
     return "field" in node ? condition(node, context, remove) : group(node, context, replace, remove);
   }
+  return { draw, el, select, button, newCondition, groupKey };
+
+};
+
+(() => {
+  const box = document.getElementById("rule-builder");
+  const data = document.getElementById("rule-builder-catalogue");
+  const area = document.getElementById("id_expression");
+  if (!box || !data || !area) return;
+  const cat = JSON.parse(data.textContent);
+  const T = cat.texts;
+  const { draw, el, newCondition, groupKey } = window.chainserveRuleTree(cat, () => write(), () => render());
+  const csrf = () => (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+  let root = null;
+  let timer = null;
 
   const tree = el("div", { id: "rule-builder-tree" });
   const status = el("div", { class: "small text-muted", id: "rule-builder-count", "aria-live": "polite" });

@@ -8,7 +8,7 @@ from chainserve.chains.models import Chain, Placement
 from chainserve.core.choices import Role
 from chainserve.core.panels import Panel, url
 from chainserve.registry.choices import OrgKind
-from chainserve.reports.models import RegistryStamp
+from chainserve.registry.models import RegistryStamp
 
 from .demands import handler, office
 from .partner import partner
