@@ -182,8 +182,16 @@ _lead_figure("leads_landed_amount", _("Investment landed, amount"), "landed_amou
 # ---------------------------------------------------------------- party building (coordination.metrics)
 
 def _enterprises(scope):
-    """The enterprises the party-building figures divide by, counted once for all of them."""
-    return scope.memo("party_enterprises", lambda: Enterprises(scope.chain, scope.district))
+    """The enterprises the party-building figures divide by, counted once for all of them — and their number kept
+    in the cache under the registry's stamp, as the enterprise figures are: for a city's chain of 50,000 placed
+    enterprises among a province's two million the count takes 0.75–0.83 s (issue 20)."""
+    def make():
+        firms = Enterprises(scope.chain, scope.district)
+        key = ":".join(["reports", "party-enterprises", RegistryStamp.current(),
+                        str(scope.chain.pk if scope.chain else ""), str(scope.district.pk if scope.district else "")])
+        firms.total = cache.get_or_set(key, firms.ids.count, COUNTS_CACHED_FOR)  # in place of its cached_property
+        return firms
+    return scope.memo("party_enterprises", make)
 
 
 def _pairing(period, scope):

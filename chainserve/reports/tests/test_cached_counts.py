@@ -143,3 +143,23 @@ def test_a_region_s_staff_share_their_cached_figures_and_never_read_another_s(wo
     assert counted(Scope(user=xi)) == straight(district=world.xi)
     assert counted(Scope(user=world.users.admin)) == straight()  # … and everyone's their own
     assert counted(Scope(user=dong, chain=world.chain)) == straight(world.chain, world.dong)
+
+
+def test_the_party_figures_number_of_enterprises_is_cached_and_a_placement_ends_it(world,
+                                                                                 django_capture_on_commit_callbacks):
+    from chainserve.reports.figures.industry import _enterprises
+
+    def total():
+        with CaptureQueriesContext(connection) as ctx:
+            got = _enterprises(Scope(chain=world.chain)).total
+        return got, [q for q in ctx.captured_queries if 'FROM "registry_organization"' in q["sql"]]
+
+    first, queries = total()
+    assert first == straight(world.chain)["enterprises"] and queries
+    assert total() == (first, [])  # read from the cache
+
+    admin = world.users.admin
+    with django_capture_on_commit_callbacks(execute=True):
+        firm = save_record(admin, Organization(name="明湖新材料有限公司", kind=OrgKind.ENTERPRISE))
+        save_record(admin, Placement(chain=world.chain, segment=world.chain.segments.first(), organization=firm))
+    assert total()[0] == first + 1 == straight(world.chain)["enterprises"]
