@@ -318,7 +318,8 @@ def cmd_orgs(args):
         province, cities = ensure_cities(rng, args.cities)
     else:
         districts = list(city_districts(CITY_CODE).values_list("pk", "code", "name"))
-        cities = [City(Region.objects.get(code=CITY_CODE), districts, 1.0, PREFIXES, ensure_chain(rng))]
+        city = Region.objects.get(code=CITY_CODE)  # the chain of the city: its office (region 明湖市) sees it
+        cities = [City(city, districts, 1.0, PREFIXES, ensure_chain(rng, region=city))]
     print(f"[generate] {connection.vendor}: migrated, demo loaded, {len(cities)} cities "
           f"({time.perf_counter() - t0:.1f}s)", flush=True)
 
