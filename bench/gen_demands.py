@@ -131,6 +131,39 @@ def received_times(rng, n, now, clock):
     return out
 
 
+class Desk:
+    """A chain office the demands of its city go to: its chain, its office user, the departments it dispatches
+    to and its dispatch rules {category id: (lead, [co-handlers])}."""
+
+    def __init__(self, chain, office, dept_ids, rules):
+        self.chain, self.office, self.dept_ids, self.rules = chain, office, dept_ids, rules
+
+
+def province_desks(cats):
+    """The desks of a province made by `generate.py orgs --cities N`: each city's benchmark chain, its office
+    user (office-c01 …), the city's departments, and the demo's rules with the city's own departments; [] if
+    the database has one city."""
+    from generate import DEPARTMENT_UNITS, PROVINCE_CHAIN_NAME
+
+    from chainserve.chains.models import Chain
+    from chainserve.registry.models import Organization
+
+    desks = []
+    for chain in Chain.objects.filter(parent__name=PROVINCE_CHAIN_NAME, level="city").select_related(
+            "region").order_by("pk"):
+        city = chain.region.name
+        depts = dict(Organization.objects.filter(kind="department", name__in=[city + u for u in DEPARTMENT_UNITS])
+                     .values_list("name", "pk"))
+        office = chain.staff.filter(username__startswith="office-c").order_by("username").first()
+
+        def dept(name, city=city, depts=depts):
+            return depts[name.replace("明湖市", city)]
+
+        rules = {cats[slug].pk: (dept(lead), [dept(c) for c in co]) for slug, (lead, co) in RULES.items()}
+        desks.append(Desk(chain, office.pk, sorted(depts.values()), rules))
+    return desks
+
+
 def cmd_demands(args):
     from generate import bulk_insert, ensure_chain, reset_sequences, setup  # bench/ is on sys.path
 
@@ -148,7 +181,6 @@ def cmd_demands(args):
     t0 = time.perf_counter()
     rng = random.Random(args.seed)
     pg = connection.vendor == "postgresql"
-    chain = ensure_chain(random.Random(args.seed))
     users = {u.username: u for u in User.objects.all()}
     missing = {"office", "handler", "admin", "specialist"} - set(users)
     if missing:
@@ -159,25 +191,40 @@ def cmd_demands(args):
         for slug, (lead, co) in RULES.items():
             rule = DispatchRule.objects.create(category=cats[slug], lead_department_id=depts[lead])
             rule.co_departments.set([depts[c] for c in co])
-    rules = {r.category_id: (r.lead_department_id, [c.pk for c in r.co_departments.all()])
-             for r in DispatchRule.objects.filter(active=True, district=None, chain=None)}
     policies = {}
     from chainserve.demands import sla
 
     for c in cats.values():
         for p, _w in PRIORITIES:
             policies[(c.pk, p)] = sla.policy_for(c, p)
-    dept_ids = sorted(depts.values())
-    actor_for_dept = {pk: users["admin"].pk for pk in dept_ids}
+    desks = province_desks(cats) or [Desk(
+        ensure_chain(random.Random(args.seed)), users["office"].pk, sorted(depts.values()),
+        {r.category_id: (r.lead_department_id, [c.pk for c in r.co_departments.all()])
+         for r in DispatchRule.objects.filter(active=True, district=None, chain=None)})]
+    actor_for_dept = {pk: users["admin"].pk for desk in desks for pk in desk.dept_ids}
     actor_for_dept[users["handler"].organization_id] = users["handler"].pk
-    office, specialist = users["office"].pk, users["specialist"].pk
+    specialist = users["specialist"].pk
 
-    placed = list(Placement.objects.filter(chain=chain).values_list("organization_id", "organization__district_id"))
-    others = list(Organization.objects.filter(kind="enterprise").exclude(placements__chain=chain)
+    # (enterprise, its district, its desk): placed on a desk's chain, or any other enterprise of a desk's city.
+    chains = [desk.chain for desk in desks]
+    desk_of = {chain.pk: i for i, chain in enumerate(chains)}
+    placed = [(org, district, desk_of[chain]) for org, district, chain in Placement.objects.filter(
+        chain__in=chains).values_list("organization_id", "organization__district_id", "chain_id")]
+    others = list(Organization.objects.filter(kind="enterprise").exclude(placements__chain__in=chains)
                   .values_list("pk", "district_id"))
     if len(others) < 1000:
         raise SystemExit("[demands] too few enterprises: run `generate.py orgs --n …` first")
-    others = rng.sample(others, min(150_000, len(others)))
+    others = rng.sample(others, min(150_000 * (1 if len(desks) == 1 else 4), len(others)))
+    if len(desks) == 1:
+        others = [(org, district, 0) for org, district in others]
+    else:
+        from chainserve.core.models import Region
+
+        city_of = {}
+        for i, chain in enumerate(chains):
+            city_of.update(dict.fromkeys(Region.objects.filter(path__startswith=chain.region.path)
+                                         .values_list("pk", flat=True), i))
+        others = [(org, district, city_of[district]) for org, district in others if district in city_of]
     placed_cw, others_cw = [], []
     acc = 0.0
     for _ in placed:
@@ -187,8 +234,8 @@ def cmd_demands(args):
     for _ in others:
         acc += rng.paretovariate(1.5)
         others_cw.append(acc)
-    print(f"[demands] {connection.vendor}: {len(placed):,} placed and {len(others):,} other enterprises, "
-          f"{len(dept_ids)} departments, {len(rules)} dispatch rules ({time.perf_counter() - t0:.1f}s)", flush=True)
+    print(f"[demands] {connection.vendor}: {len(desks)} chain offices, {len(placed):,} placed and {len(others):,} "
+          f"other enterprises, {len(actor_for_dept)} departments ({time.perf_counter() - t0:.1f}s)", flush=True)
 
     clock = Clock()
     now = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
@@ -236,11 +283,12 @@ def cmd_demands(args):
                 channel = rng.choices(ch_names, ch_w)[0]
                 priority = rng.choices(pr_names, pr_w)[0]
                 if rng.random() < 0.4:
-                    org, district = rng.choices(placed, cum_weights=placed_cw)[0]
-                    chain_id = chain.pk
+                    org, district, desk = rng.choices(placed, cum_weights=placed_cw)[0]
+                    chain_id = chains[desk].pk
                 else:
-                    org, district = rng.choices(others, cum_weights=others_cw)[0]
+                    org, district, desk = rng.choices(others, cum_weights=others_cw)[0]
                     chain_id = None
+                office, dept_ids, rules = desks[desk].office, desks[desk].dept_ids, desks[desk].rules
                 pol = policies[(cat.pk, priority)]
                 d = {c: None for c in demand_cols}
                 d.update(id=pk, number=f"SQ{created.astimezone(clock.tz).year}{pk:07d}", organization_id=org,

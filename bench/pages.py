@@ -34,13 +34,13 @@ def cases():
     from generate import CHAIN_NAME, TARGETS  # noqa: F401  (bench/ is on sys.path when run as a script)
 
     from chainserve.chains.models import Chain, Placement
-    from chainserve.registry.models import District
+    from chainserve.core.models import Region
 
     chain = Chain.objects.get(name=CHAIN_NAME)
     placed = Placement.objects.filter(chain=chain).count()
     busiest = (Placement.objects.filter(chain=chain).values("segment_id").annotate(n=Count("id"))
                .order_by("-n").first())
-    district = District.objects.order_by("code").first()
+    district = Region.objects.filter(level="district").order_by("code").first()
     org = "/registry/organizations/"
     return chain, placed, [
         # (key, description, url, text the page must contain or None)

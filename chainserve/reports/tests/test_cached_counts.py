@@ -122,3 +122,44 @@ def test_the_stamps_are_added_and_the_old_ones_dropped(world, django_capture_on_
     tokens = list(RegistryStamp.objects.order_by("-pk").values_list("token", flat=True))
     assert len(tokens) == STAMPS_KEPT and len(set(tokens)) == len(tokens)
     assert RegistryStamp.current() == tokens[0]
+
+
+def test_a_region_s_staff_share_their_cached_figures_and_never_read_another_s(world):
+    """A region's staff see its subtree only: their figures are cached too, under a key of what they see — shared
+    by the staff of the same region, never read by the staff of another region or by those who see everything."""
+    from chainserve.core.choices import Role
+    from chainserve.core.models import User
+
+    def office(username, region):
+        return User.objects.create(username=username, role=Role.OFFICE, region=region)
+
+    dong, dong_too, xi = office("office-dong", world.dong), office("office-dong-2", world.dong), office("office-xi", world.xi)
+    assert straight(district=world.dong) != straight(district=world.xi) != straight()
+
+    assert counted(Scope(user=dong)) == straight(district=world.dong)
+    assert organisation_queries(Scope(user=dong_too)) == []  # the same region: read from the cache
+    assert counted(Scope(user=dong_too)) == straight(district=world.dong)
+    assert organisation_queries(Scope(user=xi))  # another region: its own count …
+    assert counted(Scope(user=xi)) == straight(district=world.xi)
+    assert counted(Scope(user=world.users.admin)) == straight()  # … and everyone's their own
+    assert counted(Scope(user=dong, chain=world.chain)) == straight(world.chain, world.dong)
+
+
+def test_the_party_figures_number_of_enterprises_is_cached_and_a_placement_ends_it(world,
+                                                                                 django_capture_on_commit_callbacks):
+    from chainserve.reports.figures.industry import _enterprises
+
+    def total():
+        with CaptureQueriesContext(connection) as ctx:
+            got = _enterprises(Scope(chain=world.chain)).total
+        return got, [q for q in ctx.captured_queries if 'FROM "registry_organization"' in q["sql"]]
+
+    first, queries = total()
+    assert first == straight(world.chain)["enterprises"] and queries
+    assert total() == (first, [])  # read from the cache
+
+    admin = world.users.admin
+    with django_capture_on_commit_callbacks(execute=True):
+        firm = save_record(admin, Organization(name="明湖新材料有限公司", kind=OrgKind.ENTERPRISE))
+        save_record(admin, Placement(chain=world.chain, segment=world.chain.segments.first(), organization=firm))
+    assert total()[0] == first + 1 == straight(world.chain)["enterprises"]
