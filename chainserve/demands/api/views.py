@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from chainserve.core.api import AuditedListMixin, ScopedViewSet, idempotent_create
 from chainserve.core.choices import Role
 
-from .. import services
+from .. import permissions, services
 from ..filtersets import DemandFilterSet
 from ..forms import ACTION_FORMS
 from ..models import Assignment, Category, Demand, DispatchRule, StandardReply
@@ -42,6 +42,9 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return idempotent_create(request, lambda: self._create(request))
 
     def _create(self, request):
+        # who may take a demand in is answered before what was sent, as on the pages (the portal's, the office's)
+        if request.user.role != Role.ENTERPRISE and not permissions.may_record(request.user):
+            raise PermissionDenied
         data = serializers.DemandCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

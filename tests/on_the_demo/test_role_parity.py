@@ -1,0 +1,150 @@
+"""Role parity: a page and the API operation that does the same (test_api_parity.PARITY) are open to the same
+people. For every add page ↔ `POST /api/v1/<plural>/` and edit page ↔ `PATCH /api/v1/<plural>/{id}/` of the table,
+and every demo login, each side is asked whether the login may, without changing anything:
+- the page: a GET of the add or edit page — 200 may, 403 or 404 may not;
+- the API: the write with a body no endpoint takes (a field that does not exist: strict serializers answer 400 naming
+  it) — 400 may (the request got as far as validation), 403 or 404 may not.
+Pages that share one operation (the office's demand page and the portal's) count as one side: the API is open to a
+login when one of them is. An edit is asked on a record the login may see, preferably one it may change, and only
+where it sees that record on the API too. Every disagreement not excused below is listed in one failure message."""
+
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import resolve, reverse
+from rest_framework.test import APIClient
+from test_api_parity import PARITY
+
+from chainserve.core.tests import urlmap
+
+from .test_access_matrix import api_model, demo_world, scoped, table_counts  # noqa: F401  (demo_world: a fixture)
+
+ADD = re.compile(r"POST (/api/v1/[\w-]+/)$")
+EDIT = re.compile(r"PATCH (/api/v1/[\w-]+/)\{id\}/$")
+INVALID = {"no_such_field": "role parity"}
+MAY, MAY_NOT = "may", "may not"
+# A redirect instead of the form: the enterprise's own file sends it to ask for a correction instead.
+PAGE_ANSWERS = {200: MAY, 302: MAY_NOT, 403: MAY_NOT, 404: MAY_NOT}
+API_ANSWERS = {400: MAY, 403: MAY_NOT, 404: MAY_NOT}
+# Add pages under a record named in the query (…/add/?list=7): the record's model and the query's key.
+UNDER = {"coordination:list-item-add": ("coordination.AnnualList", "list"),
+         "matching:rule-add": ("resources.Policy", "policy")}
+# The rest of the query an add page needs: the field of its file the enterprise asks to correct.
+QUERY = {"registry:correction-add": "field=address"}
+
+# (operation, login) pairs where the page and the API disagree, each with the reason it is left so.
+EXCUSED: dict[tuple[str, str], str] = {}
+
+
+def cases():
+    """operation → (kind "add" or "edit", API collection path, [page URL names]) for the add and edit pages of PARITY."""
+    found = {}
+    for name, operation in PARITY.items():
+        if not isinstance(operation, str):
+            continue
+        for kind, pattern in (("add", ADD), ("edit", EDIT)):
+            match = pattern.match(operation)
+            if match and name.endswith(f"-{kind}"):
+                found.setdefault(operation, (kind, match[1], []))[2].append(name)
+    return found
+
+
+def page_routes():
+    return {name: entry for _, name, entry in urlmap.url_patterns(("admin/", "api/"))}
+
+
+def page_path(name, entry, record, user):
+    """The page's address on record (an edit page); an add page under a record — a product under its organisation,
+    a list's item (?list=) — is asked on the first such record the login may change or see; None when it sees none."""
+    params = [p for p in entry.pattern.regex.groupindex if p != "format"]
+    if name in UNDER:
+        label, key = UNDER[name]
+        parent = record_for(apps.get_model(label), user)
+        return None if parent is None else f"{reverse(name)}?{key}={parent.pk}"
+    if params and record is None:
+        record = record_for(urlmap.page_model(name, entry.callback.view_class), user)
+    if params and record is None:
+        return None
+    path = reverse(name, kwargs=urlmap.url_kwargs(name, params, record)) if params else reverse(name)
+    return f"{path}?{QUERY[name]}" if name in QUERY else path
+
+
+def record_for(model, user):
+    """The first record of model the login may change, else its own organisation (the enterprise asks for corrections
+    of its file), else the first it may see; None when it sees none."""
+    visible = scoped(model, user, "view")
+    if visible is None:
+        return None
+    own = visible.filter(pk=user.organization_id) if model._meta.label == "registry.Organization" else visible.none()
+    return (scoped(model, user, "change").order_by("pk").first() or own.first()
+            or visible.order_by("pk").first())
+
+
+def clients(users, settings):
+    made = {}
+    for login, user in users.items():
+        page, api = Client(raise_request_exception=False), APIClient(raise_request_exception=False)
+        page.cookies[settings.LANGUAGE_COOKIE_NAME] = api.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        page.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        api.force_authenticate(user)
+        made[login] = (page, api)
+    return made
+
+
+@pytest.fixture
+def logins(demo_world):  # noqa: F811  (the access matrix's fixture)
+    """Every demo login (the accounts with a password), by username."""
+    return {u.username: u for u in get_user_model().objects.order_by("username") if u.has_usable_password()}
+
+
+def test_a_page_and_its_api_operation_are_open_to_the_same_logins(logins, settings):
+    settings.AXES_ENABLED = False
+    made = clients(logins, settings)
+    routes = page_routes()
+    admin = logins["admin"]
+    disagreements, compared, unexpected = [], 0, []
+    counts = table_counts()
+
+    for operation, (kind, collection, names) in sorted(cases().items()):
+        model = api_model(SimpleNamespace(callback=resolve(collection).func), admin) if kind == "edit" else None
+        for login, user in logins.items():
+            page, api = made[login]
+            record = None
+            if kind == "edit":
+                record = record_for(model, user)
+                if record is None or api.get(f"{collection}{record.pk}/").status_code != 200:
+                    continue  # the login does not see such a record on the API: nothing to compare
+                before = model._base_manager.filter(pk=record.pk).values().first()
+                answer = api.patch(f"{collection}{record.pk}/", INVALID, format="json")
+                if model._base_manager.filter(pk=record.pk).values().first() != before:
+                    unexpected.append(f"{login} {operation}: the record changed")
+            else:
+                answer = api.post(collection, INVALID, format="json")
+            api_says = API_ANSWERS.get(answer.status_code)
+            page_says = []
+            for name in names:
+                path = page_path(name, routes[name], record, user)
+                if path is None:
+                    continue
+                status = page.get(path).status_code
+                page_says.append((name, status, PAGE_ANSWERS.get(status)))
+            if not page_says:
+                continue
+            compared += 1
+            if api_says is None or any(says is None for *_, says in page_says):
+                unexpected.append(f"{login} {operation}: API {answer.status_code}, pages {page_says}")
+                continue
+            page_may = MAY if any(says == MAY for *_, says in page_says) else MAY_NOT
+            if page_may != api_says and (operation, login) not in EXCUSED:
+                disagreements.append(f"{login} {operation}: API {answer.status_code} ({api_says}), "
+                                     + ", ".join(f"{name} {status}" for name, status, _ in page_says))
+
+    print(f"role parity: {compared} (operation, login) pairs compared", *unexpected, *disagreements, sep="\n")
+    assert table_counts() == counts
+    assert unexpected == []
+    assert disagreements == []
+    assert compared > len(logins) * 40
