@@ -148,3 +148,122 @@ def test_a_page_and_its_api_operation_are_open_to_the_same_logins(logins, settin
     assert unexpected == []
     assert disagreements == []
     assert compared > len(logins) * 40
+
+
+NOTE = "角色一致性检查"
+
+
+def step_body(step, demand):
+    """A body the step takes on demand. The steps endpoint reads the body before it asks who may (a missing field or
+    a stale version is a 400 or 409 to anyone who sees the demand), so the step is taken, and rolled back."""
+    from chainserve.core.models import Region
+    from chainserve.demands.models import Demand
+    from chainserve.demands.permissions import PARTNER_KINDS
+    from chainserve.registry.choices import OrgKind
+    from chainserve.registry.models import Organization
+
+    departments = Organization.objects.filter(kind=OrgKind.DEPARTMENT).exclude(pk=demand.lead_department_id)
+    extra = {
+        "dispatch": lambda: {"lead": departments.order_by("pk").first().pk},
+        "reassign": lambda: {"lead": departments.order_by("pk").first().pk},
+        "add_partner": lambda: {"partner": Organization.objects.filter(kind__in=PARTNER_KINDS).exclude(
+            pk__in=demand.assignments.values("department")).order_by("pk").values_list("pk", flat=True).first()},
+        "refer_down": lambda: {"region": getattr(Region.objects.filter(parent=demand.district_id).order_by("pk").first(),
+                                                 "pk", None)},
+        "merge": lambda: {"into": Demand.objects.exclude(pk=demand.pk).filter(
+            organization=demand.organization_id).order_by("pk").values_list("pk", flat=True).first()},
+        "link_issue": lambda: {"new_title": NOTE},
+        "request_extension": lambda: {"days": 5},
+        "decide_extension": lambda: {"approve": True},
+        "close": lambda: {"resolved": True},
+        "rate": lambda: {"rating": "satisfied"},
+    }.get(step, dict)()
+    return {"version": demand.version, "note": NOTE, **{k: v for k, v in extra.items() if v is not None}}
+
+
+# Steps the demo offers no login on any demand, with why (their roles are checked in demands/tests).
+NOT_ON_THE_DEMO = {
+    "reopen": "no closed demand of the demo's enterprise login is rated unsatisfied (RATED_UNSATISFIED)",
+    "refer_down": "the demo's demands sit in districts, with no region below them (REGION_BELOW)",
+}
+NOT_OPEN = {"non_field_errors": ["This step is not open to you on this demand now."]}  # the API's 400 to whom it is not
+
+
+def take_step(api, demand, step):
+    """The API's answer to the step on demand (as loaded now), the step rolled back whatever it did."""
+    from django.db import transaction
+
+    from chainserve.demands.models import Demand
+
+    with transaction.atomic():
+        answer = api.post(f"/api/v1/demands/{demand.pk}/steps/{step}/",
+                          step_body(step, Demand.objects.get(pk=demand.pk)), format="json")
+        transaction.set_rollback(True)
+    return answer
+
+
+def step_says(answer):
+    if answer.status_code == 200:
+        return MAY
+    if answer.status_code in (403, 404) or (answer.status_code == 400 and answer.json() == NOT_OPEN):
+        return MAY_NOT
+    return None
+
+
+def test_a_demand_step_is_offered_on_the_page_to_exactly_the_logins_the_api_accepts(logins, settings):
+    """For each step of demands.forms.ACTION_FORMS, on the first demo demand (of the first three in each status) where
+    the step is offered to some login and the API takes it from that login: every login that sees the demand is
+    offered it on the page (permissions.available_actions) exactly when the API takes it (200; 403, 404, or 400 "not
+    open to you" when not). Each step is taken in a savepoint rolled back."""
+    from django.db.models import Q
+
+    from chainserve.core.choices import Role
+    from chainserve.demands.choices import CLOSED_STATUSES, Rating, Status
+    from chainserve.demands.forms import ACTION_FORMS
+    from chainserve.demands.models import Demand
+    from chainserve.demands.permissions import available_actions
+
+    settings.AXES_ENABLED = False
+    made = clients(logins, settings)
+    firms = [u.organization_id for u in logins.values() if u.role == Role.ENTERPRISE]
+    candidates = [d for status in Status.values for d in Demand.objects.filter(status=status).order_by("pk")[:3]]
+    candidates += [d for q in (Q(extension_days__gt=0), Q(status__in=CLOSED_STATUSES, rating="", organization__in=firms),
+                               Q(rating=Rating.UNSATISFIED, organization__in=firms), Q(escalation_level__gt=0))
+                   for d in Demand.objects.filter(q).exclude(pk__in=[c.pk for c in candidates]).order_by("pk")[:2]]
+    seeing = {d.pk: [login for login, user in logins.items() if Demand.objects.restrict(user).filter(pk=d.pk).exists()]
+              for d in candidates}
+    offers = {(d.pk, login): set(available_actions(d, logins[login])) for d in candidates for login in seeing[d.pk]}
+    disagreements, unexpected, unoffered, compared = [], [], [], 0
+    counts = table_counts()
+
+    for step in ACTION_FORMS:
+        demand, refusals = None, []
+        for d in candidates:
+            offered_to = next((login for login in seeing[d.pk] if step in offers[d.pk, login]), None)
+            if offered_to is not None:
+                answer = take_step(made[offered_to][1], d, step)
+                if answer.status_code == 200:
+                    demand = d
+                    break
+                refusals.append(f"{offered_to} on {d.number} ({d.status}): {answer.status_code} {answer.content.decode()[:160]}")
+        if demand is None:
+            if refusals:
+                unexpected.append(f"{step}: offered on the page, refused by the API: " + "; ".join(refusals))
+            else:
+                unoffered.append(step)
+            continue
+        for login in seeing[demand.pk]:
+            answer = take_step(made[login][1], demand, step)
+            api_says, page_says = step_says(answer), MAY if step in offers[demand.pk, login] else MAY_NOT
+            compared += 1
+            if api_says != page_says:
+                disagreements.append(f"{login} {step} on {demand.number} ({demand.status}): API {answer.status_code} "
+                                     f"{answer.content.decode()[:160]}, page {page_says}")
+
+    print(f"demand steps: {compared} (step, login) pairs compared; offered to no login on the demo: {unoffered}",
+          *unexpected, *disagreements, sep="\n")
+    assert table_counts() == counts
+    assert unexpected == []
+    assert disagreements == []
+    assert unoffered == sorted(NOT_ON_THE_DEMO, key=list(ACTION_FORMS).index)
+    assert compared > 40, compared
