@@ -1,12 +1,16 @@
 """Role parity: a page and the API operation that does the same (test_api_parity.PARITY) are open to the same
 people. For every add page ↔ `POST /api/v1/<plural>/` and edit page ↔ `PATCH /api/v1/<plural>/{id}/` of the table,
 and every demo login, each side is asked whether the login may, without changing anything:
-- the page: a GET of the add or edit page — 200 may, 403 or 404 may not;
+- the page: a GET of the add or edit page — 200 may, 403 or 404 (or a redirect away from the form) may not;
 - the API: the write with a body no endpoint takes (a field that does not exist: strict serializers answer 400 naming
   it) — 400 may (the request got as far as validation), 403 or 404 may not.
 Pages that share one operation (the office's demand page and the portal's) count as one side: the API is open to a
 login when one of them is. An edit is asked on a record the login may see, preferably one it may change, and only
-where it sees that record on the API too. Every disagreement not excused below is listed in one failure message."""
+where it sees that record on the API too. Every disagreement not excused below is listed in one failure message.
+A 400 says "may" only because an endpoint answers who may before reading the body (403 whatever was sent, as the
+page); one that read the body first would answer 400 to everyone — the corrections and demands creates did.
+The demand steps are compared too (the second test): there the API reads the body first by design (a stale version
+is a 409 before the step's availability), so each step is taken with a valid body and rolled back."""
 
 import re
 from types import SimpleNamespace
