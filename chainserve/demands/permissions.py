@@ -47,6 +47,13 @@ def may_record(user) -> bool:
     return user.role in (Role.ADMIN, Role.OFFICE, Role.SPECIALIST) or user.is_superuser
 
 
+def check_takes_in(user):
+    """Refuse a user who takes in no demands, before anything sent is read: an enterprise raises its own, staff who
+    record (may_record) raise them on an enterprise's behalf, nobody else (a handler, a partner)."""
+    if user.role != Role.ENTERPRISE and not may_record(user):
+        raise PermissionDenied(_("Your role cannot record demands."))
+
+
 def may_write_citywide_rules(user) -> bool:
     """Whether user may write a dispatch rule with no chain (city-wide): only an admin."""
     return user.is_admin_role

@@ -217,6 +217,12 @@ class DemandCreateView(StaffOnlyMixin, LoginRequiredMixin, View):
 
     template_name = "demands/demand_form.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        # a department handler is staff but records no demands (permissions.may_record): 403, as from the API
+        if request.user.is_authenticated and not permissions.may_record(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request):
         form = StaffDemandForm(user=request.user, initial={"organization": request.GET.get("organization")})
         return render(request, self.template_name, {"form": form})

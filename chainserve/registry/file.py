@@ -86,6 +86,11 @@ def build_file(org, user):
     return [p for p in parts if p is not None and (p.count or p.key in always)]
 
 
+def asks_corrections(user):
+    """Whether user is one who asks for corrections at all: an enterprise's user (of its own file only)."""
+    return user.role == Role.ENTERPRISE and user.organization_id is not None
+
+
 def may_request_correction(org, user):
     """The enterprise's own users ask for corrections of its file (registry.services.request_correction)."""
-    return user.role == Role.ENTERPRISE and user.organization_id == org.pk and org.kind == OrgKind.ENTERPRISE
+    return asks_corrections(user) and user.organization_id == org.pk and org.kind == OrgKind.ENTERPRISE

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from chainserve.chains.models import chain_scope
 from chainserve.core.choices import Role
-from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel
+from chainserve.core.models import NOTHING, RestrictedQuerySet, ScopedModel, TimeStampedModel, can_change_any
 from chainserve.core.search import Searchable
 
 from ..choices import ItemStatus, ListKind
@@ -129,6 +129,12 @@ class ListItem(Searchable, ScopedModel, TimeStampedModel):
         if self.late_target is None:
             return _("Milestone “%(title)s” of %(due)s has passed undone.") % values
         return _("Milestone “%(title)s” of %(due)s has passed at %(progress)s%% of its target %(target)s%%.") % values
+
+    @classmethod
+    def may_create(cls, user):
+        """An item is added to a list the user may change (core.can_create): a handler reports progress on the
+        items its department owns (the change scope) but adds none, as on the page."""
+        return can_change_any(AnnualList, user)
 
     @classmethod
     def scope(cls, user, action):

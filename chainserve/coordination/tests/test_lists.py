@@ -383,6 +383,19 @@ def test_api_list_items_and_updates(annual, api_as):
     assert _item(annual.plant.pk).progress == 40
 
 
+def test_a_handler_reports_on_its_items_but_adds_none(annual, api_as, client_as):
+    """The page adds an item only to a list the user may change (403 to a handler); the API too, even for an item
+    the handler's department would own (tests/on_the_demo/test_role_parity.py)."""
+    handler, count = annual.users.handler, ListItem.objects.count()
+    body = {"annual_list": annual.list.pk, "code": "9", "title": "新增项目", "owner": handler.organization_id}
+
+    answers = [api_as(handler).post("/api/v1/list-items/", sent, format="json").status_code
+               for sent in (body, {"no_such_field": 1})]
+
+    assert answers == [403, 403]
+    assert client_as(handler).get(f"/coordination/list-items/add/?list={annual.list.pk}").status_code == 403
+    assert ListItem.objects.count() == count
+
 def test_a_long_evidence_name_keeps_its_extension_shown_and_on_disk(annual):
     name = "关于明湖生物医药产业园二期标准厂房竣工验收的会议纪要及现场照片汇编" * 6 + ".pdf"  # 207 characters
     pdf = SimpleUploadedFile(name, b"%PDF-1.4 evidence", content_type="application/pdf")

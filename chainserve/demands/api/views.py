@@ -42,6 +42,10 @@ class DemandViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return idempotent_create(request, lambda: self._create(request))
 
     def _create(self, request):
+        try:  # who may take a demand in is answered before what was sent, as on the pages
+            permissions.check_takes_in(request.user)
+        except DjangoPermissionDenied as e:
+            raise PermissionDenied(str(e)) from None
         data = serializers.DemandCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -107,16 +107,15 @@ def checked(user, intake: Intake, files=()):
     """What a demand taken in says, checked for user (the enterprise itself, or staff recording on its behalf):
     (channel, title, description). Raises PermissionDenied or ValidationError."""
     org = intake.organization
+    permissions.check_takes_in(user)
     if user.role == Role.ENTERPRISE:
         if org.pk != user.organization_id:
             raise PermissionDenied(_("An enterprise raises demands only for itself."))
         channel = Channel.PORTAL
-    elif permissions.may_record(user):
+    else:
         channel = intake.channel
         if channel == Channel.PORTAL:
             raise ValidationError({"channel": _("Say where the demand was raised: visit, symposium, meeting, hotline …")})
-    else:
-        raise PermissionDenied(_("Your role cannot record demands."))
     if org.kind != OrgKind.ENTERPRISE:
         raise ValidationError({"organization": _("Demands are raised by enterprises.")})
     if channel in PROPOSAL_CHANNELS and not intake.proposer.strip():

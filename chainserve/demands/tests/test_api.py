@@ -252,3 +252,17 @@ def test_the_list_is_filtered_and_scoped(desk, make_demand, api_as):
 
     assert [row["id"] for row in listed["results"]] == [mine.pk]
     assert listed["count"] == 1
+
+
+@pytest.mark.parametrize("role", ["handler", "partner"])
+def test_roles_that_do_not_record_demands_get_403_before_the_body_is_read(desk, api_as, client_as, role):
+    """Whatever is sent (nothing, a field no endpoint takes), as the office's page says to a handler and the portal
+    to a partner — not a 400 about the fields (tests/on_the_demo/test_role_parity.py)."""
+    api = api_as(getattr(desk, role))
+
+    answers = [api.post(URL, sent, format="json") for sent in ({}, {"no_such_field": 1})]
+
+    assert [(a.status_code, a.json()) for a in answers] == [(403, {"detail": "Your role cannot record demands."})] * 2
+    assert client_as(getattr(desk, role)).get("/demands/add/").status_code == 403
+    assert client_as(getattr(desk, role)).post("/demands/add/", {}).status_code == 403
+    assert Demand.objects.count() == 0

@@ -10,6 +10,7 @@ from chainserve.core.api import AuditedListMixin, ScopedViewSet
 from chainserve.core.models import Region
 
 from .. import services
+from ..file import asks_corrections
 from ..filtersets import (
     CorrectionRequestFilterSet,
     OrganizationFilterSet,
@@ -89,6 +90,8 @@ class CorrectionRequestViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.R
         return CorrectionRequest.objects.restrict(self.request.user).select_related("organization")
 
     def create(self, request):
+        if not asks_corrections(request.user):  # who may ask is answered before what was sent, as on the page
+            raise PermissionDenied
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -224,3 +224,18 @@ def test_the_api_asks_lists_and_decides(world, api_as):
     again = office.post(f"/api/v1/corrections/{pk}/approve/", {}, format="json")
     assert again.status_code == 409
     assert Organization.objects.get(pk=world.nfs.pk).employees == 150
+
+
+@pytest.mark.parametrize("role", ["admin", "office", "handler", "specialist", "partner"])
+def test_the_api_tells_who_may_not_ask_before_reading_the_body(world, api_as, role):
+    """As the page does (403 to anyone but the enterprise): a body the endpoint does not take, or none, is a 403 for
+    those who never ask, not a 400 about its fields (tests/on_the_demo/test_role_parity.py)."""
+    api = api_as(getattr(world.users, role))
+
+    answers = [api.post("/api/v1/corrections/", body, format="json").status_code
+               for body in ({}, {"no_such_field": 1}, {"organization": world.nfs.pk, "field": "employees",
+                                                       "proposed_value": "150", "reason": "理由"})]
+
+    assert answers == [403, 403, 403]
+    assert api_as(world.users.enterprise).post("/api/v1/corrections/", {}, format="json").status_code == 400
+    assert CorrectionRequest.objects.count() == 0
