@@ -21,6 +21,7 @@ REFUSED_BEFORE_THE_BODY = {
     ("POST", "/api/v1/matches/{id}/state/"): (403, {"detail": "Only the enterprise itself may do this."}),
     ("POST", "/api/v1/matches/{id}/declare/"): (403, {"detail": "Only the enterprise itself may do this."}),
     ("POST", "/api/v1/policy-applications/"): (403, {"detail": "Only an enterprise applies for a policy."}),
+    ("POST", "/api/v1/corrections/"): (403, {"detail": "Only the enterprise itself may do this."}),
     ("POST", "/api/v1/policy-applications/{id}/answer/"): (
         403, {"detail": "You may not take this step on this application."}),
     ("POST", "/api/v1/policy-applications/{id}/receive/"): (

@@ -139,7 +139,7 @@ def _with_ids(path):
     return re.sub(r"\{[^}]+\}", "1", path)
 
 
-ENTERPRISE_ONLY = {("POST", "/api/v1/policy-applications/")}
+ENTERPRISE_ONLY = {("POST", "/api/v1/policy-applications/"), ("POST", "/api/v1/corrections/")}
 
 
 def test_a_body_nested_a_thousand_deep_is_a_400_on_every_operation_that_takes_json(world, api_as):

@@ -91,7 +91,7 @@ class CorrectionRequestViewSet(AuditedListMixin, mixins.ListModelMixin, mixins.R
 
     def create(self, request):
         if not asks_corrections(request.user):  # who may ask is answered before what was sent, as on the page
-            raise PermissionDenied
+            raise PermissionDenied(gettext("Only the enterprise itself may do this."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
