@@ -17,6 +17,7 @@ from chainserve.core.choices import Role
 from chainserve.core.models import Region, oversees
 from chainserve.core.reference import per_process
 from chainserve.registry.choices import OrgKind
+from chainserve.registry.models import Organization
 
 from .choices import CLOSED_STATUSES, OPEN_STATUSES, EscalationLevel, Rating, Status
 from .models import Assignment, Demand
@@ -28,8 +29,6 @@ PARTNER_KINDS = (OrgKind.FINANCIAL, OrgKind.FUND)  # the organisations that may 
 def check_within_reach(user, field, units):
     """Refuse sending a demand to a department or partner that user does not see — another city's or another
     district's (Organization.scope: the user's region subtree); the step is refused at field."""
-    from chainserve.registry.models import Organization  # registry sits below demands; its scope is the rule
-
     seen = set(Organization.objects.restrict(user).filter(pk__in=[u.pk for u in units]).values_list("pk", flat=True))
     for unit in units:
         if unit.pk not in seen:

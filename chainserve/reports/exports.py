@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from chainserve.core.exports import safe_cell
+from chainserve.demands.proposals import COLUMNS as PROPOSAL_COLUMNS
 
 from .document import CHILD_KEYS, proposal_values
 from .figures import FEN, UNIT_LABELS, records_url, yi
-from .figures.proposals import COLUMNS as PROPOSAL_COLUMNS
 
 PDF_TYPE = "application/pdf"
 

@@ -52,6 +52,7 @@ from chainserve.core.services import audit
 from chainserve.core.views import ObjectEditView, ObjectListView, StaffOnlyMixin
 from chainserve.demands.filtersets import DemandFilterSet
 from chainserve.demands.models import Demand
+from chainserve.demands.proposals import COLUMNS as PROPOSAL_COLUMNS
 from chainserve.demands.tables import DemandTable
 from chainserve.registry.filtersets import OrganizationFilterSet, ProductFilterSet
 from chainserve.registry.models import Organization, Product
@@ -306,10 +307,10 @@ class ProposalsView(LoginRequiredMixin, View):
                 return response
             tables = [(_("By channel"), _("Channel"), figures.channels, "proposals-channels"),
                       (_("By lead unit"), _("Lead unit"), figures.units, "proposals-units")]
-            context.update(figures=figures, columns=proposal_figures.COLUMNS, tables=tables, chosen=_query_of(form),
+            context.update(figures=figures, columns=PROPOSAL_COLUMNS, tables=tables, chosen=_query_of(form),
                            chart={
                 "names": [str(line.name) for line in figures.units],
-                "labels": [str(proposal_figures.COLUMNS[0]), str(proposal_figures.COLUMNS[2])],
+                "labels": [str(PROPOSAL_COLUMNS[0]), str(PROPOSAL_COLUMNS[2])],
                 "received": [line.received for line in figures.units],
                 "on_time": [line.answered_on_time for line in figures.units]})
         return render(request, "reports/proposals.html", context, status=200 if form.is_valid() else 400)

@@ -4,7 +4,6 @@
 from dataclasses import dataclass
 
 from chainserve.demands import proposals as counting
-from chainserve.demands.proposals import CHANNEL_LABELS, COLUMNS, GRADES, UNGRADED, Line  # noqa: F401  (re-exported)
 
 from .demands import demands
 
