@@ -232,8 +232,10 @@
 
   const editor = el("div", { class: "benefits-field", "data-path": "benefits" });
   const list = el("div", { id: "benefits-editor-items" });
+  const fresh = new WeakSet();  // items added here whose name has not been typed yet: no "name required" at once
   const add = button(T.add_item, () => {
     items.push({ label: "" });
+    fresh.add(items[items.length - 1]);
     setKind(items[items.length - 1], "base");
     render();
   });
@@ -330,6 +332,8 @@
     serverErrors = [];
     if (!response.ok) {
       result.replaceChildren();
+      const unnamed = /^benefits\[(\d+)\]\.label$/.exec(answer.path || "");
+      if (unnamed && fresh.has(items[Number(unnamed[1])]) && !items[Number(unnamed[1])].label) return;
       if (answer.path === "benefit_cap" && capField) capField.classList.add("is-invalid");
       const wrap = showAt(answer.path === "benefit_cap" ? "benefits" : answer.path || "benefits", answer.error || "");
       if (wrap) serverErrors.push(wrap);
