@@ -193,4 +193,6 @@ class ReplicaReadsMiddleware:
             wrote = float(request.COOKIES.get(STICKY_COOKIE, ""))
         except ValueError:
             return False
-        return 0 <= time.time() - wrote < settings.REPLICA_STICKY_SECONDS
+        # the cookie keeps the time to the ms, rounded: a read in the same ms as the write may see it up to 0.5 ms
+        # ahead; a second of leeway covers that, and a forged time further ahead counts for nothing
+        return -1 <= time.time() - wrote < settings.REPLICA_STICKY_SECONDS

@@ -24,6 +24,7 @@ from chainserve.core.choices import Role
 from chainserve.core.routers import (
     REPLICA,
     STICKY_COOKIE,
+    ReplicaReadsMiddleware,
     ReplicaRouter,
     heavy_read,
     is_heavy_read,
@@ -166,6 +167,18 @@ def test_a_user_who_wrote_two_seconds_ago_reads_the_primary_until_the_setting_s_
     assert alias_of(client) == REPLICA
     client.cookies[STICKY_COOKIE] = "not a time"
     assert alias_of(client) == REPLICA
+
+
+@override_settings(REPLICA_STICKY_SECONDS=5)
+def test_a_write_time_a_little_ahead_still_counts_as_just_written(rf):
+    # the cookie's time is rounded to the ms, so it may be a little ahead of the read that follows the write (here
+    # far more than a rounding, within the second of leeway, so that the test does not depend on the machine's speed)
+    def wrote(at):
+        request = rf.get("/")
+        request.COOKIES[STICKY_COOKIE] = f"{at:.3f}"
+        return ReplicaReadsMiddleware.wrote_recently(request)
+
+    assert (wrote(time.time() + 0.3), wrote(time.time() + 60), wrote(time.time() - 6)) == (True, False, False)
 
 
 @probes
